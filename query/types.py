@@ -1,0 +1,84 @@
+"""What an answer looks like, for every front end (Telegram, CLI, terminal chat).
+
+`Answer.to_json()` is the `ask --json` contract:
+{status: ok|ambiguous|not_found|no_data, answers: [{agency, year, indicator, value, unit, source}],
+ candidates: [...], text: "..."}
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["ok", "ambiguous", "not_found", "no_data"]
+
+
+@dataclass(slots=True)
+class Source:
+    """Where a number came from: enough to find the line in the published report."""
+
+    report_title: str
+    file_name: str
+    line_no: int
+    line_text: str
+    section: str = ""
+    row_label: str = ""
+    column_label: str = ""
+    origin: str = "table"  # table|prose|derived
+    template: str = ""
+    findings: list[str] = field(default_factory=list)  # arithmetic findings touching this number
+
+
+@dataclass(slots=True)
+class AnswerRow:
+    agency: str
+    year: int
+    indicator: str
+    value: float | int | None
+    unit: str
+    source: Source | None = None
+    indicator_name: str = ""
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An option offered when the question is ambiguous or unknown ("did you mean")."""
+
+    label: str  # what to show, e.g. 银川市兴庆区人民政府
+    kind: str = "agency"  # agency|indicator|year
+    value: str = ""  # what to substitute when chosen (defaults to label)
+    score: float = 0.0
+
+
+@dataclass(slots=True)
+class Answer:
+    status: Status
+    text: str
+    answers: list[AnswerRow] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    intent: str = "value"  # value|trend|compare|rank|total|availability|glossary|help
+    context: dict[str, Any] = field(default_factory=dict)  # follow-up state to keep for this chat
+    question: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        def num(v: float | int | None) -> float | int | None:
+            if isinstance(v, float) and v.is_integer():
+                return int(v)
+            return v
+
+        return {
+            "status": self.status,
+            "answers": [
+                {
+                    "agency": a.agency,
+                    "year": a.year,
+                    "indicator": a.indicator,
+                    "value": num(a.value),
+                    "unit": a.unit,
+                    "source": asdict(a.source) if a.source else None,
+                }
+                for a in self.answers
+            ],
+            "candidates": [c.label for c in self.candidates],
+            "text": self.text,
+        }

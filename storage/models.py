@@ -1,0 +1,164 @@
+"""SQLModel tables. One file so that Alembic sees the whole schema; queries live in `storage.queries`.
+
+Kept portable between SQLite and PostgreSQL: JSON columns via SQLAlchemy's JSON type, timestamps
+stored as timezone-aware UTC (`utcnow`), and no database-specific types.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Agency(SQLModel, table=True):
+    """A reporting body (行政机关). `region_path` is '/'-joined, province first."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=200)
+    kind: str = Field(default="other", max_length=20)  # people_gov|department|township|devzone|other
+    region_path: str = Field(default="", index=True, max_length=300)  # 宁夏回族自治区/银川市/西夏区
+    region: str = Field(default="", index=True, max_length=100)  # innermost place: 西夏区
+    first_year: int | None = None
+    source: str = Field(default="report", max_length=20)  # report|registry
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AgencyAlias(SQLModel, table=True):
+    """Other names for an agency (short forms learned at ingest, registry aliases)."""
+
+    __table_args__ = (UniqueConstraint("agency_id", "alias"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    alias: str = Field(index=True, max_length=200)
+    source: str = Field(default="ingest", max_length=20)
+
+
+class Report(SQLModel, table=True):
+    """The current report of one agency for one year (a newer file replaces it; see IngestEvent)."""
+
+    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    year: int = Field(index=True)
+    template: str = Field(max_length=12)  # 2008|2019|2021|narrative
+    title: str = Field(default="", max_length=500)
+    file_name: str = Field(default="", max_length=500)
+    file_hash: str = Field(index=True, max_length=64)
+    ingested_at: datetime = Field(default_factory=utcnow, index=True)
+    replaced_count: int = 0
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+class IndicatorValue(SQLModel, table=True):
+    """One number of one report, with where it came from."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint("report_id", "indicator"),
+        Index("ix_value_indicator_report", "indicator", "report_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    indicator: str = Field(max_length=120)
+    value: float
+    unit: str = Field(default="", max_length=12)
+    line_no: int = 0
+    line_text: str = Field(default="", max_length=2000)
+    origin: str = Field(default="table", max_length=10)  # table|prose|derived
+    section: str = Field(default="", max_length=200)
+    row_label: str = Field(default="", max_length=300)
+    column_label: str = Field(default="", max_length=200)
+
+
+class ReportFinding(SQLModel, table=True):
+    """A failed 勾稽关系 check (or table/prose disagreement) of a report, as printed."""
+
+    __tablename__ = "report_finding"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    rule: str = Field(max_length=120)
+    message: str = Field(max_length=1000)
+    indicators: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    expected: float | None = None
+    actual: float | None = None
+    line_no: int | None = None
+
+
+class IngestEvent(SQLModel, table=True):
+    """Every ingest attempt: stored, unchanged, replaced or rejected, with the reason."""
+
+    __tablename__ = "ingest_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    file_name: str = Field(default="", max_length=500)
+    file_hash: str = Field(default="", max_length=64)
+    outcome: str = Field(max_length=12)  # stored|unchanged|replaced|rejected
+    reason: str = Field(default="", max_length=1000)
+    report_id: int | None = Field(default=None, index=True)
+    previous_hash: str | None = Field(default=None, max_length=64)
+
+
+class Conversation(SQLModel, table=True):
+    """Follow-up context per chat (or terminal session), so a restart keeps it."""
+
+    chat_key: str = Field(primary_key=True, max_length=100)
+    context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Subscription(SQLModel, table=True):
+    """A chat's interest: everything (scope=all), a region, or one agency."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "scope", "target"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    chat_type: str = Field(default="private", max_length=20)  # private|group|supergroup|channel
+    scope: str = Field(default="all", max_length=10)  # all|region|agency
+    target: str = Field(default="", max_length=200)
+    digests: bool = True  # weekly / yearly summaries wanted (groups and channels)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ChatState(SQLModel, table=True):
+    """What we know about a chat as a recipient: blocked, last error."""
+
+    __tablename__ = "chat_state"
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    blocked_at: datetime | None = None
+    last_error: str = Field(default="", max_length=500)
+
+
+class Delivery(SQLModel, table=True):
+    """One reminder or summary for one chat and period; claimed before sending, marked after."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    kind: str = Field(max_length=30)  # reminder|overdue|weekly_digest|yearly_summary
+    period: str = Field(max_length=40)  # e.g. 2021-01-15/dept, 2021-W03, 2020
+    text: str = Field(default="", max_length=20000)
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=100)
+    sent_at: datetime | None = Field(default=None, index=True)
+    message_id: int | None = None
+    attempts: int = 0
+    status: str = Field(default="pending", max_length=12)  # pending|claimed|sent|failed|skipped
+    error: str = Field(default="", max_length=500)
+
+
+class AppMeta(SQLModel, table=True):
+    """Small key/value facts about the store (e.g. when the sample corpus was loaded)."""
+
+    __tablename__ = "app_meta"
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(default="", max_length=2000)

@@ -82,8 +82,14 @@ def test_application_polling_round_trip(api):
         await update.effective_message.reply_text("echo " + update.effective_message.text)
 
     async def go():
-        app = (Application.builder().token(TOKEN).base_url(api.base_url).base_file_url(api.base_file_url)
-               .get_updates_read_timeout(2).build())
+        app = (
+            Application.builder()
+            .token(TOKEN)
+            .base_url(api.base_url)
+            .base_file_url(api.base_file_url)
+            .get_updates_read_timeout(2)
+            .build()
+        )
         app.add_handler(MessageHandler(filters.TEXT, echo))
         async with app:
             await app.start()
@@ -101,8 +107,11 @@ def test_application_polling_round_trip(api):
 
 def test_separate_process_state_file(tmp_path):
     state = tmp_path / "sent.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "tests.botapi.standin", "--port", "0", "--state-file", str(state)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.botapi.standin", "--port", "0", "--state-file", str(state)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         url = line.strip().rsplit(" ", 1)[-1]

@@ -89,13 +89,45 @@ from typing import Any
 
 BOT_ID = 7_000_000_001
 JSON_FIELDS = {
-    "reply_markup", "entities", "caption_entities", "results", "commands", "allowed_updates",
-    "link_preview_options", "reply_parameters", "scope", "media", "button", "reaction",
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "results",
+    "commands",
+    "allowed_updates",
+    "link_preview_options",
+    "reply_parameters",
+    "scope",
+    "media",
+    "button",
+    "reaction",
 }
-INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "from_chat_id",
-              "cache_time", "max_connections", "reply_to_message_id"}
-SENDING = {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup", "copyMessage", "forwardMessage",
-           "sendAnimation", "sendVideo", "sendAudio", "sendVoice", "sendSticker", "sendLocation"}
+INT_FIELDS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "user_id",
+    "from_chat_id",
+    "cache_time",
+    "max_connections",
+    "reply_to_message_id",
+}
+SENDING = {
+    "sendMessage",
+    "sendDocument",
+    "sendPhoto",
+    "sendMediaGroup",
+    "copyMessage",
+    "forwardMessage",
+    "sendAnimation",
+    "sendVideo",
+    "sendAudio",
+    "sendVoice",
+    "sendSticker",
+    "sendLocation",
+}
 QUIET = {"getUpdates", "getMe"}
 
 
@@ -141,7 +173,10 @@ class Call:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "method": self.method, "params": self.params, "status": self.status, "at": self.at,
+            "method": self.method,
+            "params": self.params,
+            "status": self.status,
+            "at": self.at,
             "files": {k: [name, base64.b64encode(data).decode()] for k, (name, data) in self.files.items()},
         }
 
@@ -199,8 +234,15 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[st
 class BotApiStandin:
     """The stand-in server. See the module docstring for the stable API."""
 
-    def __init__(self, port: int = 0, *, bot_username: str = "disclosure_test_bot", token: str | None = None,
-                 state_file: str | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        bot_username: str = "disclosure_test_bot",
+        token: str | None = None,
+        state_file: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.requested_port = port
         self.bot_username = bot_username
         self.token = token  # when set, other tokens get 401
@@ -277,8 +319,15 @@ class BotApiStandin:
 
     # ------------------------------------------------------------------ identities
     def bot_user(self) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Disclosure Bot", "username": self.bot_username,
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Disclosure Bot",
+            "username": self.bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
 
     @staticmethod
     def _user(user_id: int, username: str | None = None) -> dict[str, Any]:
@@ -299,7 +348,10 @@ class BotApiStandin:
     # ------------------------------------------------------------------ incoming updates
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
         with self._cond:
-            update = {"update_id": next(self._update_ids), **{k: v for k, v in update.items() if k != "update_id"}}
+            update = {
+                "update_id": next(self._update_ids),
+                **{k: v for k, v in update.items() if k != "update_id"},
+            }
             webhook = dict(self.webhook)
             if not webhook.get("url"):
                 self._updates.append(update)
@@ -317,12 +369,20 @@ class BotApiStandin:
         start = text.find(mention)
         while start >= 0:
             if not (entities and start < entities[0]["length"]):  # not inside /cmd@bot
-                entities.append({"type": "mention", "offset": utf16_len(text[:start]), "length": utf16_len(mention)})
+                entities.append(
+                    {"type": "mention", "offset": utf16_len(text[:start]), "length": utf16_len(mention)}
+                )
             start = text.find(mention, start + 1)
         return entities
 
-    def _base_message(self, chat_id: int, chat_type: str, user_id: int | None, chat_title: str | None,
-                      username: str | None = None) -> dict[str, Any]:
+    def _base_message(
+        self,
+        chat_id: int,
+        chat_type: str,
+        user_id: int | None,
+        chat_title: str | None,
+        username: str | None = None,
+    ) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(self.clock()),
@@ -333,15 +393,26 @@ class BotApiStandin:
             msg["from"] = self._user(uid, username)
         return msg
 
-    def push_message(self, chat_id: int, text: str, chat_type: str = "private", user_id: int | None = None,
-                     reply_to_bot: bool = False, entities: list[dict] | None = None, username: str | None = None,
-                     chat_title: str | None = None) -> dict[str, Any]:
+    def push_message(
+        self,
+        chat_id: int,
+        text: str,
+        chat_type: str = "private",
+        user_id: int | None = None,
+        reply_to_bot: bool = False,
+        entities: list[dict] | None = None,
+        username: str | None = None,
+        chat_title: str | None = None,
+    ) -> dict[str, Any]:
         with self._cond:
             msg = self._base_message(chat_id, chat_type, user_id, chat_title, username)
             if reply_to_bot:
                 msg["reply_to_message"] = self._last_bot_message(chat_id) or {
-                    "message_id": next(self._message_ids), "date": int(self.clock()),
-                    "chat": msg["chat"], "from": self.bot_user(), "text": "…",
+                    "message_id": next(self._message_ids),
+                    "date": int(self.clock()),
+                    "chat": msg["chat"],
+                    "from": self.bot_user(),
+                    "text": "…",
                 }
         msg["text"] = text
         ents = self._auto_entities(text) if entities is None else entities
@@ -361,35 +432,68 @@ class BotApiStandin:
                 return msg
         return None
 
-    def push_callback(self, chat_id: int, user_id: int, data: str, message_id: int | None = None,
-                      chat_type: str = "private") -> dict[str, Any]:
+    def push_callback(
+        self, chat_id: int, user_id: int, data: str, message_id: int | None = None, chat_type: str = "private"
+    ) -> dict[str, Any]:
         with self._cond:
             if message_id is None:
                 message = self._last_bot_message(chat_id, with_markup=True)
             else:
                 message = self.bot_messages.get((chat_id, message_id))
             if message is None:  # a button on a message we never saw: still a valid Telegram update
-                message = {"message_id": message_id or next(self._message_ids), "date": int(self.clock()),
-                           "chat": self._chat(chat_id, chat_type), "from": self.bot_user(), "text": "…"}
-            query = {"id": str(next(self._callback_ids)), "from": self._user(user_id), "message": message,
-                     "chat_instance": str(chat_id), "data": data}
+                message = {
+                    "message_id": message_id or next(self._message_ids),
+                    "date": int(self.clock()),
+                    "chat": self._chat(chat_id, chat_type),
+                    "from": self.bot_user(),
+                    "text": "…",
+                }
+            query = {
+                "id": str(next(self._callback_ids)),
+                "from": self._user(user_id),
+                "message": message,
+                "chat_instance": str(chat_id),
+                "data": data,
+            }
         return self.push_update({"callback_query": query})
 
     def push_inline_query(self, user_id: int, query: str, offset: str = "") -> dict[str, Any]:
         with self._cond:
             qid = str(next(self._callback_ids))
-        return self.push_update({"inline_query": {"id": qid, "from": self._user(user_id), "query": query,
-                                                  "offset": offset, "chat_type": "sender"}})
+        return self.push_update(
+            {
+                "inline_query": {
+                    "id": qid,
+                    "from": self._user(user_id),
+                    "query": query,
+                    "offset": offset,
+                    "chat_type": "sender",
+                }
+            }
+        )
 
-    def push_document(self, chat_id: int, user_id: int, file_name: str, data: bytes, caption: str | None = None,
-                      chat_type: str = "private", mime_type: str | None = None) -> dict[str, Any]:
+    def push_document(
+        self,
+        chat_id: int,
+        user_id: int,
+        file_name: str,
+        data: bytes,
+        caption: str | None = None,
+        chat_type: str = "private",
+        mime_type: str | None = None,
+    ) -> dict[str, Any]:
         with self._cond:
             n = next(self._file_ids)
             file_id = f"DOC{n:06d}"
             self.files[file_id] = (f"documents/file_{n}{_suffix(file_name)}", bytes(data))
             msg = self._base_message(chat_id, chat_type, user_id, None)
-        msg["document"] = {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_name": file_name,
-                           "mime_type": mime_type or "application/octet-stream", "file_size": len(data)}
+        msg["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"U{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type or "application/octet-stream",
+            "file_size": len(data),
+        }
         if caption:
             msg["caption"] = caption
             ents = self._auto_entities(caption)
@@ -402,8 +506,15 @@ class BotApiStandin:
             return len(self._updates)
 
     # ------------------------------------------------------------------ faults
-    def inject(self, status: int = 429, method: str | None = None, chat_id: int | None = None, count: int = 1,
-               retry_after: int = 1, description: str | None = None) -> None:
+    def inject(
+        self,
+        status: int = 429,
+        method: str | None = None,
+        chat_id: int | None = None,
+        count: int = 1,
+        retry_after: int = 1,
+        description: str | None = None,
+    ) -> None:
         with self._cond:
             self._faults.append(_Fault(status, method, chat_id, count, retry_after, description))
 
@@ -429,7 +540,11 @@ class BotApiStandin:
         chat_id = params.get("chat_id")
         if method in SENDING or method.startswith(("send", "edit", "copy", "forward")):
             if isinstance(chat_id, int) and chat_id in self._blocked:
-                return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+                return 403, {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
         if method in QUIET:
             return None
         for fault in self._faults:
@@ -439,23 +554,40 @@ class BotApiStandin:
                 continue
             fault.count -= 1
             if fault.status == 429:
-                return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": fault.retry_after},
-                             "description": fault.description or f"Too Many Requests: retry after {fault.retry_after}"}
-            text = fault.description or {403: "Forbidden: bot was blocked by the user",
-                                         400: "Bad Request: chat not found",
-                                         500: "Internal Server Error"}.get(fault.status, "Error")
+                return 429, {
+                    "ok": False,
+                    "error_code": 429,
+                    "parameters": {"retry_after": fault.retry_after},
+                    "description": fault.description or f"Too Many Requests: retry after {fault.retry_after}",
+                }
+            text = fault.description or {
+                403: "Forbidden: bot was blocked by the user",
+                400: "Bad Request: chat not found",
+                500: "Internal Server Error",
+            }.get(fault.status, "Error")
             return fault.status, {"ok": False, "error_code": fault.status, "description": text}
         return None
 
     # ------------------------------------------------------------------ queries for tests
-    def calls(self, method: str | None = None, chat_id: int | None = None, ok: bool | None = None) -> list[Call]:
+    def calls(
+        self, method: str | None = None, chat_id: int | None = None, ok: bool | None = None
+    ) -> list[Call]:
         with self._cond:
             found = list(self.sent)
-        return [c for c in found if (method is None or c.method == method)
-                and (chat_id is None or c.chat_id == chat_id) and (ok is None or c.ok == ok)]
+        return [
+            c
+            for c in found
+            if (method is None or c.method == method)
+            and (chat_id is None or c.chat_id == chat_id)
+            and (ok is None or c.ok == ok)
+        ]
 
     def messages(self, chat_id: int | None = None) -> list[Call]:
-        return [c for c in self.calls(chat_id=chat_id, ok=True) if c.method in SENDING or c.method.startswith("edit")]
+        return [
+            c
+            for c in self.calls(chat_id=chat_id, ok=True)
+            if c.method in SENDING or c.method.startswith("edit")
+        ]
 
     def mark(self) -> int:
         with self._cond:
@@ -480,7 +612,9 @@ class BotApiStandin:
                     return hit
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise TimeoutError(f"no matching call within {timeout}s; got {[c.method for c in self.sent[since:]]}")
+                    raise TimeoutError(
+                        f"no matching call within {timeout}s; got {[c.method for c in self.sent[since:]]}"
+                    )
                 self._cond.wait(min(left, 0.1))
 
     async def await_for(self, pred: Callable[[Call], bool], timeout: float = 5.0, since: int = 0) -> Call:
@@ -491,7 +625,9 @@ class BotApiStandin:
             if hit is not None:
                 return hit
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no matching call within {timeout}s; got {[c.method for c in self.since(since)]}")
+                raise TimeoutError(
+                    f"no matching call within {timeout}s; got {[c.method for c in self.since(since)]}"
+                )
             await asyncio.sleep(0.01)
 
     def wait_until(self, cond: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -528,8 +664,9 @@ class BotApiStandin:
             return 0
 
     # ------------------------------------------------------------------ the Bot API itself
-    def handle(self, token: str, method: str, params: dict[str, Any],
-               files: dict[str, tuple[str, bytes]]) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, token: str, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> tuple[int, dict[str, Any]]:
         if self.token is not None and token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getUpdates":
@@ -554,9 +691,13 @@ class BotApiStandin:
         return status, body
 
     def _append_state(self, call: Call) -> None:
-        line = {"method": call.method, "chat_id": call.params.get("chat_id"), "text": call.text,
-                "message_id": (call.result or {}).get("message_id") if isinstance(call.result, dict) else None,
-                "at": self.clock()}
+        line = {
+            "method": call.method,
+            "chat_id": call.params.get("chat_id"),
+            "text": call.text,
+            "message_id": (call.result or {}).get("message_id") if isinstance(call.result, dict) else None,
+            "at": self.clock(),
+        }
         with open(self.state_file, "a", encoding="utf-8") as fh:  # type: ignore[arg-type]
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             fh.flush()
@@ -581,10 +722,17 @@ class BotApiStandin:
         chat_id = params.get("chat_id")
         if method == "getMe":
             return self.bot_user()
-        if method in {"sendMessage", "sendDocument", "sendPhoto"} or (method in SENDING and chat_id is not None):
-            msg = {"message_id": next(self._message_ids), "date": int(self.clock()),
-                   "chat": self._chat(chat_id, "private" if isinstance(chat_id, int) and chat_id > 0 else "group"),
-                   "from": self.bot_user()}
+        if method in {"sendMessage", "sendDocument", "sendPhoto"} or (
+            method in SENDING and chat_id is not None
+        ):
+            msg = {
+                "message_id": next(self._message_ids),
+                "date": int(self.clock()),
+                "chat": self._chat(
+                    chat_id, "private" if isinstance(chat_id, int) and chat_id > 0 else "group"
+                ),
+                "from": self.bot_user(),
+            }
             if "text" in params:
                 msg["text"] = params["text"]
             if "caption" in params:
@@ -594,22 +742,39 @@ class BotApiStandin:
             if method == "sendDocument":
                 name, data = files.get("document", ("document", b""))
                 fid = self._store_file(name, data)
-                msg["document"] = {"file_id": fid, "file_unique_id": f"U{fid}", "file_name": name,
-                                   "file_size": len(data)}
+                msg["document"] = {
+                    "file_id": fid,
+                    "file_unique_id": f"U{fid}",
+                    "file_name": name,
+                    "file_size": len(data),
+                }
             if method == "sendPhoto":
                 name, data = files.get("photo", ("photo.png", b""))
                 fid = self._store_file(name, data)
-                msg["photo"] = [{"file_id": fid, "file_unique_id": f"U{fid}", "width": 800, "height": 600,
-                                 "file_size": len(data)}]
+                msg["photo"] = [
+                    {
+                        "file_id": fid,
+                        "file_unique_id": f"U{fid}",
+                        "width": 800,
+                        "height": 600,
+                        "file_size": len(data),
+                    }
+                ]
             self.bot_messages[(int(chat_id), msg["message_id"])] = msg  # type: ignore[arg-type]
             return msg
         if method in {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}:
             if "inline_message_id" in params:
                 return True
             key = (params.get("chat_id"), params.get("message_id"))
-            msg = dict(self.bot_messages.get(key) or {  # type: ignore[arg-type]
-                "message_id": params.get("message_id"), "date": int(self.clock()),
-                "chat": self._chat(chat_id, "private"), "from": self.bot_user()})
+            msg = dict(
+                self.bot_messages.get(key)
+                or {  # type: ignore[arg-type]
+                    "message_id": params.get("message_id"),
+                    "date": int(self.clock()),
+                    "chat": self._chat(chat_id, "private"),
+                    "from": self.bot_user(),
+                }
+            )
             if "text" in params:
                 msg["text"] = params["text"]
             if "caption" in params:
@@ -626,20 +791,36 @@ class BotApiStandin:
             if file_id not in self.files:
                 return None
             path, data = self.files[file_id]
-            return {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_size": len(data), "file_path": path}
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"U{file_id}",
+                "file_size": len(data),
+                "file_path": path,
+            }
         if method == "setMyCommands":
-            scope = (params.get("scope") or {}).get("type", "default") if isinstance(params.get("scope"), dict) else "default"
+            scope = (
+                (params.get("scope") or {}).get("type", "default")
+                if isinstance(params.get("scope"), dict)
+                else "default"
+            )
             self.commands[scope] = list(params.get("commands") or [])
             return True
         if method == "getMyCommands":
-            scope = (params.get("scope") or {}).get("type", "default") if isinstance(params.get("scope"), dict) else "default"
+            scope = (
+                (params.get("scope") or {}).get("type", "default")
+                if isinstance(params.get("scope"), dict)
+                else "default"
+            )
             return self.commands.get(scope, [])
         if method == "deleteMyCommands":
             self.commands.pop("default", None)
             return True
         if method == "setWebhook":
-            self.webhook = {"url": params.get("url", ""), "secret_token": params.get("secret_token"),
-                            "allowed_updates": params.get("allowed_updates")}
+            self.webhook = {
+                "url": params.get("url", ""),
+                "secret_token": params.get("secret_token"),
+                "allowed_updates": params.get("allowed_updates"),
+            }
             return True
         if method == "deleteWebhook":
             self.webhook = {}
@@ -647,10 +828,15 @@ class BotApiStandin:
                 self._updates.clear()
             return True
         if method == "getWebhookInfo":
-            return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                    "pending_update_count": len(self._updates)}
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            }
         if method == "getChat":
-            return self._chat(int(chat_id), "private" if isinstance(chat_id, int) and chat_id > 0 else "group")
+            return self._chat(
+                int(chat_id), "private" if isinstance(chat_id, int) and chat_id > 0 else "group"
+            )
         return True  # answerCallbackQuery, answerInlineQuery, sendChatAction, close, logOut, anything else
 
     def _store_file(self, name: str, data: bytes) -> str:
@@ -667,9 +853,21 @@ class BotApiStandin:
         return None
 
     # ------------------------------------------------------------------ remote control
-    CONTROL = {"push_message", "push_callback", "push_inline_query", "push_document", "push_channel_post",
-               "push_update", "inject", "block_chat", "unblock_chat", "set_delay", "clear_faults", "reset",
-               "pending_updates"}
+    CONTROL = {
+        "push_message",
+        "push_callback",
+        "push_inline_query",
+        "push_document",
+        "push_channel_post",
+        "push_update",
+        "inject",
+        "block_chat",
+        "unblock_chat",
+        "set_delay",
+        "clear_faults",
+        "reset",
+        "pending_updates",
+    }
 
     def control(self, name: str, kwargs: dict[str, Any]) -> Any:
         if name == "sent":
@@ -711,7 +909,7 @@ def _make_handler(api: BotApiStandin) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server naming
             path = urllib.parse.urlsplit(self.path).path
             if path.startswith("/file/bot"):
-                rest = urllib.parse.unquote(path[len("/file/bot"):])
+                rest = urllib.parse.unquote(path[len("/file/bot") :])
                 _token, _, file_path = rest.partition("/")
                 data = api.file_by_path(file_path)
                 if data is None:
@@ -730,7 +928,7 @@ def _make_handler(api: BotApiStandin) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/_control/"):
                 try:
                     kwargs = json.loads(body or b"{}")
-                    result = api.control(path[len("/_control/"):], kwargs)
+                    result = api.control(path[len("/_control/") :], kwargs)
                     self._json(200, {"ok": True, "result": result})
                 except Exception as err:  # noqa: BLE001 - report any control error to the caller
                     self._json(400, {"ok": False, "description": repr(err)})
@@ -766,8 +964,12 @@ class StandinClient:
         self.base = base.rstrip("/")
 
     def _post(self, name: str, **kwargs: Any) -> Any:
-        req = urllib.request.Request(f"{self.base}/_control/{name}", data=json.dumps(kwargs).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+        req = urllib.request.Request(
+            f"{self.base}/_control/{name}",
+            data=json.dumps(kwargs).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(req, timeout=30) as resp:
             return json.loads(resp.read())["result"]
 
@@ -776,8 +978,14 @@ class StandinClient:
             return json.loads(resp.read())["result"]
 
     def push_document(self, chat_id: int, user_id: int, file_name: str, data: bytes, **kw: Any) -> Any:
-        return self._post("push_document", chat_id=chat_id, user_id=user_id, file_name=file_name,
-                          data_b64=base64.b64encode(data).decode(), **kw)
+        return self._post(
+            "push_document",
+            chat_id=chat_id,
+            user_id=user_id,
+            file_name=file_name,
+            data_b64=base64.b64encode(data).decode(),
+            **kw,
+        )
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name in BotApiStandin.CONTROL:

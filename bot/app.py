@@ -1,0 +1,191 @@
+"""Application wiring: build_application(settings) and run(settings) in polling or webhook mode.
+
+Polling: Application.run_polling (PTB handles SIGINT/SIGTERM; on stop the updates already fetched are
+processed before shutdown). Webhook: handlers.webhook serves the update path and GET /healthz; on a
+signal the server stops accepting, then the Application drains its queue and shuts down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot.settings import Settings
+from handlers.commands import COMMANDS
+from handlers.service import BotService
+from handlers.setup import register_handlers
+
+log = logging.getLogger(__name__)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _reminders_module():
+    """handlers.reminders (owned by the reminders feature) if present; a clear log line if not."""
+    import importlib
+
+    try:
+        reminders = importlib.import_module("handlers.reminders")
+    except ModuleNotFoundError as err:
+        if err.name == "handlers.reminders":
+            log.warning("reminders are not wired: handlers/reminders.py does not exist")
+            return None
+        log.exception("reminders are not wired: handlers.reminders failed to import")
+        return None
+    except Exception:  # noqa: BLE001 - a broken optional feature must not stop the bot
+        log.exception("reminders are not wired: handlers.reminders failed to import")
+        return None
+    return reminders
+
+
+def menu_commands(application: Application) -> list[BotCommand]:
+    extra = application.bot_data.get("extra_commands") or []
+    base = [c for c in COMMANDS if c[0] not in {"ingest", "stats"}]
+    admin = [c for c in COMMANDS if c[0] in {"ingest", "stats"}]
+    seen: set[str] = set()
+    out = []
+    for name, desc in [*base, *extra, *admin]:
+        if name not in seen:
+            seen.add(name)
+            out.append(BotCommand(name, desc[:256]))
+    return out
+
+
+async def post_init(application: Application) -> None:
+    """Register the Chinese command menu; a failure here is logged, not fatal."""
+    try:
+        await application.bot.set_my_commands(menu_commands(application))
+    except TelegramError as err:
+        log.warning("setMyCommands failed: %s", err)
+
+
+def build_application(settings: Settings, answerer=None, *, engine: Engine | None = None,
+                      today: Callable[[], date] | None = None) -> Application:
+    """The fully wired Application (not started). `answerer` defaults to query.engine.Answerer(engine)."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set (use `disclosure-bot chat` for a terminal without Telegram)")
+    from storage.db import get_engine
+
+    engine = engine or get_engine(settings.database_url)
+    if answerer is None:
+        from query.engine import Answerer
+
+        answerer = Answerer(engine)
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .defaults(Defaults(tzinfo=TZ))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_overall_per_second,
+                                     group_max_rate=settings.rate_group_per_minute, max_retries=3))
+        .connection_pool_size(64)
+        .pool_timeout(10)
+        .get_updates_connection_pool_size(2)
+        .get_updates_read_timeout(settings.polling_timeout + 10)
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data["service"] = BotService(settings, engine, answerer, today=today)
+    application.bot_data["settings"] = settings
+    register_handlers(application)
+    reminders = _reminders_module()
+    if reminders is not None:
+        application.bot_data["extra_commands"] = list(getattr(reminders, "COMMANDS", []))
+        reminders.register(application, settings)
+    return application
+
+
+async def start(application: Application, *, polling: bool = True, timeout: int = 30) -> None:
+    """initialize + post_init + start (+ polling); what run_polling does, usable inside an event loop."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    if polling and application.updater is not None:
+        await application.updater.start_polling(timeout=timeout, poll_interval=0.0,
+                                                allowed_updates=Update.ALL_TYPES)
+
+
+async def stop(application: Application) -> None:
+    """Stop fetching, process what was fetched, shut down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+def _prepare_store(settings: Settings) -> Engine:
+    from storage.db import get_engine
+
+    engine = get_engine(settings.database_url)
+    try:
+        from storage.migrate import ensure_schema
+    except ImportError:
+        from storage.db import create_all
+
+        create_all(engine)
+    else:
+        ensure_schema(engine)
+    return engine
+
+
+def _setup_logging(settings: Settings) -> None:
+    try:
+        from bot.logs import setup_logging
+    except ImportError:
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    else:
+        setup_logging(settings.log_level)
+
+
+def run(settings: Settings | None = None) -> None:
+    """Run until SIGINT/SIGTERM: webhook mode when WEBHOOK_URL is set, else long polling."""
+    settings = settings or Settings()
+    _setup_logging(settings)
+    engine = _prepare_store(settings)
+    application = build_application(settings, engine=engine)
+    if settings.webhook_mode:
+        asyncio.run(run_webhook(application, settings))
+    else:
+        log.info("starting long polling against %s", urlsplit(settings.telegram_base_url).netloc)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.polling_timeout,
+                                poll_interval=0.0)
+
+
+async def run_webhook(application: Application, settings: Settings, stop_event: asyncio.Event | None = None) -> None:
+    """Serve the webhook + /healthz until `stop_event` (or SIGINT/SIGTERM) — then drain and shut down."""
+    from handlers.webhook import make_server
+
+    stop_event = stop_event or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop_event.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread (tests)
+            pass
+    path = urlsplit(settings.webhook_url).path or "/telegram"
+    await start(application, polling=False)
+    server = make_server(application, path, settings.webhook_secret)
+    server.listen(settings.port, address=settings.webhook_listen)
+    log.info("webhook listening on %s:%s%s (+ /healthz)", settings.webhook_listen, settings.port, path)
+    try:
+        await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret or None,
+                                          allowed_updates=Update.ALL_TYPES)
+        await stop_event.wait()
+    finally:
+        server.stop()
+        await server.close_all_connections()
+        await stop(application)

@@ -1,0 +1,79 @@
+"""Settings from the environment (and an optional .env file), validated once at start-up.
+
+Why pydantic-settings: a typo in ADMIN_IDS or PORT should stop the bot with a clear message instead of
+surfacing as a strange failure hours later.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+TELEGRAM_BASE_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot. Environment names are the upper-case field names."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = ""
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_url: str | None = None
+    telegram_base_url: str = TELEGRAM_BASE_URL
+    telegram_base_file_url: str = TELEGRAM_BASE_FILE_URL
+    webhook_url: str = ""  # set → webhook mode; empty → long polling
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    port: int = Field(default=8443, ge=1, le=65535)
+    log_level: str = "INFO"
+    max_upload_mb: int = Field(default=20, ge=1, le=50)
+    questions_per_minute: int = Field(default=20, ge=1)
+    callback_secret: str = ""  # signs button data; derived from the token when empty
+    polling_timeout: int = Field(default=30, ge=0, le=50)  # getUpdates long-poll seconds
+    rate_overall_per_second: float = Field(default=30.0, gt=0)  # Telegram's flood limits (AIORateLimiter)
+    rate_group_per_minute: float = Field(default=20.0, gt=0)
+    concurrent_updates: int = Field(default=32, ge=1)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """ADMIN_IDS="123, 456" or "123 456" → {123, 456}; a non-number is an error, not ignored."""
+        if isinstance(value, str):
+            parts = [p for p in value.replace(",", " ").replace(";", " ").split() if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError as err:
+                raise ValueError(f"ADMIN_IDS must be numeric Telegram user ids, got {value!r}") from err
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"LOG_LEVEL must be DEBUG/INFO/WARNING/ERROR/CRITICAL, got {value!r}")
+        return level
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+    def signing_key(self) -> bytes:
+        """Key for callback-data signatures: CALLBACK_SECRET, else derived from the bot token."""
+        import hashlib
+
+        seed = self.callback_secret or ("callback:" + self.telegram_bot_token)
+        return hashlib.sha256(seed.encode("utf-8")).digest()

@@ -1,0 +1,140 @@
+"""The answer path for Telegram: limit → ask → reply pages, buttons, chart; remember for /source.
+
+Used by private messages, group mentions/replies, /ask and friends, and button taps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from handlers import callbacks
+from handlers import state as ui_state
+from handlers.format import Reply, render_answer, with_page_footer
+from handlers.service import BotService, chat_key_for
+from query.types import Answer
+
+log = logging.getLogger(__name__)
+BUTTON_LABEL_MAX = 40
+
+
+def service(context: ContextTypes.DEFAULT_TYPE) -> BotService:
+    return context.application.bot_data["service"]
+
+
+def page_keyboard(key: bytes, chat_id: int, nonce: str, index: int, total: int) -> list[list[InlineKeyboardButton]]:
+    if total <= 1:
+        return []
+    row = []
+    if index > 0:
+        row.append(InlineKeyboardButton("« 上一页", callback_data=callbacks.sign(key, chat_id, "g", nonce, index - 1)))
+    if index < total - 1:
+        row.append(InlineKeyboardButton("下一页 »", callback_data=callbacks.sign(key, chat_id, "g", nonce, index + 1)))
+    return [row]
+
+
+def choice_keyboard(key: bytes, chat_id: int, nonce: str, reply: Reply) -> list[list[InlineKeyboardButton]]:
+    rows = []
+    for i, cand in enumerate(reply.choices):
+        label = cand.label if len(cand.label) <= BUTTON_LABEL_MAX else cand.label[: BUTTON_LABEL_MAX - 1] + "…"
+        rows.append([InlineKeyboardButton(label, callback_data=callbacks.sign(key, chat_id, "p", nonce, i))])
+    return rows
+
+
+async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer `question` in the update's chat, within the user's question budget."""
+    svc = service(context)
+    message = update.effective_message
+    chat = update.effective_chat
+    user = update.effective_user
+    if message is None or chat is None:
+        return
+    question = question.strip()
+    if not question:
+        await message.reply_text("请直接输入问题，例如：西夏区 2020 依申请数。发送 /help 查看更多用法。")
+        return
+    if len(question) > 500:
+        await message.reply_text("问题太长了，请控制在 500 字以内。")
+        return
+    if user is not None:
+        wait = svc.limiter.check(user.id)
+        if wait:
+            svc.counters["rate_limited"] += 1
+            if svc.limiter.should_warn(user.id):
+                await message.reply_text(f"提问有点快了，请约 {int(wait) + 1} 秒后再试。每分钟最多 {svc.limiter.per_minute} 个问题。")
+            return
+    async with svc.chat_lock(chat.id):
+        asyncio.get_running_loop().create_task(_typing(context, chat.id))
+        answer = await svc.ask(question, chat_key_for(chat.id))
+        await send_answer(context, chat.id, answer, reply_to=message)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError:
+        pass
+
+
+async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
+                      reply_to: Message | None = None) -> Message:
+    """Send the first page (with candidate/page buttons), store menus and the last answer, then the chart."""
+    svc = service(context)
+    key = svc.settings.signing_key()
+    reply = render_answer(answer, use_html=True)
+    chat_key = chat_key_for(chat_id)
+    state = await svc.load_state(chat_key)
+    nonce = callbacks.new_nonce()
+    menu: dict[str, Any] = {}
+    keyboard = []
+    if reply.choices:
+        menu["q"] = answer.question
+        menu["c"] = [[c.label, c.value or c.label, c.kind] for c in reply.choices]
+        keyboard += choice_keyboard(key, chat_id, nonce, reply)
+    if len(reply.pages) > 1:
+        menu["p"] = reply.pages
+        keyboard += page_keyboard(key, chat_id, nonce, 0, len(reply.pages))
+    if menu:
+        ui_state.add_menu(state, nonce, menu)
+    if answer.status == "ok" and answer.answers:
+        state["last"] = ui_state.answer_record(answer)
+    if menu or "last" in state:
+        await svc.save_state(chat_key, state)
+    text = with_page_footer(reply.pages[0], 0, len(reply.pages))
+    markup = InlineKeyboardMarkup(keyboard) if keyboard else None
+    if reply_to is not None and reply_to.chat.type != "private":
+        sent = await reply_to.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                         disable_web_page_preview=True)
+    else:
+        sent = await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                              disable_web_page_preview=True)
+    svc.counters["answers_sent"] += 1
+    if reply.chart_rows:
+        await send_chart(context, chat_id, reply)
+    return sent
+
+
+async def send_chart(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> bool:
+    """The PNG chart next to the text; the text alone stands if drawing or sending fails."""
+    from bot.charts import render_chart
+
+    try:
+        png = await asyncio.to_thread(render_chart, reply.chart_rows, reply.intent)
+    except Exception:  # noqa: BLE001 - a chart is a bonus, never a reason to fail the answer
+        log.exception("chart rendering failed")
+        return False
+    if png is None:
+        return False
+    try:
+        await context.bot.send_photo(chat_id, photo=png, caption="图表（数字见上方文字）")
+        return True
+    except TelegramError as err:
+        log.warning("sending chart failed: %s", err)
+        service(context).counters["chart_failed"] += 1
+        return False

@@ -1,0 +1,65 @@
+"""The error handler: the user gets a short apology with an error id; admins get the details.
+
+Why an id: a user can quote it, and the same id is in the log line with the traceback.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+import traceback
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.ext import ContextTypes
+
+log = logging.getLogger(__name__)
+
+
+def _describe(update: object) -> str:
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        user = update.effective_user
+        msg = update.effective_message
+        text = (msg.text or msg.caption or "") if msg else ""
+        return (f"chat={chat.id if chat else '-'} ({chat.type if chat else '-'}) user={user.id if user else '-'} "
+                f"text={text[:200]!r}")
+    return repr(update)[:300]
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    err = context.error
+    error_id = secrets.token_hex(4)
+    if isinstance(err, NetworkError) and not isinstance(update, Update):
+        log.warning("network error (id %s): %s", error_id, err)  # polling hiccup: PTB retries by itself
+        return
+    log.error("error %s while handling %s", error_id, _describe(update), exc_info=err)
+    service = context.application.bot_data.get("service")
+    if service is not None:
+        service.counters["errors"] += 1
+    if isinstance(update, Update) and update.effective_chat is not None and not isinstance(err, Forbidden):
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(f"出错了（错误编号 {error_id}）")
+            await context.bot.send_message(update.effective_chat.id,
+                                           f"抱歉，处理时出错了（错误编号 {error_id}），管理员已收到通知。请稍后再试。")
+        except TelegramError:
+            log.warning("could not tell the user about error %s", error_id)
+    admins = sorted(service.settings.admin_ids) if service is not None else []
+    if not admins:
+        return
+    tb = "".join(traceback.format_exception(type(err), err, err.__traceback__)) if err else "no exception"
+    head = f"⚠️ 错误 <code>{error_id}</code>\n{html.escape(_describe(update))}\n"
+    budget = 4000 - len(head) - 20
+    detail = html.escape(tb[-budget:]) if len(html.escape(tb)) > budget else html.escape(tb)
+    while len(detail) > budget:  # escaping can lengthen; trim from the front, away from the cause
+        detail = detail[len(detail) - budget:]
+        detail = detail[detail.find("\n") + 1:] if "\n" in detail else detail
+    text = f"{head}<pre>{detail}</pre>"
+    for admin in admins:
+        try:
+            await context.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+        except TelegramError:
+            log.warning("could not notify admin %s about error %s", admin, error_id)

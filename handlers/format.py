@@ -1,0 +1,268 @@
+"""Reply formatting shared by Telegram (HTML) and the terminal (plain text).
+
+Why one module: the bot and `disclosure-bot chat` must say the same thing. Every dynamic string goes
+through `esc` in HTML mode, so a question or a report containing "<script>" is shown, never parsed.
+Pages stay under Telegram's 4,096-character limit and are split between whole blocks, so no HTML tag
+is ever cut in half.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from query.types import Answer, AnswerRow, Candidate
+
+TELEGRAM_LIMIT = 4096
+PAGE_LIMIT = 3900  # room for a page footer
+LINE_TEXT_MAX = 160  # source line quoted in an answer (full line in /source)
+MAX_BUTTONS = 8
+CHART_INTENTS = {"trend", "compare"}
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+class Markup:
+    """Tiny helper: the same call yields HTML or plain text."""
+
+    def __init__(self, use_html: bool) -> None:
+        self.html = use_html
+
+    def t(self, value: Any) -> str:
+        """A dynamic string, escaped in HTML mode."""
+        return esc(value) if self.html else str(value)
+
+    def b(self, value: Any) -> str:
+        return f"<b>{esc(value)}</b>" if self.html else str(value)
+
+    def i(self, value: Any) -> str:
+        return f"<i>{esc(value)}</i>" if self.html else str(value)
+
+    def code(self, value: Any) -> str:
+        return f"<code>{esc(value)}</code>" if self.html else str(value)
+
+    def quote(self, value: Any) -> str:
+        return f"<blockquote>{esc(value)}</blockquote>" if self.html else f"  「{value}」"
+
+
+@dataclass
+class Reply:
+    """What to send for one answer: pages of text, optional choice buttons and chart data."""
+
+    pages: list[str]
+    choices: list[Candidate] = field(default_factory=list)
+    chart_rows: list[AnswerRow] = field(default_factory=list)
+    intent: str = "value"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.pages)
+
+
+def format_number(value: float | int | None, unit: str = "") -> str:
+    """20 → "20 件"; 12.50 → "12.5 万元"; None (blank cell) → "空白（报告中未填写）", never 0."""
+    if value is None:
+        return "空白（报告中未填写）"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+    else:
+        text = str(value)
+    return f"{text} {unit}".strip()
+
+
+def indicator_label(row: AnswerRow) -> str:
+    if row.indicator_name:
+        return row.indicator_name
+    try:
+        from reports.catalogue import definition
+
+        d = definition(row.indicator, row.source.template if row.source else None)
+        if d is not None:
+            return d.name_zh
+    except Exception:  # noqa: BLE001 - a label is cosmetic; fall back to the key
+        pass
+    return row.indicator
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def source_brief(row: AnswerRow, m: Markup) -> str:
+    src = row.source
+    if src is None:
+        return m.i("（无来源行）")
+    where = src.report_title or src.file_name or "报告"
+    parts = [f"来源：{m.t(_short(where, 80))} 第 {src.line_no} 行"]
+    if src.origin == "derived":
+        parts[0] += "（由表内数字推算）"
+    if src.line_text:
+        parts.append(m.quote(_short(src.line_text, LINE_TEXT_MAX)))
+    for finding in src.findings[:3]:
+        parts.append("⚠️ " + m.t(_short(finding, 200)))
+    return "\n".join(parts)
+
+
+def row_block(row: AnswerRow, m: Markup, index: int | None = None) -> str:
+    head = f"{index}. " if index is not None else ""
+    first = f"{head}{m.b(row.agency)} {row.year} 年"
+    second = f"{m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}"
+    return f"{first}\n{second}\n{source_brief(row, m)}"
+
+
+def answer_blocks(answer: Answer, m: Markup) -> list[str]:
+    """The answer as self-contained blocks (each safe to put on any page)."""
+    if answer.status != "ok" or not answer.answers:
+        text = answer.text.strip() or "没有找到答案。"
+        blocks = [m.t(part) for part in _split_plain(text, PAGE_LIMIT - 100)]
+        if answer.candidates:
+            names = "、".join(c.label for c in answer.candidates[:MAX_BUTTONS])
+            blocks.append(("请点选：" if m.html else "可选：") + m.t(names))
+        return blocks
+    rows = answer.answers
+    if len(rows) == 1:
+        return [row_block(rows[0], m)]
+    header = _header(answer, m)
+    blocks = [header] if header else []
+    numbered = answer.intent in {"rank", "trend", "compare", "total"}
+    blocks.extend(row_block(r, m, i if numbered else None) for i, r in enumerate(rows, 1))
+    return blocks
+
+
+def _header(answer: Answer, m: Markup) -> str:
+    first = answer.text.strip().splitlines()[0] if answer.text.strip() else ""
+    return m.b(_short(first, 200)) if first else ""
+
+
+def _split_plain(text: str, limit: int) -> list[str]:
+    """Split long plain text between lines (hard-cut a single overlong line)."""
+    out: list[str] = []
+    cur = ""
+    for line in text.splitlines():
+        while len(line) > limit:
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(line[:limit])
+            line = line[limit:]
+        if cur and len(cur) + 1 + len(line) > limit:
+            out.append(cur)
+            cur = line
+        else:
+            cur = f"{cur}\n{line}" if cur else line
+    if cur:
+        out.append(cur)
+    return out or [""]
+
+
+def paginate(blocks: Sequence[str], limit: int = PAGE_LIMIT) -> list[str]:
+    """Pack whole blocks into pages of at most `limit` characters."""
+    pages: list[str] = []
+    cur = ""
+    for block in blocks:
+        if len(block) > limit:  # only plain/escaped text can get here; cut at a safe point
+            block = _cut_escaped(block, limit)
+        if cur and len(cur) + 2 + len(block) > limit:
+            pages.append(cur)
+            cur = block
+        else:
+            cur = f"{cur}\n\n{block}" if cur else block
+    if cur:
+        pages.append(cur)
+    return pages or ["（空）"]
+
+
+def _cut_escaped(text: str, limit: int) -> str:
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp >= 0 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    lt = cut.rfind("<")
+    if lt >= 0 and ">" not in cut[lt:]:
+        cut = cut[:lt]
+    return cut + "…"
+
+
+def render_answer(answer: Answer, use_html: bool = True) -> Reply:
+    m = Markup(use_html)
+    pages = paginate(answer_blocks(answer, m))
+    choices = list(answer.candidates[:MAX_BUTTONS]) if answer.status in {"ambiguous", "not_found"} else []
+    chart_rows = []
+    if answer.status == "ok" and answer.intent in CHART_INTENTS:
+        chart_rows = [r for r in answer.answers if r.value is not None]
+        if len(chart_rows) < 2:
+            chart_rows = []
+    return Reply(pages=pages, choices=choices, chart_rows=chart_rows, intent=answer.intent)
+
+
+def with_page_footer(page: str, index: int, total: int) -> str:
+    return page if total <= 1 else f"{page}\n\n— 第 {index + 1}/{total} 页 —"
+
+
+def source_blocks(rows: Iterable[AnswerRow], m: Markup) -> list[str]:
+    """/source: the full original lines behind the last answer."""
+    blocks = []
+    for i, row in enumerate(rows, 1):
+        src = row.source
+        head = f"{i}. {m.b(row.agency)} {row.year} 年 · {m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}"
+        if src is None:
+            blocks.append(head + "\n" + m.i("（无来源行）"))
+            continue
+        lines = [head, f"报告：{m.t(src.report_title or src.file_name)}"]
+        if src.file_name and src.file_name != src.report_title:
+            lines.append(f"文件：{m.t(src.file_name)}")
+        lines.append(f"第 {src.line_no} 行（{m.t({'table': '表格', 'prose': '正文', 'derived': '推算'}.get(src.origin, src.origin))}）")
+        labels = " / ".join(x for x in (src.section, src.row_label, src.column_label) if x)
+        if labels:
+            lines.append(f"位置：{m.t(_short(labels, 300))}")
+        if src.line_text:
+            lines.append(m.quote(_short(src.line_text, 1500)))
+        lines.extend("⚠️ " + m.t(_short(f, 300)) for f in src.findings)
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def rows_to_csv(rows: Iterable[AnswerRow]) -> bytes:
+    """/export: one CSV row per answer row (UTF-8 with BOM so spreadsheet apps read Chinese)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["agency", "year", "indicator", "indicator_name", "value", "unit", "report", "file",
+                     "line_no", "line_text", "origin"])
+    for r in rows:
+        s = r.source
+        value = "" if r.value is None else (int(r.value) if float(r.value).is_integer() else r.value)
+        writer.writerow([r.agency, r.year, r.indicator, indicator_label(r), value, r.unit,
+                         s.report_title if s else "", s.file_name if s else "", s.line_no if s else "",
+                         s.line_text if s else "", s.origin if s else ""])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def rows_from_json(items: Sequence[dict[str, Any]]) -> list[AnswerRow]:
+    """Inverse of dataclasses.asdict(AnswerRow) (the stored last answer)."""
+    from query.types import Source
+
+    rows = []
+    for item in items:
+        src = item.get("source")
+        rows.append(AnswerRow(
+            agency=item.get("agency", ""), year=int(item.get("year") or 0), indicator=item.get("indicator", ""),
+            value=item.get("value"), unit=item.get("unit", ""), indicator_name=item.get("indicator_name", ""),
+            source=Source(**{k: v for k, v in src.items() if k in Source.__dataclass_fields__}) if src else None,
+        ))
+    return rows
+
+
+def strip_html(text: str) -> str:
+    """Plain text from our own HTML (terminal output of HTML-only pieces)."""
+    import re
+
+    return html.unescape(re.sub(r"</?(b|i|code|pre|blockquote|a)( [^>]*)?>", "", text))

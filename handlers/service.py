@@ -1,0 +1,118 @@
+"""What the handlers share: the answer engine, the store, limits and counters.
+
+Why a service object: handlers stay thin and testable, and the terminal front end uses the same ask
+path. The engine is synchronous (SQLAlchemy), so calls run in a worker thread; one lock serialises
+them because the engine keeps caches that are not promised to be thread-safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from handlers import state as ui_state
+from query.types import Answer
+
+log = logging.getLogger(__name__)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class AnswererLike(Protocol):
+    def ask(self, question: str, *, today: date | None = None, chat_key: str | None = None,
+            context: dict | None = None) -> Answer: ...
+
+
+class RateLimiter:
+    """Sliding one-minute window per user; `clock` is injectable for tests."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._hits: dict[int, deque[float]] = defaultdict(deque)
+        self._warned: dict[int, float] = {}
+
+    def check(self, user_id: int) -> float:
+        """0 when allowed (and counted); otherwise seconds until the next question is allowed."""
+        now = self.clock()
+        hits = self._hits[user_id]
+        while hits and now - hits[0] >= 60:
+            hits.popleft()
+        if len(hits) >= self.per_minute:
+            return max(1.0, 60 - (now - hits[0]))
+        hits.append(now)
+        return 0.0
+
+    def should_warn(self, user_id: int) -> bool:
+        """Say "slow down" once per window, not once per extra message."""
+        now = self.clock()
+        last = self._warned.get(user_id)
+        if last is not None and now - last < 60:
+            return False
+        self._warned[user_id] = now
+        return True
+
+
+class BotService:
+    def __init__(self, settings: Any, engine: Engine, answerer: AnswererLike,
+                 today: Callable[[], date] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.answerer = answerer
+        self.today = today or (lambda: datetime.now(TZ).date())
+        self.limiter = RateLimiter(settings.questions_per_minute, clock)
+        self.inline_limiter = RateLimiter(settings.questions_per_minute * 3, clock)  # one query per keystroke
+        self._engine_lock = threading.Lock()
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self.started = time.time()
+        self.counters: dict[str, int] = defaultdict(int)
+
+    # ----------------------------------------------------------------- answers
+    def ask_sync(self, question: str, chat_key: str | None) -> Answer:
+        with self._engine_lock:
+            answer = self.answerer.ask(question, today=self.today(), chat_key=chat_key)
+        if not answer.question:
+            answer.question = question
+        self.counters["questions"] += 1
+        self.counters[f"status.{answer.status}"] += 1
+        return answer
+
+    async def ask(self, question: str, chat_key: str | None) -> Answer:
+        return await asyncio.to_thread(self.ask_sync, question, chat_key)
+
+    def refresh(self) -> None:
+        refresh = getattr(self.answerer, "refresh", None)
+        if callable(refresh):
+            with self._engine_lock:
+                refresh()
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """One update at a time per chat, so follow-ups keep their order while chats run concurrently."""
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            if len(self._chat_locks) > 10_000:
+                self._chat_locks = {k: v for k, v in self._chat_locks.items() if v.locked()}
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
+
+    # ----------------------------------------------------------------- UI state in the store
+    async def load_state(self, chat_key: str) -> dict[str, Any]:
+        return await asyncio.to_thread(ui_state.load, self.engine, chat_key)
+
+    async def save_state(self, chat_key: str, data: dict[str, Any]) -> None:
+        await asyncio.to_thread(ui_state.save, self.engine, chat_key, data)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return self.settings.is_admin(user_id)
+
+
+def chat_key_for(chat_id: int) -> str:
+    return f"tg:{chat_id}"

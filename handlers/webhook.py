@@ -23,8 +23,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, application: Application, secret: str) -> None:
-        self.ptb = application
+    def initialize(self, ptb: Application, secret: str) -> None:
+        self.ptb = ptb
         self.secret = secret
 
     async def post(self) -> None:
@@ -52,8 +52,8 @@ class UpdateHandler(tornado.web.RequestHandler):
 
 
 class HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, application: Application) -> None:
-        self.ptb = application
+    def initialize(self, ptb: Application) -> None:
+        self.ptb = ptb
 
     def get(self) -> None:
         body: dict[str, Any] = {"ok": self.ptb.running, "pending_updates": self.ptb.update_queue.qsize()}
@@ -64,7 +64,7 @@ class HealthHandler(tornado.web.RequestHandler):
 
 def make_server(application: Application, path: str, secret: str) -> tornado.httpserver.HTTPServer:
     app = tornado.web.Application([
-        (path, UpdateHandler, {"application": application, "secret": secret}),
-        (r"/healthz", HealthHandler, {"application": application}),
+        (path, UpdateHandler, {"ptb": application, "secret": secret}),
+        (r"/healthz", HealthHandler, {"ptb": application}),
     ])
     return tornado.httpserver.HTTPServer(app, xheaders=True)

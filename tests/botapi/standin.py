@@ -40,6 +40,7 @@ Stable API (used by tests/bot, tests/reminders and bench/; keep it backwards com
     api.commands                     the last setMyCommands list (per scope key "default" etc.)
     api.webhook                      {"url", "secret_token", ...} after setWebhook, {} after deleteWebhook
     api.pending_updates()            number of queued, not yet confirmed updates
+    api.subscribe(fn)                fn(call) runs in the server thread after each recorded call (benches)
 
   Fault injection (all thread-safe):
     api.inject(status=429, method=None, chat_id=None, count=1, retry_after=1, description=None)
@@ -272,6 +273,7 @@ class BotApiStandin:
             self._blocked: set[int] = set()
             self._delays: dict[str | None, float] = {}
             self.get_updates_calls = 0
+            self._listeners: list[Callable[[Call], None]] = []
 
     def start(self) -> BotApiStandin:
         handler = _make_handler(self)
@@ -530,6 +532,11 @@ class BotApiStandin:
         with self._cond:
             self._delays[method] = float(seconds)
 
+    def subscribe(self, listener: Callable[[Call], None]) -> None:
+        """Call `listener(call)` (in the server thread, outside the lock) after every recorded call."""
+        with self._cond:
+            self._listeners.append(listener)
+
     def clear_faults(self) -> None:
         with self._cond:
             self._faults.clear()
@@ -682,12 +689,16 @@ class BotApiStandin:
             else:
                 status, result = 200, self._result(method, params, files)
                 body = {"ok": True, "result": result}
+            call = None
             if method not in QUIET:
                 call = Call(method, params, files, status, result, time.monotonic(), token)
                 self.sent.append(call)
                 if status == 200 and self.state_file and method in SENDING:
                     self._append_state(call)
             self._cond.notify_all()
+            listeners = list(self._listeners) if call is not None else []
+        for listener in listeners:
+            listener(call)  # type: ignore[arg-type]
         return status, body
 
     def _append_state(self, call: Call) -> None:

@@ -88,7 +88,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         .defaults(Defaults(tzinfo=TZ))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_overall_per_second,
                                      group_max_rate=settings.rate_group_per_minute, max_retries=3))
-        .connection_pool_size(64)
+        .connection_pool_size(16)
         .pool_timeout(10)
         .get_updates_connection_pool_size(2)
         .get_updates_read_timeout(settings.polling_timeout + 10)

@@ -70,12 +70,17 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
                 await message.reply_text(f"提问有点快了，请约 {int(wait) + 1} 秒后再试。每分钟最多 {svc.limiter.per_minute} 个问题。")
             return
     async with svc.chat_lock(chat.id):
-        asyncio.get_running_loop().create_task(_typing(context, chat.id))
-        answer = await svc.ask(question, chat_key_for(chat.id))
+        typing = asyncio.get_running_loop().create_task(_typing_later(context, chat.id))
+        try:
+            answer = await svc.ask(question, chat_key_for(chat.id))
+        finally:
+            typing.cancel()
         await send_answer(context, chat.id, answer, reply_to=message)
 
 
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+async def _typing_later(context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay: float = 0.4) -> None:
+    """Show "typing…" only when the answer is slow: a quick answer needs no extra API call."""
+    await asyncio.sleep(delay)
     try:
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     except TelegramError:

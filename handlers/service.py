@@ -8,10 +8,11 @@ them because the engine keeps caches that are not promised to be thread-safe.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ from query.types import Answer
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
+STATE_CACHE_SIZE = 5000
 
 
 class AnswererLike(Protocol):
@@ -74,6 +76,7 @@ class BotService:
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self.started = time.time()
         self.counters: dict[str, int] = defaultdict(int)
+        self._state_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()  # write-through; one bot process
 
     # ----------------------------------------------------------------- answers
     def ask_sync(self, question: str, chat_key: str | None) -> Answer:
@@ -105,10 +108,23 @@ class BotService:
 
     # ----------------------------------------------------------------- UI state in the store
     async def load_state(self, chat_key: str) -> dict[str, Any]:
-        return await asyncio.to_thread(ui_state.load, self.engine, chat_key)
+        cached = self._state_cache.get(chat_key)
+        if cached is not None:
+            self._state_cache.move_to_end(chat_key)
+            return copy.deepcopy(cached)
+        data = await asyncio.to_thread(ui_state.load, self.engine, chat_key)
+        self._remember(chat_key, data)
+        return copy.deepcopy(data)
 
     async def save_state(self, chat_key: str, data: dict[str, Any]) -> None:
         await asyncio.to_thread(ui_state.save, self.engine, chat_key, data)
+        self._remember(chat_key, copy.deepcopy(data))
+
+    def _remember(self, chat_key: str, data: dict[str, Any]) -> None:
+        self._state_cache[chat_key] = data
+        self._state_cache.move_to_end(chat_key)
+        while len(self._state_cache) > STATE_CACHE_SIZE:
+            self._state_cache.popitem(last=False)
 
     def is_admin(self, user_id: int | None) -> bool:
         return self.settings.is_admin(user_id)

@@ -79,7 +79,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     from storage.ingest import ingest_bytes
 
-    outcome = await asyncio.to_thread(ingest_bytes, data, name, svc.engine)
+    outcome = await asyncio.to_thread(ingest_bytes, svc.engine, data, name)
     kind = outcome.outcome
     findings = 0
     if kind in {"stored", "replaced"}:

@@ -1,0 +1,84 @@
+# disclosure-bot — everything a newcomer needs: `make run`, `make test`.
+# Recipes are silent (@, quiet pip to stderr) so `echo "问题" | make run` prints only the answer on stdout.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+
+# PostgreSQL used by `make test-pg` (a fresh database per run, dropped afterwards).
+PGHOST ?= 127.0.0.1
+PGPORT ?= 5432
+PGUSER ?= postgres
+export PGHOST PGPORT PGUSER
+
+.PHONY: help install run test test-all test-pg lint format bench bench-quick migrate samples clean
+
+help:
+	@echo "make run        terminal chat on the sample corpus (or the Telegram bot when TELEGRAM_BOT_TOKEN is set)"
+	@echo "make test       test suite on SQLite (everything not marked slow)"
+	@echo "make test-pg    PostgreSQL-marked tests on a fresh database at $(PGHOST):$(PGPORT)"
+	@echo "make lint       ruff check"
+	@echo "make bench      every benchmark under bench/ -> bench/results.json + bench/RESULTS.md"
+	@echo "make migrate    upgrade the store's schema (Alembic)"
+	@echo "make clean      remove .venv and caches (keeps ./data)"
+
+# The virtualenv is built once and rebuilt when the dependency pins change.
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip >&2
+	@$(PY) -m pip install -qq --disable-pip-version-check -c constraints.txt -e ".[dev]" >&2
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# No token: load the generated sample corpus (only when the store is empty), then chat on stdin.
+# With TELEGRAM_BOT_TOKEN (environment or .env): the Telegram bot.
+run: $(STAMP)
+	@if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ] || grep -Eqs '^[[:space:]]*TELEGRAM_BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then \
+		exec $(BIN)/disclosure-bot run; \
+	else \
+		$(BIN)/disclosure-bot samples >&2 && exec $(BIN)/disclosure-bot chat; \
+	fi
+
+# pytest exit code 5 (no tests collected) is a failure too; it is named so nobody mistakes it for a pass.
+test: $(STAMP)
+	@rc=0; env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not slow" || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; exit $$rc
+
+test-all: $(STAMP)
+	@env -u TEST_DATABASE_URL $(BIN)/pytest -q
+
+test-pg: $(STAMP)
+	@set -euo pipefail; \
+	db="disclosure_ci_$$(date +%s)_$$RANDOM"; \
+	createdb "$$db"; \
+	trap 'dropdb --if-exists "$$db"' EXIT; \
+	TEST_DATABASE_URL="postgresql+psycopg://$(PGUSER)@$(PGHOST):$(PGPORT)/$$db" $(BIN)/pytest -q -m pg
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+
+format: $(STAMP)
+	@$(BIN)/ruff format .
+
+bench: $(STAMP)
+	@$(PY) bench/run_all.py
+
+bench-quick: $(STAMP)
+	@$(PY) bench/run_all.py --quick
+
+migrate: $(STAMP)
+	@$(BIN)/disclosure-bot migrate
+
+samples: $(STAMP)
+	@$(BIN)/disclosure-bot samples
+
+clean:
+	@rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info bench/out
+	@find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,87 @@
+"""Every stored number as flat rows: `disclosure-bot export --json` (one JSON object per line) and --csv.
+
+Only cells that exist are exported: a blank cell was never stored, so it never appears (never as 0).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from storage.models import Agency, IndicatorValue, Report
+
+FIELDS = ("agency", "year", "template", "indicator", "value", "unit", "report", "line")
+
+
+def _num(value: float) -> int | float:
+    """2.0 → 2 so that counts look like counts; 96171.6 stays a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def export_rows(engine: Engine, *, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """{agency, year, template, indicator, value, unit, report, line} ordered by agency, year, indicator."""
+    stmt = (
+        select(
+            Agency.name,
+            Report.year,
+            Report.template,
+            IndicatorValue.indicator,
+            IndicatorValue.value,
+            IndicatorValue.unit,
+            Report.file_name,
+            IndicatorValue.line_no,
+            IndicatorValue.origin,
+        )
+        .join(Report, Report.agency_id == Agency.id)
+        .join(IndicatorValue, IndicatorValue.report_id == Report.id)
+        .order_by(Agency.name, Report.year, IndicatorValue.indicator)
+    )
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=batch).execute(stmt)
+        for name, year, template, indicator, value, unit, file_name, line_no, origin in result:
+            yield {
+                "agency": name,
+                "year": year,
+                "template": template,
+                "indicator": indicator,
+                "value": _num(value),
+                "unit": unit,
+                "report": file_name,
+                "line": line_no,
+                "origin": origin,
+            }
+
+
+def write_json_lines(engine: Engine, out: TextIO) -> int:
+    """One compact JSON object per line (UTF-8, Chinese kept readable); returns the row count."""
+    n = 0
+    for row in export_rows(engine):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(engine: Engine, out: TextIO) -> int:
+    """The same rows as CSV with a header line."""
+    writer = csv.DictWriter(out, fieldnames=[*FIELDS, "origin"], lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for row in export_rows(engine):
+        writer.writerow(row)
+        n += 1
+    return n
+
+
+def export_json_text(engine: Engine) -> str:
+    """All rows as JSON-lines text (tests, small stores)."""
+    buf = io.StringIO()
+    write_json_lines(engine, buf)
+    return buf.getvalue()

@@ -1,0 +1,603 @@
+"""Turn report files into rows: one transaction per file, so a bad file never leaves anything behind.
+
+Outcomes (also recorded as an `IngestEvent`):
+- stored     a new agency+year;
+- unchanged  the same bytes are already stored (or are an older version that a later file replaced),
+             so nothing but the event is written;
+- replaced   a new file for an agency+year already stored: the report row is kept (same id), its values
+             and findings are swapped for the new ones and `replaced_count` goes up;
+- rejected   the parser refused the file (`ReportError`): only the event is written, with the reason.
+
+Values go in with one executemany per report (`session.execute(insert(IndicatorValue), rows)`); the ORM
+unit of work is far too slow for 10,000 reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from storage.models import (
+    Agency,
+    AgencyAlias,
+    IndicatorValue,
+    IngestEvent,
+    Report,
+    ReportFinding,
+)
+
+log = logging.getLogger(__name__)
+
+Parser = Callable[[bytes, str], Any]  # (data, file_name) -> reports.model.ParsedReport
+DEFAULT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+OUTCOME_ZH = {
+    "stored": "已入库",
+    "unchanged": "未变化",
+    "replaced": "已替换",
+    "rejected": "已拒绝",
+    "skipped": "已跳过",
+}
+
+
+@dataclass(eq=False)
+class IngestResult:
+    """What happened to one file. Compares equal to its outcome string, so `result == "stored"` works."""
+
+    outcome: str  # stored|unchanged|replaced|rejected|skipped (skipped: never offered to the parser)
+    reason: str = ""
+    report_id: int | None = None
+    agency: str | None = None
+    year: int | None = None
+    template: str | None = None
+    values: int = 0
+    findings: int = 0
+    file_name: str = ""
+    file_hash: str = ""
+    code: str = ""  # ReportError.code for rejected files
+    previous_hash: str | None = None
+    path: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.outcome == other
+        if isinstance(other, IngestResult):
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def flagged(self) -> bool:
+        return self.outcome in {"stored", "replaced"} and self.findings > 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _default_parser() -> Parser:
+    """reports.parse.parse_bytes, imported late: the parsers are a separate feature and may be absent."""
+    from reports.parse import parse_bytes
+
+    return parse_bytes
+
+
+def _report_error() -> type[Exception]:
+    from reports.model import ReportError
+
+    return ReportError
+
+
+# --------------------------------------------------------------------------- writing one parsed report
+
+
+def _upsert_agency(session: Session, identity: Any) -> Agency:
+    name = identity.agency.strip()
+    agency = session.execute(select(Agency).where(Agency.name == name)).scalar_one_or_none()
+    region_path = "/".join(p for p in (identity.region_path or []) if p)
+    region = identity.region_path[-1] if identity.region_path else ""
+    if agency is None:
+        agency = Agency(
+            name=name,
+            kind=identity.kind or "other",
+            region_path=region_path,
+            region=region,
+            first_year=identity.year,
+            source="report",
+        )
+        session.add(agency)
+        session.flush()
+        return agency
+    # A registry row or an older report may lack what this report tells us; fill gaps, never erase.
+    if region_path and not agency.region_path:
+        agency.region_path, agency.region = region_path, region
+    if (not agency.kind or agency.kind == "other") and identity.kind and identity.kind != "other":
+        agency.kind = identity.kind
+    if agency.source == "report" and (agency.first_year is None or identity.year < agency.first_year):
+        agency.first_year = identity.year
+    return agency
+
+
+def _add_aliases(session: Session, agency: Agency, aliases: Iterable[str]) -> None:
+    wanted = []
+    seen: set[str] = set()
+    for alias in aliases or []:
+        alias = (alias or "").strip()[:200]
+        if alias and alias != agency.name and alias not in seen:
+            seen.add(alias)
+            wanted.append(alias)
+    if not wanted:
+        return
+    have = set(session.execute(select(AgencyAlias.alias).where(AgencyAlias.agency_id == agency.id)).scalars())
+    rows = [{"agency_id": agency.id, "alias": a, "source": "ingest"} for a in wanted if a not in have]
+    if rows:
+        session.execute(insert(AgencyAlias), rows)
+
+
+def _value_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for v in parsed.values:
+        if v.value is None or v.key in rows:  # a blank cell is absent; first occurrence wins (parser order)
+            continue
+        rows[v.key] = {
+            "report_id": report_id,
+            "indicator": v.key[:120],
+            "value": float(v.value),
+            "unit": (v.unit or "")[:12],
+            "line_no": int(v.line_no or 0),
+            "line_text": (v.line_text or "")[:2000],
+            "origin": v.origin or "table",
+            "section": (v.section or "")[:200],
+            "row_label": (v.row_label or "")[:300],
+            "column_label": (v.column_label or "")[:200],
+        }
+    return list(rows.values())
+
+
+def _finding_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
+    out = []
+    for f in parsed.findings:
+        values = {k: (None if x is None else float(x)) for k, x in (f.values or {}).items()}
+        out.append(
+            {
+                "report_id": report_id,
+                "rule": (f.rule or "")[:120],
+                "message": (f.message or "")[:1000],
+                "indicators": list(values),
+                "values": values,
+                "expected": None if f.expected is None else float(f.expected),
+                "actual": None if f.actual is None else float(f.actual),
+                "line_no": f.line_no,
+            }
+        )
+    return out
+
+
+def store_parsed(session: Session, parsed: Any, *, now: datetime | None = None) -> IngestResult:
+    """Write one ParsedReport inside the caller's transaction and record the IngestEvent.
+
+    Returns an IngestResult whose `outcome` is stored, unchanged or replaced. The caller commits.
+    """
+    now = now or _now()
+    ident = parsed.identity
+    file_name = (parsed.file_name or "")[:500]
+    file_hash = parsed.file_hash or ""
+    agency = _upsert_agency(session, ident)
+    _add_aliases(session, agency, ident.aliases)
+    report = session.execute(
+        select(Report).where(Report.agency_id == agency.id, Report.year == ident.year)
+    ).scalar_one_or_none()
+    previous_hash: str | None = None
+    base = {
+        "agency": agency.name,
+        "year": ident.year,
+        "template": parsed.template,
+        "file_name": file_name,
+        "file_hash": file_hash,
+    }
+    if report is not None and report.file_hash == file_hash:
+        session.add(
+            IngestEvent(
+                at=now,
+                file_name=file_name,
+                file_hash=file_hash,
+                outcome="unchanged",
+                reason="同一文件已入库 (same file already stored)",
+                report_id=report.id,
+            )
+        )
+        return IngestResult("unchanged", "同一文件已入库 (same file already stored)", report.id, **base)
+    if report is None:
+        outcome = "stored"
+        report = Report(
+            agency_id=agency.id,
+            year=ident.year,
+            template=parsed.template,
+            title=(ident.title or "")[:500],
+            file_name=file_name,
+            file_hash=file_hash,
+            ingested_at=now,
+            replaced_count=0,
+            warnings=list(parsed.warnings or []),
+        )
+        session.add(report)
+        session.flush()
+    else:
+        outcome = "replaced"
+        previous_hash = report.file_hash
+        session.execute(delete(IndicatorValue).where(IndicatorValue.report_id == report.id))
+        session.execute(delete(ReportFinding).where(ReportFinding.report_id == report.id))
+        report.template = parsed.template
+        report.title = (ident.title or "")[:500]
+        report.file_name = file_name
+        report.file_hash = file_hash
+        report.ingested_at = now
+        report.replaced_count = (report.replaced_count or 0) + 1
+        report.warnings = list(parsed.warnings or [])
+        session.flush()
+    values = _value_rows(report.id, parsed)
+    if values:
+        session.execute(insert(IndicatorValue), values)
+    findings = _finding_rows(report.id, parsed)
+    if findings:
+        session.execute(insert(ReportFinding), findings)
+    reason = ""
+    if outcome == "replaced":
+        reason = (
+            f"替换了旧版本 (replaced previous file, sha256 {previous_hash[:12]}…)" if previous_hash else ""
+        )
+    session.add(
+        IngestEvent(
+            at=now,
+            file_name=file_name,
+            file_hash=file_hash,
+            outcome=outcome,
+            reason=reason,
+            report_id=report.id,
+            previous_hash=previous_hash,
+        )
+    )
+    return IngestResult(
+        outcome,
+        reason,
+        report.id,
+        values=len(values),
+        findings=len(findings),
+        previous_hash=previous_hash,
+        **base,
+    )
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def _known_hash(session: Session, file_hash: str) -> IngestResult | None:
+    """Same bytes as the current report, or as an older version a later file replaced → unchanged."""
+    row = session.execute(
+        select(Report, Agency.name)
+        .join(Agency, Agency.id == Report.agency_id)
+        .where(Report.file_hash == file_hash)
+    ).first()
+    if row is not None:
+        report, name = row
+        return IngestResult(
+            "unchanged",
+            "同一文件已入库 (same file already stored)",
+            report.id,
+            name,
+            report.year,
+            report.template,
+            file_hash=file_hash,
+        )
+    earlier = session.execute(
+        select(IngestEvent.report_id)
+        .where(
+            IngestEvent.file_hash == file_hash,
+            IngestEvent.outcome.in_(("stored", "replaced")),
+            IngestEvent.report_id.is_not(None),
+        )
+        .order_by(IngestEvent.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if earlier is None:
+        return None
+    row = session.execute(
+        select(Report, Agency.name).join(Agency, Agency.id == Report.agency_id).where(Report.id == earlier)
+    ).first()
+    if row is None:
+        return None
+    report, name = row
+    return IngestResult(
+        "unchanged",
+        f"旧版本，已被 {report.file_name or '新文件'} 替换 (older version; superseded by a newer file)",
+        report.id,
+        name,
+        report.year,
+        report.template,
+        file_hash=file_hash,
+    )
+
+
+def _record_event(engine: Engine, result: IngestResult, now: datetime) -> None:
+    with Session(engine) as session:
+        session.add(
+            IngestEvent(
+                at=now,
+                file_name=result.file_name[:500],
+                file_hash=result.file_hash,
+                outcome=result.outcome,
+                reason=(result.reason or "")[:1000],
+                report_id=result.report_id,
+            )
+        )
+        session.commit()
+
+
+def ingest_bytes(
+    engine: Engine, data: bytes, file_name: str, *, parser: Parser | None = None, now: datetime | None = None
+) -> IngestResult:
+    """Parse and store one file in one transaction. Never raises for a bad file: it is `rejected`."""
+    now = now or _now()
+    file_name = (file_name or "")[:500]
+    file_hash = hashlib.sha256(data).hexdigest()
+    with Session(engine, expire_on_commit=False) as session:
+        known = _known_hash(session, file_hash)
+    if known is not None:
+        known.file_name = file_name
+        _record_event(engine, known, now)
+        return known
+    parse = parser or _default_parser()
+    report_error = _report_error()
+    try:
+        parsed = parse(data, file_name)
+    except report_error as err:
+        result = IngestResult(
+            "rejected",
+            getattr(err, "reason", str(err)),
+            file_name=file_name,
+            file_hash=file_hash,
+            code=getattr(err, "code", "invalid"),
+        )
+        _record_event(engine, result, now)
+        return result
+    except Exception as err:  # noqa: BLE001 - a parser bug on one file must not stop a batch
+        log.exception("parser failed on %s", file_name)
+        result = IngestResult(
+            "rejected",
+            f"解析出错 (internal parser error: {type(err).__name__}: {err})"[:1000],
+            file_name=file_name,
+            file_hash=file_hash,
+            code="internal",
+        )
+        _record_event(engine, result, now)
+        return result
+    parsed.file_name = parsed.file_name or file_name
+    parsed.file_hash = parsed.file_hash or file_hash
+    for attempt in range(2):  # a concurrent writer may win the race for the same agency name
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                with session.begin():
+                    result = store_parsed(session, parsed, now=now)
+            result.file_name = file_name
+            return result
+        except IntegrityError as err:
+            if not attempt:
+                continue
+            reason, code = f"写入冲突 (database conflict: {err.orig})", "conflict"
+        except (ValueError, TypeError, ArithmeticError) as err:
+            # Parser output the schema cannot hold: the transaction is rolled back, the file is refused.
+            log.exception("cannot store %s", file_name)
+            reason, code = (
+                f"数据无法入库 (cannot store parsed values: {type(err).__name__}: {err})",
+                "invalid_values",
+            )
+        result = IngestResult("rejected", reason[:1000], file_name=file_name, file_hash=file_hash, code=code)
+        _record_event(engine, result, now)
+        return result
+    raise AssertionError("unreachable")
+
+
+# --------------------------------------------------------------------------- many files
+
+
+@dataclass
+class IngestSummary:
+    """Everything one `ingest` run did, file by file."""
+
+    results: list[IngestResult] = field(default_factory=list)
+
+    def by(self, outcome: str) -> list[IngestResult]:
+        return [r for r in self.results if r.outcome == outcome]
+
+    @property
+    def stored(self) -> list[IngestResult]:
+        return self.by("stored")
+
+    @property
+    def unchanged(self) -> list[IngestResult]:
+        return self.by("unchanged")
+
+    @property
+    def replaced(self) -> list[IngestResult]:
+        return self.by("replaced")
+
+    @property
+    def rejected(self) -> list[IngestResult]:
+        return self.by("rejected")
+
+    @property
+    def skipped(self) -> list[IngestResult]:
+        return self.by("skipped")
+
+    @property
+    def flagged(self) -> list[IngestResult]:
+        return [r for r in self.results if r.flagged]
+
+    def counts(self) -> dict[str, int]:
+        keys = ("stored", "unchanged", "replaced", "rejected", "skipped")
+        out = {k: len(self.by(k)) for k in keys}
+        out["flagged"] = len(self.flagged)
+        out["values"] = sum(r.values for r in self.results)
+        out["findings"] = sum(r.findings for r in self.results)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def render(self, *, limit: int = 50) -> str:
+        """A readable bilingual summary; reasons for every rejected file (up to `limit` lines each)."""
+        c = self.counts()
+        lines = [
+            f"共处理 {len(self.results)} 个文件 (files): 入库 stored {c['stored']} · 替换 replaced {c['replaced']}"
+            f" · 未变化 unchanged {c['unchanged']} · 拒绝 rejected {c['rejected']} · 跳过 skipped {c['skipped']}",
+            f"写入数值 values {c['values']} · 勾稽问题 findings {c['findings']}（涉及 {c['flagged']} 份报告 reports flagged）",
+        ]
+
+        def block(title: str, items: list[IngestResult], fmt: Callable[[IngestResult], str]) -> None:
+            if not items:
+                return
+            lines.append(title)
+            for r in items[:limit]:
+                lines.append("  - " + fmt(r))
+            if len(items) > limit:
+                lines.append(f"  … 另有 {len(items) - limit} 个 (and {len(items) - limit} more)")
+
+        def who(r: IngestResult) -> str:
+            return f"{r.file_name}: {r.agency} {r.year} ({r.template}, {r.values} 项)"
+
+        block("已拒绝 rejected:", self.rejected, lambda r: f"{r.path or r.file_name}: {r.reason}")
+        block("已替换 replaced:", self.replaced, who)
+        block("有勾稽问题 flagged:", self.flagged, lambda r: f"{who(r)} — {r.findings} 处勾稽问题 findings")
+        block("已跳过 skipped:", self.skipped, lambda r: f"{r.path or r.file_name}: {r.reason}")
+        if self.stored and len(self.stored) <= 20:
+            block("已入库 stored:", self.stored, who)
+        return "\n".join(lines)
+
+
+def _supported_suffixes() -> frozenset[str]:
+    try:
+        from reports.readers import SUPPORTED_SUFFIXES
+    except Exception:  # noqa: BLE001 - readers are another feature; fall back to the documented list
+        return DEFAULT_SUFFIXES
+    return frozenset(s.lower() for s in SUPPORTED_SUFFIXES)
+
+
+def _max_bytes() -> int:
+    try:
+        from reports.readers import MAX_BYTES
+    except Exception:  # noqa: BLE001
+        return DEFAULT_MAX_BYTES
+    return int(MAX_BYTES)
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a file found inside a folder is not a report (None = try it)."""
+    name = path.name
+    low = name.lower()
+    if name.startswith(".") or name.startswith("~$"):
+        return "隐藏或临时文件 (hidden/temporary file)"
+    if low.startswith("readme"):
+        return "说明文件 (README)"
+    if low.endswith(".expected.json"):
+        return "期望值文件 (expected values)"
+    if low.startswith("manifest") or low in {"files.json", "index.json", "checksums.txt", "sha256sums"}:
+        return "清单文件 (manifest)"
+    if path.suffix.lower() not in _supported_suffixes():
+        return f"不支持的文件类型 (unsupported type {path.suffix or 'without suffix'})"
+    return None
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
+    """(file, skip reason or None) for each file; folders recursively in sorted order, hidden dirs skipped."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                rel = child.relative_to(p).parts
+                if any(part.startswith(".") for part in rel[:-1]) or not child.is_file():
+                    continue
+                yield child, _skip_reason(child)
+        else:
+            yield p, None  # named explicitly: always offered to the parser (or reported missing)
+
+
+def ingest_paths(
+    engine: Engine,
+    paths: Iterable[str | Path],
+    progress: bool = True,
+    *,
+    parser: Parser | None = None,
+    now: datetime | None = None,
+) -> IngestSummary:
+    """Ingest files and folders; every file gets its own transaction and one bad file never stops the rest."""
+    files = list(expand_paths(paths))
+    summary = IngestSummary()
+    max_bytes = _max_bytes()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+    try:
+        for path, skip in files:
+            if skip is not None:
+                summary.results.append(IngestResult("skipped", skip, file_name=path.name, path=str(path)))
+            elif not path.exists():
+                summary.results.append(
+                    IngestResult(
+                        "rejected",
+                        "文件不存在 (no such file)",
+                        file_name=path.name,
+                        path=str(path),
+                        code="missing",
+                    )
+                )
+            else:
+                summary.results.append(_ingest_file(engine, path, max_bytes, parser, now))
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(summary.results[-1].outcome, refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    return summary
+
+
+def _ingest_file(
+    engine: Engine, path: Path, max_bytes: int, parser: Parser | None, now: datetime | None
+) -> IngestResult:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            # Not read at all: a huge file is refused before it costs memory.
+            result = IngestResult(
+                "rejected",
+                f"文件过大 ({size / 1048576:.1f} MB > {max_bytes // 1048576} MB) (file too large)",
+                file_name=path.name,
+                code="too_large",
+            )
+            _record_event(engine, result, now or _now())
+        else:
+            result = ingest_bytes(engine, path.read_bytes(), path.name, parser=parser, now=now)
+    except OSError as err:
+        result = IngestResult(
+            "rejected",
+            f"无法读取文件 (cannot read: {err.strerror or err})",
+            file_name=path.name,
+            code="unreadable",
+        )
+    result.path = str(path)
+    return result

@@ -1,0 +1,403 @@
+"""The 2008–2018 《政府信息公开情况统计表》 (统计指标 | 单位 | 统计数) → indicator values.
+
+Rows are matched by label *and* position: the table is printed in a fixed order, so when a label
+fits several rows (（二）被依法纠错数 under both 四 and 五; "其中：主要负责同志参加…" under two
+channels) the row that follows the last matched row wins. This is what keeps sub-items under the
+right parent even when agencies abbreviate labels. Blank 统计数 cells produce no value (never 0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from reports.catalogue import unit_of
+from reports.model import ParsedValue
+from reports.text import Line, is_page_footer, nfkc, parse_number, split_cells, squash
+
+TEMPLATE = "2008"
+
+# (key or None for a group header, level, canonical label, extra label variants)
+# level: 1 = 一、… section, 2 = （一）…, 3 = 1.…, 4 = 其中/sub-item
+_ROWS: list[tuple[str | None, int, str, tuple[str, ...]]] = [
+    (None, 1, "主动公开情况", ("主动公开政府信息情况",)),
+    ("active.total", 2, "主动公开政府信息数", ("主动公开信息数", "主动公开政府信息总数")),
+    ("active.normative_docs_published", 4, "主动公开规范性文件数", ("公开规范性文件数",)),
+    ("active.normative_docs_made", 4, "制发规范性文件总数", ("制发规范性文件数",)),
+    (None, 2, "通过不同渠道和方式公开政府信息的情况", ()),
+    ("active.by_gazette", 3, "政府公报公开政府信息数", ("政府公报公开信息数",)),
+    ("active.by_website", 3, "政府网站公开政府信息数", ("政府网站公开信息数",)),
+    ("active.by_weibo", 3, "政务微博公开政府信息数", ("政务微博公开信息数",)),
+    ("active.by_wechat", 3, "政务微信公开政府信息数", ("政务微信公开信息数",)),
+    ("active.by_other", 3, "其他方式公开政府信息数", ("其他方式公开信息数",)),
+    (None, 1, "回应解读情况", ()),
+    ("response.hot_topics", 2, "回应公众关注热点或重大舆情数", ()),
+    (None, 2, "通过不同渠道和方式回应解读的情况", ()),
+    ("response.press_conferences", 3, "参加或举办新闻发布会总次数", ("参加或举办新闻发布会次数",)),
+    ("response.press_conferences_by_head", 4, "主要负责同志参加新闻发布会次数", ("主要负责同志参加次数",)),
+    ("response.online_interviews", 3, "政府网站在线访谈次数", ()),
+    (
+        "response.online_interviews_by_head",
+        4,
+        "主要负责同志参加政府网站在线访谈次数",
+        ("主要负责同志参加次数",),
+    ),
+    ("response.interpretations", 3, "政策解读稿件发布数", ()),
+    ("response.weibo_wechat", 3, "微博微信回应事件数", ()),
+    ("response.other", 3, "其他方式回应事件数", ()),
+    (None, 1, "依申请公开情况", ()),
+    ("apply.received.total", 2, "收到申请数", ("收到申请总数", "受理申请数")),
+    ("apply.received.in_person", 3, "当面申请数", ("当面申请",)),
+    ("apply.received.fax", 3, "传真申请数", ("传真申请",)),
+    ("apply.received.online", 3, "网络申请数", ("网上申请数", "网络申请", "网上申请")),
+    ("apply.received.letter", 3, "信函申请数", ("信函申请",)),
+    ("apply.closed.total", 2, "申请办结数", ()),
+    ("apply.closed.on_time", 3, "按时办结数", ("按时办结",)),
+    ("apply.closed.extended", 3, "延期办结数", ("延期办结",)),
+    ("apply.answered.total", 2, "申请答复数", ()),
+    ("apply.answered.already_public", 3, "属于已主动公开范围数", ("属于已主动公开范围",)),
+    ("apply.answered.granted", 3, "同意公开答复数", ("同意公开",)),
+    ("apply.answered.partial", 3, "同意部分公开答复数", ("同意部分公开",)),
+    ("apply.answered.denied", 3, "不同意公开答复数", ("不同意公开",)),
+    ("apply.answered.denied.state_secret", 4, "涉及国家秘密", ()),
+    ("apply.answered.denied.commercial_secret", 4, "涉及商业秘密", ()),
+    ("apply.answered.denied.privacy", 4, "涉及个人隐私", ()),
+    (
+        "apply.answered.denied.security_stability",
+        4,
+        "危及国家安全、公共安全、经济安全和社会稳定",
+        ("危及国家安全公共安全经济安全和社会稳定",),
+    ),
+    ("apply.answered.denied.not_gov_info", 4, "不是《条例》所指政府信息", ("不是条例所指政府信息",)),
+    ("apply.answered.denied.other_legal", 4, "法律法规规定的其他情形", ()),
+    ("apply.answered.not_this_agency", 3, "不属于本行政机关公开数", ("不属于本行政机关公开",)),
+    ("apply.answered.not_exist", 3, "申请信息不存在数", ("申请信息不存在",)),
+    ("apply.answered.asked_to_amend", 3, "告知作出更改补充数", ("告知作出更改补充",)),
+    ("apply.answered.other_channel", 3, "告知通过其他途径办理数", ("告知通过其他途径办理",)),
+    ("review.total", 1, "行政复议数量", ("行政复议数",)),
+    ("review.upheld", 2, "维持具体行政行为数", ()),
+    ("review.corrected", 2, "被依法纠错数", ()),
+    ("review.other", 2, "其他情形数", ()),
+    ("litigation.total", 1, "行政诉讼数量", ("行政诉讼数",)),
+    ("litigation.upheld", 2, "维持具体行政行为或者驳回原告诉讼请求数", ("维持具体行政行为数",)),
+    ("litigation.corrected", 2, "被依法纠错数", ()),
+    ("litigation.other", 2, "其他情形数", ()),
+    ("complaints.total", 1, "举报投诉数量", ("投诉举报数量", "举报投诉数")),
+    ("apply.fees", 1, "依申请公开信息收取的费用", ("依申请公开信息收取费用",)),
+    (None, 1, "机构建设和保障经费情况", ()),
+    ("org.units", 2, "政府信息公开工作专门机构数", ()),
+    ("org.reading_points", 2, "设置政府信息公开查阅点数", ("政府信息公开查阅点数",)),
+    ("org.staff", 2, "从事政府信息公开工作人员数", ()),
+    ("org.staff_full_time", 3, "专职人员数", ()),
+    ("org.staff_part_time", 3, "兼职人员数", ()),
+    ("org.budget", 2, "政府信息公开专项经费", ()),
+    (None, 1, "政府信息公开会议和培训情况", ("会议和培训情况",)),
+    ("training.meetings", 2, "召开政府信息公开工作会议或专题会议数", ()),
+    ("training.classes", 2, "举办各类培训班数", ()),
+    ("training.trainees", 2, "接受培训人员数", ()),
+]
+
+UNITS = {"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "期", "场"}
+_DASHES = re.compile(r"^[—\-–－_/\\\s]*$")
+_NUMBERING = re.compile(
+    r"^\s*(?:[(（]\s*([一二三四五六七八九十]+|\d{1,2})\s*[)）]"
+    r"|([一二三四五六七八九十]+)\s*[、.．,，]"
+    r"|(\d{1,2})\s*[、.．,，](?!\d)"
+    r"|([①②③④⑤⑥⑦⑧⑨⑩]))\s*"
+)
+_QIZHONG = re.compile(r"^\s*其\s*中\s*[:：]?\s*")
+_PAREN_NOTE = re.compile(r"[(（][^()（）]*[)）]")
+_END_MARKERS = re.compile(r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人)")
+_HEADER_WORDS = ("统计指标", "统计数")
+_MD_RULE = re.compile(r"^[\s|:\-—]+$")
+MATCH_THRESHOLD = 80.0
+
+
+@dataclass(slots=True)
+class Table2008Result:
+    """What the table parser saw: values plus whether the table started and whether it was cut off."""
+
+    values: list[ParsedValue] = field(default_factory=list)
+    started: bool = False
+    truncated: bool = False
+    start_line: int | None = None
+    end_line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Row:
+    index: int
+    key: str | None
+    level: int
+    label: str
+    cores: tuple[str, ...]
+
+
+@cache
+def _rows() -> tuple[_Row, ...]:
+    out = []
+    for i, (key, level, label, variants) in enumerate(_ROWS):
+        cores = tuple(dict.fromkeys(core_label(x) for x in (label, *variants)))
+        out.append(_Row(i, key, level, label, cores))
+    return tuple(out)
+
+
+def row_keys() -> list[str]:
+    """Every indicator key the 统计表 defines, in printed order."""
+    return [r.key for r in _rows() if r.key]
+
+
+def strip_numbering(label: str) -> tuple[str, str]:
+    """('（一）收到申请数') → ('一', '收到申请数'); numbering kinds （一）/(一)/一、/1./1、/①."""
+    s = nfkc(label).strip()
+    m = _NUMBERING.match(s)
+    if not m:
+        return "", s
+    num = next(g for g in m.groups() if g)
+    return num, s[m.end() :]
+
+
+def core_label(label: str) -> str:
+    """A label reduced to its identifying words: no numbering, no 其中, no bracketed notes, no punctuation."""
+    _, s = strip_numbering(label)
+    s = _QIZHONG.sub("", s)
+    prev = None
+    while prev != s:
+        prev = s
+        s = _PAREN_NOTE.sub("", s)
+    return squash(s)
+
+
+def _score(core: str, row: _Row) -> float:
+    if not core:
+        return 0.0
+    best = 0.0
+    for c in row.cores:
+        if core == c:
+            return 100.0
+        best = max(best, fuzz.ratio(core, c))
+        # a printed label that adds words around the official one ("…数（件）", "本年…")
+        if len(c) >= 4 and c in core and len(core) <= len(c) * 1.6:
+            best = max(best, 92.0)
+    return best
+
+
+def _match(label: str, last_index: int) -> tuple[_Row | None, float]:
+    """Best row for `label`; ties go to the first row after the last matched one (table order)."""
+    core = core_label(label)
+    if not core:
+        return None, 0.0
+    scored = [(_score(core, r), r) for r in _rows()]
+    top = max(s for s, _ in scored)
+    if top < MATCH_THRESHOLD:
+        return None, top
+    tied = [r for s, r in scored if s >= top - 0.5]
+    if len(tied) == 1:
+        return tied[0], top
+    after = [r for r in tied if r.index > last_index]
+    if after:
+        return min(after, key=lambda r: r.index), top
+    return max(tied, key=lambda r: r.index), top
+
+
+def _is_header(text: str) -> bool:
+    sq = squash(text)
+    return all(w in sq for w in _HEADER_WORDS) or ("统计指标" in sq and "单位" in sq)
+
+
+def _unbalanced_open(s: str) -> bool:
+    s = nfkc(s)
+    return s.count("(") > s.count(")")
+
+
+def _unbalanced_close(s: str) -> bool:
+    s = nfkc(s)
+    return s.count(")") > s.count("(")
+
+
+@dataclass(slots=True)
+class _Cells:
+    label: str
+    unit: str
+    value: float | None
+    has_value_cell: bool  # the row printed a 统计数 position (possibly blank)
+
+
+def _split_row(text: str) -> _Cells:
+    """Label / unit / value of one printed row, whether cells are tab-, pipe- or space-separated."""
+    cells = split_cells(text)
+    multi = len(cells) > 1
+    if not multi:
+        cells = text.split()
+        if len(cells) <= 1:
+            return _Cells(text.strip(), "", None, False)
+    # the value is the last numeric cell; the unit sits just before it (or is the last cell if blank)
+    value: float | None = None
+    unit = ""
+    rest = list(cells)
+    # drop trailing empty cells (blank value) but remember a value position existed
+    trailing_blank = False
+    while rest and (rest[-1] == "" or _DASHES.match(rest[-1])):
+        trailing_blank = True
+        rest.pop()
+    if rest:
+        v = parse_number(rest[-1])
+        if v is not None and len(rest) > 1:
+            value = v
+            rest.pop()
+    if rest and nfkc(rest[-1]).strip() in UNITS and len(rest) > 1:
+        unit = nfkc(rest.pop()).strip()
+        trailing_blank = trailing_blank or (value is None and multi)
+    elif rest and _DASHES.match(rest[-1] or "-") and len(rest) > 1:
+        rest.pop()
+    label = " ".join(c for c in rest if c).strip()
+    if value is not None and _unbalanced_open(label):
+        # "…（不同渠道和方式公开相同信息计 1" — the number belongs to a note broken across lines
+        return _Cells(" ".join(c for c in cells if c), "", None, False)
+    has_value_cell = value is not None or (bool(unit) and (trailing_blank or multi))
+    return _Cells(label, unit, value, has_value_cell)
+
+
+def find_table_start(lines: list[Line]) -> int | None:
+    """Index (into `lines`) of the 统计表 header, or of its first section row when no header is printed."""
+    for i, ln in enumerate(lines):
+        if _is_header(ln.text):
+            return i
+    rows = _rows()
+    first_section = rows[0]
+    for i, ln in enumerate(lines):
+        t = ln.text
+        if not t or len(squash(t)) > 24:
+            continue
+        cells = _split_row(t)
+        if core_label(cells.label) not in first_section.cores:
+            continue
+        # confirm: the next few lines carry the 主动公开政府信息数 row with a number
+        for nxt in lines[i + 1 : i + 6]:
+            c = _split_row(nxt.text)
+            r, _ = _match(c.label, first_section.index)
+            if r is not None and r.key == "active.total":
+                return i
+    return None
+
+
+def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
+    """Parse the 统计表 and report whether it started and whether it looks cut off."""
+    res = Table2008Result()
+    start = find_table_start(lines)
+    if start is None:
+        return res
+    res.started = True
+    res.start_line = lines[start].no
+    rows = _rows()
+    last_index = -1
+    seen: set[str] = set()
+    pending: list[Line] = []  # label-only lines waiting for their unit/value
+    pending_unit = ""
+    ended_by_marker = False
+    junk_run = 0
+    last_line_no = lines[start].no
+
+    def emit(row: _Row, value: float, unit: str, ln: Line, label: str) -> None:
+        assert row.key is not None
+        if row.key in seen:
+            res.warnings.append(f"第{ln.no}行：{row.label} 重复出现，保留第一次的数值")
+            return
+        seen.add(row.key)
+        res.values.append(
+            ParsedValue(
+                key=row.key,
+                value=value,
+                unit=unit or unit_of(row.key, TEMPLATE),
+                line_no=ln.no,
+                line_text=ln.raw.strip(),
+                origin="table",
+                section="统计表",
+                row_label=label.strip(),
+                column_label="统计数",
+            )
+        )
+
+    for ln in lines[start + 1 :]:
+        text = ln.text
+        if not text or is_page_footer(text) or _MD_RULE.match(text):
+            continue
+        if _is_header(text) or re.fullmatch(r"[(（]?\s*\d{4}\s*年度?\s*[)）]?", text):
+            continue  # header repeated after a page break
+        if _END_MARKERS.match(squash(text)):
+            ended_by_marker = True
+            break
+        cells = _split_row(text)
+        label = cells.label
+        if not cells.has_value_cell and cells.value is None:
+            if not label:
+                continue
+            if nfkc(label).strip() in UNITS:
+                pending_unit = nfkc(label).strip()
+                continue
+            lone = parse_number(label)
+            if lone is not None and pending:
+                joined = "".join(p.text for p in pending)
+                row, _ = _match(joined, last_index)
+                if row is not None and row.key:
+                    emit(row, lone, pending_unit, ln, joined)
+                    last_index = row.index
+                pending, pending_unit = [], ""
+                continue
+            # a label alone on its line: a group header, or the first half of a wrapped label
+            row, score = _match(label, last_index)
+            if row is not None and row.key is None and not _unbalanced_open(label):
+                last_index = row.index
+                pending, pending_unit = [], ""
+                junk_run = 0
+                continue
+            if row is None and not pending and len(squash(label)) > 40:
+                junk_run += 1
+                if junk_run >= 3:
+                    break  # prose after the table without a signature block
+            pending.append(ln)
+            if len(pending) > 3:
+                pending = pending[-3:]
+            continue
+        junk_run = 0
+        last_line_no = ln.no
+        candidates: list[str] = []
+        if label and not (pending and _unbalanced_close(label)):
+            candidates.append(label)  # first: on a tie the row's own label wins
+        if pending:
+            candidates.append("".join(p.text for p in pending) + label)
+        best: tuple[_Row | None, float, str] = (None, 0.0, label)
+        for cand in candidates:
+            row, score = _match(cand, last_index)
+            if row is not None and score > best[1]:
+                best = (row, score, cand)
+        pending = []
+        row, _, used_label = best
+        unit = cells.unit or pending_unit
+        pending_unit = ""
+        if row is None:
+            continue
+        last_index = row.index
+        if row.key is None or cells.value is None:
+            continue  # group header or a blank 统计数 cell: nothing stated
+        emit(row, cells.value, unit, ln, used_label)
+
+    res.end_line = last_line_no
+    last_key_row = max((r.index for r in rows if r.key in seen), default=-1)
+    final_section = max(r.index for r in rows if r.level == 1)
+    if res.values and not ended_by_marker and last_key_row < final_section:
+        res.truncated = True
+        res.warnings.append("统计表不完整：表格在“政府信息公开会议和培训情况”之前中断")
+    elif not res.values:
+        res.truncated = True
+        res.warnings.append("统计表只有表头，没有读到任何数值")
+    return res
+
+
+def parse_2008_table(lines: list[Line]) -> list[ParsedValue]:
+    """Indicator values of the 统计表 (origin "table"); empty when the report has no such table."""
+    return parse_2008_table_ex(lines).values

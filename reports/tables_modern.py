@@ -1,0 +1,591 @@
+"""Tables 二/三/四 of the 2019 (国办公开办函〔2019〕60号) and 2021 (〔2021〕30号) report formats.
+
+Real reports reach us as PDF-extracted text, Markdown or tab-joined HTML/DOCX rows, so nothing here
+trusts line numbers or exact labels: rows are found by squashed label phrases inside the section they
+belong to, row labels may be spread over several lines (vertical "三、本年度办理结果", wrapped labels),
+and numbers are mapped to columns by position relative to the table's fixed column order. A blank
+cell stays absent; we never write a 0 the report did not print.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reports.catalogue import definition
+from reports.model import ParsedValue
+from reports.text import Line, is_page_footer, parse_number, squash
+
+# ---------------------------------------------------------------------------------------------------
+# Table vocabulary
+# ---------------------------------------------------------------------------------------------------
+
+APPLICANT_COLUMNS: tuple[str, ...] = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social",
+    "legal",
+    "other_org",
+    "total",
+)
+
+# (key stem under "apply.", label phrases). Order is the printed order of the 三 table.
+APPLY_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("received", ("本年新收", "新收政府信息公开申请")),
+    ("carried_in", ("上年结转",)),
+    ("result.granted", ("予以公开",)),
+    ("result.partial", ("部分公开",)),
+    ("result.denied.state_secret", ("国家秘密",)),
+    ("result.denied.law_prohibited", ("法律行政法规禁止", "其他法律", "禁止公开", "行政止公开")),
+    ("result.denied.security_stability", ("三安全一稳定", "危及")),
+    ("result.denied.third_party", ("第三方",)),
+    ("result.denied.internal_affairs", ("内部事务",)),
+    ("result.denied.process_info", ("过程性",)),
+    ("result.denied.enforcement_file", ("执法案卷",)),
+    ("result.denied.query_item", ("查询事项",)),
+    ("result.unavailable.not_held", ("不掌握",)),
+    ("result.unavailable.needs_creation", ("另行制作", "没有现成")),
+    ("result.unavailable.unclear", ("仍不明确", "补正后申请")),
+    ("result.not_processed.petition", ("信访", "举报投诉")),
+    ("result.not_processed.duplicate", ("重复申请",)),
+    ("result.not_processed.publication", ("出版物",)),
+    ("result.not_processed.mass_repeated", ("大量反复",)),
+    ("result.not_processed.confirm_reissue", ("重新出具", "确认或重新", "已获取信息")),
+    ("result.other.overdue_correction", ("逾期不补正", "不补正")),
+    ("result.other.unpaid_fee", ("收费通知", "缴纳费用", "逾期未按")),
+    ("result.other.other", ()),  # "3.其他" — only recognised inside the （六） group, see _match_apply_row
+    ("result.other", ("其他处理",)),
+    ("result.total", ("总计", "合计")),
+    ("carried_out", ("结转下年", "下年度继续", "继续办理")),
+)
+_APPLY_ORDER = [stem for stem, _ in APPLY_ROWS]
+
+# Group labels of 三 (row-spanning cells): remembered so that a bare "3.其他" can be placed.
+_GROUPS: tuple[tuple[str, str], ...] = (
+    ("不予公开", "denied"),
+    ("无法提供", "unavailable"),
+    ("不予处理", "not_processed"),
+    ("其他处理", "other"),
+)
+
+# Words of the 三 header rows; a line made of them carries no row label.
+_APPLY_HEADER_WORDS = (
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "申请人情况",
+    "勾稽",
+    "社会公益",
+    "法律服务",
+)
+
+# 二: row id → label phrases (the longest/most specific first where labels nest).
+ACTIVE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("other_services", ("其他对外管理服务",)),
+    ("normative", ("规范性文件",)),
+    ("regulations", ("规章",)),
+    ("license", ("行政许可",)),
+    ("penalty", ("行政处罚",)),
+    ("enforcement", ("行政强制",)),
+    ("fees", ("事业性收费",)),
+    ("procurement", ("集中采购",)),
+)
+
+# 二: column id → header phrases. "amount" is 收费金额 (2021 fees) or 采购总金额 (2019 procurement).
+ACTIVE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("new_made", ("新制作",)),
+    ("new_published", ("新公开",)),
+    ("total_published", ("对外公开总", "公开总数")),
+    ("issued", ("制发",)),
+    ("repealed", ("废止",)),
+    ("in_force", ("现行有效",)),
+    ("prev_items", ("上一年",)),
+    ("change", ("增减",)),
+    ("decisions", ("处理决定",)),
+    ("items", ("采购项目",)),
+    ("amount", ("金额",)),
+)
+
+# Default columns of each 二 row when no header was read: {template: {row: [columns]}}.
+ACTIVE_DEFAULTS: dict[str, dict[str, list[str]]] = {
+    "2019": {
+        "regulations": ["new_made", "new_published", "total_published"],
+        "normative": ["new_made", "new_published", "total_published"],
+        "license": ["prev_items", "change", "decisions"],
+        "other_services": ["prev_items", "change", "decisions"],
+        "penalty": ["prev_items", "change", "decisions"],
+        "enforcement": ["prev_items", "change", "decisions"],
+        "fees": ["prev_items", "change"],
+        "procurement": ["items", "amount"],
+    },
+    "2021": {
+        "regulations": ["issued", "repealed", "in_force"],
+        "normative": ["issued", "repealed", "in_force"],
+        "license": ["decisions"],
+        "penalty": ["decisions"],
+        "enforcement": ["decisions"],
+        "fees": ["amount"],
+    },
+}
+
+REVIEW_GROUPS: tuple[str, ...] = ("review", "litigation.direct", "litigation.after_review")
+REVIEW_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+REVIEW_KEYS: tuple[str, ...] = tuple(f"{g}.{c}" for g in REVIEW_GROUPS for c in REVIEW_COLUMNS)
+# Characters of the 四 header; a "label" made only of them is header debris next to the numbers.
+_REVIEW_HEADER_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计未经直接起诉后合")
+
+# A cell that stands for "nothing printed here".
+_BLANK_MARKS = {"", "-", "--", "—", "——", "/", "／", "－", "―", "…"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MD_RULE = re.compile(r"^[\s|:\-+=]+$")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]?|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.)]?)")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Line → label + value cells
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    """One printed line split into its label text and its trailing value cells (None = blank cell)."""
+
+    label: str
+    values: list[float | None]
+    celled: bool  # True when cells were delimited (tab/|), so blank cells keep their position
+
+    @property
+    def count(self) -> int:
+        return sum(v is not None for v in self.values)
+
+
+def _is_blank(cell: str) -> bool:
+    return cell.strip() in _BLANK_MARKS
+
+
+def _expand(cell: str) -> list[str]:
+    """A cell 'label 1 2 3' or '1 2 3' becomes ['label', '1', '2', '3'] (PDF/space-joined numbers)."""
+    toks = cell.split()
+    if len(toks) <= 1:
+        return [cell.strip()]
+    i = len(toks)
+    while i > 0 and parse_number(toks[i - 1]) is not None:
+        i -= 1
+    if i == len(toks):
+        return [cell.strip()]
+    head = " ".join(toks[:i])
+    return ([head] if head else []) + toks[i:]
+
+
+def split_row(text: str) -> _Row:
+    """Split a cleaned line into label and the run of value cells at its end."""
+    t = text.strip()
+    celled = "\t" in t or "|" in t
+    if celled:
+        cells = re.split(r"\t|\|", t)
+        if t.startswith("|"):
+            cells = cells[1:]
+        if t.endswith("|"):
+            cells = cells[:-1]
+        out: list[str] = []
+        for c in cells:
+            out.extend(_expand(c) if c.strip() else [""])
+        cells = out
+    else:
+        cells = t.split()
+    last_label = -1
+    for i, c in enumerate(cells):
+        if not _is_blank(c) and parse_number(c) is None:
+            last_label = i
+    label = " ".join(c for c in cells[: last_label + 1] if c.strip())
+    values = [parse_number(c) for c in cells[last_label + 1 :]]
+    return _Row(label, values, celled)
+
+
+def align(row: _Row, n: int) -> list[float | None] | None:
+    """Map a row's value cells onto `n` columns, or None when the mapping would be a guess."""
+    vals = list(row.values)
+    k = row.count
+    if k == 0:
+        return None
+    if not row.celled:
+        if k == n:
+            return vals
+        if k > n:
+            return _drop_extra(vals, n)
+        return None
+    while vals and vals[-1] is None:
+        vals.pop()
+    while len(vals) > n and vals[0] is None:
+        vals.pop(0)
+    if len(vals) == n:
+        return vals
+    if len(vals) < n:
+        return vals + [None] * (n - len(vals))
+    nums = [v for v in vals if v is not None]
+    if len(nums) == n:
+        return list(nums)
+    if len(nums) > n and len(nums) == len(vals):
+        return _drop_extra(vals, n)
+    return None
+
+
+def _sum_ok(parts: Sequence[float | None], total: float | None) -> bool:
+    if total is None or any(p is None for p in parts):
+        return False
+    return abs(sum(p for p in parts if p is not None) - total) < 1e-6
+
+
+def _drop_extra(vals: list[float | None], n: int) -> list[float | None]:
+    """More numbers than columns (an extra column, as in some 2019 tables): keep the reading that adds up.
+
+    For the 7 applicant columns we try: extra trailing column, a 法人小计 after 自然人, an extra leading
+    column; the first whose 总计 equals the sum of the other six wins; otherwise the first n cells.
+    """
+    if n == 7 and len(vals) == 8:
+        drop_last = vals[:7]
+        if _sum_ok(drop_last[:6], drop_last[6]):
+            return drop_last
+        subtotal = [vals[0]] + vals[2:]
+        if _sum_ok(subtotal[:6], subtotal[6]) and _sum_ok(vals[2:7], vals[1]):
+            return subtotal
+        drop_first = vals[1:]
+        if _sum_ok(drop_first[:6], drop_first[6]):
+            return drop_first
+    return vals[:n]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------------
+
+
+def _heading(sq: str, numeral: str) -> bool:
+    return sq.startswith(numeral) and len(sq) <= 40
+
+
+def _find_sections(lines: Sequence[Line]) -> tuple[int, int, int, int]:
+    """Indexes (into `lines`) of the 二, 三, 四 and 五 headings; -1 when not found."""
+    s2 = s3 = s4 = s5 = -1
+    for i, ln in enumerate(lines):
+        sq = squash(ln.text)
+        if not sq:
+            continue
+        if s2 < 0 and s3 < 0 and _heading(sq, "二") and "主动公开" in sq:
+            s2 = i
+        elif s3 < 0 and (_heading(sq, "三") or len(sq) <= 30) and "收到和处理" in sq:
+            s3 = i
+        elif s3 >= 0 and s4 < 0 and _heading(sq, "四") and "复议" in sq and "诉讼" in sq:
+            s4 = i
+        elif s4 >= 0 and s5 < 0 and _heading(sq, "五"):
+            s5 = i
+    return s2, s3, s4, s5
+
+
+def _usable(ln: Line) -> bool:
+    return bool(ln.text) and not is_page_footer(ln.text) and not _MD_RULE.match(ln.text)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Value construction
+# ---------------------------------------------------------------------------------------------------
+
+
+def _value(key: str, v: float, ln: Line, template: str) -> ParsedValue:
+    d = definition(key, template)
+    return ParsedValue(
+        key=key,
+        value=float(v),
+        unit=d.unit if d else "",
+        line_no=ln.no,
+        line_text=ln.raw,
+        origin="table",
+        section=d.section if d else "",
+        row_label=d.row_label if d else "",
+        column_label=d.column_label if d else "",
+    )
+
+
+class _Out:
+    """Collects values; the first printing of a key wins (a repeated table must not overwrite it)."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.values: dict[str, ParsedValue] = {}
+
+    def put(self, key: str, v: float | None, ln: Line) -> None:
+        if v is None or key in self.values:
+            return
+        self.values[key] = _value(key, v, ln, self.template)
+
+    def has_stem(self, stem: str) -> bool:
+        return any(k.startswith(stem + ".") for k in self.values)
+
+
+# ---------------------------------------------------------------------------------------------------
+# 二、主动公开政府信息情况
+# ---------------------------------------------------------------------------------------------------
+
+
+def _active_row(label: str) -> str | None:
+    sq = squash(label)
+    if not sq or len(sq) > 40:
+        return None
+    for row, phrases in ACTIVE_ROWS:
+        if any(p in sq for p in phrases):
+            return row
+    return None
+
+
+def _header_columns(text: str) -> list[str]:
+    sq = squash(text)
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for col, phrases in ACTIVE_COLUMNS:
+        for p in phrases:
+            i = sq.find(p)
+            if i >= 0 and not any(a <= i < b for a, b in taken):
+                found.append((i, col))
+                taken.append((i, i + len(p)))
+                break
+    return [c for _, c in sorted(found)]
+
+
+def _active_columns(row: str, header: list[str], count: int, template: str) -> list[str]:
+    """Columns of a 二 row: from the block's header when read, else the template's default layout."""
+    valid = {c for t in ACTIVE_DEFAULTS.values() for c in t.get(row, [])}
+    cols = [c for c in header if c in valid]
+    if cols:
+        return cols
+    default = ACTIVE_DEFAULTS[template].get(row, [])
+    other = ACTIVE_DEFAULTS["2019" if template == "2021" else "2021"].get(row, [])
+    if count != len(default) and count == len(other):
+        return other
+    return default
+
+
+def _parse_active(lines: Sequence[Line], out: _Out) -> None:
+    header_text = ""
+    header: list[str] = []
+    collecting = False
+    for ln in lines:
+        if not _usable(ln):
+            continue
+        sq = squash(ln.text)
+        if "第二十条" in sq:
+            header_text, header, collecting = "", [], False
+            continue
+        row = split_row(ln.text)
+        if row.count == 0:
+            if "信息内容" in sq:
+                header_text, collecting = ln.text, True
+            elif collecting:
+                header_text += " " + ln.text
+            elif _header_columns(ln.text) and _active_row(row.label) is None:
+                header_text, collecting = ln.text, True
+            else:
+                continue
+            header = _header_columns(header_text)
+            continue
+        collecting = False
+        rid = _active_row(row.label)
+        if rid is None:
+            continue
+        cols = _active_columns(rid, header, row.count, out.template)
+        vals = align(row, len(cols)) if cols else None
+        if vals is None:
+            continue
+        for col, v in zip(cols, vals, strict=True):
+            out.put(f"active.{rid}.{col}", v, ln)
+
+
+# ---------------------------------------------------------------------------------------------------
+# 三、收到和处理政府信息公开申请情况
+# ---------------------------------------------------------------------------------------------------
+
+
+def _strip_ordinals(sq: str) -> str:
+    prev = None
+    while prev != sq:
+        prev = sq
+        sq = _ORDINAL.sub("", sq, count=1)
+    return sq
+
+
+def _match_apply_row(label_sq: str, own_sq: str, group: str | None, last: str | None) -> str | None:
+    """The row stem whose phrase ends latest in the label (the leaf label comes after its group label)."""
+    leaf = _strip_ordinals(own_sq)
+    if leaf in {"其他", "其它"} and (group == "other" or (last or "").startswith("result.other.")):
+        return "result.other.other"
+    best: tuple[int, int, str] | None = None
+    for stem, phrases in APPLY_ROWS:
+        for p in phrases:
+            i = label_sq.rfind(p)
+            if i >= 0:
+                cand = (i + len(p), len(p), stem)
+                if best is None or cand[:2] > best[:2]:
+                    best = cand
+    return best[2] if best else None
+
+
+def _is_apply_header(sq: str) -> bool:
+    return any(w in sq for w in _APPLY_HEADER_WORDS)
+
+
+def _next_stem(last: str | None) -> str | None:
+    """The row printed after `last` when that is unambiguous (fallback for a numbers-only line)."""
+    if last is None:
+        return None
+    i = _APPLY_ORDER.index(last)
+    if last == "result.not_processed.confirm_reissue":
+        return None  # （六） may be one row or three
+    nxt = _APPLY_ORDER[i + 1] if i + 1 < len(_APPLY_ORDER) else None
+    if last == "result.other.other" or last == "result.other":
+        return "result.total"
+    if nxt == "result.other":  # after other.other comes the total
+        return "result.total"
+    return nxt
+
+
+def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
+    pending = ""
+    group: str | None = None
+    last: str | None = None
+    in_header = False
+    for ln in lines:
+        if not _usable(ln):
+            continue
+        row = split_row(ln.text)
+        own_sq = squash(row.label)
+        for phrase, g in _GROUPS:
+            if phrase in own_sq:
+                group = g
+        if row.count == 0:
+            if _is_apply_header(own_sq):
+                in_header, pending = True, ""
+            elif not in_header:
+                pending += own_sq
+            continue
+        label_sq = pending + own_sq
+        in_header = False
+        pending = ""
+        stem = _match_apply_row(label_sq, own_sq, group, last)
+        if stem is None and not _CJK.search(label_sq):
+            stem = _next_stem(last)
+        if stem is None:
+            continue
+        vals = align(row, len(APPLICANT_COLUMNS))
+        last = stem
+        if stem.startswith("result.other"):
+            group = "other"
+        if vals is None:
+            continue
+        for col, v in zip(APPLICANT_COLUMNS, vals, strict=True):
+            out.put(f"apply.{stem}.{col}", v, ln)
+        if stem == "carried_out":
+            return
+
+
+# ---------------------------------------------------------------------------------------------------
+# 四、政府信息公开行政复议、行政诉讼情况
+# ---------------------------------------------------------------------------------------------------
+
+
+def _review_group(label_sq: str) -> str | None:
+    if "复议后" in label_sq:
+        return "litigation.after_review"
+    if "直接起诉" in label_sq or "未经复议" in label_sq:
+        return "litigation.direct"
+    if "复议" in label_sq and "诉讼" not in label_sq:
+        return "review"
+    return None
+
+
+def _parse_review(lines: Sequence[Line], out: _Out) -> None:
+    buf: list[float | None] = []
+    first: Line | None = None
+    for ln in lines:
+        if not _usable(ln):
+            continue
+        row = split_row(ln.text)
+        if row.count == 0:
+            continue
+        sq = squash(row.label)
+        if sq and not set(sq) <= _REVIEW_HEADER_CHARS:
+            continue  # prose with numbers
+        group = _review_group(sq)
+        if group is not None and row.count <= 5 and not buf:
+            vals = align(row, 5)
+            if vals is not None:
+                for col, v in zip(REVIEW_COLUMNS, vals, strict=True):
+                    out.put(f"{group}.{col}", v, ln)
+            continue
+        if first is None:
+            first = ln
+        if row.celled and not buf:
+            vals = align(row, 15)
+            if vals is not None and len(row.values) >= 15:
+                buf = vals
+            else:
+                buf = [v for v in row.values if v is not None]
+        else:
+            buf.extend(v for v in row.values if v is not None)
+        if len(buf) >= 15:
+            break
+    if len(buf) >= 15 and first is not None:
+        for key, v in zip(REVIEW_KEYS, buf[:15], strict=True):
+            out.put(key, v, first)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------------
+
+
+def _first(lines: Sequence[Line], pred, start: int = 0, end: int | None = None) -> int:
+    end = len(lines) if end is None else end
+    for i in range(start, end):
+        if pred(squash(lines[i].text)):
+            return i
+    return -1
+
+
+def parse_modern_tables(lines: list[Line], template: str) -> list[ParsedValue]:
+    """Parse tables 二/三/四 of a 2019- or 2021-format report into catalogue-keyed values."""
+    if template not in ("2019", "2021"):
+        raise ValueError(f"parse_modern_tables handles the 2019/2021 formats, not {template!r}")
+    out = _Out(template)
+    n = len(lines)
+    s2, s3, s4, s5 = _find_sections(lines)
+
+    # 二: from its heading (or the first 第二十条 block) to the 三 heading / first applicant row.
+    start2 = s2 if s2 >= 0 else _first(lines, lambda s: s.startswith("第二十条"))
+    end2 = s3 if s3 > start2 else _first(lines, lambda s: "本年新收" in s, max(start2, 0))
+    if start2 >= 0:
+        _parse_active(lines[start2 : end2 if end2 > start2 else n], out)
+
+    # 三: from its heading (or the first header/applicant row) to the 四 heading.
+    start3 = s3 if s3 >= 0 else _first(lines, lambda s: "申请人情况" in s or "本年新收" in s, max(start2, 0))
+    if start3 >= 0:
+        end3 = s4 if s4 > start3 else n
+        _parse_apply(lines[start3:end3], out)
+
+    # 四: from its heading to the 五 heading (or a generous window).
+    start4 = s4
+    if start4 < 0:
+        start4 = _first(
+            lines, lambda s: "结果维持" in s or ("行政复议" in s and "行政诉讼" in s), max(start3, 0)
+        )
+    if start4 >= 0:
+        end4 = s5 if s5 > start4 else min(n, start4 + 80)
+        _parse_review(lines[start4:end4], out)
+
+    return list(out.values.values())
+
+
+def values_by_key(values: Iterable[ParsedValue]) -> dict[str, float]:
+    """Convenience for checks/tests: key → value."""
+    return {v.key: v.value for v in values}

@@ -1,0 +1,135 @@
+"""The 统计表's own arithmetic (勾稽关系): totals that must equal the sum of their parts.
+
+A failure becomes a Finding carrying every value involved; numbers are never changed. An identity
+is skipped when any value it needs is absent (a blank cell is "not stated", not 0).
+"""
+
+from __future__ import annotations
+
+from reports.model import Finding
+
+EPS = 1e-6
+
+# (rule, total key, part keys, Chinese name of the identity)
+SUMS: list[tuple[str, str, tuple[str, ...], str]] = [
+    (
+        "2008.received_channels",
+        "apply.received.total",
+        ("apply.received.in_person", "apply.received.fax", "apply.received.online", "apply.received.letter"),
+        "收到申请数应等于当面、传真、网络、信函申请数之和",
+    ),
+    (
+        "2008.closed_parts",
+        "apply.closed.total",
+        ("apply.closed.on_time", "apply.closed.extended"),
+        "申请办结数应等于按时办结数与延期办结数之和",
+    ),
+    (
+        "2008.answered_items",
+        "apply.answered.total",
+        (
+            "apply.answered.already_public",
+            "apply.answered.granted",
+            "apply.answered.partial",
+            "apply.answered.denied",
+            "apply.answered.not_this_agency",
+            "apply.answered.not_exist",
+            "apply.answered.asked_to_amend",
+            "apply.answered.other_channel",
+        ),
+        "申请答复数应等于各答复类型（1–8项）之和",
+    ),
+    (
+        "2008.denied_reasons",
+        "apply.answered.denied",
+        (
+            "apply.answered.denied.state_secret",
+            "apply.answered.denied.commercial_secret",
+            "apply.answered.denied.privacy",
+            "apply.answered.denied.security_stability",
+            "apply.answered.denied.not_gov_info",
+            "apply.answered.denied.other_legal",
+        ),
+        "不同意公开答复数应等于各不同意公开理由之和",
+    ),
+    (
+        "2008.review_parts",
+        "review.total",
+        ("review.upheld", "review.corrected", "review.other"),
+        "行政复议数量应等于维持、纠错、其他情形之和",
+    ),
+    (
+        "2008.litigation_parts",
+        "litigation.total",
+        ("litigation.upheld", "litigation.corrected", "litigation.other"),
+        "行政诉讼数量应等于维持或驳回、纠错、其他情形之和",
+    ),
+    (
+        "2008.staff_parts",
+        "org.staff",
+        ("org.staff_full_time", "org.staff_part_time"),
+        "从事政府信息公开工作人员数应等于专职与兼职人员数之和",
+    ),
+]
+
+# (rule, part key, whole key, Chinese name): a "其中" row cannot exceed the row it belongs to
+AT_MOST: list[tuple[str, str, str, str]] = [
+    (
+        "2008.normative_within_active",
+        "active.normative_docs_published",
+        "active.total",
+        "主动公开规范性文件数（其中项）不应大于主动公开政府信息数",
+    ),
+    (
+        "2008.press_by_head_within",
+        "response.press_conferences_by_head",
+        "response.press_conferences",
+        "主要负责同志参加新闻发布会次数（其中项）不应大于新闻发布会总次数",
+    ),
+    (
+        "2008.interviews_by_head_within",
+        "response.online_interviews_by_head",
+        "response.online_interviews",
+        "主要负责同志参加在线访谈次数（其中项）不应大于在线访谈次数",
+    ),
+]
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def check_2008(values: dict[str, float]) -> list[Finding]:
+    """Every identity of the 统计表 that fails, in table order."""
+    out: list[Finding] = []
+    for rule, total_key, parts, name in SUMS:
+        if total_key not in values or any(p not in values for p in parts):
+            continue
+        expected = sum(values[p] for p in parts)
+        actual = values[total_key]
+        if abs(expected - actual) > EPS:
+            involved: dict[str, float | None] = {total_key: actual}
+            involved.update({p: values[p] for p in parts})
+            out.append(
+                Finding(
+                    rule=rule,
+                    message=f"{name}：表中为 {_fmt(actual)}，各项相加为 {_fmt(expected)}",
+                    values=involved,
+                    expected=expected,
+                    actual=actual,
+                )
+            )
+    for rule, part, whole, name in AT_MOST:
+        if part not in values or whole not in values:
+            continue
+        if values[part] - values[whole] > EPS:
+            out.append(
+                Finding(
+                    rule=rule,
+                    message=f"{name}：其中项为 {_fmt(values[part])}，总数为 {_fmt(values[whole])}",
+                    values={whole: values[whole], part: values[part]},
+                    expected=values[whole],
+                    actual=values[part],
+                )
+            )
+    return out

@@ -1,0 +1,191 @@
+"""bot.logs: JSON lines on stderr, and no token or secret in any line — messages, extras, tracebacks,
+httpx request logs and PTB errors included."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from datetime import datetime
+
+import httpx
+import pytest
+
+from bot.logs import add_secret, redact_text, setup_logging
+
+TOKEN = "7123456789:AAHk3x_Zq-9vLmNoPqRsTuVwXyZ0123456789ab"
+WEBHOOK_SECRET = "wh-Secret_value_42"
+CALLBACK_SECRET = "cb-signing-key-0815"
+DB_PASSWORD = "s3cr3t-pg-pass"
+DB_URL = f"postgresql+psycopg://bot:{DB_PASSWORD}@db.internal:5432/disclosure"
+SECRETS = (TOKEN, WEBHOOK_SECRET, CALLBACK_SECRET, DB_PASSWORD)
+
+
+@pytest.fixture
+def restore_logging():
+    """Put the root logger and the library loggers back as they were."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    libs = {n: logging.getLogger(n).level for n in ("httpx", "httpcore", "apscheduler", "hpack", "telegram")}
+    yield
+    for h in list(root.handlers):
+        if h not in saved[0]:
+            root.removeHandler(h)
+    root.setLevel(saved[1])
+    for name, level in libs.items():
+        logging.getLogger(name).setLevel(level)
+    logging.captureWarnings(False)
+
+
+@pytest.fixture
+def secret_env(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.setenv("CALLBACK_SECRET", CALLBACK_SECRET)
+    monkeypatch.setenv("DATABASE_URL", DB_URL)
+
+
+@pytest.fixture
+def logged(restore_logging, secret_env):
+    """setup_logging() reading the secrets from the environment; returns a function giving the lines."""
+    buf = io.StringIO()
+    setup_logging("DEBUG", stream=buf)
+
+    def lines() -> list[str]:
+        return [ln for ln in buf.getvalue().splitlines() if ln.strip()]
+
+    return lines
+
+
+def assert_clean(lines: list[str]) -> None:
+    assert lines, "nothing was logged"
+    for line in lines:
+        for secret in SECRETS:
+            assert secret not in line, f"secret leaked: {line}"
+        # the secret-free parts of the token must not survive either
+        assert TOKEN.split(":")[1] not in line
+        json.loads(line)  # every line stays valid JSON
+
+
+def test_json_line_shape(logged):
+    logging.getLogger("disclosure.test").info("问题 %s 已回答", "西夏区", extra={"chat_id": 42, "ms": 12.5})
+    (line,) = logged()
+    rec = json.loads(line)
+    assert rec["level"] == "INFO"
+    assert rec["logger"] == "disclosure.test"
+    assert rec["msg"] == "问题 西夏区 已回答"
+    assert rec["chat_id"] == 42 and rec["ms"] == 12.5
+    ts = datetime.fromisoformat(rec["ts"])
+    assert ts.utcoffset().total_seconds() == 8 * 3600  # Asia/Shanghai
+
+
+def test_ordinary_text_is_left_alone():
+    text = "西夏区 2020 依申请数 12 件; see https://example.org/botany/page and 12:30"
+    assert redact_text(text) == text
+
+
+def test_token_in_message_args_and_urls(logged):
+    log = logging.getLogger("telegram.ext.Updater")
+    log.warning("calling https://api.telegram.org/bot%s/getUpdates", TOKEN)
+    log.warning("file at https://api.telegram.org/file/bot%s/documents/file_1.pdf", TOKEN)
+    log.error("token was %s", TOKEN[:-1] + "X")  # a token-shaped value we do not know literally
+    lines = logged()
+    assert_clean(lines)
+    assert all("***" in ln for ln in lines)
+    assert "/bot***/getUpdates" in lines[0]
+    assert TOKEN[:-1] not in lines[2]
+
+
+def test_secrets_in_extra_fields_and_headers(logged):
+    log = logging.getLogger("handlers.webhook")
+    log.warning(
+        "incoming",
+        extra={
+            "headers": {
+                "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+                "Authorization": "Bearer abc.def.ghi",
+            },
+            "db": DB_URL,
+            "key": CALLBACK_SECRET,
+            "api_token": "plain-unknown-value",
+        },
+    )
+    log.info("Authorization: Basic dXNlcjpwYXNz and secret_token=%s", "zzz-unregistered-secret")
+    lines = logged()
+    assert_clean(lines)
+    assert "abc.def.ghi" not in lines[0] and "plain-unknown-value" not in lines[0]
+    assert "dXNlcjpwYXNz" not in lines[1] and "zzz-unregistered-secret" not in lines[1]
+    rec = json.loads(lines[0])
+    assert rec["db"] == "postgresql+psycopg://bot:***@db.internal:5432/disclosure"
+
+
+def test_database_url_password_in_message(logged):
+    logging.getLogger("storage").error("cannot connect to %s", DB_URL.replace(DB_PASSWORD, "other-pass"))
+    (line,) = logged()
+    assert "other-pass" not in line and "bot:***@db.internal" in line
+
+
+def test_exception_traceback_is_redacted(logged):
+    log = logging.getLogger("bot.app")
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage failed; db={DB_URL}")
+    except RuntimeError:
+        log.exception("send failed")
+    try:
+        secret_local = WEBHOOK_SECRET  # noqa: F841 - appears in the source line of the traceback
+        raise ValueError(f"bad secret {WEBHOOK_SECRET} / {CALLBACK_SECRET}")
+    except ValueError as err:
+        log.error("webhook rejected", exc_info=err, stack_info=True)
+    lines = logged()
+    assert_clean(lines)
+    recs = [json.loads(ln) for ln in lines]
+    assert "RuntimeError" in recs[0]["exc"] and "Traceback" in recs[0]["exc"]
+    assert "ValueError" in recs[1]["exc"] and "stack" in recs[1]
+
+
+def test_httpx_request_log_is_redacted_even_when_enabled(logged):
+    """httpx logs every request URL (with the token) at INFO; we set it to WARNING and still redact."""
+    assert logging.getLogger("httpx").level == logging.WARNING
+    logging.getLogger("httpx").setLevel(logging.DEBUG)  # someone turns it back on
+    transport = httpx.MockTransport(lambda req: httpx.Response(200, json={"ok": True, "result": []}))
+    with httpx.Client(transport=transport) as client:
+        client.post(f"https://api.telegram.org/bot{TOKEN}/getUpdates", json={"timeout": 0})
+    lines = [ln for ln in logged() if json.loads(ln)["logger"] == "httpx"]
+    assert lines, "httpx did not log the request (the test would prove nothing)"
+    assert_clean(lines)
+
+
+def test_ptb_network_error_is_redacted(logged):
+    from telegram.error import NetworkError
+
+    try:
+        raise NetworkError(f"httpx.ConnectError: https://api.telegram.org/bot{TOKEN}/getMe")
+    except NetworkError:
+        logging.getLogger("telegram.ext.Application").exception("No error handlers are registered")
+    assert_clean(logged())
+
+
+def test_add_secret_and_fixed_secrets(restore_logging):
+    buf = io.StringIO()
+    setup_logging("INFO", stream=buf, secrets=["explicit-secret-1"])
+    add_secret("runtime-secret-2")
+    logging.getLogger("x").warning("explicit-secret-1 and runtime-secret-2 and %s", "visible")
+    out = buf.getvalue()
+    assert "explicit-secret-1" not in out and "runtime-secret-2" not in out and "visible" in out
+
+
+def test_setup_twice_does_not_duplicate(restore_logging):
+    buf = io.StringIO()
+    setup_logging("INFO", stream=buf, secrets=[])
+    setup_logging("INFO", stream=buf, secrets=[])
+    logging.getLogger("x").info("once")
+    assert len(buf.getvalue().splitlines()) == 1
+
+
+def test_text_mode_is_redacted_too(restore_logging, secret_env):
+    buf = io.StringIO()
+    setup_logging("INFO", json=False, stream=buf)
+    logging.getLogger("x").warning("token %s secret %s", TOKEN, WEBHOOK_SECRET)
+    out = buf.getvalue()
+    assert out.strip() and TOKEN not in out and WEBHOOK_SECRET not in out
+    assert "+08:00" in out

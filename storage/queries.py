@@ -1,0 +1,307 @@
+"""Read helpers over the store for the answer engine, reminders and the CLI.
+
+Plain dataclasses out, so callers never hold ORM objects beyond their session. Queries are bulk (one
+round trip per call, `IN` lists) because the answer engine loads caches and must stay fast at 3,000
+agencies × 10 years.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Agency, AgencyAlias, IndicatorValue, IngestEvent, Report, ReportFinding
+
+
+@dataclass(slots=True)
+class AgencyInfo:
+    id: int
+    name: str
+    kind: str
+    region_path: str
+    region: str
+    first_year: int | None
+    source: str
+    aliases: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    @property
+    def region_parts(self) -> list[str]:
+        return [p for p in self.region_path.split("/") if p]
+
+
+@dataclass(slots=True)
+class ValueRow:
+    """One stored number joined with its report and agency: everything an answer needs to cite it."""
+
+    agency_id: int
+    agency: str
+    year: int
+    indicator: str
+    value: float
+    unit: str
+    line_no: int
+    line_text: str
+    origin: str
+    section: str
+    row_label: str
+    column_label: str
+    report_id: int
+    report_title: str
+    template: str
+    file_name: str
+
+
+@dataclass(slots=True)
+class FindingRow:
+    report_id: int
+    rule: str
+    message: str
+    indicators: list[str]
+    values: dict[str, Any]
+    expected: float | None
+    actual: float | None
+    line_no: int | None
+
+
+@dataclass(slots=True)
+class ReportInfo:
+    id: int
+    agency_id: int
+    agency: str
+    year: int
+    template: str
+    title: str
+    file_name: str
+    file_hash: str
+    ingested_at: Any
+    replaced_count: int
+    warnings: list[str]
+
+
+def list_agencies(session: Session, *, with_years: bool = True) -> list[AgencyInfo]:
+    """Every agency with its aliases (and the years it has reports for), ordered by name."""
+    agencies = {
+        a.id: AgencyInfo(a.id, a.name, a.kind, a.region_path, a.region, a.first_year, a.source)
+        for a in session.execute(select(Agency).order_by(Agency.name)).scalars()
+    }
+    for agency_id, alias in session.execute(
+        select(AgencyAlias.agency_id, AgencyAlias.alias).order_by(AgencyAlias.id)
+    ):
+        if agency_id in agencies:
+            agencies[agency_id].aliases.append(alias)
+    if with_years:
+        for agency_id, year in session.execute(select(Report.agency_id, Report.year).order_by(Report.year)):
+            if agency_id in agencies:
+                agencies[agency_id].years.append(year)
+    return list(agencies.values())
+
+
+def get_agency(session: Session, name: str) -> AgencyInfo | None:
+    """An agency by exact official name or alias."""
+    row = session.execute(select(Agency).where(Agency.name == name)).scalar_one_or_none()
+    if row is None:
+        agency_id = session.execute(
+            select(AgencyAlias.agency_id).where(AgencyAlias.alias == name).limit(1)
+        ).scalar()
+        if agency_id is None:
+            return None
+        row = session.get(Agency, agency_id)
+        if row is None:
+            return None
+    info = AgencyInfo(row.id, row.name, row.kind, row.region_path, row.region, row.first_year, row.source)
+    info.aliases = list(
+        session.execute(select(AgencyAlias.alias).where(AgencyAlias.agency_id == row.id)).scalars()
+    )
+    info.years = years_for(session, row.id)
+    return info
+
+
+def agencies_in_region(session: Session, region: str) -> list[AgencyInfo]:
+    """Agencies whose region path contains `region` as a whole component (银川市 → its districts' bodies too)."""
+    return [a for a in list_agencies(session) if region in a.region_parts or a.region == region]
+
+
+def years_for(session: Session, agency_id: int) -> list[int]:
+    """Years with a stored report for this agency, ascending."""
+    return list(
+        session.execute(
+            select(Report.year).where(Report.agency_id == agency_id).order_by(Report.year)
+        ).scalars()
+    )
+
+
+def years_by_agency(session: Session, agency_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    stmt = select(Report.agency_id, Report.year).order_by(Report.year)
+    ids = list(agency_ids) if agency_ids is not None else None
+    if ids is not None:
+        stmt = stmt.where(Report.agency_id.in_(ids))
+    out: dict[int, list[int]] = defaultdict(list)
+    for agency_id, year in session.execute(stmt):
+        out[agency_id].append(year)
+    return dict(out)
+
+
+def latest_year(session: Session, agency_id: int | None = None) -> int | None:
+    """The newest report year for one agency (or in the whole store)."""
+    stmt = select(func.max(Report.year))
+    if agency_id is not None:
+        stmt = stmt.where(Report.agency_id == agency_id)
+    return session.execute(stmt).scalar()
+
+
+def all_years(session: Session) -> list[int]:
+    return list(session.execute(select(Report.year).distinct().order_by(Report.year)).scalars())
+
+
+def report_for(session: Session, agency_id: int, year: int) -> ReportInfo | None:
+    row = session.execute(
+        select(Report, Agency.name)
+        .join(Agency, Agency.id == Report.agency_id)
+        .where(Report.agency_id == agency_id, Report.year == year)
+    ).first()
+    return _report_info(*row) if row else None
+
+
+def reports(
+    session: Session, agency_ids: Iterable[int] | None = None, years: Iterable[int] | None = None
+) -> list[ReportInfo]:
+    stmt = (
+        select(Report, Agency.name)
+        .join(Agency, Agency.id == Report.agency_id)
+        .order_by(Agency.name, Report.year)
+    )
+    if agency_ids is not None:
+        stmt = stmt.where(Report.agency_id.in_(list(agency_ids)))
+    if years is not None:
+        stmt = stmt.where(Report.year.in_(list(years)))
+    return [_report_info(r, name) for r, name in session.execute(stmt)]
+
+
+def _report_info(r: Report, agency_name: str) -> ReportInfo:
+    return ReportInfo(
+        r.id,
+        r.agency_id,
+        agency_name,
+        r.year,
+        r.template,
+        r.title,
+        r.file_name,
+        r.file_hash,
+        r.ingested_at,
+        r.replaced_count,
+        list(r.warnings or []),
+    )
+
+
+_VALUE_COLUMNS = (
+    Agency.id,
+    Agency.name,
+    Report.year,
+    IndicatorValue.indicator,
+    IndicatorValue.value,
+    IndicatorValue.unit,
+    IndicatorValue.line_no,
+    IndicatorValue.line_text,
+    IndicatorValue.origin,
+    IndicatorValue.section,
+    IndicatorValue.row_label,
+    IndicatorValue.column_label,
+    Report.id,
+    Report.title,
+    Report.template,
+    Report.file_name,
+)
+
+
+def values_for(
+    session: Session,
+    agency_ids: Iterable[int] | None = None,
+    years: Iterable[int] | None = None,
+    indicators: Sequence[str] | None = None,
+) -> list[ValueRow]:
+    """Stored values filtered by agencies, years and indicator keys (None = no filter), with provenance.
+
+    Ordered by agency name, year, indicator. A blank cell was never stored, so it is simply missing here.
+    """
+    stmt = (
+        select(*_VALUE_COLUMNS)
+        .join(Report, Report.id == IndicatorValue.report_id)
+        .join(Agency, Agency.id == Report.agency_id)
+        .order_by(Agency.name, Report.year, IndicatorValue.indicator)
+    )
+    if agency_ids is not None:
+        stmt = stmt.where(Report.agency_id.in_(list(agency_ids)))
+    if years is not None:
+        stmt = stmt.where(Report.year.in_(list(years)))
+    if indicators is not None:
+        stmt = stmt.where(IndicatorValue.indicator.in_(list(indicators)))
+    return [ValueRow(*row) for row in session.execute(stmt)]
+
+
+def value_map(session: Session, report_id: int) -> dict[str, float]:
+    """indicator → value for one report (the checks and derived indicators need all of them)."""
+    return dict(
+        session.execute(
+            select(IndicatorValue.indicator, IndicatorValue.value).where(
+                IndicatorValue.report_id == report_id
+            )
+        ).all()
+    )
+
+
+def findings_for(session: Session, report_id: int | Iterable[int]) -> list[FindingRow]:
+    """Arithmetic findings of one report (or several), in stored order."""
+    ids = [report_id] if isinstance(report_id, int) else list(report_id)
+    stmt = select(ReportFinding).where(ReportFinding.report_id.in_(ids)).order_by(ReportFinding.id)
+    return [
+        FindingRow(
+            f.report_id,
+            f.rule,
+            f.message,
+            list(f.indicators or []),
+            dict(f.values or {}),
+            f.expected,
+            f.actual,
+            f.line_no,
+        )
+        for f in session.execute(stmt).scalars()
+    ]
+
+
+def findings_touching(session: Session, report_id: int, indicator: str) -> list[FindingRow]:
+    """Findings of a report that involve this indicator (shown next to the number)."""
+    return [f for f in findings_for(session, report_id) if indicator in f.indicators or indicator in f.values]
+
+
+def indicator_keys(session: Session) -> list[str]:
+    """Indicator keys present in the store."""
+    return list(
+        session.execute(
+            select(IndicatorValue.indicator).distinct().order_by(IndicatorValue.indicator)
+        ).scalars()
+    )
+
+
+def store_stats(session: Session) -> dict[str, int]:
+    """Counts for /stats and the CLI."""
+
+    def count(model) -> int:
+        return int(session.execute(select(func.count()).select_from(model)).scalar() or 0)
+
+    return {
+        "agencies": count(Agency),
+        "reports": count(Report),
+        "values": count(IndicatorValue),
+        "findings": count(ReportFinding),
+        "events": count(IngestEvent),
+    }
+
+
+def recent_events(session: Session, limit: int = 20) -> list[IngestEvent]:
+    return list(session.execute(select(IngestEvent).order_by(IngestEvent.id.desc()).limit(limit)).scalars())

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from reports.catalogue import definition
 from reports.model import ParsedValue
 from reports.text import Line, is_page_footer, parse_number, squash
@@ -162,6 +164,19 @@ class _Row:
         return sum(v is not None for v in self.values)
 
 
+_UNIT_SUFFIX = re.compile(r"^(.*?\d)\s*(?:件|项|条|个|次|人|万元|元)$")
+
+
+def _num(cell: str) -> float | None:
+    """A value cell: '12', '+117', '－2', '96171.6', also '12件' / '3 项' (a unit typed into the cell)."""
+    v = parse_number(cell)
+    if v is None:
+        m = _UNIT_SUFFIX.match(cell.strip())
+        if m:
+            v = parse_number(m.group(1))
+    return v
+
+
 def _is_blank(cell: str) -> bool:
     return cell.strip() in _BLANK_MARKS
 
@@ -172,7 +187,7 @@ def _expand(cell: str) -> list[str]:
     if len(toks) <= 1:
         return [cell.strip()]
     i = len(toks)
-    while i > 0 and parse_number(toks[i - 1]) is not None:
+    while i > 0 and _num(toks[i - 1]) is not None:
         i -= 1
     if i == len(toks):
         return [cell.strip()]
@@ -198,10 +213,10 @@ def split_row(text: str) -> _Row:
         cells = t.split()
     last_label = -1
     for i, c in enumerate(cells):
-        if not _is_blank(c) and parse_number(c) is None:
+        if not _is_blank(c) and _num(c) is None:
             last_label = i
     label = " ".join(c for c in cells[: last_label + 1] if c.strip())
-    values = [parse_number(c) for c in cells[last_label + 1 :]]
+    values = [_num(c) for c in cells[last_label + 1 :]]
     return _Row(label, values, celled)
 
 
@@ -294,18 +309,40 @@ def _usable(ln: Line) -> bool:
 # ---------------------------------------------------------------------------------------------------
 
 
+_SUBTOTAL_LABELS = {
+    "apply.result.denied": "三/（三）不予公开（小计）",
+    "apply.result.unavailable": "三/（四）无法提供（小计）",
+    "apply.result.not_processed": "三/（五）不予处理（小计）",
+}
+_COLUMN_LABELS = {
+    "natural_person": "自然人",
+    "commercial": "法人或其他组织/商业企业",
+    "research": "法人或其他组织/科研机构",
+    "social": "法人或其他组织/社会公益组织",
+    "legal": "法人或其他组织/法律服务机构",
+    "other_org": "法人或其他组织/其他",
+    "total": "总计",
+}
+
+
 def _value(key: str, v: float, ln: Line, template: str) -> ParsedValue:
     d = definition(key, template)
+    if d is not None:
+        unit, section, row_label, column_label = d.unit, d.section, d.row_label, d.column_label
+    else:  # a subtotal row some agencies print (not in the catalogue)
+        stem, _, col = key.rpartition(".")
+        unit, section = "件", "三、收到和处理政府信息公开申请情况"
+        row_label, column_label = _SUBTOTAL_LABELS.get(stem, stem), _COLUMN_LABELS.get(col, col)
     return ParsedValue(
         key=key,
         value=float(v),
-        unit=d.unit if d else "",
+        unit=unit,
         line_no=ln.no,
         line_text=ln.raw,
         origin="table",
-        section=d.section if d else "",
-        row_label=d.row_label if d else "",
-        column_label=d.column_label if d else "",
+        section=section,
+        row_label=row_label,
+        column_label=column_label,
     )
 
 
@@ -371,6 +408,7 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
     header_text = ""
     header: list[str] = []
     collecting = False
+    pending_row: str | None = None  # a row label printed alone, its numbers on the next line
     for ln in lines:
         if not _usable(ln):
             continue
@@ -380,6 +418,10 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
             continue
         row = split_row(ln.text)
         if row.count == 0:
+            pending_row = _active_row(row.label)
+            if pending_row is not None:
+                collecting = False
+                continue
             if "信息内容" in sq:
                 header_text, collecting = ln.text, True
             elif collecting:
@@ -391,7 +433,8 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
             header = _header_columns(header_text)
             continue
         collecting = False
-        rid = _active_row(row.label)
+        rid = _active_row(row.label) if row.label else pending_row
+        pending_row = None
         if rid is None:
             continue
         cols = _active_columns(rid, header, row.count, out.template)
@@ -450,13 +493,51 @@ def _next_stem(last: str | None) -> str | None:
     return nxt
 
 
+def _canonical_leaves() -> list[tuple[str, str]]:
+    """(squashed leaf label without ordinal, stem) for fuzzy matching of misprinted labels."""
+    out = []
+    for stem, _ in APPLY_ROWS:
+        d = definition(f"apply.{stem}.total")
+        if d is None:
+            continue
+        leaf = _strip_ordinals(squash(d.row_label.split("/")[-1]))
+        if len(leaf) >= 4:
+            out.append((leaf, stem))
+    return out
+
+
+_LEAVES: list[tuple[str, str]] | None = None
+
+
+def _fuzzy_apply_row(own_sq: str) -> str | None:
+    """Last resort for typos ("其他法律行政止公开"): a close match to one official leaf label."""
+    global _LEAVES
+    leaf = _strip_ordinals(own_sq)
+    if len(leaf) < 4:
+        return None
+    if _LEAVES is None:
+        _LEAVES = _canonical_leaves()
+    best = max(((fuzz.ratio(leaf, c), stem) for c, stem in _LEAVES), default=(0.0, ""))
+    return best[1] if best[0] >= 80 else None
+
+
+# A group label printed with its own numbers is a subtotal row (not in the official layout).
+_SUBTOTALS = {
+    "不予公开": "result.denied",
+    "无法提供": "result.unavailable",
+    "不予处理": "result.not_processed",
+}
+
+
 def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     pending = ""
     group: str | None = None
     last: str | None = None
     in_header = False
-    for ln in lines:
-        if not _usable(ln):
+    usable = [ln for ln in lines if _usable(ln)]
+    skip = -1
+    for idx, ln in enumerate(usable):
+        if idx <= skip:
             continue
         row = split_row(ln.text)
         own_sq = squash(row.label)
@@ -473,12 +554,28 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         in_header = False
         pending = ""
         stem = _match_apply_row(label_sq, own_sq, group, last)
+        if stem is None and own_sq and idx + 1 < len(usable):
+            # a label wrapped AFTER its numbers: "5.要求行政机关确认或重 0 0 …" / "新出具已获取信息"
+            nxt = split_row(usable[idx + 1].text)
+            if nxt.count == 0:
+                nxt_sq = squash(nxt.label)
+                stem = _match_apply_row(own_sq + nxt_sq, own_sq + nxt_sq, group, last)
+                if stem is not None:
+                    skip = idx + 1
+        if stem is None and _strip_ordinals(own_sq) in _SUBTOTALS:
+            stem = _SUBTOTALS[_strip_ordinals(own_sq)]
+        if stem is None and own_sq:
+            stem = _fuzzy_apply_row(own_sq)
+        guessed = False
         if stem is None and not _CJK.search(label_sq):
-            stem = _next_stem(last)
+            stem, guessed = _next_stem(last), True
         if stem is None:
             continue
         vals = align(row, len(APPLICANT_COLUMNS))
-        last = stem
+        if vals is None and guessed:
+            continue
+        if stem in _APPLY_ORDER:
+            last = stem
         if stem.startswith("result.other"):
             group = "other"
         if vals is None:
@@ -514,8 +611,8 @@ def _parse_review(lines: Sequence[Line], out: _Out) -> None:
         if row.count == 0:
             continue
         sq = squash(row.label)
-        if sq and not set(sq) <= _REVIEW_HEADER_CHARS:
-            continue  # prose with numbers
+        if len(sq) > 20 and not set(sq) <= _REVIEW_HEADER_CHARS:
+            continue  # prose that happens to end in numbers
         group = _review_group(sq)
         if group is not None and row.count <= 5 and not buf:
             vals = align(row, 5)

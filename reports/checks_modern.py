@@ -1,0 +1,230 @@
+"""The arithmetic (勾稽关系) the 2019/2021 formats define, checked on the numbers as printed.
+
+A failed identity becomes a Finding; the numbers are never changed. An identity that needs a value the
+report left blank is skipped silently: a blank is "not stated", and assuming 0 would invent a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from reports.model import Finding
+
+COLUMNS: tuple[str, ...] = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social",
+    "legal",
+    "other_org",
+    "total",
+)
+APPLICANTS: tuple[str, ...] = COLUMNS[:-1]
+COLUMN_ZH: dict[str, str] = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social": "社会公益组织",
+    "legal": "法律服务机构",
+    "other_org": "其他",
+    "total": "总计",
+}
+
+DENIED = (
+    "state_secret",
+    "law_prohibited",
+    "security_stability",
+    "third_party",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "query_item",
+)
+UNAVAILABLE = ("not_held", "needs_creation", "unclear")
+NOT_PROCESSED = ("petition", "duplicate", "publication", "mass_repeated", "confirm_reissue")
+OTHER_SUBS = ("overdue_correction", "unpaid_fee", "other")
+
+# Row stems under "apply." with a short Chinese name for messages.
+ROW_ZH: dict[str, str] = {
+    "received": "一、本年新收政府信息公开申请数量",
+    "carried_in": "二、上年结转政府信息公开申请数量",
+    "result.granted": "（一）予以公开",
+    "result.partial": "（二）部分公开",
+    **{f"result.denied.{s}": f"（三）不予公开 {i}" for i, s in enumerate(DENIED, 1)},
+    **{f"result.unavailable.{s}": f"（四）无法提供 {i}" for i, s in enumerate(UNAVAILABLE, 1)},
+    **{f"result.not_processed.{s}": f"（五）不予处理 {i}" for i, s in enumerate(NOT_PROCESSED, 1)},
+    "result.other": "（六）其他处理",
+    **{f"result.other.{s}": f"（六）其他处理 {i}" for i, s in enumerate(OTHER_SUBS, 1)},
+    "result.total": "（七）总计",
+    "carried_out": "四、结转下年度继续办理",
+    "result.denied": "（三）不予公开（小计）",
+    "result.unavailable": "（四）无法提供（小计）",
+    "result.not_processed": "（五）不予处理（小计）",
+}
+
+REVIEW_GROUPS_ZH: dict[str, str] = {
+    "review": "行政复议",
+    "litigation.direct": "行政诉讼（未经复议直接起诉）",
+    "litigation.after_review": "行政诉讼（复议后起诉）",
+}
+REVIEW_PARTS: tuple[str, ...] = ("upheld", "corrected", "other", "pending")
+REVIEW_PARTS_ZH: dict[str, str] = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+}
+
+_EPS = 1e-6
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "空"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _get(values: Mapping[str, float], keys: Sequence[str]) -> list[float] | None:
+    """The values of `keys`, or None if any is absent (blank) — then the identity is skipped."""
+    out = []
+    for k in keys:
+        v = values.get(k)
+        if v is None:
+            return None
+        out.append(float(v))
+    return out
+
+
+class _Checker:
+    def __init__(self, values: Mapping[str, float], line_of: Mapping[str, int] | None) -> None:
+        self.values = values
+        self.line_of = line_of or {}
+        self.findings: list[Finding] = []
+
+    def line(self, key: str) -> int | None:
+        return self.line_of.get(key)
+
+    def sum_rule(self, rule: str, total_key: str, part_keys: Sequence[str], what: str, parts_zh: str) -> None:
+        """total_key must equal the sum of part_keys; skipped when any of them is blank."""
+        got = _get(self.values, [total_key, *part_keys])
+        if got is None:
+            return
+        total, parts = got[0], got[1:]
+        expected = sum(parts)
+        if abs(total - expected) <= _EPS:
+            return
+        terms = "+".join(_fmt(p) for p in parts)
+        self.findings.append(
+            Finding(
+                rule=rule,
+                message=f"{what}为 {_fmt(total)}，但{parts_zh}之和为 {_fmt(expected)}（{terms}）",
+                values={k: self.values.get(k) for k in [total_key, *part_keys]},
+                expected=expected,
+                actual=total,
+                line_no=self.line(total_key),
+            )
+        )
+
+
+def _result_parts(values: Mapping[str, float], col: str) -> list[str] | None:
+    """Keys of the result rows (一)…(六) for a column; (六) as one row or its three items, as printed."""
+    keys = [f"apply.result.granted.{col}", f"apply.result.partial.{col}"]
+    keys += [f"apply.result.denied.{s}.{col}" for s in DENIED]
+    keys += [f"apply.result.unavailable.{s}.{col}" for s in UNAVAILABLE]
+    keys += [f"apply.result.not_processed.{s}.{col}" for s in NOT_PROCESSED]
+    subs = [f"apply.result.other.{s}.{col}" for s in OTHER_SUBS]
+    if all(k in values for k in subs):
+        keys += subs
+    elif f"apply.result.other.{col}" in values:
+        keys.append(f"apply.result.other.{col}")
+    else:
+        return None
+    return keys
+
+
+def check_modern(
+    values: Mapping[str, float], template: str = "2021", line_of: Mapping[str, int] | None = None
+) -> list[Finding]:
+    """Every identity of the 2019/2021 tables 三 and 四; `line_of` (key → line number) locates findings."""
+    c = _Checker(values, line_of)
+    row_stems = [s for s in ROW_ZH if any(f"apply.{s}.{col}" in values for col in COLUMNS)]
+
+    for col in COLUMNS:
+        zh = COLUMN_ZH[col]
+        # 一 + 二 = （七） + 四
+        got = _get(
+            values,
+            [
+                f"apply.received.{col}",
+                f"apply.carried_in.{col}",
+                f"apply.result.total.{col}",
+                f"apply.carried_out.{col}",
+            ],
+        )
+        if got is not None:
+            received, carried_in, result_total, carried_out = got
+            lhs, rhs = received + carried_in, result_total + carried_out
+            if abs(lhs - rhs) > _EPS:
+                c.findings.append(
+                    Finding(
+                        rule=f"apply.balance.{col}",
+                        message=(
+                            f"{zh}列：本年新收 {_fmt(received)} + 上年结转 {_fmt(carried_in)} = {_fmt(lhs)}，"
+                            f"但办理结果总计 {_fmt(result_total)} + 结转下年度 {_fmt(carried_out)} = {_fmt(rhs)}"
+                        ),
+                        values={
+                            f"apply.received.{col}": received,
+                            f"apply.carried_in.{col}": carried_in,
+                            f"apply.result.total.{col}": result_total,
+                            f"apply.carried_out.{col}": carried_out,
+                        },
+                        expected=lhs,
+                        actual=rhs,
+                        line_no=c.line(f"apply.result.total.{col}") or c.line(f"apply.carried_out.{col}"),
+                    )
+                )
+        # （七）总计 = (一)…(六)
+        parts = _result_parts(values, col)
+        if parts is not None:
+            c.sum_rule(
+                f"apply.result_sum.{col}",
+                f"apply.result.total.{col}",
+                parts,
+                f"{zh}列（七）总计",
+                "（一）至（六）各项办理结果",
+            )
+        # printed subtotals (（三）/（四）/（五）/（六）) = their items
+        for stem, items, name in (
+            ("result.denied", DENIED, "（三）不予公开"),
+            ("result.unavailable", UNAVAILABLE, "（四）无法提供"),
+            ("result.not_processed", NOT_PROCESSED, "（五）不予处理"),
+            ("result.other", OTHER_SUBS, "（六）其他处理"),
+        ):
+            c.sum_rule(
+                f"apply.{stem}.subtotal.{col}",
+                f"apply.{stem}.{col}",
+                [f"apply.{stem}.{s}.{col}" for s in items],
+                f"{zh}列{name}小计",
+                "其下各项",
+            )
+
+    # each row's 总计 = its six applicant columns
+    for stem in row_stems:
+        c.sum_rule(
+            f"apply.row_total.{stem}",
+            f"apply.{stem}.total",
+            [f"apply.{stem}.{col}" for col in APPLICANTS],
+            f"“{ROW_ZH[stem]}”行总计",
+            "自然人及各类法人或其他组织",
+        )
+
+    # 四: each group's 总计 = 维持 + 纠正 + 其他 + 尚未审结
+    for group, zh in REVIEW_GROUPS_ZH.items():
+        c.sum_rule(
+            f"{group}.total",
+            f"{group}.total",
+            [f"{group}.{p}" for p in REVIEW_PARTS],
+            f"{zh}总计",
+            "、".join(REVIEW_PARTS_ZH[p] for p in REVIEW_PARTS),
+        )
+    return c.findings

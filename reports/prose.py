@@ -1,0 +1,269 @@
+"""Figures a report states only in its text ("2017年度未收到信息公开申请" → received 0).
+
+Deliberately conservative: a handful of sentence shapes we are sure of, approximate numbers
+("5500余条") skipped, and a key stated twice with different numbers dropped rather than guessed.
+Only keys that exist for the report's template are produced (narrative reports use the 2008 keys),
+so prose never invents an indicator the report's format does not have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cn2an
+
+from reports.catalogue import definition, unit_of
+from reports.model import ParsedValue
+from reports.text import Line, is_page_footer, parse_number
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+NUM = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+_APPROX_AFTER = re.compile(r"^(?:余|多|左右|以上|上下)")
+_APPROX_BEFORE = re.compile(r"(?:约|近|超过|逾|大约|将近)$")
+_SENT_END = "。!?;"
+_CLAUSE_SPLIT = re.compile(r"[,;。!?:]")
+_TABLE_ROW = re.compile(r"\t|\|")
+
+# Keys prose may set, per template family of the report.
+_KEYS_2008 = {
+    "apply.received.total",
+    "apply.received.in_person",
+    "apply.received.fax",
+    "apply.received.online",
+    "apply.received.letter",
+    "review.total",
+    "litigation.total",
+    "complaints.total",
+    "active.total",
+}
+_KEYS_MODERN = {"apply.received.total", "review.total", "litigation.total"}
+
+_NEG = r"(?<![^\W\d_]未)(?:没有|尚未|均未|未曾|未|无)"
+_OBJ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?(?:的)?(?:申请|事项)?|公开申请)"
+_RECEIVED = re.compile(
+    rf"(?<!未)(?<!没有)(?<!无)(?:收到|受理|接到|接收|新收)(?:了)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
+    rf"(?:共|总计|合计|总数|数量|数)?(?:为|是)?{NUM}(?:件|个|份|条)"
+)
+_RECEIVED_ZERO = re.compile(
+    rf"(?:没有|尚未|均未|未曾|未|无)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
+)
+_CHANNELS = [
+    ("apply.received.in_person", re.compile(rf"当面(?:申请|提交|提出|递交)?(?:的)?(?:申请)?{NUM}件")),
+    (
+        "apply.received.online",
+        re.compile(rf"(?:网上|网络|在线|互联网)(?:申请|提交|提出)?(?:的)?(?:申请)?{NUM}件"),
+    ),
+    ("apply.received.fax", re.compile(rf"传真(?:申请|提交)?(?:的)?(?:申请)?{NUM}件")),
+    ("apply.received.letter", re.compile(rf"(?:信函|邮寄|来信)(?:申请|提交)?(?:的)?(?:申请)?{NUM}件")),
+]
+_COUNTS = [
+    ("review.total", re.compile(rf"行政复议(?:案件)?(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}(?:件|起|宗)")),
+    (
+        "litigation.total",
+        re.compile(rf"行政诉讼(?:案件)?(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}(?:件|起|宗)"),
+    ),
+    (
+        "complaints.total",
+        re.compile(rf"(?:举报投诉|投诉举报)(?:案件)?(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}(?:件|起|宗)"),
+    ),
+]
+_ACTIVE = re.compile(rf"主动公开(?:各类)?(?:政府)?信息(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}条")
+_ZERO_STMT = re.compile(rf"{_NEG}(?:发生|出现|收到|接到|因|被|产生|涉及|有)")
+_ZERO_EXCLUDE = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持|\d")
+_ABOUT_DISCLOSURE = re.compile(r"信息公开|依申请|申请公开|公开申请")
+
+
+@dataclass(slots=True)
+class _Text:
+    """A paragraph with whitespace removed, remembering which line each character came from."""
+
+    chars: str
+    lines: list[Line]  # line of each character
+
+    def line_at(self, i: int) -> Line:
+        return self.lines[min(i, len(self.lines) - 1)]
+
+
+_TRAILING_NUMBERS = re.compile(r"(?:(?:^|\s)[+\-]?\d+(?:\.\d+)?){3,}\s*$")
+
+
+def _is_table_row(text: str) -> bool:
+    """Cells joined by tabs/pipes, or a PDF table row ending in a run of 3+ bare numbers."""
+    return bool(_TABLE_ROW.search(text)) or bool(_TRAILING_NUMBERS.search(text))
+
+
+def _paragraphs(lines: Iterable[Line]) -> list[_Text]:
+    """Consecutive prose lines joined (PDF text wraps sentences across lines)."""
+    out: list[_Text] = []
+    chars: list[str] = []
+    owners: list[Line] = []
+
+    def flush() -> None:
+        if chars:
+            out.append(_Text("".join(chars), list(owners)))
+        chars.clear()
+        owners.clear()
+
+    for ln in lines:
+        t = ln.text
+        if not t or _is_table_row(t):
+            flush()
+            continue
+        if is_page_footer(t):
+            continue
+        prev = chars[-1] if chars else ""
+        for i, ch in enumerate(t):
+            if ch.isspace():
+                # keep one separator between two digits so "3001 53" never reads as 300153
+                nxt = t[i + 1] if i + 1 < len(t) else ""
+                if prev.isdigit() and nxt.isdigit():
+                    chars.append(" ")
+                    owners.append(ln)
+                    prev = " "
+                continue
+            chars.append(ch)
+            owners.append(ln)
+            prev = ch
+    flush()
+    return out
+
+
+def _sentences(p: _Text) -> list[tuple[int, str]]:
+    out = []
+    start = 0
+    for i, ch in enumerate(p.chars):
+        if ch in _SENT_END:
+            out.append((start, p.chars[start : i + 1]))
+            start = i + 1
+    if start < len(p.chars):
+        out.append((start, p.chars[start:]))
+    return out
+
+
+def to_number(tok: str) -> float | None:
+    """'20' → 20.0; '二十' / '两' → 20.0 / 2.0 (via cn2an); anything else → None."""
+    v = parse_number(tok)
+    if v is not None:
+        return v
+    try:
+        n = cn2an.cn2an(tok, "strict")
+    except (ValueError, KeyError, TypeError):
+        try:
+            n = cn2an.cn2an(tok, "smart")
+        except (ValueError, KeyError, TypeError):
+            return None
+    return float(n)
+
+
+def _number(m: re.Match[str], sentence: str) -> float | None:
+    tail = sentence[m.end("n") :]
+    unit_and_after = tail[1:] if tail else ""
+    if _APPROX_AFTER.match(tail) or _APPROX_AFTER.match(unit_and_after):
+        return None
+    if _APPROX_BEFORE.search(sentence[: m.start("n")]):
+        return None
+    return to_number(m.group("n"))
+
+
+def _allowed(template: str) -> set[str]:
+    base = _KEYS_2008 if template in ("2008", "narrative") else _KEYS_MODERN
+    fam = "2008" if template in ("2008", "narrative") else template
+    return {
+        k
+        for k in base
+        if k == "litigation.total" or (definition(k, fam) and fam in definition(k, fam).templates)
+    }
+
+
+def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
+    """Values stated in running text, origin "prose"; each keeps the line its number is on."""
+    allowed = _allowed(template)
+    fam = "2008" if template in ("2008", "narrative") else template
+    found: dict[str, list[ParsedValue]] = {}
+
+    def add(key: str, value: float, p: _Text, pos: int, phrase: str) -> None:
+        if key not in allowed:
+            return
+        ln = p.line_at(pos)
+        found.setdefault(key, []).append(
+            ParsedValue(
+                key=key,
+                value=value,
+                unit=unit_of(key, fam) or unit_of(key),
+                line_no=ln.no,
+                line_text=ln.raw.strip(),
+                origin="prose",
+                section="",
+                row_label=phrase,
+                column_label="",
+            )
+        )
+
+    for p in _paragraphs(lines):
+        for off, s in _sentences(p):
+            about = bool(_ABOUT_DISCLOSURE.search(s))
+            # received: "共收到依申请公开20件，其中当面申请18件，网上申请2件"
+            for m in _RECEIVED.finditer(s):
+                if re.search(r"结转|上年|去年|因", m.group("gap")):
+                    continue
+                v = _number(m, s)
+                if v is None:
+                    continue
+                add("apply.received.total", v, p, off + m.start("n"), m.group(0))
+                rest = s[m.end() :]
+                if rest.startswith(("其中", ",其中")):
+                    for key, rx in _CHANNELS:
+                        for cm in rx.finditer(rest):
+                            cv = _number(cm, rest)
+                            if cv is not None:
+                                add(key, cv, p, off + m.end() + cm.start("n"), cm.group(0))
+                break
+            for m in _RECEIVED_ZERO.finditer(s):
+                if re.search(r"因|结转|上年|去年", m.group("gap")):
+                    continue
+                clause_rest = _CLAUSE_SPLIT.split(s[m.end() :], maxsplit=1)[0]
+                if re.search(r"复议|诉讼|投诉|举报", clause_rest):
+                    continue
+                add("apply.received.total", 0.0, p, off + m.start(), m.group(0))
+                break
+            for m in _ACTIVE.finditer(s):
+                v = _number(m, s)
+                if v is not None:
+                    add("active.total", v, p, off + m.start("n"), m.group(0))
+                break
+            if not about:
+                continue
+            # "没有发生因信息公开申请行政复议、提起行政诉讼、收到投诉举报情况"
+            pos = 0
+            for clause in _CLAUSE_SPLIT.split(s):
+                cstart = s.find(clause, pos)
+                pos = cstart + len(clause)
+                zm = _ZERO_STMT.search(clause)
+                if not zm:
+                    continue
+                tail = clause[zm.start() :]
+                if _ZERO_EXCLUDE.search(tail):
+                    continue
+                at = off + cstart + zm.start()
+                if "行政复议" in tail:
+                    add("review.total", 0.0, p, at, tail)
+                if "诉讼" in tail:
+                    add("litigation.total", 0.0, p, at, tail)
+                if "投诉" in tail or "举报" in tail:
+                    add("complaints.total", 0.0, p, at, tail)
+            for key, rx in _COUNTS:
+                for m in rx.finditer(s):
+                    v = _number(m, s)
+                    if v is not None:
+                        add(key, v, p, off + m.start("n"), m.group(0))
+                    break
+
+    out: list[ParsedValue] = []
+    for _key, vals in found.items():
+        if len({v.value for v in vals}) == 1:
+            out.append(vals[0])  # stated once, or repeated with the same number
+        # stated with different numbers (e.g. this year and last year): do not guess
+    out.sort(key=lambda v: v.line_no)
+    return out

@@ -1,0 +1,544 @@
+"""`disclosure-bot`: the command line. Every command works on the store named by DATABASE_URL
+(default: a SQLite file under ./data/) and checks its schema first.
+
+    disclosure-bot ingest PATH...            store reports (files or folders), print what happened
+    disclosure-bot export [--json|--csv]     every stored number, one JSON object per line (or CSV)
+    disclosure-bot ask [--json] [--today D] [QUESTION]   answer one question, or one per stdin line
+    disclosure-bot run                       the Telegram bot (terminal chat when no token is set)
+    disclosure-bot chat                      the bot in this terminal (stdin → stdout)
+    disclosure-bot migrate                   upgrade the store's schema
+    disclosure-bot samples                   load the generated sample corpus into an empty store
+    disclosure-bot import-agencies CSV       the list of bodies that must publish (for reminders)
+    disclosure-bot due [--today D]           which reports are due or overdue
+
+Exit codes: 0 ok; 1 a file was rejected or the command failed; 2 usage error. Errors are one clear
+line on stderr; `--debug` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import io
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+log = logging.getLogger("disclosure_bot.cli")
+
+KINDS = {"people_gov", "department", "township", "devzone", "other"}
+KIND_WORDS = {  # what a registry spreadsheet is likely to say instead of the code
+    "人民政府": "people_gov",
+    "政府": "people_gov",
+    "部门": "department",
+    "政府部门": "department",
+    "乡镇": "township",
+    "街道": "township",
+    "乡镇街道": "township",
+    "开发区": "devzone",
+    "园区": "devzone",
+    "其他": "other",
+    "": "other",
+}
+
+
+class CliError(Exception):
+    """A failure to report as one line (exit code 1), not as a traceback."""
+
+
+class UsageError(CliError):
+    """Bad arguments (exit code 2)."""
+
+
+class _NoTraceback(logging.Formatter):
+    """Library code logs exceptions with tracebacks for operators; the CLI shows one line unless --debug."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord(record.__dict__)
+        record.exc_info = None
+        record.exc_text = None
+        return super().format(record)
+
+
+def _setup_logging(debug: bool) -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_disclosure_cli", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler._disclosure_cli = True  # type: ignore[attr-defined]
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt) if debug else _NoTraceback(fmt))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    for noisy in ("httpx", "httpcore", "alembic", "pdfminer"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from err
+
+
+# --------------------------------------------------------------------------- store
+
+
+def _engine(args: argparse.Namespace, *, check_schema: bool = True):
+    from storage.db import get_engine
+
+    engine = get_engine(args.database_url)
+    if check_schema:
+        from storage.migrate import SchemaError, ensure_schema
+
+        try:
+            ensure_schema(engine)
+        except SchemaError as err:
+            raise CliError(str(err)) from err
+    return engine
+
+
+def _optional(module: str, what: str):
+    """Import a module that belongs to another feature; a clear CliError when it is not installed."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name and module.startswith(err.name):
+            raise CliError(
+                f"{what} 不可用：模块 {module} 尚未安装 ({what} is not available: {module} missing)"
+            ) from err
+        raise
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from storage.ingest import ingest_paths
+
+    engine = _engine(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"找不到 {p} (no such file or folder)", file=sys.stderr)
+    show_progress = not args.no_progress and not args.quiet
+    summary = ingest_paths(engine, args.paths, progress=show_progress)
+    if args.json:
+        for r in summary.results:
+            print(
+                json.dumps(
+                    {
+                        "file": r.path or r.file_name,
+                        "outcome": r.outcome,
+                        "reason": r.reason,
+                        "agency": r.agency,
+                        "year": r.year,
+                        "template": r.template,
+                        "values": r.values,
+                        "findings": r.findings,
+                        "code": r.code,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+    elif not args.quiet or summary.rejected:
+        print(summary.render())
+    if summary.stored or summary.replaced:
+        _refresh_hint(engine)
+    return 1 if summary.rejected else 0
+
+
+def _refresh_hint(engine) -> None:
+    """Nothing to do for the CLI (each process loads fresh caches); kept as a hook for in-process callers."""
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.export import write_csv, write_json_lines
+
+    engine = _engine(args)
+    out: TextIO
+    close = False
+    if args.output and args.output != "-":
+        out = open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        close = True
+    else:
+        out = sys.stdout
+    try:
+        n = write_csv(engine, out) if args.csv else write_json_lines(engine, out)
+        out.flush()
+    finally:
+        if close:
+            out.close()
+    if close:
+        print(f"导出 {n} 行到 {args.output} (exported {n} rows)", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    Answerer = _optional("query.engine", "问答引擎 (answer engine)").Answerer
+    answerer = Answerer(engine)
+    question = " ".join(args.question).strip()
+    questions: Iterable[str] = [question] if question else sys.stdin
+    rc = 0
+    for raw in questions:
+        q = raw.strip()
+        if not q:
+            continue
+        try:
+            answer = answerer.ask(q, today=args.today, chat_key=args.chat_key)
+        except Exception as err:  # noqa: BLE001 - one bad question must not end a batch
+            log.error("ask failed for %r: %s", q, err, exc_info=True)
+            rc = 1
+            payload = {
+                "status": "error",
+                "answers": [],
+                "candidates": [],
+                "text": f"出错了：{type(err).__name__}: {err}",
+                "question": q,
+            }
+            print(json.dumps(payload, ensure_ascii=False) if args.json else payload["text"], flush=True)
+            continue
+        if args.json:
+            data = answer.to_json()
+            data.setdefault("question", q)
+            print(json.dumps(data, ensure_ascii=False), flush=True)
+        else:
+            print(answer.text, flush=True)
+            if not question:
+                print(flush=True)
+    return rc
+
+
+def _settings():
+    from bot.settings import Settings
+
+    try:
+        return Settings()
+    except Exception as err:  # pydantic ValidationError: say which variable is wrong
+        raise CliError(f"配置错误 (invalid settings): {err}") from err
+
+
+def _chat(args: argparse.Namespace, settings) -> int:
+    from bot.terminal import chat
+
+    engine = _engine(args)
+    chat(sys.stdin, sys.stdout, settings=settings, engine=engine)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if args.database_url:
+        settings.database_url = args.database_url
+    if not settings.telegram_bot_token:
+        print(
+            "未设置 TELEGRAM_BOT_TOKEN，改为在终端里对话 (no TELEGRAM_BOT_TOKEN: starting the terminal chat)",
+            file=sys.stderr,
+        )
+        return _chat(args, settings)
+    _engine(args)  # schema check with a clear message before the bot starts
+    from bot.app import run
+
+    run(settings)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if args.database_url:
+        settings.database_url = args.database_url
+    return _chat(args, settings)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from storage.db import redact
+    from storage.migrate import SchemaError, migrate
+
+    engine = _engine(args, check_schema=False)
+    try:
+        before, after = migrate(engine)
+    except SchemaError as err:
+        raise CliError(str(err)) from err
+    where = redact(str(engine.url))
+    if before == after:
+        print(f"数据库结构已是最新 (schema is at {after}) · {where}")
+    else:
+        print(f"数据库结构已升级 (schema upgraded {before or 'empty'} → {after}) · {where}")
+    return 0
+
+
+def cmd_samples(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    samples = _optional("bot.samples", "样例语料 (sample corpus)")
+    result = samples.ensure_samples(engine)
+    if hasattr(result, "render"):
+        print(result.render())
+    elif result is not None:
+        print(result)
+    return 0
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise CliError(f"{path}: 无法识别编码，请存为 UTF-8 (cannot decode; save as UTF-8)")
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
+        raise CliError(
+            f"{path}: 需要表头 name,kind,region,first_year (header row with at least 'name' required)"
+        )
+    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def parse_agency_rows(rows: Sequence[dict[str, str]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Validate registry rows; returns (clean rows, errors). Nothing is stored when there are errors."""
+    clean: list[dict[str, Any]] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for i, row in enumerate(rows, start=2):  # line 1 is the header
+        name = row.get("name", "")
+        if not name:
+            errors.append(f"第 {i} 行：缺少 name (line {i}: name is empty)")
+            continue
+        if name in seen:
+            errors.append(f"第 {i} 行：{name} 重复 (line {i}: duplicate name)")
+            continue
+        seen.add(name)
+        kind_raw = row.get("kind", "")
+        kind = kind_raw if kind_raw in KINDS else KIND_WORDS.get(kind_raw)
+        if kind is None:
+            errors.append(
+                f"第 {i} 行：kind {kind_raw!r} 无效，应为 {'/'.join(sorted(KINDS))} (line {i}: bad kind)"
+            )
+            continue
+        first_year: int | None = None
+        fy = row.get("first_year", "").removesuffix("年")
+        if fy:
+            if not fy.isdigit() or not 1990 <= int(fy) <= 2100:
+                errors.append(f"第 {i} 行：first_year {fy!r} 不是年份 (line {i}: first_year must be a year)")
+                continue
+            first_year = int(fy)
+        region_raw = row.get("region", "").replace("›", "/").replace(">", "/")
+        parts = [p.strip() for p in region_raw.split("/") if p.strip()]
+        aliases = [
+            a.strip()
+            for a in row.get("aliases", "").replace("；", ";").replace("|", ";").split(";")
+            if a.strip()
+        ]
+        clean.append(
+            {
+                "name": name,
+                "kind": kind,
+                "region_path": "/".join(parts),
+                "region": parts[-1] if parts else "",
+                "first_year": first_year,
+                "aliases": aliases,
+            }
+        )
+    return clean, errors
+
+
+def import_agencies(engine, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """Upsert registry agencies in one transaction; returns (created, updated)."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from storage.models import Agency, AgencyAlias
+
+    created = updated = 0
+    with Session(engine) as session, session.begin():
+        existing = {a.name: a for a in session.execute(select(Agency)).scalars()}
+        for row in rows:
+            agency = existing.get(row["name"])
+            if agency is None:
+                agency = Agency(
+                    name=row["name"],
+                    kind=row["kind"],
+                    region_path=row["region_path"],
+                    region=row["region"],
+                    first_year=row["first_year"],
+                    source="registry",
+                )
+                session.add(agency)
+                session.flush()
+                created += 1
+            else:
+                # The registry is authoritative for what it states; blanks keep what reports taught us.
+                if row["kind"] != "other" or not agency.kind:
+                    agency.kind = row["kind"]
+                if row["region_path"]:
+                    agency.region_path, agency.region = row["region_path"], row["region"]
+                if row["first_year"] is not None:
+                    agency.first_year = row["first_year"]
+                updated += 1
+            have = set(
+                session.execute(select(AgencyAlias.alias).where(AgencyAlias.agency_id == agency.id)).scalars()
+            )
+            for alias in row["aliases"]:
+                if alias not in have and alias != agency.name:
+                    session.add(AgencyAlias(agency_id=agency.id, alias=alias, source="registry"))
+                    have.add(alias)
+    return created, updated
+
+
+def cmd_import_agencies(args: argparse.Namespace) -> int:
+    path = Path(args.csv)
+    if not path.is_file():
+        raise CliError(f"找不到 {path} (no such file)")
+    engine = _engine(args)
+    rows, errors = parse_agency_rows(_read_csv(path))
+    if errors:
+        for e in errors[:50]:
+            print(e, file=sys.stderr)
+        raise CliError(f"{path}: {len(errors)} 行有错误，未导入任何单位 (nothing imported)")
+    created, updated = import_agencies(engine, rows)
+    print(f"导入单位：新增 {created}，更新 {updated} (agencies imported: {created} new, {updated} updated)")
+    return 0
+
+
+DUE_CALLS = ("due_text", "render_due", "due_report", "due_summary")
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    """Delegates to the reminders feature: which bodies' reports are due/overdue as of --today."""
+    engine = _engine(args)
+    today = args.today or _today_shanghai()
+    for module_name in ("reminders.cli", "reminders.calendar", "reminders.registry"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for name in DUE_CALLS:
+            fn: Callable | None = getattr(module, name, None)
+            if callable(fn):
+                out = fn(engine, today)
+                if isinstance(out, str):
+                    print(out)
+                else:
+                    for line in out or []:
+                        print(line)
+                return 0
+    raise CliError(
+        "提醒功能尚未安装 (reminders are not available: reminders.calendar provides no due listing)"
+    )
+
+
+def _today_shanghai() -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="disclosure-bot",
+        description="政府信息公开工作年度报告 chat-ops bot: ingest reports, answer questions, run the Telegram bot.",
+    )
+    p.add_argument(
+        "--database-url", default=None, help="store URL (default: $DATABASE_URL or ./data/disclosure.db)"
+    )
+    p.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="store report files or folders")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    s.add_argument("--json", action="store_true", help="one JSON object per file instead of the summary")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("export", help="every stored number (JSON lines or CSV)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--json", action="store_true", help="JSON lines (default)")
+    g.add_argument("--csv", action="store_true", help="CSV with a header")
+    s.add_argument("--output", "-o", default=None, help="file to write (default stdout)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("ask", help="answer a question (or one per stdin line)")
+    s.add_argument("question", nargs="*", metavar="QUESTION")
+    s.add_argument("--json", action="store_true", help="the JSON answer contract, one object per line")
+    s.add_argument("--today", type=_date, default=None, help="reference date for 今年/去年 (YYYY-MM-DD)")
+    s.add_argument("--chat-key", default=None, help="keep follow-up context under this key (那2019年呢)")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("run", help="the Telegram bot (terminal chat when TELEGRAM_BOT_TOKEN is unset)")
+    s.set_defaults(func=cmd_run)
+    s = sub.add_parser("chat", help="the bot in this terminal: questions on stdin, answers on stdout")
+    s.set_defaults(func=cmd_chat)
+    s = sub.add_parser("migrate", help="create or upgrade the store's schema")
+    s.set_defaults(func=cmd_migrate)
+    s = sub.add_parser("samples", help="load the generated sample corpus when the store is empty")
+    s.set_defaults(func=cmd_samples)
+
+    s = sub.add_parser(
+        "import-agencies", help="import bodies that must publish (CSV: name,kind,region,first_year)"
+    )
+    s.add_argument("csv", metavar="CSV")
+    s.set_defaults(func=cmd_import_agencies)
+
+    s = sub.add_parser("due", help="reports due or overdue")
+    s.add_argument("--today", type=_date, default=None, help="reference date (YYYY-MM-DD, Asia/Shanghai)")
+    s.set_defaults(func=cmd_due)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `disclosure-bot` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
+        return int(exit_.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    debug = args.debug or os.environ.get("DISCLOSURE_DEBUG", "") in {"1", "true"}
+    _setup_logging(debug)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as err:
+        print(f"disclosure-bot {args.command}: {err}", file=sys.stderr)
+        return 2
+    except CliError as err:
+        print(f"disclosure-bot {args.command}: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断 (interrupted)", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `export | head`: the reader left; not an error worth a message
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+    except Exception as err:  # noqa: BLE001 - one clear line unless --debug
+        if debug:
+            raise
+        message = str(err).splitlines()[0] if str(err) else ""
+        message = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", message)  # never print a password
+        print(
+            f"disclosure-bot {args.command}: 出错了 (error): {type(err).__name__}: {message}", file=sys.stderr
+        )
+        print("加 --debug 查看详情 (rerun with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Who is expected to report, and who has not filed yet.
+
+Expected reporters = every Agency row: bodies learned from ingested reports (source "report") plus an
+importable registry CSV (source "registry") with columns name, kind, region, first_year. An agency is
+expected for report year Y when its first_year is unknown or <= Y. "Filed" means a Report row exists for
+(agency, Y) in the store.
+
+Why a strict CSV import: a registry with a typo in `kind` would silently move a body to the wrong due date,
+so any bad row rejects the whole file and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from reminders.calendar import KIND_NAMES, DueDate, due_date
+from storage.models import Agency, Report
+
+KINDS = set(KIND_NAMES)
+KIND_SYNONYMS = {
+    "people_gov": "people_gov", "人民政府": "people_gov", "政府": "people_gov", "本级政府": "people_gov",
+    "department": "department", "部门": "department", "政府部门": "department", "dept": "department",
+    "township": "township", "乡镇": "township", "街道": "township", "乡镇街道": "township",
+    "乡镇（街道）": "township", "devzone": "devzone", "开发区": "devzone", "开发区管委会": "devzone",
+    "管委会": "devzone", "other": "other", "其他": "other",
+}
+HEADER_SYNONYMS = {
+    "name": "name", "名称": "name", "机关": "name", "机关名称": "name",
+    "kind": "kind", "类型": "kind", "类别": "kind",
+    "region": "region", "地区": "region", "区域": "region", "region_path": "region",
+    "first_year": "first_year", "首年": "first_year", "起始年度": "first_year", "首个年度": "first_year",
+}
+
+
+@dataclass
+class ImportSummary:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        return f"新增 {len(self.added)} 个机关，更新 {len(self.updated)} 个，未变 {len(self.unchanged)} 个"
+
+
+class RegistryError(ValueError):
+    """The CSV was rejected; `problems` lists every bad line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("registry CSV rejected, nothing stored:\n" + "\n".join(problems[:50]))
+        self.problems = problems
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise RegistryError(["file is neither UTF-8 nor GBK/GB18030 text"])
+
+
+def parse_registry(text: str) -> list[dict]:
+    """Validated rows {name, kind, region_path, region, first_year}; raises RegistryError on any bad row."""
+    reader = csv.reader(io.StringIO(text))
+    rows = [r for r in reader if any(c.strip() for c in r)]
+    if not rows:
+        raise RegistryError(["empty file"])
+    header = [HEADER_SYNONYMS.get(h.strip().lower(), HEADER_SYNONYMS.get(h.strip(), "")) for h in rows[0]]
+    if "name" not in header or "kind" not in header:
+        raise RegistryError([f"line 1: header must name the columns name, kind, region, first_year; got {rows[0]}"])
+    problems: list[str] = []
+    out: list[dict] = []
+    seen: dict[str, int] = {}
+    for line_no, raw in enumerate(rows[1:], start=2):
+        rec = {header[i]: raw[i].strip() for i in range(min(len(header), len(raw))) if header[i]}
+        name = rec.get("name", "")
+        if not name:
+            problems.append(f"line {line_no}: name is empty")
+            continue
+        if name in seen:
+            problems.append(f"line {line_no}: {name} already on line {seen[name]}")
+            continue
+        seen[name] = line_no
+        kind = KIND_SYNONYMS.get(rec.get("kind", "").strip().lower(), KIND_SYNONYMS.get(rec.get("kind", "")))
+        if kind is None:
+            problems.append(f"line {line_no}: unknown kind {rec.get('kind', '')!r} "
+                            f"(use {', '.join(sorted(KINDS))} or 人民政府/部门/乡镇/街道/开发区)")
+            continue
+        first_year = None
+        if rec.get("first_year"):
+            try:
+                first_year = int(rec["first_year"].rstrip("年"))
+            except ValueError:
+                problems.append(f"line {line_no}: first_year {rec['first_year']!r} is not a year")
+                continue
+            if not 1990 <= first_year <= 2200:
+                problems.append(f"line {line_no}: first_year {first_year} is implausible")
+                continue
+        region_path = "/".join(p.strip() for p in rec.get("region", "").replace("›", "/").replace(">", "/")
+                               .split("/") if p.strip())
+        out.append({"name": name, "kind": kind, "region_path": region_path,
+                    "region": region_path.rsplit("/", 1)[-1] if region_path else "", "first_year": first_year})
+    if problems:
+        raise RegistryError(problems)
+    return out
+
+
+def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
+    """Add/update agencies from a registry CSV in one transaction (all rows or none)."""
+    rows = parse_registry(_decode(Path(csv_path).read_bytes()))
+    summary = ImportSummary()
+    with Session(engine) as session:
+        existing = {a.name: a for a in session.exec(select(Agency)).all()}
+        for rec in rows:
+            agency = existing.get(rec["name"])
+            if agency is None:
+                session.add(Agency(name=rec["name"], kind=rec["kind"], region_path=rec["region_path"],
+                                   region=rec["region"], first_year=rec["first_year"], source="registry"))
+                summary.added.append(rec["name"])
+                continue
+            changed = False
+            for key in ("kind", "region_path", "region", "first_year"):
+                value = rec[key]
+                if value in (None, "") and key != "kind":
+                    continue  # the registry does not blank out what reports taught us
+                if getattr(agency, key) != value:
+                    setattr(agency, key, value)
+                    changed = True
+            if changed:
+                session.add(agency)
+                summary.updated.append(rec["name"])
+            else:
+                summary.unchanged.append(rec["name"])
+        session.commit()
+    return summary
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """An agency whose report for `due.report_year` is not in the store yet."""
+
+    agency_id: int
+    name: str
+    kind: str
+    region_path: str
+    due: DueDate
+    days_left: int  # negative: overdue by -days_left days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def matches(agency: Agency, scope: str, target: str) -> bool:
+    """Does a subscription (scope, target) cover this agency?"""
+    if scope == "all":
+        return True
+    if scope == "agency":
+        return agency.name == target
+    if scope == "region":
+        parts = [p for p in (agency.region_path or "").split("/") if p]
+        return target in parts or agency.region == target or (bool(target) and target in agency.name)
+    raise ValueError(f"unknown subscription scope {scope!r}")
+
+
+def expected_agencies(session: Session, report_year: int) -> list[Agency]:
+    agencies = session.exec(select(Agency).order_by(Agency.name)).all()
+    return [a for a in agencies if a.first_year is None or a.first_year <= report_year]
+
+
+def filed_ids(session: Session, report_year: int) -> set[int]:
+    return set(session.exec(select(Report.agency_id).where(Report.year == report_year)).all())
+
+
+def outstanding_from(agencies: Iterable[Agency], filed: set[int], report_year: int, scopes: Iterable[tuple[str, str]],
+                     today: date, group: str | None = None) -> list[Outstanding]:
+    """Pure part of `outstanding`: agencies covered by any of `scopes`, not filed, optionally one due group."""
+    scopes = list(scopes)
+    out = []
+    for a in agencies:
+        if a.id in filed or not any(matches(a, s, t) for s, t in scopes):
+            continue
+        due = due_date(report_year, a.kind)
+        if group is not None and due.group != group:
+            continue
+        out.append(Outstanding(a.id, a.name, a.kind, a.region_path, due, due.days_left(today)))  # type: ignore[arg-type]
+    return sorted(out, key=lambda o: (o.due.due, o.region_path, o.name))
+
+
+def outstanding(engine: Engine, report_year: int, scope: str = "all", target: str = "",
+                today: date | None = None, group: str | None = None) -> list[Outstanding]:
+    """Expected agencies covered by (scope, target) without a report for `report_year`, with days left."""
+    from reminders.calendar import today_in_shanghai
+
+    today = today or today_in_shanghai()
+    with Session(engine) as session:
+        agencies = expected_agencies(session, report_year)
+        filed = filed_ids(session, report_year)
+    return outstanding_from(agencies, filed, report_year, [(scope, target)], today, group)
+
+
+def progress(engine: Engine, report_year: int) -> tuple[int, int]:
+    """(filed, expected) for a report year — the yearly summary waits until most are in."""
+    with Session(engine) as session:
+        agencies = expected_agencies(session, report_year)
+        filed = filed_ids(session, report_year)
+    return sum(1 for a in agencies if a.id in filed), len(agencies)

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from reports.catalogue import definition
 from reports.model import ParsedValue
-from reports.text import Line, is_page_footer, parse_number, squash
+from reports.text import Line, clean_line, is_page_footer, parse_number, squash
 
 # ---------------------------------------------------------------------------------------------------
 # Table vocabulary
@@ -195,11 +195,21 @@ def _expand(cell: str) -> list[str]:
     return ([head] if head else []) + toks[i:]
 
 
+def split_line(ln: Line) -> _Row:
+    """Like split_row, but tab-joined rows keep their leading/trailing blank cells (clean_line strips them)."""
+    if "\t" in ln.raw:
+        return split_row("\t".join(clean_line(c) or " " for c in ln.raw.split("\t")))
+    return split_row(ln.text)
+
+
 def split_row(text: str) -> _Row:
     """Split a cleaned line into label and the run of value cells at its end."""
-    t = text.strip()
+    t = text.strip("\r\n")
     celled = "\t" in t or "|" in t
+    if not celled:
+        t = t.strip()
     if celled:
+        t = t.strip(" ")
         cells = re.split(r"\t|\|", t)
         if t.startswith("|"):
             cells = cells[1:]
@@ -416,7 +426,7 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
         if "第二十条" in sq:
             header_text, header, collecting = "", [], False
             continue
-        row = split_row(ln.text)
+        row = split_line(ln)
         if row.count == 0:
             pending_row = _active_row(row.label)
             if pending_row is not None:
@@ -539,7 +549,7 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     for idx, ln in enumerate(usable):
         if idx <= skip:
             continue
-        row = split_row(ln.text)
+        row = split_line(ln)
         own_sq = squash(row.label)
         for phrase, g in _GROUPS:
             if phrase in own_sq:
@@ -556,7 +566,7 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         stem = _match_apply_row(label_sq, own_sq, group, last)
         if stem is None and own_sq and idx + 1 < len(usable):
             # a label wrapped AFTER its numbers: "5.要求行政机关确认或重 0 0 …" / "新出具已获取信息"
-            nxt = split_row(usable[idx + 1].text)
+            nxt = split_line(usable[idx + 1])
             if nxt.count == 0:
                 nxt_sq = squash(nxt.label)
                 stem = _match_apply_row(own_sq + nxt_sq, own_sq + nxt_sq, group, last)
@@ -607,7 +617,7 @@ def _parse_review(lines: Sequence[Line], out: _Out) -> None:
     for ln in lines:
         if not _usable(ln):
             continue
-        row = split_row(ln.text)
+        row = split_line(ln)
         if row.count == 0:
             continue
         sq = squash(row.label)
@@ -624,7 +634,7 @@ def _parse_review(lines: Sequence[Line], out: _Out) -> None:
             first = ln
         if row.celled and not buf:
             vals = align(row, 15)
-            if vals is not None and len(row.values) >= 15:
+            if vals is not None and len(row.values) > 5:
                 buf = vals
             else:
                 buf = [v for v in row.values if v is not None]

@@ -1,0 +1,488 @@
+"""Tables 二/三/四 of the 2019/2021 formats: the shared real reports against the gold values, and
+small fixtures written here for every kind of layout noise real reports carry."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reports.tables_modern import APPLICANT_COLUMNS, parse_modern_tables
+from reports.text import to_lines
+from tests.conftest import SHARED_GOLD, require_shared
+
+# ---------------------------------------------------------------------------------------------------
+# Shared real reports vs gold
+# ---------------------------------------------------------------------------------------------------
+
+MODERN_FILES = [
+    "001_54b7886ee8649183.txt",
+    "002_a9dbc25bac2331b1.txt",
+    "02_淮安市人民政府_2024.txt",
+    "04_淮安市洪泽区人民政府_2023.txt",
+    "05_淮安市洪泽区人民政府_2024.txt",
+]
+# Keys in the gold files that come from elsewhere (section 六 prose), not from tables 二/三/四.
+NOT_TABLE_KEYS = {"apply.processing_fee"}
+
+
+def _gold() -> dict[str, dict]:
+    out = {}
+    for name in ("seeds.json", "extra.json"):
+        path = SHARED_GOLD / name
+        if path.is_file():
+            for r in json.loads(path.read_text(encoding="utf-8"))["reports"]:
+                out[r["file"]] = r
+    return out
+
+
+def _decode(path) -> str:
+    data = path.read_bytes()
+    try:
+        from reports.readers import read_document  # written by another helper; may not exist yet
+    except ImportError:
+        return data.decode("utf-8-sig")
+    return read_document(data, path.name)
+
+
+@pytest.mark.parametrize("file_name", MODERN_FILES)
+def test_shared_report_matches_gold(file_name: str) -> None:
+    folder = require_shared()
+    gold = _gold().get(file_name)
+    if gold is None:
+        pytest.skip(f"no gold entry for {file_name}")
+    lines = to_lines(_decode(folder / file_name))
+    values = parse_modern_tables(lines, gold["template"])
+    got = {v.key: v for v in values}
+    expected = {k: v for k, v in gold["values"].items() if k not in NOT_TABLE_KEYS}
+
+    missing = sorted(k for k, v in expected.items() if v is not None and k not in got)
+    wrong = {
+        k: (v, got[k].value) for k, v in expected.items() if v is not None and k in got and got[k].value != v
+    }
+    present_but_blank = sorted(k for k, v in expected.items() if v is None and k in got)
+    unexpected = sorted(k for k in got if k not in expected)
+    assert not missing, f"gold keys not produced: {missing}"
+    assert not wrong, f"wrong values (gold, got): {wrong}"
+    assert not present_but_blank, f"blank in gold but produced: {present_but_blank}"
+    assert not unexpected, f"values the gold does not have: {unexpected}"
+
+    # provenance: the raw printed line, its number, and the catalogue labels
+    for v in values:
+        assert v.origin == "table"
+        assert lines[v.line_no - 1].raw == v.line_text
+        assert v.section and v.row_label and v.column_label and v.unit
+
+
+def test_gold_keys_not_produced_are_only_prose_ones() -> None:
+    """Report which gold keys this module leaves to others (so a gap is visible, not silent)."""
+    require_shared()
+    gold = _gold()
+    left = set()
+    for f in MODERN_FILES:
+        if f in gold:
+            left |= {
+                k
+                for k in gold[f]["values"]
+                if not k.startswith(("active.", "apply.", "review.", "litigation."))
+            }
+    assert left <= {"litigation.total"}, left
+
+
+def test_provenance_of_04_review_row() -> None:
+    folder = require_shared()
+    lines = to_lines(_decode(folder / "04_淮安市洪泽区人民政府_2023.txt"))
+    got = {v.key: v for v in parse_modern_tables(lines, "2021")}
+    v = got["review.upheld"]
+    assert v.value == 10 and v.line_text.startswith("10 1 0 0")
+    assert got["review.total"].value == 0  # printed 0 although 10 + 1: kept as printed
+    assert got["active.fees.amount"].value == 7730.28 and got["active.fees.amount"].unit == "万元"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Synthetic fixtures
+# ---------------------------------------------------------------------------------------------------
+
+ROW_LABELS_2021 = [
+    ("received", "一、本年新收政府信息公开申请数量"),
+    ("carried_in", "二、上年结转政府信息公开申请数量"),
+    ("result.granted", "（一）予以公开"),
+    ("result.partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("result.denied.state_secret", "1.属于国家秘密"),
+    ("result.denied.law_prohibited", "2.其他法律行政法规禁止公开"),
+    ("result.denied.security_stability", "3.危及“三安全一稳定”"),
+    ("result.denied.third_party", "4.保护第三方合法权益"),
+    ("result.denied.internal_affairs", "5.属于三类内部事务信息"),
+    ("result.denied.process_info", "6.属于四类过程性信息"),
+    ("result.denied.enforcement_file", "7.属于行政执法案卷"),
+    ("result.denied.query_item", "8.属于行政查询事项"),
+    ("result.unavailable.not_held", "1.本机关不掌握相关政府信息"),
+    ("result.unavailable.needs_creation", "2.没有现成信息需要另行制作"),
+    ("result.unavailable.unclear", "3.补正后申请内容仍不明确"),
+    ("result.not_processed.petition", "1.信访举报投诉类申请"),
+    ("result.not_processed.duplicate", "2.重复申请"),
+    ("result.not_processed.publication", "3.要求提供公开出版物"),
+    ("result.not_processed.mass_repeated", "4.无正当理由大量反复申请"),
+    ("result.not_processed.confirm_reissue", "5.要求行政机关确认或重新出具已获取信息"),
+    ("result.other.overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("result.other.unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("result.other.other", "3.其他"),
+    ("result.total", "（七）总计"),
+    ("carried_out", "四、结转下年度继续办理"),
+]
+GROUP_BEFORE = {
+    "result.granted": "三、本年度办理结果",
+    "result.denied.state_secret": "（三）不予公开",
+    "result.unavailable.not_held": "（四）无法提供",
+    "result.not_processed.petition": "（五）不予处理",
+    "result.other.overdue_correction": "（六）其他处理",
+}
+
+
+def _row_values(i: int) -> list[int]:
+    """Distinct, internally consistent numbers for row i (total = sum of the six applicant columns)."""
+    six = [i + 1, (i * 3) % 5, 0, i % 2, (i * 7) % 3, 2]
+    return [*six, sum(six)]
+
+
+def _expected(rows=ROW_LABELS_2021) -> dict[str, float]:
+    exp = {}
+    for i, (stem, _) in enumerate(rows):
+        for col, v in zip(APPLICANT_COLUMNS, _row_values(i), strict=True):
+            exp[f"apply.{stem}.{col}"] = float(v)
+    return exp
+
+
+def _apply_table(sep: str = "\t", rows=ROW_LABELS_2021) -> list[str]:
+    out = ["三、收到和处理政府信息公开申请情况"]
+    out.append(
+        sep.join(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "申请人情况"])
+    )
+    out.append(sep.join(["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"]))
+    out.append(sep.join(["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]))
+    for i, (stem, label) in enumerate(rows):
+        nums = [str(v) for v in _row_values(i)]
+        group = GROUP_BEFORE.get(stem, "")
+        out.append(sep.join([group, label, *nums]))
+    return out
+
+
+REVIEW_LINES = [
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议\t\t\t\t\t行政诉讼",
+    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉",
+    "\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+]
+REVIEW_NUMS = [3, 1, 0, 1, 5, 2, 0, 1, 0, 3, 1, 1, 0, 0, 2]
+REVIEW_KEYS = [
+    f"{g}.{c}"
+    for g in ("review", "litigation.direct", "litigation.after_review")
+    for c in ("upheld", "corrected", "other", "pending", "total")
+]
+
+
+def _parse(text: str, template: str = "2021") -> dict[str, float]:
+    return {v.key: v.value for v in parse_modern_tables(to_lines(text), template)}
+
+
+@pytest.mark.parametrize("sep", ["\t", " | ", "  ", " "])
+def test_apply_table_any_cell_separator(sep: str) -> None:
+    text = "\n".join(_apply_table(sep)) + "\n"
+    got = _parse(text)
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected()
+
+
+def test_markdown_table_with_bold_and_rule_row() -> None:
+    lines = [
+        "## 三、收到和处理政府信息公开申请情况",
+        "",
+        "| 项目 | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+    ]
+    lines.append("|---|---|---|---|---|---|---|---|---|")
+    for i, (stem, label) in enumerate(ROW_LABELS_2021):
+        nums = " | ".join(str(v) for v in _row_values(i))
+        lines.append(f"| **{GROUP_BEFORE.get(stem, '')}** | {label} | {nums} |")
+    got = _parse("\n".join(lines))
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected()
+
+
+def test_pdf_layout_vertical_labels_wrapped_labels_footers_and_repeated_header() -> None:
+    """The PDF-extracted shape of 02_: one character per line, labels wrapped before/after numbers,
+    a page footer and a repeated header inside the table, 15 review numbers wrapped over two lines."""
+    v = {i: " ".join(str(x) for x in _row_values(i)) for i in range(len(ROW_LABELS_2021))}
+    text = f"""三、收到和处理政府信息公开申请情况
+（本列数据的勾稽关系为：第一项加第二项之和，
+等于第三项加第四项之和）
+申请人情况
+自然人
+法人或其他组织
+总计商 业 企
+业
+科研机
+构
+社 会 公 益
+组织
+一、本年新收政府信息公开申请数量 {v[0]}
+二、上年结转政府信息公开申请数量 {v[1]}
+三
+、
+本
+年
+度
+办
+理
+结
+果
+（一）予以公开 {v[2]}
+（二）部分公开（区分处理的，只计这一情
+形，不计其他情形） {v[3]}
+（三）不
+予公开
+1.属于国家秘密 {v[4]}
+2.其他法律行政法规禁止公开 {v[5]}
+3.危及“三安全一稳定” {v[6]}
+- 4 -
+申请人情况
+自然人 法人或其他组织 总计
+商业企业 科研机构 社会公益组织 法律服务机构 其他
+4.保护第三方合法权益 {v[7]}
+5.属于三类内部事务信息 {v[8]}
+6.属于四类过程性信息 {v[9]}
+7.属于行政执法案卷 {v[10]}
+8.属于行政查询事项 {v[11]}
+（四）无 1.本机关不掌握相关政府信息 {v[12]}
+法提供 2.没有现成信息需要另行制作 {v[13]}
+3.补正后申请内容仍不明确 {v[14]}
+（五）不
+予处理
+1.信访举报投诉类申请 {v[15]}
+2.重复申请 {v[16]}
+3.要求提供公开出版物 {v[17]}
+4.无正当理由大量反复 申请 {v[18]}
+5.要求行政机关确认或重 {v[19]}
+新出具已获取信息
+（六）其
+他处理
+1、申请人无正当理由逾期不补
+正、行政机关不再处理其政府信
+息公开申请
+{v[20]}
+2、申请人逾期未按收费通知要
+求缴纳费用、行政机关不再处理
+其政府信息公开申请
+{v[21]}
+3、其他 {v[22]}
+（七）总计 {v[23]}
+第 5 页 共 9 页
+四、结转下年度继续办理 {v[24]}
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 行政诉讼
+结 果
+维持
+尚 未
+审结 总 计
+{" ".join(map(str, REVIEW_NUMS[:8]))}
+{" ".join(map(str, REVIEW_NUMS[8:]))}
+五、存在的主要问题及改进情况
+"""
+    got = _parse(text)
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected()
+    assert {k: got.get(k) for k in REVIEW_KEYS} == dict(
+        zip(REVIEW_KEYS, map(float, REVIEW_NUMS), strict=True)
+    )
+
+
+def test_2019_tab_layout_split_labels_extra_column_and_label_alone_at_line_start() -> None:
+    """001/002 shapes: '一、\\t本年新收…', an 8th (empty/extra) column, a leaf label alone at the line start,
+    (六)其他处理 as one row, 社会组织 header, and the review row with all 15 numbers."""
+    rows = [r for r in ROW_LABELS_2021 if not r[0].startswith("result.other.")]
+    rows.insert(-2, ("result.other", "(六)其他处理"))
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    lines.append(
+        "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t申请人情况\t\t\t\t\t\t总计\t"
+    )
+    lines.append("\t\t自然人\t法人或其他组织\t\t\t\t\t\t")
+    lines.append("\t\t\t商业企业\t科研机构\t社会组织\t法律服务机构\t其他\t\t")
+    for i, (stem, label) in enumerate(rows):
+        nums = [str(v) for v in _row_values(i)]
+        if stem == "received":
+            lines.append("\t".join(["一、", "本年新收政府信息公开申请数量", *nums, ""]))
+        elif stem == "result.unavailable.unclear":
+            lines.append("\t".join([label, "", *nums, ""]))  # alone at the start of the line
+        elif stem.startswith("result.denied.") and stem.endswith(("process_info", "query_item")):
+            lines.append("\t".join(["", "", label, *nums, "0"]))  # an extra 8th column
+        else:
+            lines.append("\t".join([GROUP_BEFORE.get(stem, ""), label, *nums, ""]))
+    lines += REVIEW_LINES + ["\t".join(map(str, REVIEW_NUMS))]
+    got = _parse("\n".join(lines), "2019")
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected(rows)
+    assert {k: got.get(k) for k in REVIEW_KEYS} == dict(
+        zip(REVIEW_KEYS, map(float, REVIEW_NUMS), strict=True)
+    )
+
+
+def test_extra_leading_column_is_dropped_when_the_arithmetic_says_so() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 9 4 1 0 0 0 0 5\n"
+    got = _parse(text)
+    assert got["apply.received.natural_person"] == 4 and got["apply.received.total"] == 5
+
+
+def test_2021_single_other_row_variant() -> None:
+    rows = [r for r in ROW_LABELS_2021 if not r[0].startswith("result.other.")]
+    rows.insert(-2, ("result.other", "（六）其他处理"))
+    got = _parse("\n".join(_apply_table(" ", rows)))
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected(rows)
+    assert not any(k.startswith("apply.result.other.other.") for k in got)
+
+
+def test_blank_cells_stay_absent() -> None:
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量\t5\t\t\t\t\t\t5",
+            "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t",
+            "（七）总计\t3\t\t\t\t1\t\t",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "0\t0\t\t0\t0\t1\t0\t0\t0\t1\t\t\t\t\t",
+        ]
+    )
+    got = _parse(text)
+    assert got["apply.received.natural_person"] == 5 and got["apply.received.total"] == 5
+    for col in ("commercial", "research", "social", "legal", "other_org"):
+        assert f"apply.received.{col}" not in got
+    assert not any(k.startswith("apply.carried_in.") for k in got)
+    assert got["apply.result.total.natural_person"] == 3 and got["apply.result.total.legal"] == 1
+    assert "apply.result.total.total" not in got
+    assert "review.other" not in got and got["review.upheld"] == 0
+    assert got["litigation.direct.total"] == 1
+    assert not any(k.startswith("litigation.after_review.") for k in got)
+
+
+def test_space_separated_row_with_missing_numbers_is_not_guessed() -> None:
+    got = _parse("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 5\n")
+    assert not any(k.startswith("apply.received.") for k in got)
+
+
+def test_full_width_digits_and_label_typo() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n（三）不予公开\n２.其他法律行政止公开　１　０　０　０　０　０　１\n"
+    got = _parse(text)
+    assert got["apply.result.denied.law_prohibited.natural_person"] == 1
+    assert got["apply.result.denied.law_prohibited.total"] == 1
+
+
+def test_printed_subtotal_row_is_kept_under_its_own_key() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n（三）不予公开\t2\t0\t0\t0\t0\t0\t2\n1.属于国家秘密\t2\t0\t0\t0\t0\t0\t2\n"
+    got = _parse(text)
+    assert got["apply.result.denied.natural_person"] == 2
+    assert got["apply.result.denied.state_secret.total"] == 2
+
+
+ACTIVE_2019 = """二、主动公开政府信息情况
+第二十条第（一）项\t\t\t
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规章\t0\t1\t2
+规范性文件\t３\t4\t５
+第二十条第（五）项\t\t\t
+信息内容\t上一年 项目数量\t本年增/减\t处理决定数量
+行政许可\t83\t+117\t11034
+其他对外管理服务事项\t56\t-2\t12980
+第二十条第（六）项
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政处罚\t10\t－2\t
+行政强制\t4\t0\t7
+第二十条第（八）项\t\t\t
+信息内容\t上一年 项目数量\t本年增/减\t
+行政事业性收费\t6\t0\t
+第二十条第（九）项\t\t\t
+信息内容\t采购项目数量\t采购总金额\t
+政府集中采购\t12\t96171.6\t
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_active_2019_signed_full_width_decimal_and_blank() -> None:
+    got = _parse(ACTIVE_2019, "2019")
+    assert got["active.regulations.total_published"] == 2
+    assert got["active.normative.new_made"] == 3 and got["active.normative.total_published"] == 5
+    assert got["active.license.change"] == 117 and got["active.license.decisions"] == 11034
+    assert got["active.other_services.change"] == -2
+    assert got["active.penalty.change"] == -2
+    assert "active.penalty.decisions" not in got  # blank cell
+    assert got["active.enforcement.decisions"] == 7
+    assert got["active.fees.prev_items"] == 6 and got["active.fees.change"] == 0
+    assert got["active.procurement.items"] == 12 and got["active.procurement.amount"] == 96171.6
+
+
+def test_active_2021_pdf_spaces_variant_label_and_footer() -> None:
+    text = """二、主动公开政府信息情况
+第二十条 第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 1 0 11
+规范性文件 8 26 66
+第二十条 第（五）项
+信息内容 本年处理决定数量
+行政许可 447228
+第二十条 第（六）项
+- 4 -
+信息内容 本年处理决定数量
+行政处罚
+3985758
+行政强制 88283
+第二十条 第（八）项
+信息内容 本年收费金额（单位：万元）
+行政事业性收费 96171.6
+三、收到和处理政府信息公开申请情况
+"""
+    got = _parse(text)
+    assert got == {
+        "active.regulations.issued": 1,
+        "active.regulations.repealed": 0,
+        "active.regulations.in_force": 11,
+        "active.normative.issued": 8,
+        "active.normative.repealed": 26,
+        "active.normative.in_force": 66,
+        "active.license.decisions": 447228,
+        "active.penalty.decisions": 3985758,
+        "active.enforcement.decisions": 88283,
+        "active.fees.amount": 96171.6,
+    }
+
+
+def test_active_header_with_explanatory_notes_is_not_read_as_numbers() -> None:
+    text = """二、主动公开政府信息情况
+第二十条第（五）项
+信息内容\t上一年项目数量(指2019年事项数)\t本年增/减\t处理决定数量(指2020年办件量)
+行政许可\t5\t+1\t30
+"""
+    got = _parse(text, "2019")
+    assert got == {"active.license.prev_items": 5, "active.license.change": 1, "active.license.decisions": 30}
+
+
+def test_prose_before_the_tables_is_ignored() -> None:
+    text = """一、总体情况
+全年共受理行政复议 3 件，行政诉讼 2 件。
+行政许可 办理 12 件
+二、主动公开政府信息情况
+第二十条第（五）项
+信息内容 本年处理决定数量
+行政许可 40
+"""
+    assert _parse(text) == {"active.license.decisions": 40}
+
+
+def test_review_as_three_labelled_rows() -> None:
+    text = """四、政府信息公开行政复议、行政诉讼情况
+\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计
+行政复议\t1\t0\t0\t0\t1
+未经复议直接起诉\t0\t1\t0\t0\t1
+复议后起诉\t0\t0\t0\t2\t2
+五、存在的主要问题及改进情况
+"""
+    got = _parse(text)
+    assert got["review.upheld"] == 1 and got["litigation.direct.corrected"] == 1
+    assert got["litigation.after_review.pending"] == 2 and len(got) == 15
+
+
+def test_wrong_template_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        parse_modern_tables(to_lines("x"), "2008")

@@ -226,13 +226,25 @@ def setup_logging(
     literal values to mask (tests); by default they are read from the environment and settings.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, _OUR_HANDLER_FLAG, False):
-            root.removeHandler(handler)
-            handler.close()
+    fixed = list(secrets) if secrets is not None else known_secrets()
+    for old in list(root.handlers):
+        # Ours from an earlier call, or a plain console handler (basicConfig, the CLI's): replaced, so no
+        # line is printed twice or unredacted. Any other handler (files, test capture) keeps working but
+        # gets the redacting filter too.
+        plain_console = type(old) is logging.StreamHandler and getattr(old, "stream", None) in (
+            sys.stderr,
+            sys.stdout,
+            sys.__stderr__,
+            sys.__stdout__,
+        )
+        if getattr(old, _OUR_HANDLER_FLAG, False) or plain_console:
+            root.removeHandler(old)
+            if getattr(old, _OUR_HANDLER_FLAG, False):
+                old.close()
+        elif not any(isinstance(f, RedactingFilter) for f in old.filters):
+            old.addFilter(RedactingFilter(fixed))
     handler = _StderrHandler(stream)
     setattr(handler, _OUR_HANDLER_FLAG, True)
-    fixed = list(secrets) if secrets is not None else known_secrets()
     handler.addFilter(RedactingFilter(fixed))
     handler.setFormatter(JsonFormatter(fixed) if json else TextFormatter(fixed))
     root.addHandler(handler)

@@ -189,3 +189,21 @@ def test_text_mode_is_redacted_too(restore_logging, secret_env):
     out = buf.getvalue()
     assert out.strip() and TOKEN not in out and WEBHOOK_SECRET not in out
     assert "+08:00" in out
+
+
+def test_plain_console_handlers_are_replaced_and_others_redacted(restore_logging, secret_env):
+    """A basicConfig/CLI console handler would print unredacted duplicates: setup_logging takes it over."""
+    console = logging.StreamHandler(io.StringIO())
+    console.stream = __import__("sys").stderr  # what basicConfig installs
+    other_buf = io.StringIO()
+    other = logging.StreamHandler(other_buf)
+    root = logging.getLogger()
+    root.addHandler(console)
+    root.addHandler(other)
+    buf = io.StringIO()
+    setup_logging("INFO", stream=buf)
+    assert console not in root.handlers
+    assert other in root.handlers
+    logging.getLogger("x").warning("token %s", TOKEN)
+    assert TOKEN not in other_buf.getvalue() and "***" in other_buf.getvalue()
+    assert len(buf.getvalue().splitlines()) == 1

@@ -112,7 +112,7 @@ def _optional(module: str, what: str):
     except ModuleNotFoundError as err:
         if err.name and module.startswith(err.name):
             raise CliError(
-                f"{what} 不可用：模块 {module} 尚未安装 ({what} is not available: {module} missing)"
+                f"{what} 不可用：模块 {module} 尚未安装 (not available: module {module} is missing)"
             ) from err
         raise
 

@@ -37,8 +37,9 @@ _KEYS_2008 = {
     "litigation.total",
     "complaints.total",
     "active.total",
+    "apply.fees",
 }
-_KEYS_MODERN = {"apply.received.total", "review.total", "litigation.total"}
+_KEYS_MODERN = {"apply.received.total", "review.total", "litigation.total", "apply.processing_fee"}
 
 _NEG = r"(?<![^\W\d_]未)(?:没有|尚未|均未|未曾|未|无)"
 _OBJ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?(?:的)?(?:申请|事项)?|公开申请)"
@@ -70,6 +71,13 @@ _COUNTS = [
     ),
 ]
 _ACTIVE = re.compile(rf"主动公开(?:各类)?(?:政府)?信息(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}条")
+_PROCESSING_FEE = re.compile(
+    rf"收取(?:了)?(?:政府信息公开)?(?:信息)?处理费(?:共|合计|总计|总额)?(?:为|是)?{NUM}(?P<u>万元|元)"
+)
+_PROCESSING_FEE_ZERO = re.compile(
+    r"(?:没有|未|无|不)(?:收取|产生)(?:过)?(?:任何)?(?:政府信息公开)?(?:信息)?处理费"
+)
+_FEES_ZERO = re.compile(r"(?:没有|未|无|不)收取(?:任何)?(?:费用|信息公开费用?)|无(?:任何)?收费")
 _ZERO_STMT = re.compile(rf"{_NEG}(?:发生|出现|收到|接到|因|被|产生|涉及|有)")
 _ZERO_EXCLUDE = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持|\d")
 _ABOUT_DISCLOSURE = re.compile(r"信息公开|依申请|申请公开|公开申请")
@@ -183,7 +191,7 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
     fam = "2008" if template in ("2008", "narrative") else template
     found: dict[str, list[ParsedValue]] = {}
 
-    def add(key: str, value: float, p: _Text, pos: int, phrase: str) -> None:
+    def add(key: str, value: float, p: _Text, pos: int, phrase: str, unit: str = "") -> None:
         if key not in allowed:
             return
         ln = p.line_at(pos)
@@ -191,7 +199,7 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
             ParsedValue(
                 key=key,
                 value=value,
-                unit=unit_of(key, fam) or unit_of(key),
+                unit=unit or unit_of(key, fam) or unit_of(key),
                 line_no=ln.no,
                 line_text=ln.raw.strip(),
                 origin="prose",
@@ -233,8 +241,21 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
                 if v is not None:
                     add("active.total", v, p, off + m.start("n"), m.group(0))
                 break
+            # 2021: "全年收取政府信息公开信息处理费 3940 元" / "未收取信息处理费"
+            for m in _PROCESSING_FEE.finditer(s):
+                v = _number(m, s)
+                if v is not None:
+                    add("apply.processing_fee", v, p, off + m.start("n"), m.group(0), unit=m.group("u"))
+                break
+            for m in _PROCESSING_FEE_ZERO.finditer(s):
+                add("apply.processing_fee", 0.0, p, off + m.start(), m.group(0))
+                break
             if not about:
                 continue
+            # 2008: "提供政府信息未收取任何费用" / "无收费及减免情况"
+            for m in _FEES_ZERO.finditer(s):
+                add("apply.fees", 0.0, p, off + m.start(), m.group(0))
+                break
             # "没有发生因信息公开申请行政复议、提起行政诉讼、收到投诉举报情况"
             pos = 0
             for clause in _CLAUSE_SPLIT.split(s):

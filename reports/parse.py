@@ -1,0 +1,241 @@
+"""One report in, one ParsedReport out: read → who/when → template → tables + prose → merge → checks.
+
+Table values win over prose; a prose figure that disagrees with the table is kept out of the values
+and recorded as a "prose_vs_table" finding. Derived values (2019/2021 litigation.total) are computed
+from table cells and marked origin "derived". Nothing is ever stored from here: a report that yields
+no values at all raises ReportError("no_values") so the caller can reject it whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import re
+from pathlib import Path
+
+from reports.catalogue import definition, unit_of
+from reports.checks_2008 import check_2008
+from reports.model import Finding, ParsedReport, ParsedValue, ReportError, ReportIdentity
+from reports.prose import parse_prose
+from reports.table2008 import parse_2008_table_ex
+from reports.text import Line, squash, to_lines
+
+EPS = 1e-6
+# (derived key, part keys) for the 2019/2021 formats
+DERIVED_MODERN: list[tuple[str, tuple[str, ...]]] = [
+    ("litigation.total", ("litigation.direct.total", "litigation.after_review.total")),
+]
+# a 2008 table must carry at least this many rows before it overrides a "narrative" detection
+MIN_TABLE_ROWS_FOR_OVERRIDE = 5
+
+
+def _module(name: str):
+    """The module if it exists (other parts of the pipeline land independently); errors inside propagate."""
+    if importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
+
+
+# --------------------------------------------------------------------------------------------------
+# Fallbacks used only while reports.identity / reports.detect are missing from the checkout.
+# --------------------------------------------------------------------------------------------------
+_TITLE = re.compile(r"^(?P<agency>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)")
+_PLACE = re.compile(r"(?:省|自治区|市|区|县|旗|州|盟)$")
+
+
+def _fallback_identity(lines: list[Line], file_name: str) -> ReportIdentity:
+    head = lines[:40]
+    for i, ln in enumerate(head):
+        m = _TITLE.match(ln.text)
+        if m and "报告" in ln.text:
+            agency = m.group("agency").strip()
+            if not agency:  # agency printed on the line above the "2017 年…报告" line
+                agency = next((p.text for p in reversed(head[:i]) if p.text), "")
+            if agency and _PLACE.search(agency):
+                agency += "人民政府"
+            if not agency:
+                raise ReportError("没有在标题里找到发布机关", "no_agency")
+            return ReportIdentity(agency=agency, year=int(m.group("year")), title=ln.text)
+    raise ReportError("没有在标题里找到报告年度", "no_year")
+
+
+def _fallback_detect(lines: list[Line]) -> str:
+    sq = "".join(squash(ln.text) for ln in lines)
+    if "本年制发件数" in sq or "逾期未按收费通知" in sq:
+        return "2021"
+    if "本年新制作数量" in sq or "本年新收政府信息公开申请数量" in sq:
+        return "2019"
+    if "统计指标" in sq and "统计数" in sq:
+        return "2008"
+    return "narrative"
+
+
+def identify(lines: list[Line], file_name: str) -> ReportIdentity:
+    mod = _module("reports.identity")
+    return mod.identify(lines, file_name) if mod else _fallback_identity(lines, file_name)
+
+
+def detect_template(lines: list[Line]) -> str:
+    mod = _module("reports.detect")
+    return mod.detect_template(lines) if mod else _fallback_detect(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# Pipeline
+# --------------------------------------------------------------------------------------------------
+
+
+def _name(key: str, template: str) -> str:
+    d = definition(key, template if template != "narrative" else "2008")
+    return d.name_zh if d else key
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _table_values(
+    lines: list[Line], template: str, warnings: list[str]
+) -> tuple[str, list[ParsedValue], bool]:
+    """(template, table values, whether a core table was expected/started)."""
+    if template in ("2019", "2021"):
+        mod = _module("reports.tables_modern")
+        if mod is None:
+            warnings.append("2019/2021 格式表格解析模块尚未安装")
+            return template, [], False
+        vals = mod.parse_modern_tables(lines, template)
+        keys = {v.key for v in vals}
+        if vals and not any(k.startswith("apply.") for k in keys):
+            warnings.append("未读到表三（收到和处理政府信息公开申请情况）的数值")
+        if vals and not any(k.startswith(("review.", "litigation.")) for k in keys):
+            warnings.append("未读到表四（行政复议、行政诉讼情况）的数值，表格可能不完整")
+        return template, vals, True
+    res = parse_2008_table_ex(lines)
+    if template == "2008":
+        warnings.extend(res.warnings)
+        return template, res.values, res.started
+    # narrative by detection: a real 统计表 found anyway is not ignored, but the switch is reported
+    if len(res.values) >= MIN_TABLE_ROWS_FOR_OVERRIDE:
+        warnings.append("模板识别为文字报告，但文中有《政府信息公开情况统计表》，按 2008–2018 统计表读取")
+        warnings.extend(res.warnings)
+        return "2008", res.values, True
+    return template, [], False
+
+
+def _derive(values: dict[str, ParsedValue], template: str) -> list[ParsedValue]:
+    out = []
+    if template not in ("2019", "2021"):
+        return out
+    for key, parts in DERIVED_MODERN:
+        if key in values or any(p not in values for p in parts):
+            continue
+        total = sum(values[p].value for p in parts)
+        src = values[parts[0]]
+        out.append(
+            ParsedValue(
+                key=key,
+                value=total,
+                unit=unit_of(key, template) or unit_of(key),
+                line_no=src.line_no,
+                line_text=src.line_text,
+                origin="derived",
+                section=src.section,
+                row_label=" + ".join(parts),
+                column_label="总计",
+            )
+        )
+    return out
+
+
+def _merge(
+    table: list[ParsedValue], prose: list[ParsedValue], template: str
+) -> tuple[list[ParsedValue], list[Finding]]:
+    by_key: dict[str, ParsedValue] = {}
+    for v in table:
+        by_key.setdefault(v.key, v)
+    for v in _derive(by_key, template):
+        by_key[v.key] = v
+    findings: list[Finding] = []
+    for p in prose:
+        t = by_key.get(p.key)
+        if t is None:
+            by_key[p.key] = p
+            continue
+        if abs(t.value - p.value) > EPS:
+            where = "表格" if t.origin == "table" else "表格推算"
+            findings.append(
+                Finding(
+                    rule="prose_vs_table",
+                    message=(
+                        f"{_name(p.key, template)}：正文（第{p.line_no}行）写 {_fmt(p.value)}，"
+                        f"{where}（第{t.line_no}行）为 {_fmt(t.value)}；以表格为准"
+                    ),
+                    values={p.key: t.value},
+                    expected=t.value,
+                    actual=p.value,
+                    line_no=p.line_no,
+                )
+            )
+    return list(by_key.values()), findings
+
+
+def _checks(values: list[ParsedValue], template: str) -> list[Finding]:
+    vmap = {v.key: v.value for v in values}
+    line_of = {v.key: v.line_no for v in values}
+    if template in ("2019", "2021"):
+        mod = _module("reports.checks_modern")
+        return mod.check_modern(vmap, template, line_of) if mod else []
+    found = check_2008(vmap)
+    for f in found:
+        if f.line_no is None:
+            # point at the total the identity is about (the first key involved)
+            first = next(iter(f.values), None)
+            f.line_no = line_of.get(first) if first else None
+    return found
+
+
+def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedReport:
+    """Parse decoded report text; raises ReportError (codes from identify, or "empty"/"no_values")."""
+    lines = to_lines(text)
+    if not any(ln.text for ln in lines):
+        raise ReportError("文件里没有文字内容", "empty")
+    identity = identify(lines, file_name)
+    template = detect_template(lines)
+    warnings: list[str] = []
+    template, table, expected_table = _table_values(lines, template, warnings)
+    if expected_table and not table:
+        raise ReportError("找到了统计表格但读不出任何数值（表格可能被截断或格式无法识别）", "no_values")
+    prose = parse_prose(lines, template)
+    values, findings = _merge(table, prose, template)
+    if not values:
+        raise ReportError("没有从报告中读出任何统计数值", "no_values")
+    findings.extend(_checks(values, template))
+    values.sort(key=lambda v: (v.line_no, v.origin != "table"))
+    return ParsedReport(
+        identity=identity,
+        template=template,  # type: ignore[arg-type]
+        values=values,
+        findings=findings,
+        file_name=file_name,
+        file_hash=file_hash,
+        warnings=warnings,
+    )
+
+
+def parse_bytes(data: bytes, file_name: str) -> ParsedReport:
+    """Decode any supported file (TXT/MD/HTML/DOCX/PDF) and parse it; the hash is of the raw bytes."""
+    readers = _module("reports.readers")
+    if readers is None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ReportError("无法识别文件编码", "encoding") from e
+    else:
+        text = readers.read_document(data, file_name)
+    return parse_text(text, file_name=file_name, file_hash=hashlib.sha256(data).hexdigest())
+
+
+def parse_path(path: str | Path) -> ParsedReport:
+    p = Path(path)
+    return parse_bytes(p.read_bytes(), p.name)

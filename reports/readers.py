@@ -1,0 +1,495 @@
+"""Bytes → plain text for every input format a report arrives in (TXT/MD, HTML, DOCX, PDF).
+
+Why one module: every parser downstream works on numbered text lines, so tables from HTML/DOCX are
+flattened the same way (one line per row, cells joined by a tab, blank cells kept as empty strings)
+and every bad input is refused here, before any parsing, with a `ReportError` whose `code` tells the
+caller what went wrong and whose message a user can read (Chinese first, English in brackets).
+
+Codes: empty, too_large, binary, encoding, not_zip, zip_bomb, no_text, unsupported, corrupt, encrypted.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from reports.model import ReportError
+from reports.text import is_page_footer
+
+MAX_BYTES = 50 * 1024 * 1024  # refuse bigger inputs before touching them
+MAX_UNZIPPED = 200 * 1024 * 1024  # total uncompressed size allowed inside a DOCX
+MAX_RATIO = 100  # compression ratio that marks a member as a bomb …
+RATIO_MIN_SIZE = 10 * 1024 * 1024  # … when it also unpacks to at least this much
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+DOCX_SUFFIXES = frozenset({".docx"})
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
+
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|p|div)\b", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
+
+
+def _err(zh: str, en: str, code: str) -> ReportError:
+    return ReportError(f"{zh} ({en})", code)
+
+
+# --------------------------------------------------------------------------------------------- dispatch
+
+
+def read_document(data: bytes, file_name: str) -> str:
+    """Decode one uploaded file to text lines joined by "\\n"; raise ReportError for anything unusable."""
+    if not data:
+        raise _err("文件为空", "empty file", "empty")
+    if len(data) > MAX_BYTES:
+        mib = len(data) / 1024 / 1024
+        raise _err(
+            f"文件过大（{mib:.1f} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+            "file too large",
+            "too_large",
+        )
+    kind = _kind(data, file_name)
+    if kind == "pdf":
+        text = _read_pdf(data)
+    elif kind == "docx":
+        text = _read_docx(data)
+    elif kind == "html":
+        text = _read_html(data)
+    else:
+        text = _normalise_newlines(decode_text(data))
+    if not text.strip():
+        raise _err("文件中没有文字内容", "no text in file", "empty")
+    return text
+
+
+def _kind(data: bytes, file_name: str) -> str:
+    """Pick a reader from the suffix, but trust the bytes when they clearly say otherwise."""
+    suffix = PurePath(file_name or "").suffix.lower()
+    head = data[:1024]
+    is_pdf = b"%PDF-" in head
+    is_zip = data[:4] == b"PK\x03\x04"
+    if suffix in PDF_SUFFIXES:
+        if not is_pdf:
+            raise _err("不是有效的 PDF 文件", "not a valid PDF", "corrupt")
+        return "pdf"
+    if suffix in DOCX_SUFFIXES:
+        return "docx"  # zip checks happen in _read_docx so a fake .docx gets "not_zip"
+    if suffix == ".doc":
+        if is_zip:
+            return "docx"
+        raise _err(
+            "不支持旧版 Word（.doc）文件，请另存为 .docx 或 PDF", "legacy .doc not supported", "unsupported"
+        )
+    if is_pdf:
+        return "pdf"
+    if is_zip:
+        if suffix in TEXT_SUFFIXES | HTML_SUFFIXES or not suffix or suffix not in SUPPORTED_SUFFIXES:
+            return "docx"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        # A saved web page renamed to .txt is still a web page.
+        return "html" if _looks_html(data) else "text"
+    if _looks_html(data):
+        return "html"
+    raise _err(
+        f"不支持的文件类型（{suffix or '无扩展名'}），请发送 TXT、MD、HTML、DOCX 或 PDF",
+        "unsupported file type",
+        "unsupported",
+    )
+
+
+def _looks_html(data: bytes) -> bool:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return False
+    return bool(_HTML_SNIFF.search(head))
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+# --------------------------------------------------------------------------------------------- text
+
+
+def _is_good_char(ch: str) -> bool:
+    """Characters a Chinese government report plausibly contains (mojibake and garbage fail)."""
+    o = ord(ch)
+    if o < 0x80:
+        return ch.isprintable() or ch in "\t\n\r\f"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
+        return True
+    return (
+        0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x2000 <= o <= 0x27BF  # general punctuation, letterlike, numbers, arrows, maths, shapes
+        or 0x2E80 <= o <= 0x2FDF  # radicals
+        or 0x3200 <= o <= 0x33FF  # enclosed CJK, units
+        or 0xFE30 <= o <= 0xFE4F  # vertical / compatibility forms
+        or 0x0391 <= o <= 0x03C9  # Greek (α, β, Ω in GB2312)
+        or 0x0410 <= o <= 0x044F  # Cyrillic (in GB2312)
+        or ch in "\xa0·×÷°±§¨©®µ¶é\ufeff"
+    )
+
+
+def _junk_ratio(text: str) -> float:
+    sample = text[:200_000]
+    chars = [c for c in sample if not c.isspace()]
+    if not chars:
+        return 0.0
+    bad = sum(1 for c in chars if not _is_good_char(c))
+    return bad / len(chars)
+
+
+def _rare_cjk_ratio(text: str) -> float:
+    """Share of non-ASCII characters outside GB2312: random bytes decoded as GB18030 are mostly rare."""
+    sample = [c for c in text[:200_000] if ord(c) >= 0x80]
+    if not sample:
+        return 0.0
+    rare = 0
+    for c in sample:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare / len(sample)
+
+
+def _control_ratio(data: bytes) -> float:
+    sample = data[:65536]
+    ctrl = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0D, 0x0C, 0x1B) or b == 0x7F)
+    return ctrl / len(sample)
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte is NUL in ASCII-heavy text; try it before calling it binary."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    for enc, ratio in (("utf-16-le", odd), ("utf-16-be", even)):
+        if ratio > 0.2:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _junk_ratio(text) < 0.02 and "\x00" not in text:
+                return text
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode TXT/MD bytes: BOMs, strict UTF-8, then GB18030 (covers GBK/GB2312), then charset-normalizer."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return _checked(data[3:].decode("utf-8"))
+        except UnicodeDecodeError as e:
+            raise _err("文件声明为 UTF-8 但内容无法解码", "invalid UTF-8 after BOM", "encoding") from e
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked(data.decode("utf-16"))
+        except UnicodeDecodeError as e:
+            raise _err("UTF-16 文件无法解码", "invalid UTF-16", "encoding") from e
+    if b"\x00" in data[:65536]:
+        text = _utf16_guess(data)
+        if text is not None:
+            return text
+        raise _err("文件是二进制数据，不是文本", "binary data, not text", "binary")
+    if _control_ratio(data) > 0.02:
+        raise _err("文件是二进制数据，不是文本", "binary data, not text", "binary")
+    try:
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _rare_cjk_ratio(text) < 0.1 and _junk_ratio(text) < 0.02:
+        return text
+    text = _normalizer_guess(data)
+    if text is not None:
+        return text
+    raise _err(
+        "无法识别文件编码（请使用 UTF-8 或 GBK 保存）",
+        "unrecognised text encoding; save as UTF-8 or GBK",
+        "encoding",
+    )
+
+
+def _checked(text: str) -> str:
+    """Valid UTF-8 can still be mojibake (UTF-8 of Latin-1 of GBK …): refuse text that is mostly junk."""
+    if _junk_ratio(text) > 0.05:
+        raise _err(
+            "文件内容是乱码（编码不正确），请用 UTF-8 或 GBK 重新保存",
+            "garbled text: wrong encoding",
+            "encoding",
+        )
+    return text
+
+
+def _normalizer_guess(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - dependency is declared
+        return None
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None:
+        return None
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if _junk_ratio(text) > 0.02 or not _CJK.search(text):
+        return None
+    return text
+
+
+# --------------------------------------------------------------------------------------------- html
+
+_BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre title dt dd dl "
+    "address center form fieldset figure figcaption caption main nav aside hr".split()
+)
+_DROP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object", "svg"})
+
+
+def join_fragments(parts: Iterable[str]) -> str:
+    """Join pieces of one cell: no space between two CJK characters, one space otherwise."""
+    out = ""
+    for part in parts:
+        part = _SPACES.sub(" ", part).strip()
+        if not part:
+            continue
+        if out and not (_is_cjkish(out[-1]) and _is_cjkish(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def _is_cjkish(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3000 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF
+
+
+def _html_text(data: bytes) -> str:
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        enc = m.group(1).decode("ascii", "replace").lower()
+        if enc in {"gb2312", "gbk", "gb_2312-80"}:
+            enc = "gb18030"
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode_text(data)
+
+
+def _read_html(data: bytes) -> str:
+    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+    soup = BeautifulSoup(_html_text(data), "lxml")
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            line = _SPACES.sub(" ", "".join(buf)).strip()
+            if line:
+                lines.append(line)
+            buf.clear()
+
+    def cell_text(cell: Tag) -> str:
+        pieces: list[str] = []
+        for s in cell.descendants:
+            if isinstance(s, NavigableString) and not isinstance(
+                s, Comment | Declaration | Doctype | ProcessingInstruction
+            ):
+                if any(p.name in _DROP_TAGS for p in s.parents if isinstance(p, Tag)):
+                    continue
+                pieces.append(str(s))
+        return join_fragments(pieces).replace("\t", " ")
+
+    def rows_of(table: Tag) -> list[Tag]:
+        found: list[Tag] = []
+        for child in table.children:
+            if not isinstance(child, Tag):
+                continue
+            if child.name == "tr":
+                found.append(child)
+            elif child.name in {"thead", "tbody", "tfoot"}:
+                found.extend(c for c in child.children if isinstance(c, Tag) and c.name == "tr")
+        return found
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment | Declaration | Doctype | ProcessingInstruction):
+                continue
+            if isinstance(child, NavigableString):
+                buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name in _DROP_TAGS:
+                continue
+            if name == "br":
+                flush()
+            elif name == "table":
+                flush()
+                for tr in rows_of(child):
+                    cells = [
+                        cell_text(c) for c in tr.children if isinstance(c, Tag) and c.name in {"td", "th"}
+                    ]
+                    if any(cells):
+                        lines.append("\t".join(cells))
+                caption = child.find("caption", recursive=False)
+                if caption is not None and not rows_of(child):
+                    lines.append(cell_text(caption))
+            elif name in _BLOCK_TAGS or name == "tr":
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(soup)
+    flush()
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------- docx
+
+
+def check_zip(data: bytes) -> zipfile.ZipFile:
+    """Open a DOCX container safely: refuse non-zips and zip bombs before anything decompresses."""
+    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise _err("这不是有效的 DOCX 文件（不是 zip 压缩包）", "not a DOCX: not a zip archive", "not_zip")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise _err("DOCX 文件已损坏", "damaged DOCX zip", "not_zip") from e
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if total > MAX_UNZIPPED or (info.file_size >= RATIO_MIN_SIZE and ratio > MAX_RATIO):
+            raise _err("DOCX 解压后体积异常（疑似压缩炸弹），已拒绝", "suspected zip bomb", "zip_bomb")
+    if "word/document.xml" not in zf.namelist():
+        raise _err("压缩包里没有 Word 文档内容，不是 DOCX", "zip without word/document.xml", "unsupported")
+    return zf
+
+
+def _read_docx(data: bytes) -> str:
+    zf = check_zip(data)
+    zf.close()
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+
+    try:
+        doc = Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises many kinds (KeyError, XMLSyntaxError, PackageNotFoundError)
+        raise _err(
+            "DOCX 文件无法打开（可能已损坏）", f"cannot open DOCX: {type(e).__name__}", "corrupt"
+        ) from e
+
+    lines: list[str] = []
+    tag_p, tag_tbl, tag_sdt, tag_content = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+
+    def cell_text(tc, table: Table) -> str:
+        cell = _Cell(tc, table)
+        parts = [p.text for p in cell.paragraphs]
+        for inner in cell.tables:  # nested tables: flatten into the cell
+            for row in inner.rows:
+                parts.extend(c.text for c in row.cells)
+        return join_fragments(parts).replace("\t", " ")
+
+    def emit_table(table: Table) -> None:
+        for row in table.rows:
+            cells: list[str] = []
+            for tc in row._tr.tc_lst:
+                if tc.vMerge == "continue":
+                    cells.append("")  # vertically merged: the text belongs to the row above
+                else:
+                    cells.append(cell_text(tc, table))
+            if any(cells):
+                lines.append("\t".join(cells))
+
+    def walk(parent) -> None:
+        """Body children in document order; content controls (w:sdt) are looked into."""
+        for el in parent.iterchildren():
+            if el.tag == tag_p:
+                text = Paragraph(el, doc._body).text
+                for piece in text.replace("\r", "\n").split("\n"):
+                    lines.append(piece.replace("\t", " ").strip())
+            elif el.tag == tag_tbl:
+                emit_table(Table(el, doc._body))
+            elif el.tag == tag_sdt:
+                content = el.find(tag_content)
+                if content is not None:
+                    walk(content)
+
+    walk(doc.element.body)
+    text = "\n".join(lines)
+    if not text.strip():
+        raise _err("DOCX 文件中没有文字", "DOCX contains no text", "no_text")
+    return text
+
+
+# --------------------------------------------------------------------------------------------- pdf
+
+
+def _read_pdf(data: bytes) -> str:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, PDFPasswordIncorrect …
+        if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
+            raise _err("PDF 已加密，无法读取", "encrypted PDF", "encrypted") from e
+        raise _err("PDF 文件已损坏，无法读取", f"damaged PDF: {type(e).__name__}", "corrupt") from e
+    out: list[str] = []
+    try:
+        with pdf:
+            for page in pdf.pages:
+                try:
+                    text = page.extract_text() or ""
+                except Exception as e:  # a broken page should not hide the others
+                    raise _err("PDF 页面无法解析", f"damaged PDF page: {type(e).__name__}", "corrupt") from e
+                out.extend(_drop_page_furniture(text.split("\n")))
+                page.flush_cache()
+    except ReportError:
+        raise
+    except Exception as e:
+        if "password" in type(e).__name__.lower():
+            raise _err("PDF 已加密，无法读取", "encrypted PDF", "encrypted") from e
+        raise _err("PDF 文件已损坏，无法读取", f"damaged PDF: {type(e).__name__}", "corrupt") from e
+    text = "\n".join(out)
+    if len(re.sub(r"\s", "", text)) < 5:
+        raise _err(
+            "PDF 没有文字层（可能是扫描件），请提供可复制文字的 PDF 或文本",
+            "PDF has no text layer (scanned?)",
+            "no_text",
+        )
+    return text
+
+
+def _drop_page_furniture(lines: list[str]) -> list[str]:
+    """Remove page numbers ("- 3 -", "第3页", "3/9") printed in the first or last lines of a page."""
+    lines = [unicodedata.normalize("NFC", ln).rstrip() for ln in lines]
+    n = len(lines)
+    edge = {i for i in range(min(3, n))} | {i for i in range(max(0, n - 3), n)}
+    return [ln for i, ln in enumerate(lines) if not (i in edge and is_page_footer(ln))]

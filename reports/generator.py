@@ -709,7 +709,9 @@ def _emit_rows(ctx: _Ctx, out: list[str], rows: list[_Row], header: list[str], s
             elif mode == 2:
                 out.append(ctx.join(labels))
                 labels = []
-        out.append(ctx.join([*labels, *row.cells]))
+        line = ctx.join([*labels, *row.cells])
+        if line.strip():
+            out.append(line)
 
 
 def _blank_cells(ctx: _Ctx, cells: list[str], positions: Iterable[int]) -> list[str]:
@@ -1278,7 +1280,7 @@ def _wrap(s: str, width: float, size: float) -> list[str]:
 def to_pdf(text: str) -> bytes:
     """A PDF with a text layer (CID font, no font file): prose wrapped, table rows as text, "- n -" footers.
 
-    Existing page footers in `text` become real page breaks; Markdown artefacts are dropped.
+    Page footers already in `text` are dropped (the PDF prints its own); Markdown artefacts are dropped.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -1304,9 +1306,7 @@ def to_pdf(text: str) -> bytes:
     for raw in text.split("\n"):
         line = _BOLD.sub(r"\1", _ANGLE_LINK.sub(r"\1", raw))
         if re.fullmatch(r"\s*-\s*\d+\s*-\s*", line):
-            if y < ph - margin:
-                finish_page()
-            continue
+            continue  # the PDF paginates itself and prints its own "- n -" footers
         if _is_table_line(line):
             pieces = [" ".join(x for x in _cells(line) if x)]
             fsize = 9.0

@@ -225,41 +225,91 @@ class _Cells:
     unit: str
     value: float | None
     has_value_cell: bool  # the row printed a 统计数 position (possibly blank)
+    label_cells: tuple[str, ...] = ()
 
 
-def _split_row(text: str) -> _Cells:
-    """Label / unit / value of one printed row, whether cells are tab-, pipe- or space-separated."""
+_BLANK_CELL = re.compile(r"^(?:[—\-–－_/\\\s]*|无|空|暂无)$")
+_VALUE_WITH_UNIT = re.compile(
+    r"^([+\-]?\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")$"
+)
+_MD_ESCAPE = re.compile(r"\\([.\-*_()\[\]#+!|`])")
+
+
+def _is_unit(cell: str) -> bool:
+    return nfkc(cell).strip() in UNITS
+
+
+def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cells:
+    """Label / unit / value of one printed row, whether cells are tab-, pipe- or space-separated.
+
+    `value_col`/`ncols` come from the printed header: a row with exactly the header's cell count takes
+    its value from the 统计数 column (tables that print extra columns such as 备注).
+    """
+    text = _MD_ESCAPE.sub(r"\1", text)
     cells = split_cells(text)
     multi = len(cells) > 1
     if not multi:
         cells = text.split()
         if len(cells) <= 1:
-            return _Cells(text.strip(), "", None, False)
-    # the value is the last numeric cell; the unit sits just before it (or is the last cell if blank)
+            return _Cells(text.strip(), "", None, False, (text.strip(),))
+    # "20件" / "0.5万元" printed in one cell
+    split: list[str] = []
+    for c in cells:
+        m = _VALUE_WITH_UNIT.match(nfkc(c).strip())
+        split += [m.group(2), m.group(1)] if m else [c]
+    if len(split) != len(cells) and value_col is not None:
+        value_col = None
+    cells = split
     value: float | None = None
     unit = ""
-    rest = list(cells)
-    # drop trailing empty cells (blank value) but remember a value position existed
-    trailing_blank = False
-    while rest and (rest[-1] == "" or _DASHES.match(rest[-1])):
-        trailing_blank = True
-        rest.pop()
-    if rest:
-        v = parse_number(rest[-1])
-        if v is not None and len(rest) > 1:
-            value = v
+    if value_col is not None and multi and len(cells) == ncols and 0 < value_col < ncols:
+        vcell = cells[value_col]
+        rest = cells[:value_col]
+        value = parse_number(vcell)
+        trailing_blank = value is None and bool(_BLANK_CELL.match(nfkc(vcell).strip()))
+        if value is None and not trailing_blank:
+            rest = list(cells)
+    else:
+        rest = list(cells)
+        trailing_blank = False
+    if value is None:
+        # the value is the last numeric cell; the unit sits just before it (or after it, or is last if blank)
+        while rest and _BLANK_CELL.match(nfkc(rest[-1]).strip()):
+            trailing_blank = True
             rest.pop()
-    if rest and nfkc(rest[-1]).strip() in UNITS and len(rest) > 1:
+        if len(rest) > 1:
+            v = parse_number(rest[-1])
+            if v is not None:
+                value = v
+                rest.pop()
+            elif _is_unit(rest[-1]) and len(rest) > 2 and parse_number(rest[-2]) is not None:
+                unit = nfkc(rest.pop()).strip()  # 统计数 printed before 单位
+                value = parse_number(rest.pop())
+    if not unit and len(rest) > 1 and _is_unit(rest[-1]):
         unit = nfkc(rest.pop()).strip()
         trailing_blank = trailing_blank or (value is None and multi)
-    elif rest and _DASHES.match(rest[-1] or "-") and len(rest) > 1:
-        rest.pop()
-    label = " ".join(c for c in rest if c).strip()
+    while len(rest) > 1 and _BLANK_CELL.match(nfkc(rest[-1]).strip()):
+        rest.pop()  # the "—" a group row prints in its 单位 column
+    label_cells = tuple(c.strip() for c in rest if c and c.strip())
+    label = " ".join(label_cells).strip()
     if value is not None and _unbalanced_open(label):
         # "…（不同渠道和方式公开相同信息计 1" — the number belongs to a note broken across lines
-        return _Cells(" ".join(c for c in cells if c), "", None, False)
+        joined = " ".join(c for c in cells if c)
+        return _Cells(joined, "", None, False, (joined,))
     has_value_cell = value is not None or (bool(unit) and (trailing_blank or multi))
-    return _Cells(label, unit, value, has_value_cell)
+    return _Cells(label, unit, value, has_value_cell, label_cells)
+
+
+def _header_columns(text: str) -> tuple[int | None, int]:
+    """Index of the 统计数 column and the cell count of a printed header (None when not tabular)."""
+    cells = split_cells(_MD_ESCAPE.sub(r"\1", text))
+    if len(cells) < 2:
+        return None, 0
+    for i, c in enumerate(cells):
+        sq = squash(c)
+        if "统计数" in sq or sq in ("数量", "数值", "本年数", "本年度"):
+            return i, len(cells)
+    return None, len(cells)
 
 
 def find_table_start(lines: list[Line]) -> int | None:
@@ -298,6 +348,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
     seen: set[str] = set()
     pending: list[Line] = []  # label-only lines waiting for their unit/value
     pending_unit = ""
+    value_col, ncols = _header_columns(lines[start].text)
     ended_by_marker = False
     junk_run = 0
     last_line_no = lines[start].no
@@ -326,12 +377,15 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         text = ln.text
         if not text or is_page_footer(text) or _MD_RULE.match(text):
             continue
-        if _is_header(text) or re.fullmatch(r"[(（]?\s*\d{4}\s*年度?\s*[)）]?", text):
+        if _is_header(text):
+            value_col, ncols = _header_columns(text)
+            continue
+        if re.fullmatch(r"[(（]?\s*\d{4}\s*年度?\s*[)）]?", text):
             continue  # header repeated after a page break
         if _END_MARKERS.match(squash(text)):
             ended_by_marker = True
             break
-        cells = _split_row(text)
+        cells = _split_row(text, value_col, ncols)
         label = cells.label
         if not cells.has_value_cell and cells.value is None:
             if not label:
@@ -368,6 +422,9 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         candidates: list[str] = []
         if label and not (pending and _unbalanced_close(label)):
             candidates.append(label)  # first: on a tie the row's own label wins
+            if len(cells.label_cells) > 1:
+                # "三、依申请公开情况 | （一）收到申请数 | 件 | 20" (merged group cell) or duplicated cells
+                candidates.append(cells.label_cells[-1])
         if pending:
             candidates.append("".join(p.text for p in pending) + label)
         best: tuple[_Row | None, float, str] = (None, 0.0, label)

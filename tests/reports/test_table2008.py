@@ -286,3 +286,55 @@ def test_helpers():
     assert strip_numbering("1、当面申请数") == ("1", "当面申请数")
     assert core_label("其中：主动公开规范性文件数") == "主动公开规范性文件数"
     assert core_label("(一) 主动公开政府信息数 (不同渠道和方式公开相同信息计 1 条)") == "主动公开政府信息数"
+
+
+def test_merged_group_cell_before_the_row_label():
+    # HTML/DOCX tables with a row-spanning section cell repeated on every row
+    lines = render("\t").split("\n")
+    out = []
+    section = ""
+    for ln in lines:
+        cells = ln.split("\t")
+        if len(cells) == 3 and cells[0][:2] in {"一、", "二、", "三、", "八、", "九、"}:
+            section = cells[0]
+        if (
+            len(cells) == 3
+            and section
+            and not cells[0].startswith(section[:2])
+            and cells[0][:2] not in {"四、", "五、", "六、", "七、"}
+        ):
+            ln = section + "\t" + ln
+        out.append(ln)
+    assert parsed("\n".join(out)) == VALUES
+
+
+def test_value_before_unit_and_value_with_unit_in_one_cell():
+    text = render("\t").replace("（一）收到申请数\t件\t", "（一）收到申请数\t", 1)
+    text = text.replace(
+        f"（一）收到申请数\t{_num(VALUES['apply.received.total'])}",
+        f"（一）收到申请数\t{_num(VALUES['apply.received.total'])}件",
+    )
+    text = text.replace(
+        f"2.兼职人员数\t人\t{_num(VALUES['org.staff_part_time'])}",
+        f"2.兼职人员数\t{_num(VALUES['org.staff_part_time'])}\t人",
+    )
+    assert parsed(text) == VALUES
+
+
+def test_extra_remarks_column_and_none_markers():
+    text = render("\t").replace("统计指标\t单位\t统计数", "统计指标\t单位\t统计数\t备注")
+    text = text.replace(
+        "2.传真申请数\t件\t" + _num(VALUES["apply.received.fax"]),
+        "2.传真申请数\t件\t" + _num(VALUES["apply.received.fax"]) + "\t7",
+    )
+    text = text.replace(
+        "4.信函申请数\t件\t" + _num(VALUES["apply.received.letter"]), "4.信函申请数\t件\t无\t12"
+    )
+    got = parsed(text)
+    assert got["apply.received.fax"] == VALUES["apply.received.fax"]
+    assert "apply.received.letter" not in got
+
+
+def test_markdown_escaped_numbering():
+    text = render("\t").replace("1.当面申请数", "1\\. 当面申请数").replace("2.传真申请数", "2\\.传真申请数")
+    assert parsed(text) == VALUES

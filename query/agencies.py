@@ -1,0 +1,442 @@
+"""Agency resolver: from what people type to the stored reporting bodies.
+
+Why an index of surface forms: users write 西夏区, 西夏区审批局, 银川审批局, xixiaqu, xxq, 西厦区 or
+traditional characters for 银川市西夏区审批服务管理局. Every agency contributes a handful of forms
+(official name, aliases, the name without outer places, abbreviations) to one dict, so a question is
+scanned with plain dict look-ups. Only what the dict cannot explain goes to fuzzy matching, and that
+runs on a small candidate set pre-filtered by a character n-gram index, so 150,000 names stay fast.
+A form that several agencies share is never resolved silently: the caller gets all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
+                  "地区", "新区", "林区", "矿区", "街道", "省", "市", "州", "盟", "县", "区", "旗", "镇", "乡")
+_PLACE_TOKEN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:" + "|".join(PLACE_SUFFIXES) + "))")
+NOT_PLACES = {"城市", "都市", "超市", "城区", "社区", "园区", "景区", "小区", "辖区", "城乡", "市区", "街区", "片区",
+              "校区", "新区", "郊区", "矿区", "林区", "政区", "地区", "市市", "工区", "营区", "考区", "展区", "服务区",
+              "保税区", "示范区", "功能区", "管理区"}
+GENERIC_SHORT = {"城", "新", "郊", "矿", "林", "开发", "高新", "经济", "中", "东", "西", "南", "北", "市", "城关"}
+
+# abbreviations: full piece → what people write instead
+ABBREVIATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("行政审批服务管理局", ("审批局", "审批服务局", "行政审批局", "审批管理局")),
+    ("审批服务管理局", ("审批局", "审批服务局", "审批管理局", "行政审批局")),
+    ("行政审批服务局", ("审批局", "审批服务局", "行政审批局")),
+    ("行政审批局", ("审批局",)),
+    ("人民政府办公室", ("政府办", "政府办公室")),
+    ("人民政府办公厅", ("政府办公厅", "政府办")),
+    ("人民政府", ("政府",)),
+    ("政务服务中心", ("政务中心", "政务大厅", "服务中心")),
+    ("政务服务管理局", ("政务局", "政务服务局")),
+    ("市场监督管理局", ("市场监管局", "市监局")),
+    ("人力资源和社会保障局", ("人社局",)),
+    ("住房和城乡建设局", ("住建局",)),
+    ("发展和改革委员会", ("发改委",)),
+    ("卫生健康委员会", ("卫健委",)),
+    ("生态环境局", ("环保局", "环境局")),
+    ("交通运输局", ("交通局",)),
+    ("农业农村局", ("农业局", "农业农村局")),
+    ("自然资源局", ("国土局", "自然资源局")),
+    ("教育体育局", ("教体局", "教育局")),
+    ("文化旅游广电局", ("文旅局",)),
+    ("文化和旅游局", ("文旅局",)),
+    ("管理委员会", ("管委会",)),
+)
+
+PENALTY_EXACT, PENALTY_STRIP, PENALTY_ABBR, PENALTY_SKIP, PENALTY_CORE = 0, 1, 2, 4, 6
+
+
+@dataclass
+class AgencyRec:
+    id: int
+    name: str
+    kind: str = "other"
+    region_path: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def places(self) -> list[str]:
+        return [p for p in self.region_path.split("/") if p]
+
+
+@dataclass
+class Mention:
+    """A piece of the question that names an agency or a place."""
+
+    span: tuple[int, int]
+    text: str
+    ids: list[int]  # agencies the form points at (best penalty first)
+    place: str = ""  # region path when the mention is a place name
+    penalty: int = 0
+    how: str = "exact"  # exact|form|place|fuzzy|pinyin
+
+
+@dataclass
+class Resolution:
+    status: str  # ok|ambiguous|not_found
+    ids: list[int] = field(default_factory=list)  # ok: the agency (one); ambiguous: the candidates
+    scores: list[float] = field(default_factory=list)
+    place: str = ""  # a region path when the user named a place
+    note: str = ""  # how we read it ("按拼音理解为 …")
+    others: list[int] = field(default_factory=list)  # ok via a place: other bodies there
+
+
+def short_place(token: str) -> str:
+    """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic)."""
+    for suf in PLACE_SUFFIXES:
+        if token.endswith(suf) and len(token) > len(suf):
+            s = token[: -len(suf)]
+            if len(s) >= 2 and s not in GENERIC_SHORT:
+                return s
+            return ""
+    return ""
+
+
+def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
+    """Leading place tokens of an agency name and the rest ("银川市西夏区审批服务管理局" → [银川市, 西夏区], 审批…)."""
+    tokens: list[str] = []
+    rest = name
+    while rest:
+        hit = ""
+        for k in known:
+            if k and rest.startswith(k) and len(k) > len(hit) and len(rest) > len(k):
+                hit = k
+        if not hit:
+            m = _PLACE_TOKEN.match(rest)
+            if m and m.group(1) not in NOT_PLACES and len(rest) > len(m.group(1)):
+                hit = m.group(1)
+        if not hit:
+            break
+        tokens.append(hit)
+        rest = rest[len(hit):]
+    return tokens, rest
+
+
+def abbreviations(core: str) -> set[str]:
+    out: set[str] = set()
+    for full, shorts in ABBREVIATIONS:
+        if full in core:
+            for s in shorts:
+                out.add(core.replace(full, s, 1))
+    return out
+
+
+@lru_cache(maxsize=20000)
+def _char_pinyin(ch: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    try:
+        return "".join(lazy_pinyin(ch)) or ch
+    except Exception:  # noqa: BLE001
+        return ch
+
+
+def pinyin(text: str) -> str:
+    """Toneless pinyin without spaces ("西夏区" → "xixiaqu"); ASCII letters pass through."""
+    return "".join(_char_pinyin(ch) if "\u4e00" <= ch <= "\u9fff" else ch for ch in text if not ch.isspace())
+
+
+def initials(text: str) -> str:
+    return "".join(_char_pinyin(ch)[0] for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def _grams(text: str, n: int) -> set[str]:
+    if len(text) < n:
+        return {text} if text else set()
+    return {text[i: i + n] for i in range(len(text) - n + 1)}
+
+
+class NgramIndex:
+    """Character n-gram postings for pre-filtering fuzzy matches (rarest grams first, capped work)."""
+
+    def __init__(self, strings: Sequence[str], n: int) -> None:
+        self.n = n
+        self.strings = list(strings)
+        post: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.strings):
+            for g in _grams(s, n):
+                post[g].append(i)
+        self.post = dict(post)
+
+    def candidates(self, query: str, limit: int = 200, budget: int = 60000) -> list[int]:
+        grams = sorted(_grams(query, self.n), key=lambda g: len(self.post.get(g, ())))
+        counts: Counter[int] = Counter()
+        used = 0
+        for g in grams:
+            plist = self.post.get(g)
+            if not plist:
+                continue
+            if used and used + len(plist) > budget:
+                break
+            counts.update(plist)
+            used += len(plist)
+        return [i for i, _c in counts.most_common(limit)]
+
+
+class AgencyIndex:
+    """Built once from the stored agencies; `scan` finds exact forms, `fuzzy` the rest."""
+
+    def __init__(self, agencies: Iterable[AgencyRec]) -> None:
+        self.agencies: dict[int, AgencyRec] = {a.id: a for a in agencies}
+        self.forms: dict[str, list[tuple[int, int]]] = {}
+        self.places: dict[str, set[str]] = defaultdict(set)  # surface → region paths
+        self.by_place: dict[str, list[int]] = defaultdict(list)  # region path (and prefixes) → agencies
+        self.place_names: dict[str, str] = {}  # region path → innermost name
+        self.max_len = 2
+        for a in self.agencies.values():
+            self._add_agency(a)
+        for surface in list(self.places):
+            self.max_len = max(self.max_len, len(surface))
+        # fuzzy corpus: official names, names without outer places, and place names
+        self.fz_strings: list[str] = []
+        self.fz_targets: list[tuple[int, str]] = []  # (agency id or -1, place path)
+        for a in self.agencies.values():
+            self.fz_strings.append(a.name)
+            self.fz_targets.append((a.id, ""))
+            tokens, core = split_places(a.name, self._known_for(a))
+            if tokens and len(tokens) >= 2:
+                self.fz_strings.append("".join(tokens[-1:]) + core)
+                self.fz_targets.append((a.id, ""))
+        for surface, paths in self.places.items():
+            for p in paths:
+                if surface == self.place_names.get(p):
+                    self.fz_strings.append(surface)
+                    self.fz_targets.append((-1, p))
+        self.char_index = NgramIndex(self.fz_strings, 2)
+        self.fz_pinyin = [pinyin(s) for s in self.fz_strings]
+        self.pinyin_index = NgramIndex(self.fz_pinyin, 3)
+        self.pinyin_exact: dict[str, list[int]] = defaultdict(list)
+        self.initials_exact: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.fz_strings):
+            self.pinyin_exact[self.fz_pinyin[i]].append(i)
+            ini = initials(s)
+            if len(ini) >= 2:
+                self.initials_exact[ini].append(i)
+
+    # ------------------------------------------------------------------ building
+    def _known_for(self, a: AgencyRec) -> list[str]:
+        known: list[str] = []
+        for p in a.places:
+            known.append(p)
+            sp = short_place(p)
+            if sp:
+                known.append(sp)
+        return known
+
+    def _add_form(self, form: str, agency_id: int, penalty: int) -> None:
+        if len(form) < 2:
+            return
+        lst = self.forms.setdefault(form, [])
+        for i, (aid, pen) in enumerate(lst):
+            if aid == agency_id:
+                if penalty < pen:
+                    lst[i] = (aid, penalty)
+                return
+        lst.append((agency_id, penalty))
+        if len(form) > self.max_len:
+            self.max_len = len(form)
+
+    def _add_agency(self, a: AgencyRec) -> None:
+        from query.indicators import clean
+
+        name = clean(a.name)
+        self._add_form(name, a.id, PENALTY_EXACT)
+        for al in a.aliases:
+            self._add_form(clean(al), a.id, PENALTY_EXACT)
+        tokens, core = split_places(name, self._known_for(a))
+        chain = list(a.places)
+        for t in tokens:
+            if t not in chain and not any(short_place(p) == t for p in chain):
+                chain.append(t)
+        path = ""
+        for p in chain:
+            path = f"{path}/{p}" if path else p
+            self.by_place[path].append(a.id)
+            self.place_names[path] = p
+            self.places[p].add(path)
+            sp = short_place(p)
+            if sp:
+                self.places[sp].add(path)
+        if not core:
+            return
+        cores = {core: 0} | {ab: 1 for ab in abbreviations(core)}
+        for c, extra in cores.items():
+            if extra:
+                self._add_form("".join(tokens) + c, a.id, PENALTY_ABBR)
+            for i in range(1, len(tokens) + 1):
+                tail = tokens[i:]
+                if tail:
+                    self._add_form("".join(tail) + c, a.id, PENALTY_STRIP + extra)
+                    sp = short_place(tail[0])
+                    if sp:
+                        self._add_form(sp + "".join(tail[1:]) + c, a.id, PENALTY_STRIP + extra)
+            if tokens:
+                first = tokens[0]
+                sp = short_place(first)
+                for lead in {first, sp} - {""}:
+                    pen = (PENALTY_STRIP if len(tokens) == 1 else PENALTY_SKIP) + extra
+                    self._add_form(lead + c, a.id, pen)
+                if len(tokens) >= 2:
+                    last = tokens[-1]
+                    for lead in {last, short_place(last)} - {""}:
+                        self._add_form(lead + c, a.id, PENALTY_STRIP + extra)
+            if len(c) >= 3 and c not in {"人民政府", "政府", "办公室", "政府办"}:
+                self._add_form(c, a.id, PENALTY_CORE + extra)
+
+    # ------------------------------------------------------------------ look-ups
+    def under(self, path: str) -> list[int]:
+        return list(self.by_place.get(path, ()))
+
+    def government_of(self, path: str) -> int | None:
+        """The people's government of a place, if stored (its name ends with 人民政府 and it sits there)."""
+        place = self.place_names.get(path, "")
+        govs = []
+        for aid in self.by_place.get(path, ()):
+            a = self.agencies[aid]
+            if a.name.endswith("人民政府") and (a.region_path == path or a.name.endswith(place + "人民政府")):
+                govs.append(aid)
+        return govs[0] if len(govs) == 1 else None
+
+    def match_at(self, text: str, i: int) -> Mention | None:
+        """The longest agency form or place name starting at text[i]."""
+        n = len(text)
+        for j in range(min(n, i + self.max_len), i + 1, -1):
+            piece = text[i:j]
+            if " " in piece:
+                continue
+            hits = self.forms.get(piece)
+            if hits:
+                best = min(p for _a, p in hits)
+                ids = [a for a, p in sorted(hits, key=lambda x: x[1]) if p == best]
+                return Mention((i, j), piece, ids, penalty=best, how="exact" if best == 0 else "form")
+            paths = self.places.get(piece)
+            if paths:
+                if len(paths) == 1:
+                    path = next(iter(paths))
+                    return Mention((i, j), piece, self.under(path), place=path, how="place")
+                ids = sorted({a for p in paths for a in self.under(p)})
+                return Mention((i, j), piece, ids, place="|".join(sorted(paths)), how="place")
+        return None
+
+    def resolve_place(self, path: str) -> Resolution:
+        """A bare place: its people's government when stored, its only body, or a choice."""
+        if "|" in path:
+            paths = path.split("|")
+            ids = sorted({a for p in paths for a in self.under(p)})
+            return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
+        ids = self.under(path)
+        gov = self.government_of(path)
+        if gov is not None:
+            return Resolution("ok", [gov], [100.0], place=path, others=[a for a in ids if a != gov])
+        if len(ids) == 1:
+            return Resolution("ok", ids, [100.0], place=path)
+        if not ids:
+            return Resolution("not_found", place=path)
+        return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
+
+    def resolve_mention(self, m: Mention) -> Resolution:
+        if m.place:
+            return self.resolve_place(m.place)
+        if len(m.ids) == 1:
+            return Resolution("ok", m.ids, [100.0 - m.penalty])
+        return Resolution("ambiguous", m.ids, [100.0 - m.penalty] * len(m.ids))
+
+    def fuzzy(self, query: str, limit: int = 8) -> list[tuple[int, str, float]]:
+        """(agency id or -1, place path, score 0–100) for a name we could not find exactly."""
+        from query.indicators import clean
+
+        q = clean(query)
+        if not q:
+            return []
+        scores: dict[int, float] = {}
+        ascii_q = re.sub(r"[^a-z]", "", q.lower())
+        if ascii_q and ascii_q == q.replace(" ", ""):
+            for i in self.pinyin_exact.get(ascii_q, ()):
+                scores[i] = max(scores.get(i, 0), 97.0)
+            for i in self.initials_exact.get(ascii_q, ()):
+                scores[i] = max(scores.get(i, 0), 92.0)
+            if len(ascii_q) >= 3:
+                cand = self.pinyin_index.candidates(ascii_q)
+                if cand:
+                    got = process.extract(ascii_q, [self.fz_pinyin[i] for i in cand], scorer=fuzz.ratio,
+                                          limit=limit, score_cutoff=60)
+                    for _s, sc, k in got:
+                        i = cand[k]
+                        scores[i] = max(scores.get(i, 0), sc * 0.95)
+        else:
+            py = pinyin(q)
+            for i in self.pinyin_exact.get(py, ()):
+                scores[i] = max(scores.get(i, 0), 95.0)  # homophone: same sound, other characters
+            cand = self.char_index.candidates(q)
+            if cand:
+                got = process.extract(q, [self.fz_strings[i] for i in cand], scorer=fuzz.ratio, limit=limit * 2,
+                                      score_cutoff=45)
+                for _s, sc, k in got:
+                    i = cand[k]
+                    scores[i] = max(scores.get(i, 0), float(sc))
+            pcand = self.pinyin_index.candidates(py) if len(py) >= 3 else []
+            if pcand:
+                got = process.extract(py, [self.fz_pinyin[i] for i in pcand], scorer=fuzz.ratio, limit=limit,
+                                      score_cutoff=70)
+                for _s, sc, k in got:
+                    i = pcand[k]
+                    scores[i] = max(scores.get(i, 0), sc * 0.93)
+        best: dict[tuple[int, str], float] = {}
+        for i, sc in scores.items():
+            target = self.fz_targets[i]
+            if sc > best.get(target, -1):
+                best[target] = sc
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+        return [(aid, path, sc) for (aid, path), sc in ranked]
+
+    def resolve_text(self, query: str, ok_score: float = 80.0, margin: float = 6.0,
+                     floor: float = 55.0) -> Resolution:
+        """Resolve a whole string (exact form, place, then fuzzy); never picks between close scores."""
+        from query.indicators import clean
+
+        q = clean(query)
+        hits = self.forms.get(q)
+        if hits:
+            return self.resolve_mention(Mention((0, len(q)), q, [a for a, _p in sorted(hits, key=lambda x: x[1])
+                                                                 if _p == min(p for _a, p in hits)],
+                                                penalty=min(p for _a, p in hits)))
+        paths = self.places.get(q)
+        if paths:
+            return self.resolve_place("|".join(sorted(paths)))
+        found = self.fuzzy(q)
+        if not found:
+            return Resolution("not_found")
+        top = found[0][2]
+        close = [f for f in found if f[2] >= top - margin]
+        if top >= ok_score and len(close) == 1:
+            aid, path, sc = found[0]
+            if aid >= 0:
+                return Resolution("ok", [aid], [sc], note=f"按「{self.agencies[aid].name}」理解")
+            res = self.resolve_place(path)
+            res.note = f"按地名「{self.place_names.get(path, path)}」理解"
+            return res
+        ids: list[int] = []
+        scores: list[float] = []
+        for aid, path, sc in found:
+            if aid >= 0:
+                cand = [aid]
+            else:
+                gov = self.government_of(path)
+                cand = [gov] if gov is not None else self.under(path)[:3]
+            for c in cand:
+                if c not in ids:
+                    ids.append(c)
+                    scores.append(sc)
+        if top >= floor:
+            keep = [(i, s) for i, s in zip(ids, scores, strict=False) if s >= top - 15]
+            return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
+        return Resolution("not_found", ids[:5], scores[:5])

@@ -1,0 +1,859 @@
+"""The answer engine: question in, sourced `Answer` out. Knows nothing of Telegram.
+
+Why caches: agencies, aliases and the report list are small and read on every question, so they live
+in memory (built on first use, rebuilt by `refresh()` or when the store's signature changes); the
+numbers of a report and the column of one indicator for one year are loaded on demand and kept in
+LRU caches, so 3,000 agencies × 10 years answer in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Engine
+
+from query import format as fmt
+from query.agencies import AgencyIndex, AgencyRec, Mention, Resolution
+from query.indicators import (
+    CONCEPTS,
+    MODERN,
+    Formula,
+    IndicatorMatch,
+    clean,
+    column_concept,
+    combine,
+    concept,
+    describe,
+    from_id,
+    glossary,
+    keys_of,
+    phrase_table,
+    suggestions,
+    template_name,
+)
+from query.parse_question import ParsedQuestion, parse_question, strip_fillers
+from query.types import Answer, AnswerRow, Candidate, Source
+from reports.catalogue import definition
+from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
+
+T_AG, T_AL, T_REP = Agency.__tablename__, AgencyAlias.__tablename__, Report.__tablename__
+T_VAL, T_FIND = IndicatorValue.__tablename__, ReportFinding.__tablename__
+
+TZ = ZoneInfo("Asia/Shanghai")
+DEFAULT_TOP = 10
+MAX_LIST = 60
+SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
+ORG_SUFFIX = re.compile(r"(局|委|办|中心|政府|院|所|站|队|会|厅|室|处|馆|集团|公司|大队|支队|分局|委员会|办公室|街道|镇|乡|"
+                        r"管委会|研究院|学校|医院|银行)$")
+DERIVED_KEYS = {"denied": "apply.result.denied.total", "share_granted": "share.granted",
+                "correction_rate": "rate.correction", "correction_total": "corrected.total",
+                "unavailable": "apply.result.unavailable.total", "not_processed": "apply.result.not_processed.total",
+                "litigation_corrected": "litigation.corrected"}
+KEY_FIGURES = ("apply_received", "granted", "review_total", "litigation_total", "active_total", "license")
+
+
+@dataclass
+class ReportRec:
+    id: int
+    agency_id: int
+    year: int
+    template: str
+    title: str
+    file_name: str
+
+
+@dataclass
+class ValueRec:
+    key: str
+    value: float
+    unit: str
+    line_no: int
+    line_text: str
+    origin: str
+    section: str
+    row_label: str
+    column_label: str
+
+
+@dataclass
+class Evaluated:
+    value: float | None
+    parts: list[ValueRec] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    zero_den: bool = False
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, load):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        val = load()
+        self[key] = val
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return val
+
+
+@dataclass
+class Parts:
+    """What a question (merged with its follow-up context) asks for."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    agency_names: list[str] = field(default_factory=list)  # from context
+    place: str = ""  # from context
+    indicators: list[IndicatorMatch] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    recent_n: int | None = None
+    since_year: int | None = None
+    all_years: bool = False
+    residual: str = ""
+    inherited: list[str] = field(default_factory=list)
+
+
+class Answerer:
+    """`ask(question)` → Answer; `refresh()` after ingest."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.RLock()
+        self._loaded = False
+        self._sig: tuple | None = None
+        self._sig_checked = 0.0
+        self._values = _LRU(4000)
+        self._findings = _LRU(4000)
+        self._columns = _LRU(256)
+
+    # ================================================================== caches
+    def refresh(self) -> None:
+        """Reload agencies/reports and drop cached numbers (call after ingest)."""
+        with self._lock:
+            self._load()
+
+    def _signature(self) -> tuple:
+        with self.engine.connect() as c:
+            row = c.execute(sql(
+                f"SELECT (SELECT count(*) FROM {T_AG}), (SELECT max(id) FROM {T_AG}), "
+                f"(SELECT count(*) FROM {T_AL}), (SELECT count(*) FROM {T_REP}), (SELECT max(id) FROM {T_REP}), "
+                f"(SELECT max(ingested_at) FROM {T_REP}), (SELECT max(id) FROM {T_VAL})")).one()
+        return tuple(str(x) for x in row)
+
+    def _ensure(self) -> None:
+        now = time.monotonic()
+        if not self._loaded:
+            self._load()
+            return
+        if now - self._sig_checked >= SIGNATURE_EVERY:
+            self._sig_checked = now
+            try:
+                sig = self._signature()
+            except Exception:  # noqa: BLE001 - a failed check keeps the caches we have
+                return
+            if sig != self._sig:
+                self._load()
+
+    def _load(self) -> None:
+        try:
+            self._sig = self._signature()
+        except Exception:  # noqa: BLE001 - tables missing: an empty store answers "not found"
+            self._sig = None
+        self._sig_checked = time.monotonic()
+        agencies: dict[int, AgencyRec] = {}
+        aliases: dict[int, list[str]] = {}
+        reports: dict[tuple[int, int], ReportRec] = {}
+        by_id: dict[int, ReportRec] = {}
+        try:
+            with self.engine.connect() as c:
+                for aid, alias in c.execute(sql(f"SELECT agency_id, alias FROM {T_AL}")):
+                    aliases.setdefault(aid, []).append(alias)
+                for aid, name, kind, rp in c.execute(sql(f"SELECT id, name, kind, region_path FROM {T_AG}")):
+                    agencies[aid] = AgencyRec(aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ())))
+                for rid, aid, year, tpl, title, fname in c.execute(sql(
+                        f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")):
+                    rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
+                    reports[(aid, int(year))] = rec
+                    by_id[rid] = rec
+        except Exception:  # noqa: BLE001
+            pass
+        years: dict[int, list[int]] = {}
+        for aid, y in reports:
+            years.setdefault(aid, []).append(y)
+        for v in years.values():
+            v.sort()
+        self.agencies = agencies
+        self.reports = reports
+        self.report_by_id = by_id
+        self.years = years
+        self.all_years = sorted({y for _a, y in reports})
+        self.by_name = {a.name: a.id for a in agencies.values()}
+        self.index = AgencyIndex(agencies.values())
+        self._values.clear()
+        self._findings.clear()
+        self._columns.clear()
+        phrase_table()
+        self._loaded = True
+
+    def _report_values(self, report_id: int) -> dict[str, ValueRec]:
+        def load() -> dict[str, ValueRec]:
+            with self.engine.connect() as c:
+                rows = c.execute(sql(
+                    "SELECT indicator, value, unit, line_no, line_text, origin, section, row_label, column_label "
+                    f"FROM {T_VAL} WHERE report_id = :r"), {"r": report_id})
+                return {r[0]: ValueRec(r[0], float(r[1]), r[2] or "", int(r[3] or 0), r[4] or "", r[5] or "table",
+                                       r[6] or "", r[7] or "", r[8] or "") for r in rows if r[1] is not None}
+        return self._values.get_or(report_id, load)
+
+    def _report_findings(self, report_id: int) -> list[tuple[set[str], str]]:
+        def load() -> list[tuple[set[str], str]]:
+            out = []
+            try:
+                with self.engine.connect() as c:
+                    rows = c.execute(sql(f"SELECT rule, message, indicators, \"values\" FROM {T_FIND} "
+                                         "WHERE report_id = :r"), {"r": report_id})
+                    for rule, message, inds, vals in rows:
+                        keys = set(_json(inds) or []) | set((_json(vals) or {}).keys())
+                        out.append((keys, message or rule))
+            except Exception:  # noqa: BLE001 - findings are a bonus; the number stands without them
+                pass
+            return out
+        return self._findings.get_or(report_id, load)
+
+    def _column(self, key: str, year: int) -> dict[int, float]:
+        """report id → value of `key` for every report of `year` (ranking and totals)."""
+        def load() -> dict[int, float]:
+            with self.engine.connect() as c:
+                rows = c.execute(sql(
+                    f"SELECT v.report_id, v.value FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
+                    "WHERE v.indicator = :k AND r.year = :y"), {"k": key, "y": year})
+                return {rid: float(val) for rid, val in rows if val is not None}
+        return self._columns.get_or((key, year), load)
+
+    # ================================================================== public
+    def ask(self, question: str, *, today: date | None = None, chat_key: str | None = None,
+            context: dict | None = None) -> Answer:
+        today = today or datetime.now(TZ).date()
+        with self._lock:
+            self._ensure()
+            ctx = context
+            if ctx is None and chat_key:
+                try:
+                    from storage.conversations import load_context
+
+                    ctx = load_context(self.engine, chat_key)
+                except Exception:  # noqa: BLE001 - no context is better than no answer
+                    ctx = {}
+            ctx = dict(ctx or {})
+            try:
+                answer = self._answer(question, today, ctx)
+            except Exception as err:  # noqa: BLE001 - the user gets a plain message, never a traceback
+                answer = Answer("not_found", f"抱歉，这个问题没能处理（{type(err).__name__}）。请换个说法再试，或发送“帮助”。",
+                                intent="help")
+            answer.question = question if isinstance(question, str) else str(question)
+            if chat_key and answer.status in {"ok", "no_data"} and answer.context.get("save", True):
+                try:
+                    from storage.conversations import save_context
+
+                    answer.context.pop("save", None)
+                    save_context(self.engine, chat_key, answer.context)
+                except Exception:  # noqa: BLE001
+                    pass
+            else:
+                answer.context.pop("save", None)
+                if answer.status not in {"ok", "no_data"}:
+                    answer.context = ctx
+            return answer
+
+    # ================================================================== reading
+    def _scan(self, pq: ParsedQuestion) -> tuple[list[Mention], list[IndicatorMatch], str]:
+        """Agency forms, place names and indicator phrases in the question (longest match first)."""
+        text = pq.rest.replace("的", "")
+        table = phrase_table()
+        mentions: list[Mention] = []
+        matches: list[IndicatorMatch] = []
+        residual: list[str] = []
+        i = 0
+        n = len(text)
+        max_phrase = 30
+        while i < n:
+            if text[i] == " ":
+                residual.append(" ")
+                i += 1
+                continue
+            m = self.index.match_at(text, i)
+            best_phrase = ""
+            for j in range(min(n, i + max_phrase), i + 1, -1):
+                piece = text[i:j]
+                if piece in table:
+                    best_phrase = piece
+                    break
+            if m is not None and (m.span[1] - m.span[0]) >= len(best_phrase):
+                mentions.append(m)
+                i = m.span[1]
+                residual.append(" ")
+            elif best_phrase:
+                cid, col = table[best_phrase]
+                c = column_concept(col) if cid.startswith("column:") else concept(cid)
+                if c is not None:
+                    matches.append(IndicatorMatch(c, col, (i, i + len(best_phrase)), [best_phrase]))
+                i += len(best_phrase)
+                residual.append(" ")
+            else:
+                residual.append(text[i])
+                i += 1
+        return mentions, combine(matches), "".join(residual)
+
+    def _answer(self, question: str, today: date, ctx: dict[str, Any]) -> Answer:
+        pq = parse_question(question, today)
+        if not self.agencies:
+            return Answer("no_data", "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。",
+                          intent="help")
+        mentions, matches, residual_raw = self._scan(pq)
+        residual = strip_fillers(residual_raw)
+        residual = " ".join(w for w in residual.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}", w))
+        if pq.help and not mentions and not matches:
+            return self._help()
+
+        # glossary: an indicator and a "what does it mean" word, no agency
+        if pq.glossary and matches and not mentions:
+            body = "\n\n".join(glossary(m) for m in matches[:3])
+            return Answer("ok", body, intent="glossary", context={"save": False})
+
+        parts = Parts(mentions=mentions, indicators=matches, years=list(pq.years), recent_n=pq.recent_n,
+                      since_year=pq.since_year, all_years=pq.all_years, residual=residual)
+        self._merge_context(pq, parts, ctx)
+
+        # a residual that names an unknown agency ("石嘴山市大武口区", "西夏区教育局")
+        if parts.residual:
+            res = self._residual_agency(parts)
+            if res is not None:
+                return res
+
+        if (pq.avail_years or (pq.avail_agencies and not parts.indicators)) and not pq.rank:
+            return self._availability(pq, parts)
+
+        if not parts.indicators:
+            if parts.residual and not parts.mentions and not parts.agency_names:
+                return self._agency_not_found(parts.residual)
+            if parts.residual:
+                sugg = suggestions(parts.residual)
+                if sugg or not (parts.mentions or parts.agency_names):
+                    return Answer("not_found", f"没有认出要查的指标「{parts.residual}」。"
+                                  + (f"您是不是想问：{'、'.join(sugg)}？" if sugg else "可以问：依申请数、行政复议、行政诉讼、予以公开……"),
+                                  candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
+            if not parts.mentions and not parts.agency_names:
+                if pq.glossary:
+                    return Answer("not_found", "没有认出要解释的指标。可以问：依申请数是什么意思、纠错率怎么算。",
+                                  intent="glossary")
+                if pq.avail_agencies or pq.rank:
+                    return self._availability(pq, parts)
+                return self._help(prefix="没有看懂这个问题。")
+
+        scope, res_answer = self._resolve_agencies(pq, parts)
+        if res_answer is not None:
+            return res_answer
+        agency_ids, place, notes, others = scope
+
+        wants_total = bool(parts.indicators) and (pq.total_strong or (pq.total_weak and place and not agency_ids))
+        if wants_total and (place or not agency_ids):
+            return self._total(pq, parts, place, notes)
+        if parts.indicators and (pq.rank or not agency_ids):
+            return self._rank(pq, parts, place, notes)
+        if not parts.indicators:
+            parts.indicators = [IndicatorMatch(CONCEPTS[c]) for c in KEY_FIGURES]
+            return self._values_answer(pq, parts, agency_ids, notes, others, summary=True)
+        return self._values_answer(pq, parts, agency_ids, notes, others)
+
+    def _merge_context(self, pq: ParsedQuestion, parts: Parts, ctx: dict[str, Any]) -> None:
+        """Fill what this question leaves out from what the previous one set (never from defaults)."""
+        if not ctx:
+            return
+        has_a = bool(parts.mentions)
+        has_y = pq.has_time
+        has_i = bool(parts.indicators)
+        kinds = sum((has_a, has_y, has_i))
+        follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and pq.avail_years)
+        if not follow or pq.glossary:
+            return
+        if not has_a and not parts.residual:
+            names = [n for n in ctx.get("agencies") or [] if n in self.by_name]
+            if names:
+                parts.agency_names = names
+                parts.inherited.append("agency")
+            elif ctx.get("place"):
+                parts.place = ctx["place"]
+                parts.inherited.append("place")
+        if not has_y:
+            if ctx.get("years"):
+                parts.years = [int(y) for y in ctx["years"]]
+                parts.inherited.append("year")
+            parts.recent_n = parts.recent_n or ctx.get("recent_n")
+            parts.since_year = parts.since_year or ctx.get("since_year")
+            parts.all_years = parts.all_years or bool(ctx.get("all_years"))
+        if not has_i:
+            got = [m for m in (from_id(i) for i in ctx.get("indicators") or []) if m is not None]
+            if got:
+                parts.indicators = got
+                parts.inherited.append("indicator")
+        if not has_a and ctx.get("intent") in {"rank", "total"}:
+            pq.rank = pq.rank or ctx.get("intent") == "rank"
+            pq.total_strong = pq.total_strong or ctx.get("intent") == "total"
+            pq.top_n = pq.top_n or ctx.get("top_n")
+            pq.ascending = pq.ascending or bool(ctx.get("ascending"))
+
+    def _context(self, pq: ParsedQuestion, parts: Parts, intent: str, agency_ids: list[int], place: str) -> dict:
+        named = [self.agencies[a].name for a in agency_ids] if (parts.mentions or parts.agency_names) else []
+        ctx: dict[str, Any] = {"agencies": named, "place": place if not named else "",
+                               "years": list(parts.years), "indicators": [m.id for m in parts.indicators],
+                               "intent": intent}
+        if parts.recent_n:
+            ctx["recent_n"] = parts.recent_n
+        if parts.since_year:
+            ctx["since_year"] = parts.since_year
+        if parts.all_years:
+            ctx["all_years"] = True
+        if pq.top_n:
+            ctx["top_n"] = pq.top_n
+        if pq.ascending:
+            ctx["ascending"] = True
+        return ctx
+
+    # ================================================================== agencies
+    def _residual_agency(self, parts: Parts) -> Answer | None:
+        """Unrecognised words: an unknown body next to a known place, or a name we must fuzzy-match."""
+        words = parts.residual.split()
+        org = [w for w in words if ORG_SUFFIX.search(w)]
+        if parts.mentions:
+            if not org:
+                return None
+            m = parts.mentions[-1]
+            query = m.text + org[0]
+            res = self.index.resolve_text(query)
+            if res.status == "ok" and res.ids and res.note:
+                parts.mentions = [Mention(m.span, query, res.ids, how="fuzzy")]
+                parts.residual = ""
+                parts.inherited.append("note:" + res.note)
+                return None
+            return self._agency_not_found(query, res)
+        if parts.agency_names:
+            if not org:
+                return None
+            parts.agency_names = []
+        query = " ".join(words)
+        if not query:
+            return None
+        res = self.index.resolve_text(query)
+        if res.status == "ok":
+            parts.mentions = [Mention((0, 0), query, res.ids, place=res.place, how="fuzzy")]
+            parts.residual = ""
+            if res.note:
+                parts.inherited.append("note:" + res.note)
+            parts.agency_names = []
+            return None
+        if res.status == "ambiguous":
+            parts.residual = ""
+            return self._ambiguous(query, res.ids, res.scores)
+        # not an agency: maybe an indicator word we do not know (handled by the caller)
+        if parts.indicators or org or len(query) >= 4:
+            if not parts.indicators and not org and suggestions(query):
+                return None
+            return self._agency_not_found(query, res)
+        return None
+
+    def _resolve_agencies(self, pq: ParsedQuestion, parts: Parts):
+        """→ ((agency ids, place, notes, other bodies at the place), None) or (None, an Answer to return)."""
+        notes = [n[5:] for n in parts.inherited if n.startswith("note:")]
+        ids: list[int] = []
+        place = ""
+        others: list[int] = []
+        region_intent = pq.rank or pq.total_strong or pq.total_weak or pq.avail_agencies
+        for m in parts.mentions:
+            if m.place and region_intent and (len(parts.mentions) == 1):
+                place = m.place
+                continue
+            res = self.index.resolve_mention(m) if m.how != "fuzzy" or not m.place else self.index.resolve_place(m.place)
+            if m.how == "fuzzy" and not m.place:
+                res = Resolution("ok", m.ids[:1], [100.0])
+            if res.status == "ambiguous":
+                if m.place and pq.total_weak and parts.indicators and len(parts.mentions) == 1:
+                    place = m.place
+                    continue
+                return None, self._ambiguous(m.text, res.ids, res.scores, place=res.place)
+            if res.status == "not_found":
+                return None, self._agency_not_found(m.text, res)
+            for a in res.ids:
+                if a not in ids:
+                    ids.append(a)
+            if res.place and res.others:
+                others = res.others
+                gov = self.agencies[res.ids[0]].name
+                notes.append(f"「{m.text}」按{gov}理解；该地还有 {len(res.others)} 个单位的报告。")
+            elif res.place and m.how == "place" and not res.note:
+                notes.append(f"「{m.text}」只有一个单位的报告：{self.agencies[res.ids[0]].name}。")
+        if not ids and not place:
+            ids = [self.by_name[n] for n in parts.agency_names if n in self.by_name]
+            place = parts.place if not ids else ""
+        return (ids, place, notes, others), None
+
+    def _ambiguous(self, text: str, ids: list[int], scores: list[float], place: str = "") -> Answer:
+        ids = ids[:MAX_LIST]
+        cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name, float(s))
+                 for a, s in zip(ids, scores or [0.0] * len(ids), strict=False)]
+        where = f"（地区：{place.split('/')[-1]}）" if place and "|" not in place else ""
+        lines = [f"「{text}」{where}对应多个单位，请选择一个（或写出全称）："]
+        lines += [f"{i}. {c.label}{self._years_hint(a)}" for i, (c, a) in enumerate(zip(cands, ids, strict=False), 1)]
+        return Answer("ambiguous", "\n".join(lines), candidates=cands, intent="value")
+
+    def _years_hint(self, aid: int) -> str:
+        ys = self.years.get(aid, [])
+        return f"（{fmt.year_list(ys)}）" if ys else "（暂无报告）"
+
+    def _agency_not_found(self, text: str, res: Resolution | None = None) -> Answer:
+        res = res or self.index.resolve_text(text)
+        ids = [a for a in (res.ids or [])][:5]
+        if not ids:
+            ids = [aid for aid, _p, _s in self.index.fuzzy(text, limit=5) if aid >= 0][:5]
+        cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in ids]
+        msg = f"没有找到「{text}」：库里没有这个单位的年度报告。"
+        if cands:
+            msg += "您是不是要找：" + "、".join(c.label for c in cands) + "？"
+        else:
+            msg += "发送“有哪些单位”查看已收录的单位。"
+        return Answer("not_found", msg, candidates=cands, intent="value")
+
+    # ================================================================== numbers
+    def _evaluate(self, formula: Formula, vals: dict[str, ValueRec], template: str) -> Evaluated:
+        if isinstance(formula, str):
+            v = vals.get(formula)
+            if v is not None:
+                return Evaluated(v.value, [v])
+            if formula == "litigation.total" and template in MODERN:
+                return self._evaluate(("sum", ("litigation.direct.total", "litigation.after_review.total")), vals,
+                                      template)
+            return Evaluated(None, missing=[formula])
+        if formula[0] == "sum":
+            total = 0.0
+            out = Evaluated(0.0)
+            for part in formula[1]:
+                e = self._evaluate(part, vals, template)
+                out.parts += e.parts
+                out.missing += e.missing
+                if e.value is not None:
+                    total += e.value
+            out.value = None if out.missing else total
+            return out
+        if formula[0] == "ratio":
+            num = self._evaluate(formula[1], vals, template)
+            den = self._evaluate(formula[2], vals, template)
+            out = Evaluated(None, num.parts + den.parts, num.missing + den.missing)
+            if out.missing:
+                return out
+            if not den.value:
+                out.zero_den = True
+                return out
+            out.value = round(100.0 * (num.value or 0.0) / den.value, 2)
+            return out
+        return Evaluated(None)
+
+    def _row(self, agency_id: int, rep: ReportRec, m: IndicatorMatch) -> tuple[AnswerRow | None, str]:
+        """One number with its source, or (None, why not)."""
+        agency = self.agencies[agency_id].name
+        formula = m.formula(rep.template)
+        if formula is None:
+            have = [template_name(t) for t in ("2008", "2019", "2021") if m.formula(t) is not None]
+            if rep.template == "narrative":
+                return None, f"{agency} {rep.year} 年度报告是文字版，没有写明「{m.label}」。"
+            why = f"{agency} {rep.year} 年度报告用的是{template_name(rep.template)}，表中没有「{m.label}」这一项"
+            return None, why + (f"（只有{'、'.join(have)}有）。" if have else "。")
+        vals = self._report_values(rep.id)
+        ev = self._evaluate(formula, vals, rep.template)
+        if ev.value is None:
+            if ev.zero_den:
+                return None, f"{agency} {rep.year} 年「{m.label}」无法计算：分母为 0（{_short_formula(formula, rep)}）。"
+            names = "、".join(_name(k, rep.template) for k in ev.missing[:3])
+            return None, (f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字"
+                          f"——空白不按 0 计。")
+        derived = not isinstance(formula, str) or (ev.parts and ev.parts[0].key != formula)
+        findings = self._report_findings(rep.id)
+        touched = set(keys_of(formula)) | {p.key for p in ev.parts}
+        notes = [msg for keys, msg in findings if keys & touched]
+        if not derived:
+            v = ev.parts[0]
+            d = definition(v.key, rep.template)
+            src = Source(rep.title or rep.file_name, rep.file_name, v.line_no, v.line_text, v.section or (d.section if d else ""),
+                         v.row_label or (d.row_label if d else ""), v.column_label or (d.column_label if d else ""),
+                         v.origin, rep.template, notes)
+            unit = v.unit or (d.unit if d else "")
+            key = v.key
+            name = d.name_zh if d else m.label
+            if m.concept.id.startswith("key:") is False and m.column is None and d is not None:
+                name = d.name_zh
+        else:
+            first = ev.parts[0] if ev.parts else None
+            lines = []
+            for p in ev.parts:
+                if p.line_text and p.line_text not in lines:
+                    lines.append(p.line_text)
+            src = Source(rep.title or rep.file_name, rep.file_name, first.line_no if first else 0,
+                         " | ".join(lines)[:1500], first.section if first else "", describe(formula, rep.template),
+                         "", "derived", rep.template, notes)
+            unit = m.concept.unit or (ev.parts[0].unit if ev.parts else "")
+            key = formula if isinstance(formula, str) else DERIVED_KEYS.get(m.concept.id, "derived." + m.concept.id)
+            name = m.label
+        value: float | int = ev.value
+        if float(value).is_integer() and unit != "%":
+            value = int(value)
+        return AnswerRow(agency, rep.year, key, value, unit, src, name), ""
+
+    def _years_for(self, parts: Parts, agency_id: int | None) -> tuple[list[int], str]:
+        """The years asked for this agency, and a note when we chose them (latest, 近N年)."""
+        have = self.years.get(agency_id, []) if agency_id is not None else self.all_years
+        if parts.years:
+            return list(parts.years), ""
+        if parts.all_years:
+            return list(have), ""
+        if parts.since_year:
+            return [y for y in have if y >= parts.since_year] or [parts.since_year], ""
+        if parts.recent_n:
+            if not have:
+                return [], ""
+            last = have[-1]
+            ys = list(range(last - parts.recent_n + 1, last + 1))
+            return ys, f"近 {parts.recent_n} 年按库中最新的 {last} 年往前算：{ys[0]}–{last} 年。"
+        if not have:
+            return [], ""
+        return [have[-1]], f"未指定年份，按最新的 {have[-1]} 年度报告回答。"
+
+    def _values_answer(self, pq: ParsedQuestion, parts: Parts, agency_ids: list[int], notes: list[str],
+                       others: list[int], summary: bool = False) -> Answer:
+        rows: list[AnswerRow] = []
+        problems: list[str] = []
+        year_notes: list[str] = []
+        missing_years: dict[int, list[int]] = {}
+        multi_year = False
+        for aid in agency_ids:
+            years, note = self._years_for(parts, aid)
+            if len(agency_ids) > 1 and not (parts.years or parts.recent_n or parts.since_year or parts.all_years):
+                common = sorted(set.intersection(*(set(self.years.get(a, [])) for a in agency_ids)))
+                if common:
+                    years, note = [common[-1]], f"未指定年份，按这些单位都有的最新年份 {common[-1]} 年回答。"
+            if note and note not in year_notes:
+                year_notes.append(note)
+            multi_year = multi_year or len(years) > 1
+            for y in years:
+                rep = self.reports.get((aid, y))
+                if rep is None:
+                    missing_years.setdefault(aid, []).append(y)
+                    continue
+                for m in parts.indicators:
+                    row, why = self._row(aid, rep, m)
+                    if row is not None:
+                        rows.append(row)
+                    elif not summary:
+                        problems.append(why)
+        intent = "trend" if multi_year and len(agency_ids) == 1 else ("compare" if len(agency_ids) > 1 else "value")
+        if multi_year and len(agency_ids) > 1:
+            intent = "compare"
+        ctx = self._context(pq, parts, intent, agency_ids, "")
+        head = []
+        for aid, ys in missing_years.items():
+            have = self.years.get(aid, [])
+            head.append(f"{self.agencies[aid].name} 没有 {fmt.year_list(ys)} 的年度报告。"
+                        + (f"库中已有：{fmt.year_list(have)}。" if have else "库中还没有它的任何报告。"))
+        cands: list[Candidate] = []
+        if not rows:
+            if missing_years and not problems:
+                for aid in missing_years:
+                    cands += [Candidate(f"{y}年", "year", f"{y}年") for y in self.years.get(aid, [])[-8:]]
+            text = "\n".join(notes + year_notes + head + problems) or "没有找到对应的数字。"
+            return Answer("no_data", text, candidates=cands, intent=intent, context=ctx)
+        if summary:
+            agency = self.agencies[agency_ids[0]].name
+            title = f"{agency} {rows[0].year} 年主要数字（未指定指标）："
+            text = fmt.render_rows(rows, header=title, notes=notes + year_notes + head)
+        else:
+            text = fmt.render_rows(rows, header=fmt.header(intent, rows), notes=notes + year_notes + head + problems)
+        if others:
+            text += "\n该地其他单位：" + "、".join(self.agencies[a].name for a in others[:8]) + (
+                " 等" if len(others) > 8 else "")
+            cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in others[:8]]
+        return Answer("ok", text, rows, cands, intent=intent, context=ctx)
+
+    def _scope(self, place: str) -> list[int]:
+        if not place:
+            return list(self.agencies)
+        ids: list[int] = []
+        for p in place.split("|"):
+            for a in self.index.under(p):
+                if a not in ids:
+                    ids.append(a)
+        return ids
+
+    def _rank_year(self, parts: Parts, scope: list[int]) -> tuple[int | None, str]:
+        if parts.years:
+            return parts.years[-1], ""
+        ys = sorted({y for a in scope for y in self.years.get(a, [])})
+        if not ys:
+            return None, ""
+        return ys[-1], f"未指定年份，按最新的 {ys[-1]} 年回答。"
+
+    def _collect(self, m: IndicatorMatch, year: int, scope: list[int]) -> tuple[list[AnswerRow], list[str], list[str]]:
+        """Rows for every body in scope with a report that year; names without a report; blank/absent ones."""
+        rows, no_report, blank = [], [], []
+        for aid in scope:
+            rep = self.reports.get((aid, year))
+            if rep is None:
+                no_report.append(self.agencies[aid].name)
+                continue
+            row, _why = self._row(aid, rep, m)
+            if row is None:
+                blank.append(self.agencies[aid].name)
+            else:
+                rows.append(row)
+        return rows, no_report, blank
+
+    def _rank(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
+        scope = self._scope(place)
+        year, note = self._rank_year(parts, scope)
+        where = self._place_label(place)
+        ctx = self._context(pq, parts, "rank", [], place)
+        if year is None:
+            return Answer("no_data", f"{where}还没有任何年度报告。", intent="rank", context=ctx)
+        m = parts.indicators[0]
+        rows, no_report, blank = self._collect(m, year, scope)
+        if not rows:
+            have = sorted({y for a in scope for y in self.years.get(a, [])})
+            return Answer("no_data", f"{where}{year} 年没有可排名的「{m.label}」数字。"
+                          + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""),
+                          candidates=[Candidate(f"{y}年", "year", f"{y}年") for y in have[-8:]], intent="rank",
+                          context=ctx)
+        rows.sort(key=lambda r: (r.value if not pq.ascending else -r.value, r.agency), reverse=True)
+        if pq.ascending:
+            rows.sort(key=lambda r: (r.value, r.agency))
+        else:
+            rows.sort(key=lambda r: (-r.value, r.agency))
+        n = pq.top_n or DEFAULT_TOP
+        shown = rows[:n]
+        order = "从少到多" if pq.ascending else "从多到少"
+        head = f"{where}{year} 年「{m.label}」排名（{order}，共 {len(rows)} 个单位有数字" + (
+            f"，显示前 {len(shown)} 名" if len(rows) > len(shown) else "") + "）："
+        extra = []
+        if blank:
+            extra.append(f"报告中该项空白或没有这一项：{fmt.names(blank)}。")
+        if no_report and place:
+            extra.append(f"没有 {year} 年报告：{fmt.names(no_report)}。")
+        text = fmt.render_rows(shown, header=head, notes=notes + ([note] if note else []) + extra, numbered=True)
+        return Answer("ok", text, shown, intent="rank", context=ctx)
+
+    def _total(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
+        scope = self._scope(place)
+        year, note = self._rank_year(parts, scope)
+        where = self._place_label(place)
+        ctx = self._context(pq, parts, "total", [], place)
+        if year is None:
+            return Answer("no_data", f"{where}还没有任何年度报告。", intent="total", context=ctx)
+        m = parts.indicators[0]
+        rows, no_report, blank = self._collect(m, year, scope)
+        if not rows:
+            have = sorted({y for a in scope for y in self.years.get(a, [])})
+            return Answer("no_data", f"{where}{year} 年没有可合计的「{m.label}」数字。"
+                          + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""), intent="total", context=ctx)
+        if m.concept.unit == "%":
+            return Answer("no_data", f"「{m.label}」是比例，不能相加；可以问各单位的排名。", intent="total", context=ctx)
+        total = sum(float(r.value or 0) for r in rows)
+        unit = rows[0].unit
+        head = (f"{where}{year} 年「{m.label}」合计 {fmt.number(total, unit)}："
+                f"计入 {len(rows)} 份报告（共 {len(scope)} 个单位）。")
+        extra = []
+        if no_report:
+            extra.append(f"未计入（没有 {year} 年报告）：{fmt.names(no_report)}。")
+        if blank:
+            extra.append(f"未计入（该项空白或表中没有）：{fmt.names(blank)}。")
+        rows.sort(key=lambda r: (-float(r.value or 0), r.agency))
+        text = fmt.render_rows(rows, header=head, notes=notes + ([note] if note else []) + extra, numbered=True)
+        return Answer("ok", text, rows, intent="total", context=ctx)
+
+    def _place_label(self, place: str) -> str:
+        if not place:
+            return "全库"
+        return "、".join(p.split("/")[-1] for p in place.split("|"))
+
+    # ================================================================== other intents
+    def _availability(self, pq: ParsedQuestion, parts: Parts) -> Answer:
+        ids: list[int] = []
+        place = ""
+        for m in parts.mentions:
+            if m.place and pq.avail_agencies:
+                place = m.place
+                continue
+            res = self.index.resolve_mention(m)
+            if res.status == "ambiguous" and not m.place:
+                return self._ambiguous(m.text, res.ids, res.scores)
+            if m.place and res.status != "ok":
+                place = m.place
+                continue
+            ids += [a for a in res.ids if a not in ids]
+        if not ids and not place and parts.agency_names and pq.avail_years:
+            ids = [self.by_name[n] for n in parts.agency_names if n in self.by_name]
+        if pq.avail_years and ids:
+            lines = []
+            cands = []
+            for a in ids:
+                ys = self.years.get(a, [])
+                lines.append(f"{self.agencies[a].name}：" + (f"有 {fmt.year_list(ys)} 的年度报告（{len(ys)} 份）。"
+                                                            if ys else "还没有年度报告。"))
+                cands += [Candidate(f"{y}年", "year", f"{y}年") for y in ys[-8:]]
+            ctx = {"agencies": [self.agencies[a].name for a in ids], "intent": "availability"}
+            return Answer("ok", "\n".join(lines), candidates=cands, intent="availability", context=ctx)
+        if pq.avail_years and not place:
+            ys = self.all_years
+            return Answer("ok", f"库中共有 {len(self.reports)} 份年度报告，年份：{fmt.year_list(ys)}。",
+                          intent="availability", context={"save": False})
+        scope = self._scope(place)
+        where = self._place_label(place) if place else "库中"
+        scope.sort(key=lambda a: (self.agencies[a].region_path, self.agencies[a].name))
+        lines = [f"{where}共有 {len(scope)} 个单位的年度报告："]
+        for a in scope[:MAX_LIST]:
+            lines.append(f"· {self.agencies[a].name}（{fmt.year_list(self.years.get(a, []))}）")
+        if len(scope) > MAX_LIST:
+            lines.append(f"……另有 {len(scope) - MAX_LIST} 个，请加上地区缩小范围，例如“银川市有哪些单位”。")
+        ctx = {"place": place, "intent": "availability"} if place else {"save": False}
+        return Answer("ok", "\n".join(lines), intent="availability", context=ctx)
+
+    def _help(self, prefix: str = "") -> Answer:
+        text = (prefix + "\n" if prefix else "") + fmt.HELP
+        return Answer("ok", text.strip(), intent="help", context={"save": False})
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, str):
+        import json
+
+        try:
+            return json.loads(v)
+        except ValueError:
+            return None
+    return v
+
+
+def _name(key: str, template: str) -> str:
+    d = definition(key, template)
+    return d.name_zh if d else key
+
+
+def _short_formula(formula: Formula, rep: ReportRec) -> str:
+    return describe(formula, rep.template)
+
+
+__all__ = ["Answerer", "clean"]

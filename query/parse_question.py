@@ -1,0 +1,269 @@
+"""Reading a question: normalisation, years, top N and intent words.
+
+Why separate from the engine: this part needs no store, must never raise on arbitrary text (a chat
+user can type anything), and is the piece most worth testing exhaustively. Agencies and indicators are
+recognised later against the store and the catalogue; here we only strip what is not them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+MAX_CHARS = 4096
+MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_RANGE = 40
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "〇零○一二两三四五六七八九十百"
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("t2s")
+    except Exception:  # noqa: BLE001 - without OpenCC we still answer simplified questions
+        return None
+
+
+def to_simplified(text: str) -> str:
+    cc = _t2s()
+    if cc is None or not text:
+        return text
+    try:
+        return cc.convert(text)
+    except Exception:  # noqa: BLE001 - a converter bug must not break the answer path
+        return text
+
+
+# punctuation → one space (separators between agencies); keep - ~ for ranges and . for decimals
+_PUNCT = re.compile(r"[\s,，、;；:：!！?？。\"'“”‘’()（）\[\]【】{}<>《》〈〉|/\\·•*#@$%^&_=+`…]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → ASCII), traditional → simplified, lower case, punctuation → single spaces."""
+    if not isinstance(text, str):
+        text = str(text or "")
+    text = text[:MAX_CHARS]
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    text = to_simplified(text).lower()
+    text = text.replace("—", "-").replace("–", "-").replace("－", "-").replace("～", "~").replace("〜", "~")
+    text = _PUNCT.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def cn_number(s: str) -> int | None:
+    """'三' → 3, '十' → 10, '十五' → 15, '二十' → 20, '12' → 12; None if not a number."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdigit():
+        try:
+            return int(s)
+        except ValueError:
+            return None
+    if any(ch not in _CN_NUM for ch in s):
+        return None
+    if "百" in s:
+        return None
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        tens = _CN_DIGITS.get(head, None) if head else 1
+        ones = _CN_DIGITS.get(tail, None) if tail else 0
+        if tens is None or ones is None:
+            return None
+        return tens * 10 + ones
+    if len(s) == 1:
+        return _CN_DIGITS.get(s)
+    return None
+
+
+# ------------------------------------------------------------------------------------------ years
+_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=\s*年)")
+_RECENT = re.compile(r"(?:最近|近|过去|前)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*(?:年度|年)(?!度?\s*\d)")
+_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:-|~|到|至|－|—)\s*((?:19|20)\d{2}|\d{2})(?!\d)\s*(?:年度|年)?"
+)
+_SINCE = re.compile(r"(?:自|从)?\s*(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:以来|至今|以后|之后|起)")
+_YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
+_YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*(?:年度|年)(?!代)")
+_RELATIVE = (("大前年", -3), ("前年", -2), ("去年", -1), ("上一年度", -1), ("上年度", -1), ("今年", 0),
+             ("本年度", 0))
+_ALL_YEARS = re.compile(r"历年|各年度?|每一?年|逐年|所有年份?|全部年份?|历史")
+
+# ------------------------------------------------------------------------------------------ top N / intents
+_TOPN = re.compile(r"(?:前|top\s*|最多的|最少的|最高的|最低的)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*"
+                   r"(?:名|个|位|家|强)?(?!\s*年)")
+_RANK = re.compile(r"排名|排行|排序|名次|最多|最少|最高|最低|最大|最小|前\s*\d+|前[一二两三四五六七八九十]+[名个位家强]|"
+                   r"top|哪个单位|哪家|哪些单位.*最|谁最|倒数|末位|垫底|领先")
+_ASC = re.compile(r"最少|最低|最小|倒数|末位|垫底|升序|从少到多|从低到高")
+_TOTAL_STRONG = re.compile(r"合计|总和|加总|汇总|一共|共计|加起来|总共|全市|全区|全县|全省|全自治区|所有单位|各单位|"
+                           r"辖区|范围内|下属|全部单位|所有机关")
+_TOTAL_WEAK = re.compile(r"总数|总计|总量|总额")
+_COMPARE = re.compile(r"对比|比较|相比|比一比|比一下|vs|pk|哪个多|哪个高|谁多|谁高|差多少|差距")
+_TREND = re.compile(r"趋势|变化|走势|增长|增减|变动|历年|逐年|各年|每年|涨|跌|升降")
+_AVAIL_YEARS = re.compile(r"哪些年份?|哪几年|哪一年|几个年份|几年的|有几年|年份|什么年份|哪年")
+_AVAIL_AGENCIES = re.compile(r"(?:有|都有|收录了?|包括|包含|支持)(?:哪些|什么|几个|多少)(?:单位|机关|部门|政府|机构|报告)|"
+                             r"单位列表|机关列表|(?:哪些|什么)(?:单位|机关|部门|机构)(?:有|的)?(?:报告|数据)|"
+                             r"都有谁|有哪些|有什么报告|有没有.*报告")
+_GLOSSARY = re.compile(r"什么意思|啥意思|是什么|是啥|指什么|指的是|含义|定义|解释一下|解释|怎么算|如何计算|怎么计算|"
+                       r"口径|怎么理解|何谓|什么叫|啥叫|意思")
+_HELP = re.compile(r"^(?:/?help|/start|帮助|使用帮助|怎么用|如何使用|使用说明|说明|你好|您好|hi|hello|菜单|"
+                   r"你能做什么|能问什么|可以问什么|能干什么|你是谁|\?|？)$")
+_FOLLOWUP_HEAD = re.compile(r"^(?:那么?|那个|还有|再看看?|再查|换成|改成|如果是|要是|那如果|然后)")
+_FOLLOWUP_TAIL = re.compile(r"(?:呢|的呢|怎么样|如何|咋样)$")
+
+# words that carry no information; removed from the text that must name an agency or indicator
+FILLERS = (
+    "请问一下", "请问", "请帮我", "帮我查一下", "帮我查", "帮我", "麻烦", "查询一下", "查询", "查一下", "查查", "查",
+    "告诉我", "我想知道", "想知道", "我想问", "问一下", "看一下", "看看", "显示", "给我", "列出",
+    "是多少", "有多少", "多少件", "多少条", "多少个", "多少人", "多少次", "多少", "有几件", "有几个", "几件", "几个",
+    "几条", "几次", "是几", "一共是", "分别是", "分别", "各是", "都是", "情况如何", "情况", "数据", "数字", "统计",
+    "吗", "呢", "吧", "呀", "啊", "嘛", "么", "哦", "了", "的", "地", "得", "是", "在", "为", "有", "和", "与", "跟", "及",
+    "以及", "同", "年度报告", "工作年度报告", "政府信息公开工作", "信息公开年报", "年报", "报告", "里面", "中的", "里",
+    "中", "上", "那么", "那个", "那", "还有", "再", "换成", "改成", "如果是", "要是", "怎么样", "如何", "咋样", "然后",
+    "一下", "对比", "比较", "相比", "趋势", "变化", "排名", "排行", "排序", "最多", "最少", "最高", "最低", "最大",
+    "最小", "合计", "总和", "汇总", "一共", "共计", "加起来", "总共", "单位", "机关", "部门", "哪个", "哪些", "哪家",
+    "谁", "各", "全部", "所有", "个", "名", "前", "top", "vs", "pk", "年份", "年度", "年", "今年", "去年", "前年",
+    "大前年", "历年", "逐年", "每年", "近", "最近", "以来", "至今", "以后", "之后", "起", "自", "从", "到", "至",
+    "意思", "什么", "含义", "定义", "解释", "怎么算", "如何计算", "口径", "指", "啥", "叫", "please",
+)
+_FILLER_RE = re.compile("|".join(re.escape(w) for w in sorted(FILLERS, key=len, reverse=True)))
+
+
+@dataclass
+class ParsedQuestion:
+    """What the question says about time, ordering and intent; `rest` still holds names and indicators."""
+
+    raw: str
+    text: str  # normalised
+    rest: str  # text with the year/top-N expressions cut out (spaces where they were)
+    years: list[int] = field(default_factory=list)  # explicit years (ranges expanded), ascending
+    year_range: tuple[int, int] | None = None
+    recent_n: int | None = None  # 近N年: N years ending at the latest stored year
+    since_year: int | None = None  # 2017年以来: from this year to the latest stored one
+    all_years: bool = False  # 历年
+    relative: bool = False  # a year came from 今年/去年/前年
+    top_n: int | None = None
+    ascending: bool = False
+    rank: bool = False
+    total_strong: bool = False
+    total_weak: bool = False
+    compare: bool = False
+    trend: bool = False
+    avail_years: bool = False
+    avail_agencies: bool = False
+    glossary: bool = False
+    help: bool = False
+    followup: bool = False
+
+    @property
+    def has_time(self) -> bool:
+        return bool(self.years or self.recent_n or self.since_year or self.all_years)
+
+
+def _cn_year_to_digits(m: re.Match[str]) -> str:
+    return "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+
+
+def _two_digit_year(yy: int, today: date) -> int:
+    year = 2000 + yy
+    return year if year <= today.year + 1 else 1900 + yy
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def parse_question(question: str, today: date | None = None) -> ParsedQuestion:
+    """Read years, top N and intent words out of `question`. Never raises."""
+    try:
+        return _parse(question, today or date.today())
+    except Exception:  # noqa: BLE001 - a reader bug must degrade to "no structure", not a crash
+        text = normalize(question) if isinstance(question, str) else ""
+        return ParsedQuestion(raw=str(question)[:MAX_CHARS], text=text, rest=text)
+
+
+def _parse(question: str, today: date) -> ParsedQuestion:
+    raw = question if isinstance(question, str) else str(question or "")
+    text = normalize(raw)
+    pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
+    work = _CN_YEAR.sub(_cn_year_to_digits, text)
+    years: set[int] = set()
+
+    for m in list(_RECENT.finditer(work)):
+        n = cn_number(m.group(1))
+        if n and 1 <= n <= MAX_RANGE:
+            pq.recent_n = n
+            work = _blank(work, m.start(), m.end())
+    for m in list(_RANGE.finditer(work)):
+        a = int(m.group(1))
+        b_raw = m.group(2)
+        b = int(b_raw) if len(b_raw) == 4 else (a // 100) * 100 + int(b_raw)
+        if a > b:
+            a, b = b, a
+        if MIN_YEAR <= a and b <= MAX_YEAR and b - a <= MAX_RANGE:
+            years.update(range(a, b + 1))
+            pq.year_range = (a, b)
+            work = _blank(work, m.start(), m.end())
+    for m in list(_SINCE.finditer(work)):
+        pq.since_year = int(m.group(1))
+        work = _blank(work, m.start(), m.end())
+    for m in list(_YEAR4.finditer(work)):
+        y = int(m.group(1))
+        if MIN_YEAR <= y <= MAX_YEAR:
+            years.add(y)
+            work = _blank(work, m.start(), m.end())
+    for m in list(_YEAR2.finditer(work)):
+        y = _two_digit_year(int(m.group(1)), today)
+        if MIN_YEAR <= y <= MAX_YEAR:
+            years.add(y)
+            work = _blank(work, m.start(), m.end())
+    for word, delta in _RELATIVE:
+        idx = work.find(word)
+        while idx >= 0:
+            if not (word == "上年度" and work[idx + 3: idx + 5] == "结转"):
+                years.add(today.year + delta)
+                pq.relative = True
+                work = _blank(work, idx, idx + len(word))
+            idx = work.find(word, idx + len(word))
+    if _ALL_YEARS.search(work):
+        pq.all_years = True
+    pq.years = sorted(years)
+
+    m = _TOPN.search(work)
+    if m:
+        n = cn_number(m.group(1))
+        if n and 0 < n <= 1000:
+            pq.top_n = n
+            pq.rank = True
+            work = _blank(work, m.start(), m.end())
+    flat = work.replace(" ", "")
+    pq.rank = pq.rank or bool(_RANK.search(flat))
+    pq.ascending = bool(_ASC.search(flat))
+    pq.total_strong = bool(_TOTAL_STRONG.search(flat))
+    pq.total_weak = bool(_TOTAL_WEAK.search(flat))
+    pq.compare = bool(_COMPARE.search(flat))
+    pq.trend = bool(_TREND.search(flat))
+    pq.avail_years = bool(_AVAIL_YEARS.search(flat))
+    pq.avail_agencies = bool(_AVAIL_AGENCIES.search(flat))
+    pq.glossary = bool(_GLOSSARY.search(flat))
+    pq.help = bool(_HELP.match(text)) or not text
+    pq.followup = bool(_FOLLOWUP_HEAD.match(text) or _FOLLOWUP_TAIL.search(text))
+    pq.rest = _SPACES.sub(" ", work).strip()
+    return pq
+
+
+def strip_fillers(text: str) -> str:
+    """Text without filler words, digits or spaces: what is left must be a name or an indicator."""
+    text = _FILLER_RE.sub(" ", text)
+    text = re.sub(r"\d+", " ", text)
+    return _SPACES.sub(" ", text).strip()

@@ -184,50 +184,82 @@ def _is_blank(cell: str) -> bool:
 def _expand(cell: str) -> list[str]:
     """A cell 'label 1 2 3' or '1 2 3' becomes ['label', '1', '2', '3'] (PDF/space-joined numbers)."""
     toks = cell.split()
-    if len(toks) <= 1:
+    if len(toks) <= 1 or not any(_num(t) is not None for t in toks):
         return [cell.strip()]
-    i = len(toks)
-    while i > 0 and _num(toks[i - 1]) is not None:
-        i -= 1
-    if i == len(toks):
-        return [cell.strip()]
-    head = " ".join(toks[:i])
-    return ([head] if head else []) + toks[i:]
+    out: list[str] = []
+    words: list[str] = []
+    for t in toks:
+        if _num(t) is not None:
+            if words:
+                out.append(" ".join(words))
+                words = []
+            out.append(t)
+        else:
+            words.append(t)
+    if words:
+        out.append(" ".join(words))
+    return out
 
 
-def split_line(ln: Line) -> _Row:
-    """Like split_row, but tab-joined rows keep their leading/trailing blank cells (clean_line strips them)."""
-    if "\t" in ln.raw:
-        return split_row("\t".join(clean_line(c) or " " for c in ln.raw.split("\t")))
-    return split_row(ln.text)
-
-
-def split_row(text: str) -> _Row:
-    """Split a cleaned line into label and the run of value cells at its end."""
+def _cells(text: str) -> tuple[list[str], bool]:
     t = text.strip("\r\n")
     celled = "\t" in t or "|" in t
     if not celled:
-        t = t.strip()
-    if celled:
-        t = t.strip(" ")
-        cells = re.split(r"\t|\|", t)
-        if t.startswith("|"):
-            cells = cells[1:]
-        if t.endswith("|"):
-            cells = cells[:-1]
-        out: list[str] = []
-        for c in cells:
-            out.extend(_expand(c) if c.strip() else [""])
-        cells = out
+        return t.split(), False
+    t = t.strip(" ")
+    cells = re.split(r"\t|\|", t)
+    if t.startswith("|"):
+        cells = cells[1:]
+    if t.endswith("|"):
+        cells = cells[:-1]
+    out: list[str] = []
+    for c in cells:
+        out.extend(_expand(c) if c.strip() else [""])
+    return out, True
+
+
+def _segments(cells: list[str], celled: bool) -> list[_Row]:
+    """Cut a line into (label, values) pieces: usually one, but a line may carry two rows, or numbers
+    followed by the rest of a wrapped label. A lone number between label words (an ordinal such as
+    '3 其他') stays in the label; only a run of 2+ numbers ends a row."""
+    segs: list[_Row] = []
+    label: list[str] = []
+    run: list[str] = []
+    for c in cells:
+        if _is_blank(c) or _num(c) is not None:
+            run.append(c)
+            continue
+        if sum(_num(x) is not None for x in run) >= 2:
+            segs.append(_make_row(label, run, celled))
+            label, run = [c], []
+        else:
+            label += [x for x in run if not _is_blank(x)] + [c]
+            run = []
+    segs.append(_make_row(label, run, celled))
+    return segs
+
+
+def _make_row(label: list[str], run: list[str], celled: bool) -> _Row:
+    # explicit blank marks ("—", "/") in a space-separated row also pin the cell positions
+    positional = celled or any(_is_blank(x) and x.strip() for x in run)
+    return _Row(" ".join(x for x in label if x.strip()), [_num(x) for x in run], positional)
+
+
+def split_line(ln: Line) -> list[_Row]:
+    """A printed line as (label, value cells) pieces; tab rows keep blank edge cells (clean_line strips them)."""
+    if "\t" in ln.raw:
+        cells, celled = _cells("\t".join(clean_line(c) or " " for c in ln.raw.split("\t")))
     else:
-        cells = t.split()
-    last_label = -1
-    for i, c in enumerate(cells):
-        if not _is_blank(c) and _num(c) is None:
-            last_label = i
-    label = " ".join(c for c in cells[: last_label + 1] if c.strip())
-    values = [_num(c) for c in cells[last_label + 1 :]]
-    return _Row(label, values, celled)
+        cells, celled = _cells(ln.text)
+    return _segments(cells, celled)
+
+
+def split_row(text: str) -> _Row:
+    """The last (label, values) piece of a cleaned line that carries numbers (the whole line for most)."""
+    cells, celled = _cells(text)
+    segs = _segments(cells, celled)
+    with_numbers = [s for s in segs if s.count]
+    return with_numbers[-1] if with_numbers else segs[-1]
 
 
 def align(row: _Row, n: int) -> list[float | None] | None:
@@ -311,7 +343,15 @@ def _find_sections(lines: Sequence[Line]) -> tuple[int, int, int, int]:
 
 
 def _usable(ln: Line) -> bool:
-    return bool(ln.text) and not is_page_footer(ln.text) and not _MD_RULE.match(ln.text)
+    # the raw line too: clean_line reads "- 4 -" as a Markdown bullet and leaves "4 -"
+    if not ln.text or is_page_footer(ln.raw) or is_page_footer(ln.text):
+        return False
+    return not _MD_RULE.match(ln.text)
+
+
+def _items(lines: Sequence[Line]) -> list[tuple[Line, _Row]]:
+    """Every (line, label/values piece) of a region, page footers and Markdown rules dropped."""
+    return [(ln, seg) for ln in lines if _usable(ln) for seg in split_line(ln)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -419,25 +459,25 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
     header: list[str] = []
     collecting = False
     pending_row: str | None = None  # a row label printed alone, its numbers on the next line
-    for ln in lines:
-        if not _usable(ln):
-            continue
-        sq = squash(ln.text)
-        if "第二十条" in sq:
+    for ln, row in _items(lines):
+        sq = squash(row.label)
+        if "第二十条" in sq:  # a new block: its header follows (or shares the line)
             header_text, header, collecting = "", [], False
+            if row.count == 0 and _header_columns(row.label):
+                header_text, collecting = row.label, True
+                header = _header_columns(header_text)
             continue
-        row = split_line(ln)
         if row.count == 0:
             pending_row = _active_row(row.label)
             if pending_row is not None:
                 collecting = False
                 continue
             if "信息内容" in sq:
-                header_text, collecting = ln.text, True
+                header_text, collecting = row.label, True
             elif collecting:
-                header_text += " " + ln.text
-            elif _header_columns(ln.text) and _active_row(row.label) is None:
-                header_text, collecting = ln.text, True
+                header_text += " " + row.label
+            elif _header_columns(row.label):
+                header_text, collecting = row.label, True
             else:
                 continue
             header = _header_columns(header_text)
@@ -539,17 +579,21 @@ _SUBTOTALS = {
 }
 
 
+def _names_a_row(sq: str) -> bool:
+    """True if the text names a 三 row other than the ambiguous 总计 (which the header also prints)."""
+    return any(p in sq for stem, phrases in APPLY_ROWS if stem != "result.total" for p in phrases)
+
+
 def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     pending = ""
     group: str | None = None
     last: str | None = None
     in_header = False
-    usable = [ln for ln in lines if _usable(ln)]
+    items = _items(lines)
     skip = -1
-    for idx, ln in enumerate(usable):
+    for idx, (ln, row) in enumerate(items):
         if idx <= skip:
             continue
-        row = split_line(ln)
         own_sq = squash(row.label)
         for phrase, g in _GROUPS:
             if phrase in own_sq:
@@ -557,16 +601,16 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         if row.count == 0:
             if _is_apply_header(own_sq):
                 in_header, pending = True, ""
-            elif not in_header:
+            elif not in_header or _names_a_row(own_sq):
                 pending += own_sq
             continue
         label_sq = pending + own_sq
         in_header = False
         pending = ""
         stem = _match_apply_row(label_sq, own_sq, group, last)
-        if stem is None and own_sq and idx + 1 < len(usable):
+        if stem is None and own_sq and idx + 1 < len(items):
             # a label wrapped AFTER its numbers: "5.要求行政机关确认或重 0 0 …" / "新出具已获取信息"
-            nxt = split_line(usable[idx + 1])
+            nxt = items[idx + 1][1]
             if nxt.count == 0:
                 nxt_sq = squash(nxt.label)
                 stem = _match_apply_row(own_sq + nxt_sq, own_sq + nxt_sq, group, last)
@@ -614,10 +658,7 @@ def _review_group(label_sq: str) -> str | None:
 def _parse_review(lines: Sequence[Line], out: _Out) -> None:
     buf: list[float | None] = []
     first: Line | None = None
-    for ln in lines:
-        if not _usable(ln):
-            continue
-        row = split_line(ln)
+    for ln, row in _items(lines):
         if row.count == 0:
             continue
         sq = squash(row.label)

@@ -486,3 +486,58 @@ def test_review_as_three_labelled_rows() -> None:
 def test_wrong_template_is_rejected() -> None:
     with pytest.raises(ValueError):
         parse_modern_tables(to_lines("x"), "2008")
+
+
+def test_one_line_carrying_several_rows_and_a_wrapped_label_tail() -> None:
+    """Web-page copies sometimes run table rows together; PDF text may put a label's tail after its numbers."""
+    text = (
+        "三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 3 0 0 0 1 0 4 二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1\n"
+        "（五）不予处理 5.要求行政机关确认或重 2 0 0 0 0 0 2 新出具已获取信息\n"
+        "（六）其他处理 0 0 0 0 0 0 0\n"
+    )
+    got = _parse(text)
+    assert got["apply.received.legal"] == 1 and got["apply.received.total"] == 4
+    assert got["apply.carried_in.natural_person"] == 1 and got["apply.carried_in.total"] == 1
+    assert got["apply.result.not_processed.confirm_reissue.total"] == 2
+    assert got["apply.result.other.total"] == 0
+
+
+def test_label_on_its_own_line_right_after_the_header() -> None:
+    text = (
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人 法人或其他组织 总计\n"
+        "商业企业 科研机构 社会公益组织 法律服务机构 其他\n"
+        "一、本年新收政府信息公开申请数量\n7 0 0 0 0 0 7\n"
+    )
+    got = _parse(text)
+    assert got["apply.received.natural_person"] == 7 and got["apply.received.total"] == 7
+
+
+def test_header_fragment_total_is_not_a_row_label() -> None:
+    """A numbers-only line right after the header must not be taken for （七）总计 (the header prints 总计)."""
+    text = "三、收到和处理政府信息公开申请情况\n申请人情况\n总计商 业 企\n业\n7 0 0 0 0 0 7\n"
+    assert not any(k.startswith("apply.result.total") for k in _parse(text))
+
+
+def test_explicit_blank_marks_pin_positions_in_space_separated_rows() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 — — — — — 5\n"
+    got = _parse(text)
+    assert got["apply.received.natural_person"] == 5 and got["apply.received.total"] == 5
+    assert "apply.received.commercial" not in got
+
+
+def test_block_title_and_header_on_one_line() -> None:
+    text = (
+        "二、主动公开政府信息情况\n"
+        "第二十条第（五）项\t信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+        "行政许可\t8\t-1\t\n"
+    )
+    got = _parse(text, "2019")
+    assert got == {"active.license.prev_items": 8, "active.license.change": -1}
+
+
+def test_page_footer_inside_the_table_is_not_a_row() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n（四）无法提供\n- 4 -\n1.本机关不掌握相关政府信息 2 0 0 0 0 0 2\n"
+    got = _parse(text)
+    assert got["apply.result.unavailable.not_held.natural_person"] == 2
+    assert len(got) == 7

@@ -113,11 +113,11 @@ class _Checker:
         expected = sum(parts)
         if abs(total - expected) <= _EPS:
             return
-        terms = "+".join(_fmt(p) for p in parts)
+        terms = f"（{'+'.join(_fmt(p) for p in parts)}）" if len(parts) <= 8 else ""
         self.findings.append(
             Finding(
                 rule=rule,
-                message=f"{what}为 {_fmt(total)}，但{parts_zh}之和为 {_fmt(expected)}（{terms}）",
+                message=f"{what}为 {_fmt(total)}，但{parts_zh}之和为 {_fmt(expected)}{terms}",
                 values={k: self.values.get(k) for k in [total_key, *part_keys]},
                 expected=expected,
                 actual=total,

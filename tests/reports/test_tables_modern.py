@@ -541,3 +541,130 @@ def test_page_footer_inside_the_table_is_not_a_row() -> None:
     got = _parse(text)
     assert got["apply.result.unavailable.not_held.natural_person"] == 2
     assert len(got) == 7
+
+
+# ---------------------------------------------------------------------------------------------------
+# A real PDF text layer: the three tables drawn with merged cells by reportlab, read back by pdfplumber
+# ---------------------------------------------------------------------------------------------------
+
+
+def _pdf_text_of_tables() -> tuple[str, dict[str, float]]:
+    import io
+
+    pdfplumber = pytest.importorskip("pdfplumber")
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    st = ParagraphStyle("c", fontName="STSong-Light", fontSize=8, leading=10)
+
+    def p(t: str) -> Paragraph:
+        return Paragraph(t, st)
+
+    expected: dict[str, float] = {}
+    active = [
+        ["第二十条第（一）项", "", "", ""],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "1", "0", "11"],
+        ["行政规范性文件", "8", "26", "66"],
+        ["第二十条第（五）项", "", "", ""],
+        ["信息内容", "本年处理决定数量", "", ""],
+        ["行政许可", "447228", "", ""],
+        ["第二十条第（八）项", "", "", ""],
+        ["信息内容", p("本年收费金额（单位：万元）"), "", ""],
+        ["行政事业性收费", "96171.6", "", ""],
+    ]
+    expected |= {
+        "active.regulations.issued": 1,
+        "active.regulations.repealed": 0,
+        "active.regulations.in_force": 11,
+        "active.normative.issued": 8,
+        "active.normative.repealed": 26,
+        "active.normative.in_force": 66,
+        "active.license.decisions": 447228,
+        "active.fees.amount": 96171.6,
+    }
+    t_active = Table(active, colWidths=[110, 80, 80, 80])
+    t_active.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light")]
+            + [("SPAN", (0, r), (3, r)) for r in (0, 4, 7)]
+            + [("SPAN", (1, r), (3, r)) for r in (5, 6, 8, 9)]
+        )
+    )
+
+    rows = [
+        [p("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), "", "", p("申请人情况")]
+        + [""] * 6,
+        ["", "", "", p("自然人"), p("法人或其他组织"), "", "", "", "", p("总计")],
+        ["", "", "", "", p("商业企业"), p("科研机构"), p("社会公益组织"), p("法律服务机构"), p("其他"), ""],
+    ]
+    groups = {4: "（三）不予公开", 12: "（四）无法提供", 15: "（五）不予处理", 20: "（六）其他处理"}
+    for i, (stem, label) in enumerate(ROW_LABELS_2021):
+        six = [(i * j + 1) % 4 for j in range(1, 7)]
+        nums = [*six, sum(six)]
+        for col, v in zip(APPLICANT_COLUMNS, nums, strict=True):
+            expected[f"apply.{stem}.{col}"] = v
+        cells = [str(v) for v in nums]
+        if stem in ("received", "carried_in", "carried_out"):
+            rows.append([p(label), "", "", *cells])
+        elif stem in ("result.granted", "result.partial", "result.total"):
+            rows.append([p("三、本年度办理结果") if stem == "result.granted" else "", p(label), "", *cells])
+        else:
+            rows.append(["", p(groups[i]) if i in groups else "", p(label), *cells])
+    last = len(rows) - 1
+    spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((4, 1), (8, 1)), ((3, 1), (3, 2)), ((9, 1), (9, 2))]
+    spans += [((0, 3), (2, 3)), ((0, 4), (2, 4)), ((0, 5), (0, last - 1)), ((0, last), (2, last))]
+    spans += [((1, 5), (2, 5)), ((1, 6), (2, 6)), ((1, last - 1), (2, last - 1))]
+    for first_i, n in ((4, 8), (12, 3), (15, 5), (20, 3)):
+        spans.append(((1, first_i + 3), (1, first_i + 3 + n - 1)))
+    t_apply = Table(rows, colWidths=[30, 50, 110] + [40] * 7)
+    t_apply.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+            + [("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 8)]
+            + [("SPAN", a, b) for a, b in spans]
+        )
+    )
+
+    review = [
+        [p("行政复议"), "", "", "", "", p("行政诉讼")] + [""] * 9,
+        [p(x) for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+        + [p("未经复议直接起诉"), "", "", "", "", p("复议后起诉"), "", "", "", ""],
+        [""] * 5 + [p(x) for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] * 2,
+        [str(x) for x in REVIEW_NUMS],
+    ]
+    expected |= dict(zip(REVIEW_KEYS, map(float, REVIEW_NUMS), strict=True))
+    t_review = Table(review, colWidths=[30] * 15)
+    t_review.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), "STSong-Light")]
+            + [("SPAN", (0, 0), (4, 0)), ("SPAN", (5, 0), (14, 0)), ("SPAN", (5, 1), (9, 1))]
+            + [("SPAN", (10, 1), (14, 1))]
+            + [("SPAN", (c, 1), (c, 2)) for c in range(5)]
+        )
+    )
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(
+        [
+            p("二、主动公开政府信息情况"),
+            t_active,
+            p("三、收到和处理政府信息公开申请情况"),
+            t_apply,
+            p("四、政府信息公开行政复议、行政诉讼情况"),
+            t_review,
+            p("五、存在的主要问题及改进情况"),
+        ]
+    )
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    return text, {k: float(v) for k, v in expected.items()}
+
+
+def test_pdf_text_layer_of_merged_cell_tables() -> None:
+    text, expected = _pdf_text_of_tables()
+    assert _parse(text) == expected

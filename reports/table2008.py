@@ -296,8 +296,18 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
         # "…（不同渠道和方式公开相同信息计 1" — the number belongs to a note broken across lines
         joined = " ".join(c for c in cells if c)
         return _Cells(joined, "", None, False, (joined,))
-    has_value_cell = value is not None or (bool(unit) and (trailing_blank or multi))
+    if _unbalanced_open(label):
+        joined = " ".join(c for c in cells if c)  # a note broken across lines: the row is not complete
+        return _Cells(joined, "", None, False, (joined,))
+    # a label followed by its unit is a complete row even when the 统计数 cell is blank
+    has_value_cell = value is not None or (bool(unit) and bool(label))
     return _Cells(label, unit, value, has_value_cell, label_cells)
+
+
+def _is_group_header(row: _Row, score: float, label: str, last_index: int) -> bool:
+    """A keyless section row, matched firmly and ahead of the last row (fragments like "七、依申请公开"
+    must not pull the position back to 三、依申请公开情况)."""
+    return row.key is None and score >= 90 and row.index > last_index and not _unbalanced_open(label)
 
 
 def _header_columns(text: str) -> tuple[int | None, int]:
@@ -402,14 +412,34 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
                     last_index = row.index
                 pending, pending_unit = [], ""
                 continue
-            # a label alone on its line: a group header, or the first half of a wrapped label
+            # a label alone on its line: a group header, a row whose cells follow, or part of a wrapped label
             row, score = _match(label, last_index)
-            if row is not None and row.key is None and not _unbalanced_open(label):
-                last_index = row.index
-                pending, pending_unit = [], ""
+            if pending:
+                joined = "".join(p.text for p in pending) + label
+                jrow, jscore = _match(joined, last_index)
+                if jrow is not None and (row is None or jscore >= score):
+                    if _is_group_header(jrow, jscore, joined, last_index):
+                        last_index = jrow.index  # "一、主动公" + "开情况"
+                        pending, pending_unit = [], ""
+                    else:
+                        pending.append(ln)
+                    junk_run = 0
+                    continue
+            if row is not None:
+                if pending:
+                    # earlier fragments did not make a row with this line: maybe they were a group header
+                    pj = "".join(p.text for p in pending)
+                    prow, pscore = _match(pj, last_index)
+                    if prow is not None and _is_group_header(prow, pscore, pj, last_index):
+                        last_index = prow.index
                 junk_run = 0
+                if _is_group_header(row, score, label, last_index):
+                    last_index = row.index
+                    pending, pending_unit = [], ""
+                else:
+                    pending, pending_unit = [ln], ""
                 continue
-            if row is None and not pending and len(squash(label)) > 40:
+            if not pending and len(squash(label)) > 40:
                 junk_run += 1
                 if junk_run >= 3:
                     break  # prose after the table without a signature block
@@ -420,16 +450,24 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         junk_run = 0
         last_line_no = ln.no
         candidates: list[str] = []
+        own: list[str] = []
         if label and not (pending and _unbalanced_close(label)):
-            candidates.append(label)  # first: on a tie the row's own label wins
+            own.append(label)
             if len(cells.label_cells) > 1:
                 # "三、依申请公开情况 | （一）收到申请数 | 件 | 20" (merged group cell) or duplicated cells
-                candidates.append(cells.label_cells[-1])
+                own.append(cells.label_cells[-1])
         if pending:
-            candidates.append("".join(p.text for p in pending) + label)
+            joined = "".join(p.text for p in pending) + label
+            # an un-numbered label after a dangling fragment is most likely its continuation
+            continuation = not strip_numbering(label)[0] and not _QIZHONG.match(nfkc(label))
+            candidates = [joined, *own] if continuation else [*own, joined]
+        else:
+            candidates = own
         best: tuple[_Row | None, float, str] = (None, 0.0, label)
         for cand in candidates:
             row, score = _match(cand, last_index)
+            if row is not None and row.key in seen:
+                score -= 10  # a row already read is an unlikely reading of a new line
             if row is not None and score > best[1]:
                 best = (row, score, cand)
         pending = []

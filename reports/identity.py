@@ -1,0 +1,233 @@
+"""Who published a report and for which year, read from its title and opening lines.
+
+Why: every stored value hangs off (agency, year); a wrong agency silently merges two bodies' numbers.
+So the title is trusted first, then the opening lines ("本报告由…编制", "发布机构："), then the file
+name; a bare place in the title means that place's people's government; a shorter printed name is
+expanded only when the document itself prints the longer one (洪泽区人民政府 → 淮安市洪泽区人民政府).
+When nothing says who or when, we refuse ("no_agency"/"no_year") instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from reports.model import ReportError, ReportIdentity
+from reports.regions import (
+    _place_spans,
+    agency_kind,
+    government_of,
+    is_place_only,
+    region_path,
+    short_forms,
+)
+from reports.text import Line, is_page_footer, nfkc
+
+HEAD_LINES = 15  # non-empty lines searched for the title
+_CN_DIGITS = "〇零○Ｏ一二三四五六七八九"
+_CN_VALUE = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_CN_VALUE.update({c: i + 1 for i, c in enumerate("一二三四五六七八九")})
+_YEAR = r"(?P<year>(?:19|20)\d{2}|[〇零○Ｏ一二三四五六七八九]{4})"
+_REPORT = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)"
+_TITLE = re.compile(_YEAR + r"\s*年\s*度?\s*(?P<mid>.*?)" + _REPORT)
+_TITLE_NOYEAR = re.compile(r"(?P<pre>.*?)" + _REPORT)
+_YEAR_ONLY = re.compile(r"^[（(]?\s*" + _YEAR + r"\s*年\s*度?\s*[)）]?$")
+_PERIOD = re.compile(r"(?:统计期限|统计时间|统计期)[^0-9]{0,12}" + _YEAR + r"\s*年\s*1\s*月\s*1\s*日")
+_PUBLISHER = re.compile(
+    r"(?:发布机构|发文机关|发布单位|公开主体|信息来源|来源)\s*[:：]\s*(?P<name>[\u4e00-\u9fff（）()]{3,40})"
+)
+_COMPILED_BY = re.compile(
+    r"本报告(?:是)?由(?P<name>[\u4e00-\u9fff]{3,30}?)(?:办公室|办公厅|政务公开办公室|综合科)?(?:根据|依据|按照|汇总|编制|负责)"
+)
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_AGENCY_END = re.compile(
+    r"(人民政府|政府|委员会|管委会|局|委|办公室|办公厅|办|中心|厅|署|总队|支队|大队|站|所|部|院|馆|处|街道办事处|街道|镇|乡|区|县|市|旗|州|盟)$"
+)
+_STRIP = re.compile(r"^[\s《〈“\"'「『【\[(（]*(?:关于)?|[\s》〉”\"'」』】\])）:：,，。、]*$")
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def _year_value(tok: str) -> int | None:
+    if tok.isdigit():
+        return int(tok)
+    try:
+        import cn2an
+
+        value = int(cn2an.cn2an(tok, "smart"))
+    except Exception:  # cn2an raises ValueError for odd strings; fall back to digit-by-digit
+        try:
+            value = int("".join(str(_CN_VALUE[c]) for c in tok))
+        except KeyError:
+            return None
+    return value
+
+
+def _plausible(year: int | None) -> bool:
+    return year is not None and 2000 <= year <= 2100
+
+
+def _clean_name(s: str) -> str:
+    s = _SPACES.sub("", nfkc(s))
+    s = s.replace("(", "（").replace(")", "）")
+    prev = None
+    while prev != s:
+        prev = s
+        s = _STRIP.sub("", s)
+    return s
+
+
+def looks_like_agency(name: str) -> bool:
+    """A plausible body name: 3–40 CJK chars ending in an agency or place word, or a known place."""
+    if not (2 <= len(name) <= 40) or not re.fullmatch(r"[\u4e00-\u9fff（）]+", name):
+        return False
+    return bool(_AGENCY_END.search(name)) or bool(_place_spans(name))
+
+
+def _head(lines: list[Line], n: int) -> list[Line]:
+    out: list[Line] = []
+    for ln in lines:
+        if not ln.text or is_page_footer(ln.text):
+            continue
+        out.append(ln)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
+    """(printed agency, year, title text) from the title lines, any of which may be missing."""
+    for i, ln in enumerate(head):
+        text = _SPACES.sub("", ln.text)
+        m = _TITLE.search(text)
+        if m:
+            year = _year_value(m.group("year"))
+            pre = _clean_name(text[: m.start()])
+            if pre and not looks_like_agency(pre):
+                # "根据…规定，《XX局2019年…报告》经…": the agency is the run right before the year.
+                pre = _clean_name(re.split(r"[《〈“\"，,。：:；;、]", text[: m.start()])[-1])
+            mid = _clean_name(m.group("mid"))
+            title = text[: m.end()]
+            agency = None
+            if pre and looks_like_agency(pre):
+                agency = pre
+                title = pre + text[m.start() : m.end()]
+            elif mid and looks_like_agency(mid):
+                agency = mid
+            elif i > 0:
+                agency, used = _agency_above(head, i)
+                if agency:
+                    title = used + title
+            return agency, year if _plausible(year) else None, title
+        m2 = _TITLE_NOYEAR.search(text)
+        if m2 and len(text) <= 60:
+            # "XX局政府信息公开工作年度报告" with the year on a neighbouring line ("（2020年度）").
+            pre = _clean_name(m2.group("pre"))
+            year = None
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(head):
+                    ym = _YEAR_ONLY.match(_SPACES.sub("", head[j].text))
+                    if ym:
+                        year = _year_value(ym.group("year"))
+                        break
+            agency = pre if pre and looks_like_agency(pre) else None
+            if agency is None and i > 0:
+                agency, _ = _agency_above(head, i)
+            if agency or year:
+                return agency, year if _plausible(year) else None, text
+    return None, None, ""
+
+
+def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:
+    """The agency printed on the line(s) just above the title (split titles, PDF wraps)."""
+    one = _clean_name(head[i - 1].text)
+    if looks_like_agency(one) and len(one) <= 30:
+        return one, one
+    if i >= 2:
+        two = _clean_name(head[i - 2].text + head[i - 1].text)
+        if looks_like_agency(two) and len(two) <= 30:
+            return two, two
+    return None, ""
+
+
+def _from_file_name(file_name: str) -> tuple[str | None, int | None]:
+    stem = PurePath(file_name or "").stem
+    years = [int(y) for y in _FILE_YEAR.findall(stem) if _plausible(int(y))]
+    year = years[-1] if years else None
+    agency = None
+    for part in re.split(r"[_\-\s.,，、()（）\[\]【】]+", stem):
+        part = re.sub(r"\d{4}\s*年度?", "", part)
+        part = re.sub(_REPORT + ".*$", "", part)
+        part = _clean_name(part)
+        if part and looks_like_agency(part) and not part.isdigit():
+            agency = part
+            break
+    return agency, year
+
+
+def _canonical(printed: str, full_text: str) -> str:
+    """Official form: bare place → its government; 'XX区政府' → 'XX区人民政府'; a longer printed form wins."""
+    name = printed
+    if is_place_only(name):
+        name = government_of(name)
+    elif re.search(r"[省市区县旗州盟镇乡]政府$", name) and not name.endswith("人民政府"):
+        name = name[: -len("政府")] + "人民政府"
+    spans = _place_spans(name)
+    if spans:
+        path = region_path(name)
+        first = spans[0][0]
+        if first in path:
+            idx = path.index(first)
+            # Try the nearest ancestors first: 淮安市 + 洪泽区人民政府, then 江苏省淮安市 + ….
+            for k in range(idx - 1, -1, -1):
+                longer = "".join(path[k:idx]) + name
+                if longer in full_text:
+                    name = longer
+                    break
+    return name
+
+
+def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
+    """Agency, year, title, kind, region path and aliases of one report; ReportError if unknown."""
+    head = _head(lines, HEAD_LINES)
+    agency, year, title = _find_title(head)
+    wide = _head(lines, 60)
+    wide_text = "\n".join(_SPACES.sub("", ln.text) for ln in wide)
+    if agency is None:
+        m = _PUBLISHER.search(wide_text)
+        if m and looks_like_agency(_clean_name(m.group("name"))):
+            agency = _clean_name(m.group("name"))
+    if agency is None:
+        m = _COMPILED_BY.search(wide_text)
+        if m and looks_like_agency(_clean_name(m.group("name"))):
+            agency = _clean_name(m.group("name"))
+    if year is None:
+        m = _PERIOD.search(wide_text)
+        if m:
+            y = _year_value(m.group("year"))
+            year = y if _plausible(y) else None
+    f_agency, f_year = _from_file_name(file_name)
+    if agency is None:
+        agency = f_agency
+    if year is None:
+        year = f_year
+    if year is None:
+        raise ReportError(
+            "找不到报告年度：标题、正文开头和文件名里都没有年份 (no report year found)", "no_year"
+        )
+    if not agency:
+        raise ReportError("找不到发布机关：标题和正文开头没有机关名称 (no agency name found)", "no_agency")
+    full_text = "".join(_SPACES.sub("", ln.text) for ln in lines[:400])
+    official = _canonical(agency, full_text)
+    aliases = [a for a in short_forms(official) if a != official]
+    if agency != official and agency not in aliases:
+        aliases.insert(0, agency)
+    if not title:
+        title = f"{official}{year}年政府信息公开工作年度报告"
+    return ReportIdentity(
+        agency=official,
+        year=year,
+        title=title,
+        kind=agency_kind(official),
+        region_path=region_path(official),
+        aliases=aliases,
+    )

@@ -140,6 +140,30 @@ def _char_pinyin(ch: str) -> str:
         return ch
 
 
+@lru_cache(maxsize=20000)
+def _char_readings(ch: str) -> tuple[str, ...]:
+    from pypinyin import Style
+    from pypinyin import pinyin as _py
+
+    try:
+        got = _py(ch, style=Style.NORMAL, heteronym=True)[0]
+    except Exception:  # noqa: BLE001
+        got = []
+    first = _char_pinyin(ch)
+    return tuple(dict.fromkeys([first] + [g for g in got if g.isascii()]))[:3]
+
+
+def pinyin_variants(text: str, limit: int = 16) -> list[str]:
+    """Every reading of a name with polyphonic characters (厦: sha/xia), capped at `limit`."""
+    out = [""]
+    for ch in text:
+        if ch.isspace():
+            continue
+        reads = _char_readings(ch) if "\u4e00" <= ch <= "\u9fff" else (ch,)
+        out = [o + r for o in out for r in reads][:limit]
+    return out
+
+
 def pinyin(text: str) -> str:
     """Toneless pinyin without spaces ("西夏区" → "xixiaqu"); ASCII letters pass through."""
     return "".join(_char_pinyin(ch) if "\u4e00" <= ch <= "\u9fff" else ch for ch in text if not ch.isspace())
@@ -266,6 +290,14 @@ class AgencyIndex:
             sp = short_place(p)
             if sp:
                 self.places[sp].add(path)
+        for j in range(1, len(chain)):  # 银川市西夏区, 宁夏银川市, 银川西夏区 …
+            sub_path = "/".join(chain[: j + 1])
+            for i in range(0, j):
+                joined = "".join(chain[i: j + 1])
+                self.places[joined].add(sub_path)
+                sp = short_place(chain[i])
+                if sp:
+                    self.places[sp + "".join(chain[i + 1: j + 1])].add(sub_path)
         if not core:
             return
         cores = {core: 0} | {ab: 1 for ab in abbreviations(core)}
@@ -302,7 +334,8 @@ class AgencyIndex:
         govs = []
         for aid in self.by_place.get(path, ()):
             a = self.agencies[aid]
-            if a.name.endswith("人民政府") and (a.region_path == path or a.name.endswith(place + "人民政府")):
+            sp = short_place(place)
+            if a.name.endswith(place + "人民政府") or (sp and a.name.endswith(sp + "人民政府")):
                 govs.append(aid)
         return govs[0] if len(govs) == 1 else None
 
@@ -374,8 +407,9 @@ class AgencyIndex:
                         scores[i] = max(scores.get(i, 0), sc * 0.95)
         else:
             py = pinyin(q)
-            for i in self.pinyin_exact.get(py, ()):
-                scores[i] = max(scores.get(i, 0), 95.0)  # homophone: same sound, other characters
+            for variant in pinyin_variants(q):
+                for i in self.pinyin_exact.get(variant, ()):
+                    scores[i] = max(scores.get(i, 0), 95.0)  # homophone: same sound, other characters
             cand = self.char_index.candidates(q)
             if cand:
                 got = process.extract(q, [self.fz_strings[i] for i in cand], scorer=fuzz.ratio, limit=limit * 2,
@@ -415,28 +449,36 @@ class AgencyIndex:
         found = self.fuzzy(q)
         if not found:
             return Resolution("not_found")
-        top = found[0][2]
-        close = [f for f in found if f[2] >= top - margin]
-        if top >= ok_score and len(close) == 1:
-            aid, path, sc = found[0]
-            if aid >= 0:
-                return Resolution("ok", [aid], [sc], note=f"按「{self.agencies[aid].name}」理解")
-            res = self.resolve_place(path)
-            res.note = f"按地名「{self.place_names.get(path, path)}」理解"
-            return res
-        ids: list[int] = []
-        scores: list[float] = []
+        # merge targets that mean the same agency (a place whose only body is that agency)
+        merged: dict[int, float] = {}
+        place_of: dict[int, str] = {}
         for aid, path, sc in found:
             if aid >= 0:
-                cand = [aid]
+                targets = [aid]
             else:
-                gov = self.government_of(path)
-                cand = [gov] if gov is not None else self.under(path)[:3]
-            for c in cand:
-                if c not in ids:
-                    ids.append(c)
-                    scores.append(sc)
+                pres = self.resolve_place(path)
+                targets = pres.ids[:1] if pres.status == "ok" else self.under(path)[:5]
+                for t in targets:
+                    place_of.setdefault(t, path)
+            for t in targets:
+                if sc > merged.get(t, -1):
+                    merged[t] = sc
+        ranked = sorted(merged.items(), key=lambda kv: -kv[1])
+        ids = [a for a, _s in ranked]
+        scores = [s for _a, s in ranked]
+        top = scores[0]
+        close = [a for a, s in ranked if s >= top - margin]
+        if top >= ok_score and len(close) == 1:
+            aid = ids[0]
+            if aid in place_of:
+                path = place_of[aid]
+                res = self.resolve_place(path)
+                if res.status == "ok" and res.ids == [aid]:
+                    res.note = f"按地名「{self.place_names.get(path, path)}」理解"
+                    res.scores = [top]
+                    return res
+            return Resolution("ok", [aid], [top], note=f"按「{self.agencies[aid].name}」理解")
         if top >= floor:
-            keep = [(i, s) for i, s in zip(ids, scores, strict=False) if s >= top - 15]
+            keep = [(i, s) for i, s in ranked if s >= top - 15]
             return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
         return Resolution("not_found", ids[:5], scores[:5])

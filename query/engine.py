@@ -52,7 +52,7 @@ DEFAULT_TOP = 10
 MAX_LIST = 60
 SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
 ORG_SUFFIX = re.compile(r"(局|委|办|中心|政府|院|所|站|队|会|厅|室|处|馆|集团|公司|大队|支队|分局|委员会|办公室|街道|镇|乡|"
-                        r"管委会|研究院|学校|医院|银行)$")
+                        r"管委会|研究院|学校|医院|银行|区|县|市|旗|州|盟|省)$")
 DERIVED_KEYS = {"denied": "apply.result.denied.total", "share_granted": "share.granted",
                 "correction_rate": "rate.correction", "correction_total": "corrected.total",
                 "unavailable": "apply.result.unavailable.total", "not_processed": "apply.result.not_processed.total",
@@ -384,7 +384,7 @@ class Answerer:
         has_i = bool(parts.indicators)
         kinds = sum((has_a, has_y, has_i))
         follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and pq.avail_years)
-        if not follow or pq.glossary:
+        if not follow or pq.glossary or (pq.avail_agencies and not pq.avail_years):
             return
         if not has_a and not parts.residual:
             names = [n for n in ctx.get("agencies") or [] if n in self.by_name]
@@ -605,8 +605,11 @@ class Answerer:
             for p in ev.parts:
                 if p.line_text and p.line_text not in lines:
                     lines.append(p.line_text)
+            shown = formula
+            if isinstance(formula, str) and formula == "litigation.total":
+                shown = ("sum", ("litigation.direct.total", "litigation.after_review.total"))
             src = Source(rep.title or rep.file_name, rep.file_name, first.line_no if first else 0,
-                         " | ".join(lines)[:1500], first.section if first else "", describe(formula, rep.template),
+                         " | ".join(lines)[:1500], first.section if first else "", describe(shown, rep.template),
                          "", "derived", rep.template, notes)
             unit = m.concept.unit or (ev.parts[0].unit if ev.parts else "")
             key = formula if isinstance(formula, str) else DERIVED_KEYS.get(m.concept.id, "derived." + m.concept.id)
@@ -683,7 +686,7 @@ class Answerer:
             title = f"{agency} {rows[0].year} 年主要数字（未指定指标）："
             text = fmt.render_rows(rows, header=title, notes=notes + year_notes + head)
         else:
-            text = fmt.render_rows(rows, header=fmt.header(intent, rows), notes=notes + year_notes + head + problems)
+            text = fmt.render_rows(rows, header=fmt.header(intent, rows, parts.indicators[0].label), notes=notes + year_notes + head + problems)
         if others:
             text += "\n该地其他单位：" + "、".join(self.agencies[a].name for a in others[:8]) + (
                 " 等" if len(others) > 8 else "")
@@ -786,8 +789,8 @@ class Answerer:
 
     def _place_label(self, place: str) -> str:
         if not place:
-            return "全库"
-        return "、".join(p.split("/")[-1] for p in place.split("|"))
+            return "全库 "
+        return "、".join(p.split("/")[-1] for p in place.split("|")) + " "
 
     # ================================================================== other intents
     def _availability(self, pq: ParsedQuestion, parts: Parts) -> Answer:
@@ -822,6 +825,9 @@ class Answerer:
                           intent="availability", context={"save": False})
         scope = self._scope(place)
         where = self._place_label(place) if place else "库中"
+        if parts.years:
+            scope = [a for a in scope if any((a, y) in self.reports for y in parts.years)]
+            where += f"有 {fmt.year_list(parts.years)}报告的"
         scope.sort(key=lambda a: (self.agencies[a].region_path, self.agencies[a].name))
         lines = [f"{where}共有 {len(scope)} 个单位的年度报告："]
         for a in scope[:MAX_LIST]:

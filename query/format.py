@@ -110,17 +110,18 @@ def row_text(row: AnswerRow, index: int | None = None, show_agency: bool = True)
     return "\n".join(lines)
 
 
-def header(intent: str, rows: Sequence[AnswerRow]) -> str:
-    if not rows:
+def header(intent: str, rows: Sequence[AnswerRow], label: str = "") -> str:
+    if len(rows) <= 1:
         return ""
-    if len(rows) == 1:
-        return ""
+    label = label or rows[0].indicator_name
     if intent == "trend":
         ys = [r.year for r in rows]
-        return f"{rows[0].agency} {min(ys)}–{max(ys)} 年「{rows[0].indicator_name}」："
+        return f"{rows[0].agency} {min(ys)}–{max(ys)} 年「{label}」："
     if intent == "compare":
-        return f"{len({r.agency for r in rows})} 个单位对比「{rows[0].indicator_name}」："
-    return f"{rows[0].agency} {rows[0].year} 年："
+        return f"{len({r.agency for r in rows})} 个单位对比「{label}」："
+    if len({r.indicator for r in rows}) > 1:
+        return f"{rows[0].agency} {rows[0].year} 年："
+    return f"「{label}」："
 
 
 def render_rows(rows: Sequence[AnswerRow], header: str = "", notes: Sequence[str] = (), numbered: bool = False) -> str:

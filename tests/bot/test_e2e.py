@@ -65,10 +65,8 @@ def test_ambiguous_question_offers_buttons_and_a_tap_answers(api, store):
         mark = api.mark()
         api.push_callback(USER, USER, target["callback_data"], message_id=first.result["message_id"])
         await api.await_for(lambda c: c.method == "answerCallbackQuery", since=mark)
-        answer = await api.await_for(
-            lambda c: c.method in {"sendMessage", "editMessageText"} and "银川市西夏区审批服务管理局" in sent_text(c),
-            since=mark)
-        assert "2020" in sent_text(answer)
+        await api.await_for(lambda c: c.method == "sendMessage" and "银川市西夏区审批服务管理局" in sent_text(c)
+                            and "2020" in sent_text(c), since=mark)
 
     run_bot(api, store, scenario, Answerer(store))
 

@@ -48,18 +48,18 @@ run: $(STAMP)
 
 # pytest exit code 5 (no tests collected) is a failure too; it is named so nobody mistakes it for a pass.
 test: $(STAMP)
-	@rc=0; env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not slow" || rc=$$?; \
+	@rc=0; env -u TEST_DATABASE_URL $(BIN)/pytest -m "not slow" || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; exit $$rc
 
 test-all: $(STAMP)
-	@env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@env -u TEST_DATABASE_URL $(BIN)/pytest
 
 test-pg: $(STAMP)
 	@set -euo pipefail; \
 	db="disclosure_ci_$$(date +%s)_$$RANDOM"; \
 	createdb "$$db"; \
 	trap 'dropdb --if-exists "$$db"' EXIT; \
-	TEST_DATABASE_URL="postgresql+psycopg://$(PGUSER)@$(PGHOST):$(PGPORT)/$$db" $(BIN)/pytest -q -m pg
+	TEST_DATABASE_URL="postgresql+psycopg://$(PGUSER)@$(PGHOST):$(PGPORT)/$$db" $(BIN)/pytest -m pg
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

@@ -683,25 +683,28 @@ def _emit_rows(ctx: _Ctx, out: list[str], rows: list[_Row], header: list[str], s
     rng = ctx.rng
     n = len(rows)
     footer_at = set()
-    if "footer" in ctx.noise and n > 4:
-        footer_at = set(rng.sample(range(2, n - 1), k=min(2, n - 3)))
+    if ("footer" in ctx.noise or "repeated_header" in ctx.noise) and n > 4:
+        footer_at = set(rng.sample(range(2, n - 1), k=min(2, n - 3)))  # page breaks
     for i, row in enumerate(rows):
         if i in footer_at:
             if rng.random() < 0.5:
                 out.append("")
-            out.append(ctx.footer())
+            if "footer" in ctx.noise:
+                out.append(ctx.footer())
             if "repeated_header" in ctx.noise:
                 out.extend(header)
         labels = [lab for lab in row.labels]
         if "split_labels" in ctx.noise and split_ok and labels and rng.random() < 0.35:
             main = labels[-1]
-            mode = rng.randint(0, 2)
+            # Word/HTML tables (explicit cells) keep a row on one line: the prefix gets its own cell or the
+            # empty leading cells are lost (001). Only PDF-extracted text wraps a label across lines.
+            mode = rng.choice((0, 3)) if ctx.explicit else rng.randint(0, 2)
             m = re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)(.+)$", main)
             if mode == 0 and m:
                 # prefix in its own cell: "一、\t本年新收…" ; with spaces it stays on one line
                 labels = [*labels[:-1], m.group(1), m.group(2)]
             elif mode == 1 and len(main) >= 8:
-                cut = rng.randint(3, len(main) - 3)
+                cut = rng.randint(max(3, (len(main) + 1) // 2), len(main) - 2)  # wraps come late in a cell
                 while cut < len(main) - 1 and (main[cut - 1].isdigit() or main[cut].isdigit()):
                     cut += 1
                 out.append(ctx.join([*labels[:-1], main[:cut]]))
@@ -709,6 +712,8 @@ def _emit_rows(ctx: _Ctx, out: list[str], rows: list[_Row], header: list[str], s
             elif mode == 2:
                 out.append(ctx.join(labels))
                 labels = []
+            elif mode == 3:
+                labels = [lab for lab in labels if lab]
         line = ctx.join([*labels, *row.cells])
         if line.strip():
             out.append(line)
@@ -946,10 +951,13 @@ def _choose_absent(ctx: _Ctx, template: str, v: dict[str, float], other_one_row:
         for s in rng.sample(stems[2:-2], k=rng.randint(1, 2)):
             absent.update(f"{s}.{c}" for c in COLS)
     # table 二: trailing cells of a row, or a whole row
-    if template == "2019":
+    if template == "2019" and ctx.explicit:
         absent.add(
             rng.choice(["active.fees.change", "active.procurement.amount", "active.license.decisions"])
         )
+    elif template == "2019":  # without explicit cells only a whole row can be blank
+        item, cols = rng.choice([("fees", ("prev_items", "change")), ("procurement", ("items", "amount"))])
+        absent.update(f"active.{item}.{c}" for c in cols)
     else:
         absent.add(rng.choice(["active.fees.amount", "active.enforcement.decisions"]))
     return absent

@@ -1,0 +1,218 @@
+"""Scheduled reminder and summary runs (PTB JobQueue / APScheduler) with leader election and catch-up.
+
+Jobs (Asia/Shanghai):
+- daily at REMINDER_RUN_TIME (09:00): plan today's reminders (+ yearly summary when due) and broadcast;
+- Mondays at REMINDER_DIGEST_TIME (09:05): plan last week's digest and broadcast;
+- once shortly after start-up: the catch-up run. APScheduler keeps jobs in memory, so a run missed while
+  the bot was down is not "misfired" — it simply never existed. The catch-up therefore recomputes what
+  should have been sent from the calendar (occasions of the last REMINDER_CATCHUP_DAYS days) and from the
+  Delivery rows (what was planned but not sent), and plans/sends the difference. Periodic jobs also get a
+  large misfire_grace_time with coalesce=True, so a run delayed by a busy loop or a suspended host is
+  run once late instead of silently dropped (APScheduler's default grace is one second);
+- every REMINDER_TICK_SECONDS: the standby check — whoever holds (or can take) the leader lease resumes any
+  pending deliveries and makes sure today's plan exists. This is how a second instance takes over when
+  the leader dies mid-broadcast.
+
+Leader election: a lease row in AppMeta ("reminders.leader" = "<expiry ISO UTC>|<owner>") acquired or
+renewed with one conditional UPDATE (expired or mine), so it works the same on SQLite and PostgreSQL.
+Only the lease holder plans and sends; it renews before every claim and stops when renewal fails. A new
+leader first runs delivery.recover() for rows a dead leader left claimed (policy REMINDER_IN_DOUBT).
+Even without the lease, claims are atomic (FOR UPDATE SKIP LOCKED on PostgreSQL), so two instances can
+never send the same row; the lease just keeps one sender (and one flood budget) per bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import secrets
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Engine
+
+from reminders import delivery
+from reminders.calendar import TZ, today_in_shanghai
+from reminders.config import ReminderConfig
+from reminders.sender import Broadcaster, BroadcastStats, FloodLimiter, Limits, SendFn
+from storage.models import AppMeta
+
+log = logging.getLogger(__name__)
+LEASE_KEY = "reminders.leader"
+BIG_GRACE = 24 * 3600  # seconds: a late periodic run still happens (once, coalesced)
+
+
+def new_owner() -> str:
+    raw = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+    return re.sub(r"[^A-Za-z0-9.-]", "-", raw)[:90]
+
+
+class Lease:
+    """Leader lease in AppMeta; `clock` returns aware UTC datetimes (injectable)."""
+
+    def __init__(self, engine: Engine, owner: str, ttl: float, clock: Callable[[], datetime] | None = None,
+                 key: str = LEASE_KEY) -> None:
+        self.engine = engine
+        self.owner = owner
+        self.ttl = timedelta(seconds=ttl)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.key = key
+
+    @staticmethod
+    def _stamp(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # fixed width: sorts as text
+
+    def try_acquire(self) -> bool:
+        """Take the lease if free/expired, renew it if ours; True when we hold it afterwards."""
+        now = self.clock()
+        value = f"{self._stamp(now + self.ttl)}|{self.owner}"
+        t = AppMeta.__table__
+        with self.engine.begin() as conn:
+            changed = conn.execute(update(t).where(t.c.key == self.key).where(
+                (t.c.value < self._stamp(now)) | (t.c.value.like(f"%|{self.owner}"))).values(value=value)).rowcount
+            if changed:
+                return True
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(t).values(key=self.key, value=value))
+            return True
+        except Exception:  # noqa: BLE001 - the row exists and is someone else's (IntegrityError)
+            return False
+
+    def release(self) -> None:
+        t = AppMeta.__table__
+        with self.engine.begin() as conn:
+            conn.execute(update(t).where(t.c.key == self.key, t.c.value.like(f"%|{self.owner}")).values(value=""))
+
+    def holder(self) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(AppMeta.__table__.select().where(AppMeta.__table__.c.key == self.key)).first()
+        if row is None or not row.value or row.value < self._stamp(self.clock()):
+            return None
+        return row.value.split("|", 1)[1]
+
+
+class ReminderRunner:
+    """One process's reminder machinery: lease, planning, broadcasting. Clock and sender are injectable."""
+
+    def __init__(self, engine: Engine, send: SendFn, config: ReminderConfig | None = None, *,
+                 clock: Callable[[], datetime] | None = None, owner: str | None = None,
+                 limiter: FloodLimiter | None = None) -> None:
+        self.engine = engine
+        self.send = send
+        self.config = config or ReminderConfig(_env_file=None)
+        self.clock = clock or self.config.clock()
+        self.owner = owner or new_owner()
+        self.lease = Lease(engine, self.owner, self.config.lease_seconds)
+        self.limiter = limiter or FloodLimiter(Limits(self.config.rate_overall, self.config.rate_per_chat_seconds,
+                                                      self.config.rate_group_per_minute))
+        self._lock = asyncio.Lock()
+        self._recovered = False
+        self._planned: set[tuple[str, str]] = set()  # (what, date) planned by this process
+        self.history: list[dict[str, Any]] = []
+
+    def today(self):
+        return today_in_shanghai(self.clock)
+
+    async def _leader(self) -> bool:
+        ok = await asyncio.to_thread(self.lease.try_acquire)
+        if ok and not self._recovered:
+            ids = await asyncio.to_thread(delivery.recover, self.engine, self.owner, self.config.in_doubt)
+            if ids:
+                log.warning("took over %d in-doubt deliveries from a previous leader (policy %s): %s",
+                            len(ids), self.config.in_doubt, ids[:20])
+            self._recovered = True
+        if not ok:
+            self._recovered = False  # if we become leader later, recover again
+        return ok
+
+    def plan(self, what: str = "all") -> dict[str, Any]:
+        """Plan rows for today (sync; idempotent). what: all|reminders|digest."""
+        from reminders.digest import plan_weekly_digest, plan_yearly_summary
+        from reminders.planner import plan_reminders
+
+        today = self.today()
+        out: dict[str, Any] = {"today": today.isoformat()}
+        if what in {"all", "reminders"}:
+            out["reminders"] = plan_reminders(self.engine, today, self.config.plan()).as_dict()
+            out["yearly_summary"] = plan_yearly_summary(self.engine, today, threshold=self.config.yearly_threshold)
+        if what in {"all", "digest"}:
+            out["weekly_digest"] = plan_weekly_digest(self.engine, today, catchup_days=self.config.catchup_days)
+        self._planned.add((what, today.isoformat()))
+        return out
+
+    async def run_cycle(self, what: str = "all", reason: str = "manual") -> dict[str, Any]:
+        """Plan (if leader) and broadcast everything pending; safe to call concurrently and repeatedly."""
+        async with self._lock:
+            if not await self._leader():
+                holder = await asyncio.to_thread(self.lease.holder)
+                log.info("reminder run (%s) skipped: leader is %s", reason, holder)
+                return {"leader": False, "holder": holder, "reason": reason}
+            planned = await asyncio.to_thread(self.plan, what)
+            stats = await self.broadcast()
+            result = {"leader": True, "reason": reason, **planned, "stats": stats.as_dict()}
+            self.history.append(result)
+            log.info("reminder run (%s): %s", reason, {k: v for k, v in result.items() if k != "stats"} | {
+                "sent": stats.sent, "failed": stats.failed})
+            return result
+
+    async def broadcast(self) -> BroadcastStats:
+        sender = Broadcaster(self.engine, self.send, self.owner, limiter=self.limiter,
+                             concurrency=self.config.concurrency, max_attempts=self.config.max_attempts,
+                             backoff=self.config.backoff)
+        return await sender.run(keep_going=self._leader)
+
+    async def tick(self) -> dict[str, Any] | None:
+        """Standby check: resume pending sends / make sure today's plan exists, if we are (or become) leader."""
+        if self._lock.locked():
+            return None
+        today = self.today().isoformat()
+        need_plan = ("all", today) not in self._planned
+        pending = await asyncio.to_thread(delivery.pending_count, self.engine)
+        if not need_plan and not pending:
+            return None
+        return await self.run_cycle("all" if need_plan else "none", reason="tick")
+
+    async def stop(self) -> None:
+        try:
+            await asyncio.to_thread(self.lease.release)
+        except Exception:  # noqa: BLE001 - best effort on shutdown
+            log.debug("lease release failed", exc_info=True)
+
+
+def schedule(application, runner: ReminderRunner, config: ReminderConfig) -> list[Any]:
+    """Add the daily, weekly, catch-up and standby jobs to the Application's JobQueue."""
+    jq = application.job_queue
+    if jq is None:
+        log.warning("no JobQueue (install python-telegram-bot[job-queue]); reminders will not run")
+        return []
+    kwargs = {"misfire_grace_time": BIG_GRACE, "coalesce": True, "max_instances": 1}
+
+    async def daily(_context) -> None:
+        await runner.run_cycle("reminders", reason="daily")
+
+    async def weekly(_context) -> None:
+        await runner.run_cycle("digest", reason="weekly")
+
+    async def catch_up(_context) -> None:
+        await runner.run_cycle("all", reason="startup catch-up")
+
+    async def standby(_context) -> None:
+        await runner.tick()
+
+    jobs = [
+        jq.run_daily(daily, time=time.fromisoformat(config.run_time).replace(tzinfo=TZ), name="reminders-daily",
+                     job_kwargs=kwargs),
+        jq.run_daily(weekly, time=time.fromisoformat(config.digest_time).replace(tzinfo=TZ), days=(1,),
+                     name="digest-weekly", job_kwargs=kwargs),
+        jq.run_once(catch_up, when=config.startup_delay, name="reminders-catchup",
+                    job_kwargs={"misfire_grace_time": BIG_GRACE}),
+        jq.run_repeating(standby, interval=config.tick_seconds, first=config.startup_delay + config.tick_seconds,
+                         name="reminders-standby", job_kwargs=kwargs),
+    ]
+    return jobs

@@ -1,0 +1,77 @@
+"""Reminder settings from the environment (prefix REMINDER_), validated at start-up.
+
+Why separate from bot.settings: the reminder feature owns its knobs, and tests/benches can raise the
+flood limits or fix "today" for a subprocess without touching the bot's settings.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reminders.calendar import TZ, ReminderPlan
+
+
+class ReminderConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REMINDER_", env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    enabled: bool = True
+    days: str = "1,15,25,31"  # days of the due month (31 Jan / 31 Mar) with a reminder
+    overdue_every: int = Field(default=7, ge=0)  # then an overdue notice every N days (0: none)
+    catchup_days: int = Field(default=6, ge=0)  # missed occasions are still sent this many days later
+    run_time: str = "09:00"  # daily run, Asia/Shanghai
+    digest_time: str = "09:05"  # weekly digest run on Mondays, Asia/Shanghai
+    yearly_threshold: float = Field(default=0.8, gt=0, le=1)
+    rate_overall: float = Field(default=30.0, gt=0)  # messages per second, all chats
+    rate_per_chat_seconds: float = Field(default=1.0, ge=0)
+    rate_group_per_minute: int = Field(default=20, ge=0)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    max_attempts: int = Field(default=5, ge=1)
+    backoff: float = Field(default=1.0, ge=0)
+    lease_seconds: float = Field(default=60.0, gt=0)  # leader lease; a dead leader is replaced after this
+    tick_seconds: float = Field(default=30.0, gt=0)  # standby check: take over / resume pending sends
+    startup_delay: float = Field(default=2.0, ge=0)  # catch-up run this long after start
+    in_doubt: str = "resend"  # resend (at-least-once) | skip (at-most-once); see reminders.delivery
+    today: str = ""  # fixed date (YYYY-MM-DD) for demos and tests: the injectable clock from the env
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        ReminderPlan.parse(value)
+        return value
+
+    @field_validator("run_time", "digest_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError as err:
+            raise ValueError(f"time must be HH:MM, got {value!r}") from err
+        return value
+
+    @field_validator("in_doubt")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        if value not in {"resend", "skip"}:
+            raise ValueError("REMINDER_IN_DOUBT must be resend or skip")
+        return value
+
+    @field_validator("today")
+    @classmethod
+    def _today(cls, value: str) -> str:
+        if value:
+            date.fromisoformat(value)
+        return value
+
+    def plan(self) -> ReminderPlan:
+        return ReminderPlan.parse(self.days, self.overdue_every, self.catchup_days)
+
+    def clock(self):
+        """now() in Asia/Shanghai; with REMINDER_TODAY set, that date at the run time."""
+        if self.today:
+            fixed = datetime.combine(date.fromisoformat(self.today), time.fromisoformat(self.run_time), TZ)
+            return lambda: fixed
+        return lambda: datetime.now(TZ)

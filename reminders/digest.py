@@ -1,0 +1,250 @@
+"""Summaries for groups and channels: a weekly digest and a yearly summary (Chinese, HTML-escaped).
+
+Weekly digest (kind weekly_digest, period ISO week "2021-W03" of the week summarised): reports ingested that
+week (Monday–Sunday, Asia/Shanghai), notable figures (most requests, corrections in administrative reviews
+and lawsuits) and arithmetic findings. Planned from the Monday after the week for `catchup` days, only
+for chats with digests on and only when the week brought reports in their scope.
+
+Yearly summary (kind yearly_summary, period "2020"): once at least `threshold` of the expected reports of
+a year are in — totals, a ranking by requests received, and a bar chart (bot.charts) sent as a photo with
+the text as its caption.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from handlers.format import esc, format_number
+from reminders import delivery
+from reminders.calendar import TZ
+from reminders.registry import matches, progress
+from reminders.subscriptions import active_by_chat
+from storage.models import Agency, IndicatorValue, Report, ReportFinding
+
+REQUESTS = "apply.received.total"
+CORRECTED_REVIEW = ("review.corrected",)
+CORRECTED_LITIGATION = ("litigation.corrected", "litigation.direct.corrected", "litigation.after_review.corrected")
+LITIGATION_TOTAL = ("litigation.total",)
+CAPTION_LIMIT = 1024
+SUMMARY_CHATS = {"group", "supergroup", "channel"}
+
+
+@dataclass
+class ReportFacts:
+    report_id: int
+    agency: Agency
+    year: int
+    template: str
+    ingested_at: datetime
+    values: dict[str, float]
+    findings: list[str]
+
+
+def _facts(session: Session, reports: list[Report]) -> list[ReportFacts]:
+    if not reports:
+        return []
+    ids = [r.id for r in reports]
+    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({r.agency_id for r in reports}))).all()}
+    values: dict[int, dict[str, float]] = defaultdict(dict)
+    for v in session.exec(select(IndicatorValue).where(IndicatorValue.report_id.in_(ids))).all():
+        values[v.report_id][v.indicator] = v.value
+    findings: dict[int, list[str]] = defaultdict(list)
+    for f in session.exec(select(ReportFinding).where(ReportFinding.report_id.in_(ids)).order_by(ReportFinding.id)).all():
+        findings[f.report_id].append(f.message)
+    return [ReportFacts(r.id, agencies[r.agency_id], r.year, r.template, r.ingested_at, values[r.id], findings[r.id])
+            for r in reports if r.agency_id in agencies]
+
+
+def _in_scope(facts: list[ReportFacts], scopes: list[tuple[str, str]] | None) -> list[ReportFacts]:
+    if not scopes:
+        return facts
+    return [f for f in facts if any(matches(f.agency, s, t) for s, t in scopes)]
+
+
+def _sum(f: ReportFacts, keys: tuple[str, ...]) -> float | None:
+    present = [f.values[k] for k in keys if k in f.values]
+    return sum(present) if present else None  # blank cells stay absent, never 0
+
+
+def _top(facts: list[ReportFacts], keys: tuple[str, ...]) -> tuple[ReportFacts, float] | None:
+    scored = [(f, v) for f in facts if (v := _sum(f, keys)) is not None]
+    if not scored:
+        return None
+    return max(scored, key=lambda fv: (fv[1], fv[0].agency.name))
+
+
+def week_bounds(week_start: date) -> tuple[datetime, datetime]:
+    """UTC instants of Monday 00:00 and the next Monday 00:00 in Asia/Shanghai."""
+    start = datetime.combine(week_start, time(0), TZ).astimezone(UTC)
+    return start, start + timedelta(days=7)
+
+
+def week_period(week_start: date) -> str:
+    iso = week_start.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def weekly_facts(engine: Engine, week_start: date) -> list[ReportFacts]:
+    start, end = week_bounds(week_start)
+    with Session(engine) as session:
+        reports = list(session.exec(select(Report).where(Report.ingested_at >= start, Report.ingested_at < end)
+                                    .order_by(Report.ingested_at, Report.id)).all())
+        return _facts(session, reports)
+
+
+def weekly_digest_text(facts: list[ReportFacts], week_start: date) -> str | None:
+    """The digest for one week's reports (already filtered to a chat's scope); None when there are none."""
+    if not facts:
+        return None
+    end = week_start + timedelta(days=6)
+    lines = [f"<b>📰 年报周报（{week_start:%m-%d} 至 {end:%m-%d}）</b>", f"本周入库 {len(facts)} 份年度报告："]
+    for f in facts[:15]:
+        lines.append(f"• {esc(f.agency.name)} {f.year} 年")
+    if len(facts) > 15:
+        lines.append(f"…另有 {len(facts) - 15} 份")
+    notable = []
+    top = _top(facts, (REQUESTS,))
+    if top:
+        notable.append(f"收到申请最多：{esc(top[0].agency.name)} {top[0].year} 年 {esc(format_number(top[1], '件'))}")
+    for label, keys in (("行政复议纠错", CORRECTED_REVIEW), ("行政诉讼纠错", CORRECTED_LITIGATION)):
+        hit = [(f, v) for f in facts if (v := _sum(f, keys))]
+        if hit:
+            total = sum(v for _, v in hit)
+            best = max(hit, key=lambda fv: fv[1])
+            notable.append(f"{label}合计 {esc(format_number(total, '件'))}（最多：{esc(best[0].agency.name)} "
+                           f"{esc(format_number(best[1], '件'))}）")
+    if notable:
+        lines += ["", "<b>值得关注</b>", *(f"• {n}" for n in notable)]
+    flagged = [f for f in facts if f.findings]
+    if flagged:
+        lines += ["", f"<b>勾稽关系问题：{len(flagged)} 份报告、共 {sum(len(f.findings) for f in flagged)} 处</b>"]
+        for f in flagged[:5]:
+            lines.append(f"⚠️ {esc(f.agency.name)} {f.year}：{esc(f.findings[0][:120])}")
+    else:
+        lines.append("\n✅ 本周入库报告未发现勾稽关系问题")
+    return "\n".join(lines)[:3900]
+
+
+def year_facts(engine: Engine, year: int) -> list[ReportFacts]:
+    with Session(engine) as session:
+        reports = list(session.exec(select(Report).where(Report.year == year).order_by(Report.id)).all())
+        return _facts(session, reports)
+
+
+def yearly_summary_text(facts: list[ReportFacts], year: int, filed: int, expected: int) -> str | None:
+    """Totals and ranking for a year (fits a photo caption when possible)."""
+    if not facts:
+        return None
+    lines = [f"<b>📊 {year} 年度报告汇总</b>", f"已入库 {filed}/{expected} 个机关" if expected else f"已入库 {filed} 份"]
+    totals = (("收到申请", lambda f: _sum(f, (REQUESTS,))), ("行政复议", lambda f: _sum(f, ("review.total",))),
+              ("行政诉讼", lambda f: _sum(f, _lit_keys(f))))
+    for label, getter in totals:
+        vals = [v for f in facts if (v := getter(f)) is not None]
+        if vals:
+            lines.append(f"{label}合计 {esc(format_number(sum(vals), '件'))}（{len(vals)} 份报告有数）")
+    ranked = sorted(((f, f.values[REQUESTS]) for f in facts if REQUESTS in f.values), key=lambda fv: -fv[1])
+    if ranked:
+        lines.append("<b>收到申请数排名</b>")
+        for i, (f, v) in enumerate(ranked[:5], 1):
+            lines.append(f"{i}. {esc(f.agency.name)} {esc(format_number(v, '件'))}")
+    flagged = sum(1 for f in facts if f.findings)
+    lines.append(f"勾稽关系问题：{flagged} 份报告" if flagged else "✅ 未发现勾稽关系问题")
+    return "\n".join(lines)
+
+
+def _lit_keys(f: ReportFacts) -> tuple[str, ...]:
+    """2008: litigation.total; 2019/2021: direct + after review (or the derived total when present)."""
+    if "litigation.total" in f.values:
+        return ("litigation.total",)
+    return ("litigation.direct.total", "litigation.after_review.total")
+
+
+def yearly_chart(engine: Engine, year: int) -> bytes | None:
+    """Bar chart of the top 10 by requests received (bot.charts); None when unavailable."""
+    try:
+        from bot.charts import render_chart
+        from query.types import AnswerRow
+    except Exception:  # noqa: BLE001 - a chart is a nicety
+        return None
+    facts = year_facts(engine, year)
+    ranked = sorted(((f, f.values[REQUESTS]) for f in facts if REQUESTS in f.values), key=lambda fv: -fv[1])[:10]
+    rows = [AnswerRow(agency=f.agency.name, year=year, indicator=REQUESTS, value=v, unit="件") for f, v in ranked]
+    try:
+        return render_chart(rows, "rank")
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _summary_chats(engine: Engine):
+    return {c: subs for c, subs in active_by_chat(engine).items()
+            if any(s.digests and s.chat_type in SUMMARY_CHATS for s in subs)}
+
+
+def plan_weekly_digest(engine: Engine, today: date, *, catchup_days: int = 6) -> int:
+    """Rows for last week's digest (Monday..Sunday before the current week), within the catch-up window."""
+    this_monday = today - timedelta(days=today.weekday())
+    week_start = this_monday - timedelta(days=7)
+    if (today - this_monday).days > catchup_days:
+        return 0
+    chats = _summary_chats(engine)
+    if not chats:
+        return 0
+    period = week_period(week_start)
+    done = delivery.existing_keys(engine, "weekly_digest", period)
+    facts = weekly_facts(engine, week_start)
+    cache: dict[tuple, str | None] = {}
+    rows = []
+    for chat_id, subs in chats.items():
+        if chat_id in done:
+            continue
+        key = tuple(sorted((s.scope, s.target) for s in subs))
+        if key not in cache:
+            cache[key] = weekly_digest_text(_in_scope(facts, list(key)), week_start)
+        if cache[key]:
+            rows.append(delivery.Planned(chat_id, "weekly_digest", period, cache[key]))
+    return delivery.plan(engine, rows)
+
+
+def plan_yearly_summary(engine: Engine, today: date, *, threshold: float = 0.8) -> int:
+    """Rows for the summary of last year's reports once `threshold` of the expected ones are in."""
+    year = today.year - 1
+    filed, expected = progress(engine, year)
+    if expected == 0 or filed / expected < threshold:
+        return 0
+    chats = _summary_chats(engine)
+    done = delivery.existing_keys(engine, "yearly_summary", str(year))
+    facts = year_facts(engine, year)
+    rows = []
+    for chat_id, subs in chats.items():
+        if chat_id in done:
+            continue
+        text = yearly_summary_text(_in_scope(facts, [(s.scope, s.target) for s in subs]), year, filed, expected)
+        if text:
+            rows.append(delivery.Planned(chat_id, "yearly_summary", str(year), text))
+    return delivery.plan(engine, rows)
+
+
+def summary_now(engine: Engine, today: date, scopes: list[tuple[str, str]] | None = None) -> str:
+    """/summary on demand: last week's digest (if any) and the current year summary."""
+    this_monday = today - timedelta(days=today.weekday())
+    parts = []
+    year = today.year - 1
+    filed, expected = progress(engine, year)
+    yearly = yearly_summary_text(_in_scope(year_facts(engine, year), scopes), year, filed, expected)
+    if yearly:
+        parts.append(yearly)
+    weekly = weekly_digest_text(_in_scope(weekly_facts(engine, this_monday), scopes), this_monday)
+    if weekly:
+        parts.append(weekly.replace("年报周报", "本周年报（截至今天）", 1))
+    return "\n\n".join(parts) or f"{year} 年度还没有入库的报告，本周也没有新报告。"
+
+
+def render_summary_photo(engine: Engine, kind: str, period: str) -> bytes | None:
+    if kind != "yearly_summary" or not period.isdigit():
+        return None
+    return yearly_chart(engine, int(period))

@@ -119,7 +119,7 @@ def _paragraphs(lines: Iterable[Line]) -> list[_Text]:
         if not t or _is_table_row(t):
             flush()
             continue
-        if is_page_footer(t):
+        if is_page_footer(ln.raw) or is_page_footer(t):
             continue
         prev = chars[-1] if chars else ""
         for i, ch in enumerate(t):

@@ -112,6 +112,7 @@ _QIZHONG = re.compile(r"^\s*其\s*中\s*[:：]?\s*")
 _PAREN_NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _END_MARKERS = re.compile(r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人)")
 _HEADER_WORDS = ("统计指标", "统计数")
+_TABULAR = re.compile(r"\t|\|")
 _MD_RULE = re.compile(r"^[\s|:\-—]+$")
 MATCH_THRESHOLD = 80.0
 
@@ -359,6 +360,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
     pending: list[Line] = []  # label-only lines waiting for their unit/value
     pending_unit = ""
     value_col, ncols = _header_columns(lines[start].text)
+    wrapped: tuple[_Row, str, str] | None = None  # last row printed "label 单位" with no number yet
     ended_by_marker = False
     junk_run = 0
     last_line_no = lines[start].no
@@ -385,7 +387,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
 
     for ln in lines[start + 1 :]:
         text = ln.text
-        if not text or is_page_footer(text) or _MD_RULE.match(text):
+        if not text or is_page_footer(ln.raw) or is_page_footer(text) or _MD_RULE.match(text):
             continue
         if _is_header(text):
             value_col, ncols = _header_columns(text)
@@ -397,6 +399,8 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             break
         cells = _split_row(text, value_col, ncols)
         label = cells.label
+        if cells.has_value_cell:
+            wrapped = None
         if not cells.has_value_cell and cells.value is None:
             if not label:
                 continue
@@ -404,6 +408,13 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
                 pending_unit = nfkc(label).strip()
                 continue
             lone = parse_number(label)
+            if lone is not None and wrapped is not None:
+                # PDF text wrapped the 统计数 of "label 单位" onto its own line
+                wrow, wunit, wlabel = wrapped
+                wrapped = None
+                emit(wrow, lone, wunit, ln, wlabel)
+                continue
+            wrapped = None
             if lone is not None and pending:
                 joined = "".join(p.text for p in pending)
                 row, _ = _match(joined, last_index)
@@ -477,8 +488,13 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         if row is None:
             continue
         last_index = row.index
-        if row.key is None or cells.value is None:
-            continue  # group header or a blank 统计数 cell: nothing stated
+        if row.key is None:
+            continue
+        if cells.value is None:
+            # a blank 统计数 cell states nothing; without tab/pipe cells the number may sit on the next line
+            if not _TABULAR.search(ln.text):
+                wrapped = (row, unit, used_label)
+            continue
         emit(row, cells.value, unit, ln, used_label)
 
     res.end_line = last_line_no

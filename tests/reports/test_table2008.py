@@ -338,3 +338,19 @@ def test_extra_remarks_column_and_none_markers():
 def test_markdown_escaped_numbering():
     text = render("\t").replace("1.当面申请数", "1\\. 当面申请数").replace("2.传真申请数", "2\\.传真申请数")
     assert parsed(text) == VALUES
+
+
+def test_pdf_value_wrapped_to_next_line_and_blank_before_footer():
+    text = render(" ", header=False)
+    budget = _num(VALUES["org.budget"])
+    text = text.replace(f"等方面的经费） 万元 {budget}", f"等方面的经费） 万元\n{budget}")
+    got = parsed(text)
+    assert got["org.budget"] == VALUES["org.budget"]
+    # a blank "label 单位" row followed by a page footer must stay blank (the footer is not its value)
+    text = render(" ", header=False).replace(
+        f"七、依申请公开信息收取的费用 万元 {_num(VALUES['apply.fees'])}",
+        "七、依申请公开信息收取的费用 万元\n\n- 5 -",
+    )
+    got = parsed(text)
+    assert "apply.fees" not in got
+    assert got["org.units"] == VALUES["org.units"]

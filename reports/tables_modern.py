@@ -584,8 +584,14 @@ def _names_a_row(sq: str) -> bool:
     return any(p in sq for stem, phrases in APPLY_ROWS if stem != "result.total" for p in phrases)
 
 
+def _header_fragment(sq: str) -> bool:
+    """Pieces of a PDF-scrambled header ("总计商 业 企", "其他") that must not become a row label."""
+    return not _names_a_row(sq) and ("总计" in sq or sq in {"其他", "其它"})
+
+
 def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     pending = ""
+    pending_last = ""  # the last label line in `pending` (a leaf such as "3.其他" printed above its numbers)
     group: str | None = None
     last: str | None = None
     in_header = False
@@ -601,13 +607,17 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         if row.count == 0:
             if _is_apply_header(own_sq):
                 in_header, pending = True, ""
-            elif not in_header or _names_a_row(own_sq):
+            elif in_header and _header_fragment(own_sq):
+                pass
+            else:
                 pending += own_sq
+                pending_last = own_sq
             continue
         label_sq = pending + own_sq
+        leaf_sq = own_sq or pending_last
         in_header = False
-        pending = ""
-        stem = _match_apply_row(label_sq, own_sq, group, last)
+        pending = pending_last = ""
+        stem = _match_apply_row(label_sq, leaf_sq, group, last)
         if stem is None and own_sq and idx + 1 < len(items):
             # a label wrapped AFTER its numbers: "5.要求行政机关确认或重 0 0 …" / "新出具已获取信息"
             nxt = items[idx + 1][1]

@@ -668,3 +668,20 @@ def _pdf_text_of_tables() -> tuple[str, dict[str, float]]:
 def test_pdf_text_layer_of_merged_cell_tables() -> None:
     text, expected = _pdf_text_of_tables()
     assert _parse(text) == expected
+
+
+def test_leaf_label_above_its_numbers_and_split_label_after_a_repeated_header() -> None:
+    text = """三、收到和处理政府信息公开申请情况
+（六）其他处理
+1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0
+2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0
+3.其他
+2 0 0 0 0 0 2
+| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） |  | 申请人情况 |
+|  |  | 自然人 | 法人或其他组织 |  |  |  |  | 总计 |
+|  |  | 4.保护第三 |
+| 方合法权益 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |
+"""
+    got = _parse(text)
+    assert got["apply.result.other.other.natural_person"] == 2
+    assert got["apply.result.denied.third_party.total"] == 3

@@ -249,7 +249,7 @@ def agency_kind(name: str) -> AgencyKind:
     if body == "" and places:
         return "people_gov"
     if re.search(
-        r"(局|委员会|委|办公室|办公厅|办|中心|厅|署|总队|支队|大队|站|所|部|处|院|馆|会|集团|公司|分局)$",
+        r"(局|委员会|委|办公室|办公厅|办|中心|厅|署|总队|支队|大队|站|所|部|处|院|馆|分局)$",
         clean,
     ):
         if re.search(r"(人民法院|人民检察院)$", clean):

@@ -350,8 +350,24 @@ def _usable(ln: Line) -> bool:
 
 
 def _items(lines: Sequence[Line]) -> list[tuple[Line, _Row]]:
-    """Every (line, label/values piece) of a region, page footers and Markdown rules dropped."""
-    return [(ln, seg) for ln in lines if _usable(ln) for seg in split_line(ln)]
+    """Every (line, label/values piece) of a region, page footers and Markdown rules dropped.
+
+    Text copied from a web table often has one cell per line; a run of lines holding one number each
+    is joined back into one row (the first line is kept for provenance)."""
+    out: list[tuple[Line, _Row]] = []
+    run_open = False
+    for ln in lines:
+        if not _usable(ln):
+            continue
+        for seg in split_line(ln):
+            single = not seg.label and len(seg.values) == 1 and seg.count == 1
+            if single and run_open and out:
+                prev_ln, prev = out[-1]
+                out[-1] = (prev_ln, _Row("", prev.values + seg.values, prev.celled))
+                continue
+            out.append((ln, seg))
+            run_open = single
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -685,3 +685,34 @@ def test_leaf_label_above_its_numbers_and_split_label_after_a_repeated_header() 
     got = _parse(text)
     assert got["apply.result.other.other.natural_person"] == 2
     assert got["apply.result.denied.third_party.total"] == 3
+
+
+def test_one_cell_per_line_copy_of_a_web_table() -> None:
+    cells = [
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项",
+        "信息内容",
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+    ]
+    cells += ["规章", "0", "1", "2", "行政规范性文件", "3", "0", "8"]
+    cells += [
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量",
+        "4",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "5",
+    ]
+    cells += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "结果维持", "结果纠正"]
+    cells += [str(x) for x in REVIEW_NUMS]
+    got = _parse("\n".join(cells))
+    assert got["active.regulations.in_force"] == 2 and got["active.normative.issued"] == 3
+    assert got["apply.received.natural_person"] == 4 and got["apply.received.total"] == 5
+    assert {k: got.get(k) for k in REVIEW_KEYS} == dict(
+        zip(REVIEW_KEYS, map(float, REVIEW_NUMS), strict=True)
+    )

@@ -110,7 +110,9 @@ _NUMBERING = re.compile(
 )
 _QIZHONG = re.compile(r"^\s*其\s*中\s*[:：]?\s*")
 _PAREN_NOTE = re.compile(r"[(（][^()（）]*[)）]")
-_END_MARKERS = re.compile(r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人)")
+_END_MARKERS = re.compile(
+    r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人|注|备注|说明)"
+)
 _HEADER_WORDS = ("统计指标", "统计数")
 _TABULAR = re.compile(r"\t|\|")
 _MD_RULE = re.compile(r"^[\s|:\-—]+$")
@@ -341,7 +343,7 @@ def find_table_start(lines: list[Line]) -> int | None:
         for nxt in lines[i + 1 : i + 6]:
             c = _split_row(nxt.text)
             r, _ = _match(c.label, first_section.index)
-            if r is not None and r.key == "active.total":
+            if r is not None and r.key == "active.total" and c.value is not None:
                 return i
     return None
 
@@ -385,7 +387,12 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             )
         )
 
+    reached = -1  # furthest row position matched (blank rows included)
+    last_row_index = rows[-1].index
     for ln in lines[start + 1 :]:
+        reached = max(reached, last_index)
+        if reached >= last_row_index and wrapped is None:
+            break  # the table's last row has been read; what follows is not the table
         text = ln.text
         if not text or is_page_footer(ln.raw) or is_page_footer(text) or _MD_RULE.match(text):
             continue
@@ -498,9 +505,9 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         emit(row, cells.value, unit, ln, used_label)
 
     res.end_line = last_line_no
-    last_key_row = max((r.index for r in rows if r.key in seen), default=-1)
+    reached = max(reached, last_index)
     final_section = max(r.index for r in rows if r.level == 1)
-    if res.values and not ended_by_marker and last_key_row < final_section:
+    if res.values and not ended_by_marker and reached < final_section:
         res.truncated = True
         res.warnings.append("统计表不完整：表格在“政府信息公开会议和培训情况”之前中断")
     elif not res.values:

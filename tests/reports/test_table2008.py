@@ -354,3 +354,27 @@ def test_pdf_value_wrapped_to_next_line_and_blank_before_footer():
     got = parsed(text)
     assert "apply.fees" not in got
     assert got["org.units"] == VALUES["org.units"]
+
+
+def test_last_row_value_wrapped_and_prose_after_table_ignored():
+    trainees = _num(VALUES["training.trainees"])
+    text = render(" ", header=False).replace(
+        f"（三）接受培训人员数 人次 {trainees}", f"（三）接受培训人员数 人次\n{trainees}"
+    )
+    text = text.replace(
+        "单位负责人：张三", "（三）接受培训人员数 人次 1\n本局将继续做好政府信息公开工作，共收到申请 99 件"
+    )
+    got = parsed(text)
+    assert got["training.trainees"] == VALUES["training.trainees"]
+    res = parse_2008_table_ex(to_lines(text))
+    assert not res.truncated
+
+
+def test_notes_row_after_table_ends_it():
+    text = render("\t").replace("单位负责人：张三", "注：本表统计期限为2017年1月1日至12月31日\t条\t5")
+    assert parsed(text) == VALUES
+
+
+def test_heading_without_header_needs_a_number_to_start_a_table():
+    text = "一、主动公开情况\n（一）主动公开政府信息数\n本年度我局积极推进主动公开。\n"
+    assert parse_2008_table_ex(to_lines(text)).started is False

@@ -1,0 +1,218 @@
+"""Parse and ingest speed (issue 3): median ms per report and reports/s for the shared reports and for
+1,000 generated ones; seconds to ingest 10,000 generated reports into SQLite and into PostgreSQL.
+
+Targets: ≤ 5 ms median per report; 10,000 reports into SQLite ≤ 2 minutes.
+Generated reports come from reports.generator (random layout noise, deterministic by --seed); they are
+also checked against the numbers that made them, so a fast-but-wrong parser shows up here too.
+
+    .venv/bin/python bench/parse.py [--quick] [--json PATH] [--pg-url URL] [--no-pg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED_REPORTS = ROOT.parent / "shared" / "reports"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_parse"
+
+
+def _ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000 if samples else float("nan")
+
+
+def bench_shared(repeat: int) -> dict[str, float] | None:
+    """Median ms per report over the shared reports (each parsed `repeat` times, first run warms up)."""
+    from reports.parse import parse_bytes
+
+    files = sorted(p for p in SHARED_REPORTS.glob("*") if p.is_file()) if SHARED_REPORTS.is_dir() else []
+    if not files:
+        return None
+    blobs = [(p.name, p.read_bytes()) for p in files]
+    for name, data in blobs:  # warm-up (imports, regex compilation, caches)
+        parse_bytes(data, name)
+    per_report: list[float] = []
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        for name, data in blobs:
+            s = time.perf_counter()
+            parse_bytes(data, name)
+            per_report.append(time.perf_counter() - s)
+    total = time.perf_counter() - t0
+    return {"n": len(blobs), "median_ms": _ms(per_report), "reports_per_s": len(per_report) / total}
+
+
+def bench_generated(n: int, seed: int) -> dict[str, float]:
+    """Parse `n` generated reports (UTF-8 text with random noise); also count wrong round trips."""
+    from reports.generator import generate_report, plan_corpus
+    from reports.parse import parse_bytes
+
+    reports = [generate_report(rseed, t, a, y) for a, y, t, rseed in plan_corpus(n, seed)]
+    blobs = [(r.file_name, r.text.encode("utf-8")) for r in reports]
+    parse_bytes(*reversed(blobs[0]))  # warm-up
+    times: list[float] = []
+    mismatches = 0
+    t0 = time.perf_counter()
+    for rep, (name, data) in zip(reports, blobs, strict=True):
+        s = time.perf_counter()
+        try:
+            parsed = parse_bytes(data, name)
+        except Exception:  # noqa: BLE001 - counted as a mismatch, the bench goes on
+            times.append(time.perf_counter() - s)
+            mismatches += 1
+            continue
+        times.append(time.perf_counter() - s)
+        got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
+        if got != rep.values or parsed.identity.agency != rep.agency or parsed.identity.year != rep.year:
+            mismatches += 1
+    total = time.perf_counter() - t0
+    return {
+        "n": n,
+        "median_ms": _ms(times),
+        "p95_ms": sorted(times)[int(len(times) * 0.95) - 1] * 1000 if times else float("nan"),
+        "reports_per_s": n / total,
+        "mismatches": mismatches,
+    }
+
+
+def _fresh_sqlite(folder: Path):
+    from storage.db import create_all, get_engine
+
+    eng = get_engine(f"sqlite:///{folder / 'bench.db'}")
+    create_all(eng)
+    return eng
+
+
+def _fresh_pg(url: str):
+    """An empty schema in `url`'s database (created if missing); None if PostgreSQL is unreachable."""
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    from storage import models  # noqa: F401 - registers the tables
+    from storage.db import create_all, database_url, get_engine
+
+    url = database_url(url)
+    target = sa.engine.make_url(url)
+    try:
+        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}
+            ).first()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+        admin.dispose()
+    except Exception as err:  # noqa: BLE001 - no PostgreSQL here: say so, measure SQLite only
+        print(
+            f"[parse] PostgreSQL unreachable ({type(err).__name__}); skipping the PostgreSQL ingest",
+            file=sys.stderr,
+        )
+        return None
+    eng = get_engine(url)
+    SQLModel.metadata.drop_all(eng)
+    with eng.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    create_all(eng)
+    return eng
+
+
+def bench_ingest(engine, folder: Path, n: int) -> dict[str, float]:
+    from storage.ingest import ingest_paths
+
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".txt")
+    t0 = time.perf_counter()
+    summary = ingest_paths(engine, files, progress=False)
+    seconds = time.perf_counter() - t0
+    counts = summary.counts()
+    return {
+        "n": len(files),
+        "seconds": seconds,
+        "reports_per_s": len(files) / seconds,
+        "stored": counts.get("stored", 0),
+        "rejected": counts.get("rejected", 0),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--quick", action="store_true", help="smaller run: 200 generated, 1,000 ingested (projected)"
+    )
+    ap.add_argument("--json", type=Path, help="write {metrics: {name: {value, unit, target, met}}} here")
+    ap.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL") or DEFAULT_PG)
+    ap.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL ingest")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--generated", type=int, default=None, help="generated reports to parse (default 1000)")
+    ap.add_argument("--ingest", type=int, default=None, help="generated reports to ingest (default 10000)")
+    args = ap.parse_args(argv)
+    quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
+    n_gen = args.generated or (200 if quick else 1000)
+    n_ingest = args.ingest or (1000 if quick else 10_000)
+    metrics: dict[str, dict] = {}
+
+    def put(name: str, value: float, unit: str, target: str | None = None) -> None:
+        met = None
+        if target is not None and value == value:
+            op, bound = target.split()
+            met = {"<=": value <= float(bound), ">=": value >= float(bound), "==": value == float(bound)}[op]
+        metrics[name] = {"value": round(value, 3), "unit": unit, "target": target, "met": met}
+        flag = "" if met is None else ("  ✓" if met else "  ✗ target " + target)
+        print(f"{name:42s} {value:12.3f} {unit}{flag}")
+
+    shared = bench_shared(repeat=5 if quick else 20)
+    if shared:
+        put("shared_median_ms", shared["median_ms"], "ms", "<= 5")
+        put("shared_reports_per_s", shared["reports_per_s"], "/s")
+    else:
+        print("[parse] ../shared/reports missing: shared-report figures skipped", file=sys.stderr)
+    gen = bench_generated(n_gen, args.seed)
+    put(f"generated_{n_gen}_median_ms", gen["median_ms"], "ms", "<= 5")
+    put(f"generated_{n_gen}_p95_ms", gen["p95_ms"], "ms")
+    put(f"generated_{n_gen}_reports_per_s", gen["reports_per_s"], "/s")
+    put(f"generated_{n_gen}_mismatches", gen["mismatches"], "reports", "== 0")
+
+    from reports.generator import write_corpus
+
+    with tempfile.TemporaryDirectory(prefix="bench_parse_") as tmp:
+        corpus = Path(tmp) / "corpus"
+        t0 = time.perf_counter()
+        write_corpus(corpus, n_ingest, seed=args.seed, formats=("txt",))
+        print(
+            f"[parse] generated {n_ingest} report files in {time.perf_counter() - t0:.1f} s", file=sys.stderr
+        )
+        scale = 10_000 / n_ingest
+        suffix = "" if n_ingest == 10_000 else "_projected"
+        eng = _fresh_sqlite(Path(tmp))
+        res = bench_ingest(eng, corpus, n_ingest)
+        eng.dispose()
+        put(f"sqlite_ingest_{n_ingest}_s", res["seconds"], "s")
+        put(f"sqlite_ingest_10000_s{suffix}", res["seconds"] * scale, "s", "<= 120")
+        put("sqlite_ingest_reports_per_s", res["reports_per_s"], "/s")
+        put("sqlite_ingest_rejected", res["rejected"], "reports", "== 0")
+        if not args.no_pg:
+            pg = _fresh_pg(args.pg_url)
+            if pg is not None:
+                res = bench_ingest(pg, corpus, n_ingest)
+                put(f"postgres_ingest_{n_ingest}_s", res["seconds"], "s")
+                put(f"postgres_ingest_10000_s{suffix}", res["seconds"] * scale, "s")
+                put("postgres_ingest_reports_per_s", res["reports_per_s"], "/s")
+                put("postgres_ingest_rejected", res["rejected"], "reports", "== 0")
+                pg.dispose()
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"metrics": metrics, "quick": quick, "seed": args.seed}
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

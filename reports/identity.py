@@ -23,7 +23,7 @@ from reports.regions import (
 )
 from reports.text import Line, is_page_footer, nfkc
 
-HEAD_LINES = 15  # non-empty lines searched for the title
+HEAD_LINES = 30  # non-empty lines searched for the title (web pages carry navigation first)
 _CN_DIGITS = "〇零○Ｏ一二三四五六七八九"
 _CN_VALUE = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _CN_VALUE.update({c: i + 1 for i, c in enumerate("一二三四五六七八九")})
@@ -94,47 +94,76 @@ def _head(lines: list[Line], n: int) -> list[Line]:
     return out
 
 
+def _agency_from_prefix(prefix: str) -> str | None:
+    """The body named right before the year: drop quotes, '关于(印发)', and any sentence before it."""
+    s = _SPACES.sub("", prefix)
+    whole = _clean_name(s)
+    if whole and looks_like_agency(whole) and "关于" not in whole:
+        return whole
+    m = re.search(r"关于(?:印发|转发|公布|发布)?", s)
+    if m:
+        after = _clean_name(s[m.end() :])
+        if after and looks_like_agency(after):
+            return after
+        before = _clean_name(re.split(r"[《〈“\"，,。：:；;、]", s[: m.start()])[-1])
+        if before and looks_like_agency(before):
+            return before
+        return None
+    # "根据…规定，《XX局2019年…报告》经…": the agency is the run right before the year.
+    tail = _clean_name(re.split(r"[《〈“\"，,。：:；;、]", s)[-1])
+    return tail if tail and looks_like_agency(tail) else None
+
+
 def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
-    """(printed agency, year, title text) from the title lines, any of which may be missing."""
+    """(printed agency, year, title text) from the title lines, any of which may be missing.
+
+    Every title-like line in the head is a candidate; the first naming both a body and a year wins
+    (a page's list of links "2019年政府信息公开工作年度报告" must not beat the real title below it).
+    """
+    candidates: list[tuple[str | None, int | None, str]] = []
     for i, ln in enumerate(head):
         text = _SPACES.sub("", ln.text)
         m = _TITLE.search(text)
         if m:
             year = _year_value(m.group("year"))
-            pre = _clean_name(text[: m.start()])
-            if pre and not looks_like_agency(pre):
-                # "根据…规定，《XX局2019年…报告》经…": the agency is the run right before the year.
-                pre = _clean_name(re.split(r"[《〈“\"，,。：:；;、]", text[: m.start()])[-1])
-            mid = _clean_name(m.group("mid"))
             title = text[: m.end()]
-            agency = None
-            if pre and looks_like_agency(pre):
-                agency = pre
-                title = pre + text[m.start() : m.end()]
-            elif mid and looks_like_agency(mid):
-                agency = mid
-            elif i > 0:
-                agency, used = _agency_above(head, i)
-                if agency:
-                    title = used + title
-            return agency, year if _plausible(year) else None, title
+            agency = _agency_from_prefix(text[: m.start()])
+            if agency:
+                title = agency + text[m.start() : m.end()]
+            else:
+                mid = _clean_name(m.group("mid"))
+                if mid and looks_like_agency(mid):
+                    agency = mid
+                elif i > 0 and not _clean_name(text[: m.start()]):
+                    agency, used = _agency_above(head, i)
+                    if agency:
+                        title = used + title
+            candidates.append((agency, year if _plausible(year) else None, title))
+            continue
         m2 = _TITLE_NOYEAR.search(text)
         if m2 and len(text) <= 60:
-            # "XX局政府信息公开工作年度报告" with the year on a neighbouring line ("（2020年度）").
-            pre = _clean_name(m2.group("pre"))
+            # "XX局政府信息公开工作年度报告（2020年）" or the year on a neighbouring line ("（2020年度）").
             year = None
+            after = re.match(r"[（(]?" + _YEAR + r"年", text[m2.end() :])
+            if after:
+                year = _year_value(after.group("year"))
             for j in (i + 1, i - 1):
-                if 0 <= j < len(head):
+                if year is None and 0 <= j < len(head):
                     ym = _YEAR_ONLY.match(_SPACES.sub("", head[j].text))
                     if ym:
                         year = _year_value(ym.group("year"))
-                        break
-            agency = pre if pre and looks_like_agency(pre) else None
-            if agency is None and i > 0:
+            agency = _agency_from_prefix(m2.group("pre"))
+            if agency is None and i > 0 and not _clean_name(m2.group("pre")):
                 agency, _ = _agency_above(head, i)
             if agency or year:
-                return agency, year if _plausible(year) else None, text
-    return None, None, ""
+                candidates.append((agency, year if _plausible(year) else None, text))
+    for cand in candidates:
+        if cand[0] and cand[1]:
+            return cand
+    for cand in candidates:
+        if cand[1]:
+            return cand
+    return candidates[0] if candidates else (None, None, "")
 
 
 def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:

@@ -126,3 +126,29 @@ def test_implausible_year_is_not_used():
     with pytest.raises(ReportError) as exc:
         identify(to_lines("某某局 1066 年政府信息公开工作年度报告"), "x.txt")
     assert exc.value.code == "no_year"
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "year"),
+    [
+        ("银川市金凤区教育局关于2020年政府信息公开工作年度报告", "银川市金凤区教育局", 2020),
+        (
+            "西夏区人民政府办公室关于印发银川市西夏区2020年政府信息公开工作年度报告的通知\n各乡镇",
+            "银川市西夏区人民政府",
+            2020,
+        ),
+        ("银川市金凤区教育局政府信息公开工作年度报告（2020年）\n正文", "银川市金凤区教育局", 2020),
+        ("银川市金凤区教育局2019年度政府信息公开工作报告", "银川市金凤区教育局", 2019),
+        # a web page: links to other years' reports above the real title
+        (
+            "首页\n政务公开\n2019年政府信息公开工作年度报告\n2018年政府信息公开工作年度报告\n"
+            "银川市金凤区人民政府2020年政府信息公开工作年度报告\n正文",
+            "银川市金凤区人民政府",
+            2020,
+        ),
+        ("银 川 市 金 凤 区 2 0 2 0 年 政 府 信 息 公 开 工 作 年 度 报 告", "银川市金凤区人民政府", 2020),
+    ],
+)
+def test_title_variants(text, agency, year):
+    ident = identify(to_lines(text), "")
+    assert (ident.agency, ident.year) == (agency, year)

@@ -12,12 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from reports.catalogue import definition
+from reports.catalogue import definition as _definition
 from reports.model import ParsedValue
-from reports.text import Line, clean_line, is_page_footer, parse_number, squash
+from reports.text import Line, clean_line, is_page_footer, parse_number
+from reports.text import squash as _squash
+
+# Table cells and labels repeat a lot ("0", "属于国家秘密"); caching keeps a report well under 5 ms.
+squash = lru_cache(maxsize=8192)(_squash)
+_clean_cell = lru_cache(maxsize=8192)(clean_line)
 
 # ---------------------------------------------------------------------------------------------------
 # Table vocabulary
@@ -167,8 +173,11 @@ class _Row:
 _UNIT_SUFFIX = re.compile(r"^(.*?\d)\s*(?:件|项|条|个|次|人|万元|元)$")
 
 
+@lru_cache(maxsize=8192)
 def _num(cell: str) -> float | None:
     """A value cell: '12', '+117', '－2', '96171.6', also '12件' / '3 项' (a unit typed into the cell)."""
+    if cell.isascii() and cell.isdigit():
+        return float(cell)
     v = parse_number(cell)
     if v is None:
         m = _UNIT_SUFFIX.match(cell.strip())
@@ -177,6 +186,7 @@ def _num(cell: str) -> float | None:
     return v
 
 
+@lru_cache(maxsize=1024)
 def _is_blank(cell: str) -> bool:
     return cell.strip() in _BLANK_MARKS
 
@@ -225,30 +235,35 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
     segs: list[_Row] = []
     label: list[str] = []
     run: list[str] = []
+    vals: list[float | None] = []
+    numbers = 0
     for c in cells:
-        if _is_blank(c) or _num(c) is not None:
+        v = _num(c)
+        if v is not None or _is_blank(c):
             run.append(c)
+            vals.append(v)
+            numbers += v is not None
             continue
-        if sum(_num(x) is not None for x in run) >= 2:
-            segs.append(_make_row(label, run, celled))
-            label, run = [c], []
+        if numbers >= 2:
+            segs.append(_make_row(label, run, vals, celled))
+            label = [c]
         else:
             label += [x for x in run if not _is_blank(x)] + [c]
-            run = []
-    segs.append(_make_row(label, run, celled))
+        run, vals, numbers = [], [], 0
+    segs.append(_make_row(label, run, vals, celled))
     return segs
 
 
-def _make_row(label: list[str], run: list[str], celled: bool) -> _Row:
+def _make_row(label: list[str], run: list[str], vals: list[float | None], celled: bool) -> _Row:
     # explicit blank marks ("—", "/") in a space-separated row also pin the cell positions
-    positional = celled or any(_is_blank(x) and x.strip() for x in run)
-    return _Row(" ".join(x for x in label if x.strip()), [_num(x) for x in run], positional)
+    positional = celled or any(v is None and x.strip() for x, v in zip(run, vals, strict=True))
+    return _Row(" ".join(x for x in label if x.strip()), vals, positional)
 
 
 def split_line(ln: Line) -> list[_Row]:
     """A printed line as (label, value cells) pieces; tab rows keep blank edge cells (clean_line strips them)."""
     if "\t" in ln.raw:
-        cells, celled = _cells("\t".join(clean_line(c) or " " for c in ln.raw.split("\t")))
+        cells, celled = _cells("\t".join(_clean_cell(c) or " " for c in ln.raw.split("\t")))
     else:
         cells, celled = _cells(ln.text)
     return _segments(cells, celled)
@@ -389,6 +404,11 @@ _COLUMN_LABELS = {
     "other_org": "法人或其他组织/其他",
     "total": "总计",
 }
+
+
+@lru_cache(maxsize=2048)
+def definition(key: str, template: str):  # noqa: ANN201 - IndicatorDef | None
+    return _definition(key, template)
 
 
 def _value(key: str, v: float, ln: Line, template: str) -> ParsedValue:

@@ -9,17 +9,19 @@ no values at all raises ReportError("no_values") so the caller can reject it who
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
-import re
 from pathlib import Path
 
 from reports.catalogue import definition, unit_of
 from reports.checks_2008 import check_2008
-from reports.model import Finding, ParsedReport, ParsedValue, ReportError, ReportIdentity
+from reports.checks_modern import check_modern
+from reports.detect import detect_template
+from reports.identity import identify
+from reports.model import Finding, ParsedReport, ParsedValue, ReportError
 from reports.prose import parse_prose
+from reports.readers import read_document
 from reports.table2008 import parse_2008_table_ex
-from reports.text import Line, squash, to_lines
+from reports.tables_modern import parse_modern_tables
+from reports.text import Line, to_lines
 
 EPS = 1e-6
 # (derived key, part keys) for the 2019/2021 formats
@@ -28,57 +30,6 @@ DERIVED_MODERN: list[tuple[str, tuple[str, ...]]] = [
 ]
 # a 2008 table must carry at least this many rows before it overrides a "narrative" detection
 MIN_TABLE_ROWS_FOR_OVERRIDE = 5
-
-
-def _module(name: str):
-    """The module if it exists (other parts of the pipeline land independently); errors inside propagate."""
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
-
-
-# --------------------------------------------------------------------------------------------------
-# Fallbacks used only while reports.identity / reports.detect are missing from the checkout.
-# --------------------------------------------------------------------------------------------------
-_TITLE = re.compile(r"^(?P<agency>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开)")
-_PLACE = re.compile(r"(?:省|自治区|市|区|县|旗|州|盟)$")
-
-
-def _fallback_identity(lines: list[Line], file_name: str) -> ReportIdentity:
-    head = lines[:40]
-    for i, ln in enumerate(head):
-        m = _TITLE.match(ln.text)
-        if m and "报告" in ln.text:
-            agency = m.group("agency").strip()
-            if not agency:  # agency printed on the line above the "2017 年…报告" line
-                agency = next((p.text for p in reversed(head[:i]) if p.text), "")
-            if agency and _PLACE.search(agency):
-                agency += "人民政府"
-            if not agency:
-                raise ReportError("没有在标题里找到发布机关", "no_agency")
-            return ReportIdentity(agency=agency, year=int(m.group("year")), title=ln.text)
-    raise ReportError("没有在标题里找到报告年度", "no_year")
-
-
-def _fallback_detect(lines: list[Line]) -> str:
-    sq = "".join(squash(ln.text) for ln in lines)
-    if "本年制发件数" in sq or "逾期未按收费通知" in sq:
-        return "2021"
-    if "本年新制作数量" in sq or "本年新收政府信息公开申请数量" in sq:
-        return "2019"
-    if "统计指标" in sq and "统计数" in sq:
-        return "2008"
-    return "narrative"
-
-
-def identify(lines: list[Line], file_name: str) -> ReportIdentity:
-    mod = _module("reports.identity")
-    return mod.identify(lines, file_name) if mod else _fallback_identity(lines, file_name)
-
-
-def detect_template(lines: list[Line]) -> str:
-    mod = _module("reports.detect")
-    return mod.detect_template(lines) if mod else _fallback_detect(lines)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -100,11 +51,7 @@ def _table_values(
 ) -> tuple[str, list[ParsedValue], bool]:
     """(template, table values, whether a core table was expected/started)."""
     if template in ("2019", "2021"):
-        mod = _module("reports.tables_modern")
-        if mod is None:
-            warnings.append("2019/2021 格式表格解析模块尚未安装")
-            return template, [], False
-        vals = mod.parse_modern_tables(lines, template)
+        vals = parse_modern_tables(lines, template)
         keys = {v.key for v in vals}
         if vals and not any(k.startswith("apply.") for k in keys):
             warnings.append("未读到表三（收到和处理政府信息公开申请情况）的数值")
@@ -184,8 +131,7 @@ def _checks(values: list[ParsedValue], template: str) -> list[Finding]:
     vmap = {v.key: v.value for v in values}
     line_of = {v.key: v.line_no for v in values}
     if template in ("2019", "2021"):
-        mod = _module("reports.checks_modern")
-        return mod.check_modern(vmap, template, line_of) if mod else []
+        return check_modern(vmap, template, line_of)
     found = check_2008(vmap)
     for f in found:
         if f.line_no is None:
@@ -201,7 +147,7 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     if not any(ln.text for ln in lines):
         raise ReportError("文件里没有文字内容", "empty")
     identity = identify(lines, file_name)
-    template = detect_template(lines)
+    template = detect_template(lines, identity.year)
     warnings: list[str] = []
     template, table, expected_table = _table_values(lines, template, warnings)
     if expected_table and not table:
@@ -225,14 +171,7 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
 
 def parse_bytes(data: bytes, file_name: str) -> ParsedReport:
     """Decode any supported file (TXT/MD/HTML/DOCX/PDF) and parse it; the hash is of the raw bytes."""
-    readers = _module("reports.readers")
-    if readers is None:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise ReportError("无法识别文件编码", "encoding") from e
-    else:
-        text = readers.read_document(data, file_name)
+    text = read_document(data, file_name)
     return parse_text(text, file_name=file_name, file_hash=hashlib.sha256(data).hexdigest())
 
 

@@ -114,7 +114,8 @@ def _looks_html(data: bytes) -> bool:
 
 
 def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    # Form feeds separate pages in pdftotext output; they are line breaks for us.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").lstrip("\ufeff")
 
 
 # --------------------------------------------------------------------------------------------- text

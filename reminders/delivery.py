@@ -86,9 +86,8 @@ def plan(engine: Engine, items: Iterable[Planned], *, now: datetime | None = Non
     for i in range(0, len(rows), chunk):
         part = rows[i:i + chunk]
         with engine.begin() as conn:
-            if stmt is not None:
-                for row in part:  # executemany loses rowcount on some drivers; count per row
-                    inserted += conn.execute(stmt, row).rowcount or 0
+            if stmt is not None:  # RETURNING lists only the rows really inserted (rowcount is unreliable)
+                inserted += len(conn.execute(stmt.returning(T.c.id), part).all())
             else:  # generic fallback: check then insert (the unique constraint still guards us)
                 from sqlalchemy.exc import IntegrityError
 
@@ -113,8 +112,13 @@ def claim(engine: Engine, owner: str, limit: int = 8, *, now: datetime | None = 
         cond = and_(cond, T.c.kind.in_(list(kinds)))
     inner = select(T.c.id).where(cond).order_by(T.c.id).limit(limit)
     if _is_pg(engine):
-        inner = inner.with_for_update(skip_locked=True)
-    stmt = (update(T).where(T.c.id.in_(inner.scalar_subquery())).where(cond)
+        # A CTE, not "WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)": PostgreSQL may re-run such a
+        # subquery while re-checking rows and then update more than n rows (seen here: 3 for LIMIT 2).
+        picked = inner.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        ids = select(picked.c.id).scalar_subquery()
+    else:
+        ids = inner.scalar_subquery()
+    stmt = (update(T).where(T.c.id.in_(ids)).where(cond)
             .values(claimed_at=now, claimed_by=owner, status="claimed", attempts=T.c.attempts + 1)
             .returning(T.c.id, T.c.chat_id, T.c.kind, T.c.period, T.c.text, T.c.attempts))
     with engine.begin() as conn:

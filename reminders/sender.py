@@ -157,7 +157,7 @@ class Broadcaster:
             try:
                 message_id = await self.send(row)
             except RetryAfter as err:
-                seconds = err.retry_after if isinstance(err.retry_after, int | float) else err.retry_after.total_seconds()
+                seconds = _retry_seconds(err)
                 self.stats.retry_after += 1
                 pauses += 1
                 log.warning("RetryAfter %ss while sending delivery %s", seconds, row.id)
@@ -210,6 +210,14 @@ class Broadcaster:
             from reminders.subscriptions import record_error
 
             await asyncio.to_thread(record_error, self.engine, row.chat_id, error)
+
+
+def _retry_seconds(err: RetryAfter) -> float:
+    """The wait Telegram asked for (PTB keeps it as a timedelta in `_retry_after`; the public attribute warns)."""
+    value = getattr(err, "_retry_after", None)
+    if value is None:
+        value = err.retry_after
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 def telegram_sender(bot, render_photo: Callable[[Claimed], bytes | None] | None = None) -> SendFn:

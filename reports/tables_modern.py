@@ -478,16 +478,18 @@ def _header_columns(text: str) -> list[str]:
 
 
 def _active_columns(row: str, header: list[str], count: int, template: str) -> list[str]:
-    """Columns of a 二 row: from the block's header when read, else the template's default layout."""
+    """Columns of a 二 row: the block's header when it explains the numbers, else the template layout.
+
+    A PDF header broken over lines may be read only in part; a partial header that does not account
+    for the printed numbers loses to the template's own columns."""
     valid = {c for t in ACTIVE_DEFAULTS.values() for c in t.get(row, [])}
-    cols = [c for c in header if c in valid]
-    if cols:
-        return cols
+    from_header = [c for c in header if c in valid]
     default = ACTIVE_DEFAULTS[template].get(row, [])
     other = ACTIVE_DEFAULTS["2019" if template == "2021" else "2021"].get(row, [])
-    if count != len(default) and count == len(other):
-        return other
-    return default
+    for cand in (from_header, default, other):
+        if cand and len(cand) == count:
+            return cand
+    return from_header or default or other
 
 
 def _parse_active(lines: Sequence[Line], out: _Out) -> None:

@@ -716,3 +716,15 @@ def test_one_cell_per_line_copy_of_a_web_table() -> None:
     assert {k: got.get(k) for k in REVIEW_KEYS} == dict(
         zip(REVIEW_KEYS, map(float, REVIEW_NUMS), strict=True)
     )
+
+
+def test_partly_read_header_does_not_shift_columns() -> None:
+    """A PDF header broken over lines ("上一\\n年项目数量") may be read in part; the numbers still land right."""
+    text = """二、主动公开政府信息情况
+第二十条第（五）项
+信息内容 上一 本年增/减 处理决定数量
+年项目
+行政许可 83 +117 11034
+"""
+    got = _parse(text, "2019")
+    assert got == {"active.license.prev_items": 83, "active.license.change": 117, "active.license.decisions": 11034}

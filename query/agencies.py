@@ -424,6 +424,18 @@ class AgencyIndex:
                 for _s, sc, k in got:
                     i = pcand[k]
                     scores[i] = max(scores.get(i, 0), sc * 0.93)
+        # a name whose places match none of the candidate's is another body ("北京市朝阳区人民政府")
+        q_places = [t for t in split_places(q)[0]] if not ascii_q or ascii_q != q.replace(" ", "") else []
+        if q_places:
+            exact_sound = set()
+            for variant in pinyin_variants(q):
+                exact_sound.update(self.pinyin_exact.get(variant, ()))
+            for i in list(scores):
+                if i in exact_sound:
+                    continue
+                cand = self.fz_strings[i]
+                if not any(t in cand or (short_place(t) and short_place(t) in cand) for t in q_places):
+                    scores[i] = min(scores[i], 60.0)
         best: dict[tuple[int, str], float] = {}
         for i, sc in scores.items():
             target = self.fz_targets[i]
@@ -433,7 +445,7 @@ class AgencyIndex:
         return [(aid, path, sc) for (aid, path), sc in ranked]
 
     def resolve_text(self, query: str, ok_score: float = 80.0, margin: float = 6.0,
-                     floor: float = 55.0) -> Resolution:
+                     floor: float = 70.0) -> Resolution:
         """Resolve a whole string (exact form, place, then fuzzy); never picks between close scores."""
         from query.indicators import clean
 

@@ -108,6 +108,19 @@ class _LRU(OrderedDict):
 
 
 @dataclass
+class Segment:
+    text: str = ""
+    residual: str = ""
+    mentions: list[int] = field(default_factory=list)
+
+
+def _meaningful(residual: str) -> str:
+    """Residual characters minus fillers and digits; words of one CJK character are noise."""
+    rest = strip_fillers(residual)
+    return " ".join(w for w in rest.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}", w))
+
+
+@dataclass
 class Parts:
     """What a question (merged with its follow-up context) asks for."""
 
@@ -276,19 +289,31 @@ class Answerer:
             return answer
 
     # ================================================================== reading
-    def _scan(self, pq: ParsedQuestion) -> tuple[list[Mention], list[IndicatorMatch], str]:
-        """Agency forms, place names and indicator phrases in the question (longest match first)."""
+    def _scan(self, pq: ParsedQuestion) -> tuple[list[Mention], list[IndicatorMatch], list[Segment]]:
+        """Agency forms, place names and indicator phrases in the question (longest match first).
+
+        Also returns the name-like segments: runs of agency mentions and unexplained characters between
+        indicator phrases and spaces, so "银川市西下区审批服务管理局" is judged as one (mistyped) name.
+        """
         text = pq.rest.replace("的", "")
         table = phrase_table()
         mentions: list[Mention] = []
         matches: list[IndicatorMatch] = []
-        residual: list[str] = []
+        segments: list[Segment] = []
+        cur = Segment()
+
+        def close() -> None:
+            nonlocal cur
+            if cur.text:
+                segments.append(cur)
+            cur = Segment()
+
         i = 0
         n = len(text)
         max_phrase = 30
         while i < n:
             if text[i] == " ":
-                residual.append(" ")
+                close()
                 i += 1
                 continue
             m = self.index.match_at(text, i)
@@ -300,28 +325,32 @@ class Answerer:
                     break
             if m is not None and (m.span[1] - m.span[0]) >= len(best_phrase):
                 mentions.append(m)
+                cur.text += m.text
+                cur.mentions.append(len(mentions) - 1)
                 i = m.span[1]
-                residual.append(" ")
             elif best_phrase:
+                close()
                 cid, col = table[best_phrase]
                 c = column_concept(col) if cid.startswith("column:") else concept(cid)
                 if c is not None:
                     matches.append(IndicatorMatch(c, col, (i, i + len(best_phrase)), [best_phrase]))
                 i += len(best_phrase)
-                residual.append(" ")
             else:
-                residual.append(text[i])
+                cur.text += text[i]
+                cur.residual += text[i]
                 i += 1
-        return mentions, combine(matches), "".join(residual)
+        close()
+        for seg in segments:
+            seg.residual = _meaningful(seg.residual)
+        return mentions, combine(matches), segments
 
     def _answer(self, question: str, today: date, ctx: dict[str, Any]) -> Answer:
         pq = parse_question(question, today)
         if not self.agencies:
             return Answer("no_data", "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。",
                           intent="help")
-        mentions, matches, residual_raw = self._scan(pq)
-        residual = strip_fillers(residual_raw)
-        residual = " ".join(w for w in residual.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}", w))
+        mentions, matches, segments = self._scan(pq)
+        residual = " ".join(seg.residual for seg in segments if seg.residual and not seg.mentions)
         if pq.help and not mentions and not matches:
             return self._help()
 
@@ -334,7 +363,17 @@ class Answerer:
                       since_year=pq.since_year, all_years=pq.all_years, residual=residual)
         self._merge_context(pq, parts, ctx)
 
-        # a residual that names an unknown agency ("石嘴山市大武口区", "西夏区教育局")
+        # a name with unexplained characters ("石嘴山市大武口区", "银川市西下区审批…"), or a place followed by
+        # a body that is not there ("西夏区教育局" when only 兴庆区 has an 教育局)
+        for seg in segments:
+            if not seg.residual and len(seg.mentions) >= 2:
+                res = self._combine_segment(parts, seg)
+                if res is not None:
+                    return res
+            elif seg.residual and seg.mentions:
+                res = self._mistyped_name(parts, seg)
+                if res is not None:
+                    return res
         if parts.residual:
             res = self._residual_agency(parts)
             if res is not None:
@@ -348,7 +387,7 @@ class Answerer:
                 return self._agency_not_found(parts.residual)
             if parts.residual:
                 sugg = suggestions(parts.residual)
-                if sugg or not (parts.mentions or parts.agency_names):
+                if True:
                     return Answer("not_found", f"没有认出要查的指标「{parts.residual}」。"
                                   + (f"您是不是想问：{'、'.join(sugg)}？" if sugg else "可以问：依申请数、行政复议、行政诉讼、予以公开……"),
                                   candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
@@ -370,6 +409,8 @@ class Answerer:
             return self._total(pq, parts, place, notes)
         if parts.indicators and (pq.rank or not agency_ids):
             return self._rank(pq, parts, place, notes)
+        if pq.trend and not (parts.years or parts.recent_n or parts.since_year) and len(agency_ids) == 1:
+            parts.all_years = True
         if not parts.indicators:
             parts.indicators = [IndicatorMatch(CONCEPTS[c]) for c in KEY_FIGURES]
             return self._values_answer(pq, parts, agency_ids, notes, others, summary=True)
@@ -430,43 +471,64 @@ class Answerer:
         return ctx
 
     # ================================================================== agencies
-    def _residual_agency(self, parts: Parts) -> Answer | None:
-        """Unrecognised words: an unknown body next to a known place, or a name we must fuzzy-match."""
-        words = parts.residual.split()
-        org = [w for w in words if ORG_SUFFIX.search(w)]
-        if parts.mentions:
-            if not org:
-                return None
-            m = parts.mentions[-1]
-            query = m.text + org[0]
-            res = self.index.resolve_text(query)
-            if res.status == "ok" and res.ids and res.note:
-                parts.mentions = [Mention(m.span, query, res.ids, how="fuzzy")]
-                parts.residual = ""
+    def _combine_segment(self, parts: Parts, seg: Segment) -> Answer | None:
+        """Place + body written together: keep the bodies that sit in that place, else judge the whole name."""
+        ms = [parts.mentions[k] for k in seg.mentions]
+        places = [m for m in ms if m.place]
+        bodies = [m for m in ms if not m.place]
+        if not places or not bodies:
+            return None
+        inside = {a for p in places for path in p.place.split("|") for a in self.index.under(path)}
+        ids = [a for b in bodies for a in b.ids if a in inside]
+        if ids:
+            keep = [m for k, m in enumerate(parts.mentions) if k not in seg.mentions]
+            parts.mentions = keep + [Mention((0, 0), seg.text, list(dict.fromkeys(ids)), how="form")]
+            seg.mentions = []
+            return None
+        return self._mistyped_name(parts, seg)
+
+    def _mistyped_name(self, parts: Parts, seg: Segment) -> Answer | None:
+        """A segment mixing known pieces and unknown characters: judge the whole segment as one name."""
+        query = strip_fillers(seg.text).replace(" ", "") or seg.text
+        if query in self.index.forms or query in self.index.places:
+            return None
+        res = self.index.resolve_text(query)
+        keep = [m for k, m in enumerate(parts.mentions) if k not in seg.mentions]
+        if res.status == "ok" and res.ids:
+            if res.note:
                 parts.inherited.append("note:" + res.note)
-                return None
-            return self._agency_not_found(query, res)
-        if parts.agency_names:
-            if not org:
-                return None
-            parts.agency_names = []
+            parts.mentions = keep + [Mention((0, 0), query, res.ids, place=res.place, how="fuzzy")]
+            return None
+        if res.status == "ambiguous" and res.scores and res.scores[0] >= 75:
+            return self._ambiguous(query, res.ids, res.scores)
+        return self._agency_not_found(query, res)
+
+    def _residual_agency(self, parts: Parts) -> Answer | None:
+        """Unrecognised words with no known piece: a name to fuzzy-match, or an unknown indicator."""
+        words = parts.residual.split()
         query = " ".join(words)
         if not query:
             return None
+        org = [w for w in words if ORG_SUFFIX.search(w)]
+        is_ascii = bool(re.fullmatch(r"[a-z ]+", query))
         res = self.index.resolve_text(query)
+        if (parts.mentions or parts.agency_names) and not org and not is_ascii:
+            if res.status == "ok" and res.scores and res.scores[0] >= 90:
+                pass  # a second, mistyped agency
+            else:
+                return None  # probably an indicator word we do not know; the caller decides
         if res.status == "ok":
-            parts.mentions = [Mention((0, 0), query, res.ids, place=res.place, how="fuzzy")]
+            parts.mentions = parts.mentions + [Mention((0, 0), query, res.ids, place=res.place, how="fuzzy")]
             parts.residual = ""
             if res.note:
                 parts.inherited.append("note:" + res.note)
             parts.agency_names = []
             return None
-        if res.status == "ambiguous":
+        if res.status == "ambiguous" and res.scores and res.scores[0] >= 75:
             parts.residual = ""
             return self._ambiguous(query, res.ids, res.scores)
-        # not an agency: maybe an indicator word we do not know (handled by the caller)
-        if parts.indicators or org or len(query) >= 4:
-            if not parts.indicators and not org and suggestions(query):
+        if org or is_ascii or not parts.indicators:
+            if not org and not is_ascii and not parts.indicators and suggestions(query):
                 return None
             return self._agency_not_found(query, res)
         return None

@@ -229,11 +229,15 @@ def phrase_table() -> dict[str, tuple[str, str | None]]:
         for phrase in {clean(d.name_zh), base, re.sub(r"(数量|数|总计)$", "", base)}:
             if len(phrase) >= 4:
                 seen.setdefault(phrase, set()).add(d.key)
+    owner: dict[str, str] = {}
+    for c in _C:
+        for f in c.formulas.values():
+            if isinstance(f, str):
+                owner.setdefault(f, c.id)
     for phrase, keys in seen.items():
         if len(keys) == 1:
             key = next(iter(keys))
-            cid = f"key:{key}"
-            table[phrase] = (cid, None)
+            table[phrase] = (owner.get(key, f"key:{key}"), None)
     for c in _C:
         for w in c.words:
             w = clean(w)

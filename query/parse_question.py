@@ -114,7 +114,7 @@ _AVAIL_YEARS = re.compile(r"哪些年份?|哪几年|哪一年|几个年份|几�
 _AVAIL_AGENCIES = re.compile(r"(?:有|都有|收录了?|包括|包含|支持)(?:哪些|什么|几个|多少)(?:单位|机关|部门|政府|机构|报告)|"
                              r"单位列表|机关列表|(?:哪些|什么)(?:单位|机关|部门|机构)(?:有|的)?(?:报告|数据)|"
                              r"都有谁|有哪些|有什么报告|有没有.*报告")
-_GLOSSARY = re.compile(r"什么意思|啥意思|是什么|是啥|指什么|指的是|含义|定义|解释一下|解释|怎么算|如何计算|怎么计算|"
+_GLOSSARY = re.compile(r"什么意思|啥意思|是什么|什么是|是啥|指什么|指的是|含义|定义|解释一下|解释|怎么算|如何计算|怎么计算|"
                        r"口径|怎么理解|何谓|什么叫|啥叫|意思")
 _HELP = re.compile(r"^(?:/?help|/start|帮助|使用帮助|怎么用|如何使用|使用说明|说明|你好|您好|hi|hello|菜单|"
                    r"你能做什么|能问什么|可以问什么|能干什么|你是谁|\?|？)$")
@@ -134,7 +134,8 @@ FILLERS = (
     "最小", "合计", "总和", "汇总", "一共", "共计", "加起来", "总共", "单位", "机关", "部门", "哪个", "哪些", "哪家",
     "谁", "各", "全部", "所有", "个", "名", "前", "top", "vs", "pk", "年份", "年度", "年", "今年", "去年", "前年",
     "大前年", "历年", "逐年", "每年", "近", "最近", "以来", "至今", "以后", "之后", "起", "自", "从", "到", "至",
-    "意思", "什么", "含义", "定义", "解释", "怎么算", "如何计算", "口径", "指", "啥", "叫", "please",
+    "意思", "什么", "含义", "哪几年", "哪一年", "几年", "哪年", "哪几", "哪些年", "有没有", "全市", "全区", "全县", "全省",
+    "全自治区", "辖区内", "范围内", "下属", "所有单位", "各单位", "加总", "总共", "是否", "能否", "可以", "都", "定义", "解释", "怎么算", "如何计算", "口径", "指", "啥", "叫", "please",
 )
 _FILLER_RE = re.compile("|".join(re.escape(w) for w in sorted(FILLERS, key=len, reverse=True)))
 
@@ -254,7 +255,8 @@ def _parse(question: str, today: date) -> ParsedQuestion:
     pq.compare = bool(_COMPARE.search(flat))
     pq.trend = bool(_TREND.search(flat))
     pq.avail_years = bool(_AVAIL_YEARS.search(flat))
-    pq.avail_agencies = bool(_AVAIL_AGENCIES.search(flat))
+    pq.avail_agencies = bool(_AVAIL_AGENCIES.search(flat)) and not (
+        pq.avail_years and not re.search(r"单位|机关|部门|机构", flat))
     pq.glossary = bool(_GLOSSARY.search(flat))
     pq.help = bool(_HELP.match(text)) or not text
     pq.followup = bool(_FOLLOWUP_HEAD.match(text) or _FOLLOWUP_TAIL.search(text))

@@ -120,7 +120,9 @@ FIXTURE_REPORTS: list[FakeReport] = [
     FakeReport(YC_SP, 2018, "2008", v2008(18)),
     FakeReport(JF_GOV, 2020, "2019", v2019(20, **{"review.total": None, "review.corrected": None})),
     FakeReport(JF_SJ, 2020, "2019", v2019(21)),
-    FakeReport(ZW_SP, 2019, "2019", v2019(30)),
+    FakeReport(ZW_SP, 2019, "2019", v2019(30, **{k: 0 for k in (
+        "review.upheld", "review.corrected", "review.total", "litigation.direct.upheld", "litigation.direct.corrected",
+        "litigation.direct.total", "litigation.after_review.corrected", "litigation.after_review.total")})),
     FakeReport(ZW_SPT, 2021, "2021", v2021(31)),
     FakeReport(ZW_SPT, 2022, "2021", v2021(32)),
     FakeReport(HZ_GOV, 2023, "2021", v2021(40)),

@@ -407,7 +407,7 @@ _COLUMN_LABELS = {
 
 
 @lru_cache(maxsize=2048)
-def definition(key: str, template: str):  # noqa: ANN201 - IndicatorDef | None
+def definition(key: str, template: str | None = None):  # noqa: ANN201 - IndicatorDef | None
     return _definition(key, template)
 
 
@@ -749,10 +749,32 @@ def _first(lines: Sequence[Line], pred, start: int = 0, end: int | None = None) 
     return -1
 
 
+_TRADITIONAL = re.compile(r"[與開處結審維請護屬於書無復議訴訟數輔據權組織機構]")
+
+
 def parse_modern_tables(lines: list[Line], template: str) -> list[ParsedValue]:
     """Parse tables 二/三/四 of a 2019- or 2021-format report into catalogue-keyed values."""
     if template not in ("2019", "2021"):
         raise ValueError(f"parse_modern_tables handles the 2019/2021 formats, not {template!r}")
+    values = _parse_tables(lines, template)
+    if len(values) < 10 and any(_TRADITIONAL.search(ln.text) for ln in lines[:400]):
+        # a mirror in traditional characters (繁體): read it through a simplified copy, keep the raw lines
+        try:
+            import opencc
+        except ImportError:  # pragma: no cover - a declared dependency
+            return values
+        conv = opencc.OpenCC("t2s")
+        simplified = [Line(ln.no, conv.convert(ln.raw), conv.convert(ln.text)) for ln in lines]
+        again = _parse_tables(simplified, template)
+        if len(again) > len(values):
+            raw = {ln.no: ln.raw for ln in lines}
+            for v in again:
+                v.line_text = raw.get(v.line_no, v.line_text)
+            values = again
+    return values
+
+
+def _parse_tables(lines: Sequence[Line], template: str) -> list[ParsedValue]:
     out = _Out(template)
     n = len(lines)
     s2, s3, s4, s5 = _find_sections(lines)

@@ -727,4 +727,31 @@ def test_partly_read_header_does_not_shift_columns() -> None:
 行政许可 83 +117 11034
 """
     got = _parse(text, "2019")
-    assert got == {"active.license.prev_items": 83, "active.license.change": 117, "active.license.decisions": 11034}
+    assert got == {
+        "active.license.prev_items": 83,
+        "active.license.change": 117,
+        "active.license.decisions": 11034,
+    }
+
+
+def test_traditional_character_mirror() -> None:
+    text = (
+        "三、收到和處理政府信息公開申請情況\n"
+        "一、本年新收政府信息公開申請數量\t2\t0\t0\t0\t0\t0\t2\n"
+        "二、上年結轉政府信息公開申請數量\t0\t0\t0\t0\t0\t0\t0\n"
+    )
+    values = parse_modern_tables(to_lines(text), "2021")
+    got = {v.key: v for v in values}
+    assert got["apply.received.total"].value == 2 and len(got) == 14
+    assert got["apply.received.total"].line_text.startswith("一、本年新收政府信息公開申請數量")
+
+
+def test_misprinted_label_is_matched_fuzzily_but_not_a_stranger() -> None:
+    text = (
+        "三、收到和处理政府信息公开申请情况\n（三）不予公开\n"
+        "6.属于四类过程信息 1 0 0 0 0 0 1\n"
+        "9.本单位自行增加的统计项目 4 0 0 0 0 0 4\n"
+    )
+    got = _parse(text)
+    assert got["apply.result.denied.process_info.total"] == 1
+    assert len(got) == 7

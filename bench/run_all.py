@@ -297,6 +297,55 @@ def run_one(script: Path, quick: bool, timeout: float, env: dict[str, str]) -> B
     return run
 
 
+def run_full_tests(timeout: float, env: dict[str, str]) -> BenchRun:
+    """The tests `make test` leaves out (marked slow: full fuzzing, faults, scale), in their full profile.
+
+    HYPOTHESIS_PROFILE=full and BENCH_FULL=1 tell suites to use their large settings (a conftest may
+    register a "full" hypothesis profile); figures are the pass/fail counts and the run time.
+    """
+    run = BenchRun("tests")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = OUT_DIR / "tests.log"
+    env = dict(env, HYPOTHESIS_PROFILE="full", BENCH_FULL="1")
+    env.pop("TEST_DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "pytest", "-m", "slow", "-p", "no:cacheprovider"]
+    print(
+        f"[bench] tests: pytest -m slow (full profile, timeout {timeout:.0f} s)", file=sys.stderr, flush=True
+    )
+    t0 = time.monotonic()
+    with log_path.open("w", encoding="utf-8") as log:
+        try:
+            code: int | None = subprocess.run(
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=timeout
+            ).returncode
+        except subprocess.TimeoutExpired:
+            code = None
+    run.seconds = time.monotonic() - t0
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    counts = {
+        k: int(n)
+        for n, k in re.findall(
+            r"(\d+) (passed|failed|errors?|skipped)", text.splitlines()[-1] if text.strip() else ""
+        )
+    }
+    if code == 5:
+        run.status, run.note = "ok", "no test is marked slow"
+        run.metrics = {"tests.slow.passed": {"value": 0, "unit": "", "target": None}}
+    elif code is None:
+        run.status = f"timeout after {timeout:.0f} s"
+    else:
+        run.status = "ok" if code == 0 else f"exit {code}"
+        failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
+        run.metrics = {
+            "tests.slow.passed": {"value": counts.get("passed", 0), "unit": "", "target": None},
+            "tests.slow.failed": {"value": failed, "unit": "", "target": "== 0"},
+        }
+        if code != 0:
+            run.note = text.strip().splitlines()[-1][:300] if text.strip() else ""
+    print(f"[bench] tests: {run.status} in {run.seconds:.1f} s", file=sys.stderr, flush=True)
+    return run
+
+
 def _fmt(value: object) -> str:
     if value is None:
         return "—"
@@ -382,6 +431,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", default="", help="comma-separated bench names (default: all)")
     p.add_argument("--timeout", type=float, default=None, help="per-bench timeout in seconds")
     p.add_argument("--budget", type=float, default=None, help="overall time budget in seconds")
+    p.add_argument(
+        "--no-tests",
+        dest="tests",
+        action="store_false",
+        help="skip the full-profile run of the slow (fuzz/fault/scale) tests",
+    )
     args = p.parse_args(argv)
     quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
     per_bench = args.timeout or (240.0 if quick else 420.0)
@@ -419,6 +474,14 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(skipped)
                 continue
             runs.append(run_one(script, quick, min(per_bench, left), env))
+        left = budget - (time.monotonic() - t_start)
+        if args.tests and not quick and not args.only:
+            if left >= 60:
+                runs.append(run_full_tests(left, env))
+            else:
+                skipped = BenchRun("tests")
+                skipped.status = "skipped: time budget spent"
+                runs.append(skipped)
     finally:
         if pg_db:
             try:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+import pytest
 from sqlmodel import Session
 
 from reminders.calendar import TZ
 from reminders.delivery import Claimed
 from reminders.sender import FloodLimiter, Limits
 from storage.models import Agency, Report
+from tests.botapi import BotApiStandin
 
 AGENCIES = [
     # name, kind, region_path
@@ -61,3 +63,10 @@ class Recorder:
 
     def for_chat(self, chat_id: int) -> list[tuple[date, Claimed]]:
         return [(d, r) for d, r in self.sent if r.chat_id == chat_id]
+
+
+@pytest.fixture
+def api():
+    """The local Bot API stand-in (same as tests/bot's fixture)."""
+    with BotApiStandin() as server:
+        yield server

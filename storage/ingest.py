@@ -128,6 +128,9 @@ _SUPERSEDED = (
     )
     .limit(1)
 )
+_INSERT_AGENCY = insert(AGENCY)
+_INSERT_REPORT = insert(REPORT)
+_INSERT_EVENT = insert(EVENT)
 _ALIASES_OF = select(ALIAS.c.alias).where(ALIAS.c.agency_id == bindparam("agency_id"))
 _REPORT_BY_HASH = (
     select(REPORT.c.id, REPORT.c.year, REPORT.c.template, AGENCY.c.name)
@@ -152,7 +155,7 @@ def _upsert_agency(conn: Connection, identity: Any, existing: Any, now: datetime
     fields = _agency_fields(identity)
     if existing is None:
         res = conn.execute(
-            insert(AGENCY).values(**fields, first_year=identity.year, source="report", created_at=now)
+            _INSERT_AGENCY, {**fields, "first_year": identity.year, "source": "report", "created_at": now}
         )
         return int(res.inserted_primary_key[0])
     changes: dict[str, Any] = {}
@@ -249,15 +252,16 @@ def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> No
 
 def _event(conn: Connection, result: IngestResult, now: datetime) -> None:
     conn.execute(
-        insert(EVENT).values(
-            at=now,
-            file_name=(result.file_name or "")[:500],
-            file_hash=result.file_hash or "",
-            outcome=result.outcome,
-            reason=(result.reason or "")[:1000],
-            report_id=result.report_id,
-            previous_hash=result.previous_hash,
-        )
+        _INSERT_EVENT,
+        {
+            "at": now,
+            "file_name": (result.file_name or "")[:500],
+            "file_hash": result.file_hash or "",
+            "outcome": result.outcome,
+            "reason": (result.reason or "")[:1000],
+            "report_id": result.report_id,
+            "previous_hash": result.previous_hash,
+        },
     )
 
 
@@ -312,7 +316,7 @@ def store_parsed(session: Session, parsed: Any, *, now: datetime | None = None) 
     if report is None:
         outcome, reason = "stored", ""
         res = conn.execute(
-            insert(REPORT).values(agency_id=agency_id, year=ident.year, replaced_count=0, **fields)
+            _INSERT_REPORT, {"agency_id": agency_id, "year": ident.year, "replaced_count": 0, **fields}
         )
         report_id = int(res.inserted_primary_key[0])
     else:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from reports.model import ReportError, ReportIdentity
 from reports.regions import (
+    PROVINCES,
     _place_spans,
     agency_kind,
     government_of,
@@ -250,6 +251,13 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
     aliases = [a for a in short_forms(official) if a != official]
     if agency != official and agency not in aliases:
         aliases.insert(0, agency)
+    path = region_path(official)
+    if path and path[0] not in PROVINCES:
+        # The province is not in the name; take it only from the text printing it right before the city.
+        for prov in PROVINCES:
+            if prov + path[0] in full_text:
+                path = [prov, *path]
+                break
     if not title:
         title = f"{official}{year}年政府信息公开工作年度报告"
     return ReportIdentity(
@@ -257,6 +265,6 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
         year=year,
         title=title,
         kind=agency_kind(official),
-        region_path=region_path(official),
+        region_path=path,
         aliases=aliases,
     )

@@ -248,12 +248,9 @@ def agency_kind(name: str) -> AgencyKind:
         return "people_gov"
     if body == "" and places:
         return "people_gov"
-    if re.search(
-        r"(局|委员会|委|办公室|办公厅|办|中心|厅|署|总队|支队|大队|站|所|部|处|院|馆|分局)$",
-        clean,
-    ):
-        if re.search(r"(人民法院|人民检察院)$", clean):
-            return "other"
+    # Government departments (局/委/办/厅 …). Public institutions (中心/馆/站/所/院) are "other": they
+    # are not 政府部门 in the regulation's sense and their reporting duties differ.
+    if re.search(r"(局|委员会|委|办公室|办公厅|办|厅|署|总队|支队|大队|分局)$", clean):
         return "department"
     return "other"
 

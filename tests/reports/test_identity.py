@@ -17,7 +17,7 @@ EXPECTED_EXTRA = {
     "001_54b7886ee8649183.txt": ("department", ["宁夏回族自治区", "中卫市"]),
     "002_a9dbc25bac2331b1.txt": ("department", ["宁夏回族自治区", "银川市", "西夏区"]),
     "003_dda260feeadc045e.txt": ("people_gov", ["宁夏回族自治区", "银川市", "兴庆区"]),
-    "004_b4ae84f5134368c3.txt": ("department", ["宁夏回族自治区", "中卫市"]),
+    "004_b4ae84f5134368c3.txt": ("other", ["宁夏回族自治区", "中卫市"]),
     "02_淮安市人民政府_2024.txt": ("people_gov", ["江苏省", "淮安市"]),
     "04_淮安市洪泽区人民政府_2023.txt": ("people_gov", ["江苏省", "淮安市", "洪泽区"]),
     "05_淮安市洪泽区人民政府_2024.txt": ("people_gov", ["江苏省", "淮安市", "洪泽区"]),
@@ -102,6 +102,13 @@ def test_file_name_fallback():
     assert (ident.agency, ident.year) == ("银川市金凤区人民政府", 2020)
     ident = identify(to_lines("中卫市海原县人民政府政府信息公开工作年度报告"), "2021_report.docx")
     assert (ident.agency, ident.year) == ("中卫市海原县人民政府", 2021)
+
+
+def test_province_taken_only_from_the_text():
+    title = "远泰市财政局 2020 年政府信息公开工作年度报告\n"
+    assert identify(to_lines(title + "正文"), "").region_path == ["远泰市"]
+    ident = identify(to_lines(title + "地址：甘肃省远泰市人民路 1 号"), "")
+    assert ident.region_path == ["甘肃省", "远泰市"]
 
 
 def test_devzone_kind():

@@ -9,6 +9,7 @@ so prose never invents an indicator the report's format does not have.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -80,21 +81,25 @@ _PROCESSING_FEE_ZERO = re.compile(
 _FEES_ZERO = re.compile(r"(?:没有|未|无|不)收取(?:任何)?(?:费用|信息公开费用?)|无(?:任何)?收费")
 _ZERO_STMT = re.compile(rf"{_NEG}(?:发生|出现|收到|接到|因|被|产生|涉及|有)")
 _ZERO_EXCLUDE = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持|\d")
+_KEYWORDS = re.compile(r"申请|复议|诉讼|投诉|举报|主动公开|处理费|收费|费用")
 _ABOUT_DISCLOSURE = re.compile(r"信息公开|依申请|申请公开|公开申请")
 
 
 @dataclass(slots=True)
 class _Text:
-    """A paragraph with whitespace removed, remembering which line each character came from."""
+    """A paragraph with whitespace removed, remembering where each source line starts in it."""
 
     chars: str
-    lines: list[Line]  # line of each character
+    starts: list[int]  # offset in `chars` where each of `lines` begins
+    lines: list[Line]
 
     def line_at(self, i: int) -> Line:
-        return self.lines[min(i, len(self.lines) - 1)]
+        return self.lines[max(0, bisect_right(self.starts, i) - 1)]
 
 
 _TRAILING_NUMBERS = re.compile(r"(?:(?:^|\s)[+\-]?\d+(?:\.\d+)?){3,}\s*$")
+_DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
+_SPACES = re.compile(r"\s+")
 
 
 def _is_table_row(text: str) -> bool:
@@ -102,38 +107,42 @@ def _is_table_row(text: str) -> bool:
     return bool(_TABLE_ROW.search(text)) or bool(_TRAILING_NUMBERS.search(text))
 
 
+def _compact(t: str) -> str:
+    """Whitespace removed, except one separator between two digits ("3001 53" must not read 300153)."""
+    return _SPACES.sub("", _DIGIT_GAP.sub("\x00", t)).replace("\x00", " ")
+
+
 def _paragraphs(lines: Iterable[Line]) -> list[_Text]:
     """Consecutive prose lines joined (PDF text wraps sentences across lines)."""
     out: list[_Text] = []
-    chars: list[str] = []
+    parts: list[str] = []
+    starts: list[int] = []
     owners: list[Line] = []
+    size = 0
 
     def flush() -> None:
-        if chars:
-            out.append(_Text("".join(chars), list(owners)))
-        chars.clear()
+        nonlocal size
+        if parts:
+            out.append(_Text("".join(parts), list(starts), list(owners)))
+        parts.clear()
+        starts.clear()
         owners.clear()
+        size = 0
 
     for ln in lines:
         t = ln.text
         if not t or _is_table_row(t):
             flush()
             continue
-        if is_page_footer(ln.raw) or is_page_footer(t):
+        if len(t) <= 16 and (is_page_footer(ln.raw) or is_page_footer(t)):
             continue
-        prev = chars[-1] if chars else ""
-        for i, ch in enumerate(t):
-            if ch.isspace():
-                # keep one separator between two digits so "3001 53" never reads as 300153
-                nxt = t[i + 1] if i + 1 < len(t) else ""
-                if prev.isdigit() and nxt.isdigit():
-                    chars.append(" ")
-                    owners.append(ln)
-                    prev = " "
-                continue
-            chars.append(ch)
-            owners.append(ln)
-            prev = ch
+        c = _compact(t)
+        if not c:
+            continue
+        parts.append(c)
+        starts.append(size)
+        owners.append(ln)
+        size += len(c)
     flush()
     return out
 
@@ -211,6 +220,8 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
 
     for p in _paragraphs(lines):
         for off, s in _sentences(p):
+            if not _KEYWORDS.search(s):
+                continue
             about = bool(_ABOUT_DISCLOSURE.search(s))
             # received: "共收到依申请公开20件，其中当面申请18件，网上申请2件"
             for m in _RECEIVED.finditer(s):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -164,6 +164,7 @@ def strip_numbering(label: str) -> tuple[str, str]:
     return num, s[m.end() :]
 
 
+@lru_cache(maxsize=8192)
 def core_label(label: str) -> str:
     """A label reduced to its identifying words: no numbering, no 其中, no bracketed notes, no punctuation."""
     _, s = strip_numbering(label)
@@ -189,16 +190,22 @@ def _score(core: str, row: _Row) -> float:
     return best
 
 
+@lru_cache(maxsize=8192)
+def _candidates(core: str) -> tuple[float, tuple[_Row, ...]]:
+    """(best score, rows within a hair of it) for a reduced label; cached because labels repeat."""
+    scored = [(_score(core, r), r) for r in _rows()]
+    top = max(s for s, _ in scored)
+    return top, tuple(r for s, r in scored if s >= top - 0.5)
+
+
 def _match(label: str, last_index: int) -> tuple[_Row | None, float]:
     """Best row for `label`; ties go to the first row after the last matched one (table order)."""
     core = core_label(label)
     if not core:
         return None, 0.0
-    scored = [(_score(core, r), r) for r in _rows()]
-    top = max(s for s, _ in scored)
+    top, tied = _candidates(core)
     if top < MATCH_THRESHOLD:
         return None, top
-    tied = [r for s, r in scored if s >= top - 0.5]
     if len(tied) == 1:
         return tied[0], top
     after = [r for r in tied if r.index > last_index]
@@ -208,6 +215,8 @@ def _match(label: str, last_index: int) -> tuple[_Row | None, float]:
 
 
 def _is_header(text: str) -> bool:
+    if "统" not in text:
+        return False  # cheap pre-check: every header says 统计指标/统计数
     sq = squash(text)
     return all(w in sq for w in _HEADER_WORDS) or ("统计指标" in sq and "单位" in sq)
 
@@ -394,7 +403,9 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         if reached >= last_row_index and wrapped is None:
             break  # the table's last row has been read; what follows is not the table
         text = ln.text
-        if not text or is_page_footer(ln.raw) or is_page_footer(text) or _MD_RULE.match(text):
+        if not text or (len(text) <= 16 and (is_page_footer(ln.raw) or is_page_footer(text))):
+            continue
+        if _MD_RULE.match(text):
             continue
         if _is_header(text):
             value_col, ncols = _header_columns(text)

@@ -407,6 +407,11 @@ class Answerer:
         wants_total = bool(parts.indicators) and (pq.total_strong or (pq.total_weak and place and not agency_ids))
         if wants_total and (place or not agency_ids):
             return self._total(pq, parts, place, notes)
+        if parts.indicators and not agency_ids and not place and not pq.rank and not parts.years:
+            cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in list(self.agencies)[:8]]
+            return Answer("ambiguous", f"没有说明要查哪个单位的「{parts.indicators[0].label}」。请加上单位名称，例如"
+                          f"「西夏区 2020 依申请数」；或问「2020年{parts.indicators[0].concept.words[0] if parts.indicators[0].concept.words else '依申请数'}排名」。",
+                          candidates=cands if len(self.agencies) <= 8 else [], intent="value")
         if parts.indicators and (pq.rank or not agency_ids):
             return self._rank(pq, parts, place, notes)
         if pq.trend and not (parts.years or parts.recent_n or parts.since_year) and len(agency_ids) == 1:

@@ -339,19 +339,37 @@ def _heading(sq: str, numeral: str) -> bool:
     return sq.startswith(numeral) and len(sq) <= 40
 
 
+_HEADING_LIKE = re.compile(r"^[一二三四五六七八九十][、.]\S")
+
+
+def _toc_entry(lines: Sequence[Line], i: int) -> bool:
+    """A heading followed at once by another top-level heading is a table-of-contents entry (目录)."""
+    for ln in lines[i + 1 : i + 4]:
+        t = ln.text
+        if not t or is_page_footer(ln.raw):
+            continue
+        return bool(_HEADING_LIKE.match(t)) and len(t) <= 45 and not re.search(r"\d\s+\d", t)
+    return False
+
+
 def _find_sections(lines: Sequence[Line]) -> tuple[int, int, int, int]:
     """Indexes (into `lines`) of the 二, 三, 四 and 五 headings; -1 when not found."""
     s2 = s3 = s4 = s5 = -1
     for i, ln in enumerate(lines):
+        if len(ln.text) > 60:
+            continue
         sq = squash(ln.text)
         if not sq:
             continue
         if s2 < 0 and s3 < 0 and _heading(sq, "二") and "主动公开" in sq:
-            s2 = i
+            if not _toc_entry(lines, i):
+                s2 = i
         elif s3 < 0 and (_heading(sq, "三") or len(sq) <= 30) and "收到和处理" in sq:
-            s3 = i
+            if not _toc_entry(lines, i):
+                s3 = i
         elif s3 >= 0 and s4 < 0 and _heading(sq, "四") and "复议" in sq and "诉讼" in sq:
-            s4 = i
+            if not _toc_entry(lines, i):
+                s4 = i
         elif s4 >= 0 and s5 < 0 and _heading(sq, "五"):
             s5 = i
     return s2, s3, s4, s5

@@ -755,3 +755,18 @@ def test_misprinted_label_is_matched_fuzzily_but_not_a_stranger() -> None:
     got = _parse(text)
     assert got["apply.result.denied.process_info.total"] == 1
     assert len(got) == 7
+
+
+def test_table_of_contents_does_not_capture_the_sections() -> None:
+    toc = "目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+    toc += "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n"
+    body = (
+        "\n".join(_apply_table(" "))
+        + "\n"
+        + "\n".join(REVIEW_LINES)
+        + "\n"
+        + "\t".join(map(str, REVIEW_NUMS))
+    )
+    got = _parse(toc + "一、总体情况\n正文。\n" + body + "\n五、存在的主要问题及改进情况\n")
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected()
+    assert got["review.upheld"] == REVIEW_NUMS[0]

@@ -409,31 +409,43 @@ def cmd_import_agencies(args: argparse.Namespace) -> int:
     return 0
 
 
-DUE_CALLS = ("due_text", "render_due", "due_report", "due_summary")
+DUE_SOURCES = (
+    ("reminders.planner", "due_text"),
+    ("reminders.calendar", "due_text"),
+    ("reminders.cli", "due_text"),
+)
+
+
+def _plain(text: str) -> str:
+    """Telegram HTML (the reminders render for chats) → terminal text."""
+    import html
+
+    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
 
 
 def cmd_due(args: argparse.Namespace) -> int:
     """Delegates to the reminders feature: which bodies' reports are due/overdue as of --today."""
     engine = _engine(args)
     today = args.today or _today_shanghai()
-    for module_name in ("reminders.cli", "reminders.calendar", "reminders.registry"):
+    scope, target = (
+        ("region", args.region) if args.region else ("agency", args.agency) if args.agency else ("all", "")
+    )
+    for module_name, name in DUE_SOURCES:
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as err:
+            if err.name and module_name.startswith(err.name):
+                continue
+            raise
+        fn: Callable | None = getattr(module, name, None)
+        if not callable(fn):
             continue
-        for name in DUE_CALLS:
-            fn: Callable | None = getattr(module, name, None)
-            if callable(fn):
-                out = fn(engine, today)
-                if isinstance(out, str):
-                    print(out)
-                else:
-                    for line in out or []:
-                        print(line)
-                return 0
-    raise CliError(
-        "提醒功能尚未安装 (reminders are not available: reminders.calendar provides no due listing)"
-    )
+        out = fn(engine, today, scope=scope, target=target) if scope != "all" else fn(engine, today)
+        lines = [out] if isinstance(out, str) else list(out or [])
+        for line in lines:
+            print(_plain(str(line)))
+        return 0
+    raise CliError("提醒功能尚未安装 (reminders are not available: no reminders.planner.due_text)")
 
 
 def _today_shanghai() -> date:
@@ -495,6 +507,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("due", help="reports due or overdue")
     s.add_argument("--today", type=_date, default=None, help="reference date (YYYY-MM-DD, Asia/Shanghai)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--region", default=None, help="only bodies under this place (e.g. 银川市)")
+    g.add_argument("--agency", default=None, help="only this body")
     s.set_defaults(func=cmd_due)
     return p
 

@@ -268,25 +268,33 @@ def test_parse_agency_rows_maps_chinese_kinds():
 
 
 def test_due_without_reminders_is_a_clear_error(url, capsys, monkeypatch):
-    for name in ("reminders.cli", "reminders.calendar", "reminders.registry"):
+    for name in ("reminders.cli", "reminders.calendar", "reminders.planner"):
         monkeypatch.setitem(sys.modules, name, None)  # import fails as if absent
     assert main(["--database-url", url, "due", "--today", "2021-01-31"]) == 1
     assert "reminders" in capsys.readouterr().err
 
 
 def test_due_delegates_to_reminders(url, capsys, monkeypatch):
-    module = types.ModuleType("reminders.calendar")
+    module = types.ModuleType("reminders.planner")
     seen = []
 
-    def due_text(engine, today):
-        seen.append(today)
-        return "甲局 2020 年度报告 应于 2021-01-31 前公开"
+    def due_text(engine, today, *, scope="all", target=""):
+        seen.append((today, scope, target))
+        return "<b>甲局 &amp; 乙局</b> 2020 年度报告 应于 2021-01-31 前公开"
 
     module.due_text = due_text  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "reminders.cli", None)
-    monkeypatch.setitem(sys.modules, "reminders.calendar", module)
+    monkeypatch.setitem(sys.modules, "reminders.planner", module)
     assert main(["--database-url", url, "due", "--today", "2021-01-31"]) == 0
-    assert seen == [date(2021, 1, 31)] and "应于" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == "甲局 & 乙局 2020 年度报告 应于 2021-01-31 前公开"
+    assert main(["--database-url", url, "due", "--today", "2021-01-31", "--region", "银川市"]) == 0
+    assert seen == [(date(2021, 1, 31), "all", ""), (date(2021, 1, 31), "region", "银川市")]
+
+
+def test_due_with_the_real_reminders(url, capsys):
+    pytest.importorskip("reminders.planner", reason="reminders not written yet")
+    assert main(["--database-url", url, "due", "--today", "2021-01-31"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() and "<b>" not in out
 
 
 def test_samples_missing_module_is_clear(url, capsys, monkeypatch):

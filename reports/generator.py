@@ -1260,6 +1260,7 @@ def to_docx(text: str) -> bytes:
 
 
 _PDF_FONT = "STSong-Light"
+_NUM_ROW = re.compile(r"(?:^|\s)[+\-－＋]?[0-9０-９][0-9０-９.．]*(?:\s+[+\-－＋]?[0-9０-９][0-9０-９.．]*)+\s*$")
 
 
 def _register_pdf_font() -> None:
@@ -1317,6 +1318,9 @@ def to_pdf(text: str) -> bytes:
             continue  # the PDF paginates itself and prints its own "- n -" footers
         if _is_table_line(line):
             pieces = [" ".join(x for x in _cells(line) if x)]
+            fsize = 9.0
+        elif _NUM_ROW.search(line):  # a table row printed with spaces: shrink, never wrap a number away
+            pieces = [line]
             fsize = 9.0
         else:
             pieces = _wrap(line, pw - 2 * margin, size) if line.strip() else [""]

@@ -24,7 +24,7 @@ from reports.regions import (
 )
 from reports.text import Line, is_page_footer, nfkc
 
-HEAD_LINES = 30  # non-empty lines searched for the title (web pages carry navigation first)
+HEAD_LINES = 80  # non-empty lines searched for the title (web pages carry navigation first)
 _CN_DIGITS = "〇零○Ｏ一二三四五六七八九"
 _CN_VALUE = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _CN_VALUE.update({c: i + 1 for i, c in enumerate("一二三四五六七八九")})
@@ -158,12 +158,15 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
                 agency, _ = _agency_above(head, i)
             if agency or year:
                 candidates.append((agency, year if _plausible(year) else None, text))
-    for cand in candidates:
-        if cand[0] and cand[1]:
-            return cand
-    for cand in candidates:
-        if cand[1]:
-            return cand
+    # Best first: body + year on a title-length line, then body + year, then a year alone.
+    for ok in (
+        lambda c: c[0] and c[1] and len(c[2]) <= 60,
+        lambda c: c[0] and c[1],
+        lambda c: c[1],
+    ):
+        for cand in candidates:
+            if ok(cand):
+                return cand
     return candidates[0] if candidates else (None, None, "")
 
 

@@ -34,6 +34,8 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXE
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|p|div)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_REPORTISH = re.compile(r"(?:19|20)\d{2}\s*年.*(?:年度报告|年报)")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SPACES = re.compile(r"[ \t\r\n\f\v\u3000\xa0]+")
 
 
@@ -366,6 +368,10 @@ def _read_html(data: bytes) -> str:
 
     walk(soup)
     flush()
+    # The page <title> often carries the report title when the body's heading is an image or missing.
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    if page_title and _REPORTISH.search(page_title) and page_title not in lines[:3]:
+        lines.insert(0, _SPACES.sub(" ", page_title))
     return "\n".join(lines)
 
 
@@ -374,6 +380,12 @@ def _read_html(data: bytes) -> str:
 
 def check_zip(data: bytes) -> zipfile.ZipFile:
     """Open a DOCX container safely: refuse non-zips and zip bombs before anything decompresses."""
+    if data.startswith(_OLE_MAGIC):
+        raise _err(
+            "这是旧版 Word（.doc）或加密文档，不是 DOCX；请另存为 .docx 或 PDF",
+            "legacy .doc or encrypted document, not a DOCX zip",
+            "not_zip",
+        )
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise _err("这不是有效的 DOCX 文件（不是 zip 压缩包）", "not a DOCX: not a zip archive", "not_zip")
     try:

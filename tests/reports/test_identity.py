@@ -159,3 +159,10 @@ def test_implausible_year_is_not_used():
 def test_title_variants(text, agency, year):
     ident = identify(to_lines(text), "")
     assert (ident.agency, ident.year) == (agency, year)
+
+
+def test_title_after_a_long_navigation_menu():
+    nav = "\n".join(f"栏目{i}" for i in range(50))
+    text = nav + "\n2018年政府信息公开工作年度报告\n银川市兴庆区2021年政府信息公开工作年度报告\n正文"
+    ident = identify(to_lines(text), "page.html")
+    assert (ident.agency, ident.year) == ("银川市兴庆区人民政府", 2021)

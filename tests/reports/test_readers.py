@@ -331,3 +331,19 @@ def test_shared_reports_read_as_utf8_and_as_gbk():
         text = read_document(raw, path.name)
         assert text == raw.decode("utf-8").replace("\r\n", "\n").lstrip("\ufeff"), path.name
         assert read_document(text.encode("gb18030"), path.name) == text, path.name
+
+
+def test_html_page_title_kept_when_it_names_the_report():
+    html = (
+        "<html><head><title>银川市金凤区人民政府2020年政府信息公开工作年度报告_金凤区</title></head>"
+        "<body><p>首页 &gt; 年报</p><p>一、总体情况</p></body></html>"
+    )
+    assert read_document(html.encode(), "p.html").split("\n") == [
+        "银川市金凤区人民政府2020年政府信息公开工作年度报告_金凤区",
+        "首页 > 年报",
+        "一、总体情况",
+    ]
+
+
+def test_legacy_word_named_docx():
+    assert _code(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "report.docx") == "not_zip"

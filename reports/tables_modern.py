@@ -495,19 +495,24 @@ def _header_columns(text: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
-def _active_columns(row: str, header: list[str], count: int, template: str) -> list[str]:
+def _active_columns(row: str, header: list[str], count: int, template: str, positional: bool) -> list[str]:
     """Columns of a 二 row: the block's header when it explains the numbers, else the template layout.
 
     A PDF header broken over lines may be read only in part; a partial header that does not account
-    for the printed numbers loses to the template's own columns."""
+    for the printed numbers loses to the template's own columns. The other format's layout is tried
+    only when no header was read at all (and never for rows whose blank cells keep their places)."""
     valid = {c for t in ACTIVE_DEFAULTS.values() for c in t.get(row, [])}
     from_header = [c for c in header if c in valid]
-    default = ACTIVE_DEFAULTS[template].get(row, [])
-    other = ACTIVE_DEFAULTS["2019" if template == "2021" else "2021"].get(row, [])
-    for cand in (from_header, default, other):
-        if cand and len(cand) == count:
-            return cand
-    return from_header or default or other
+    candidates = [c for c in (from_header, ACTIVE_DEFAULTS[template].get(row, [])) if c]
+    if not from_header:
+        other = ACTIVE_DEFAULTS["2019" if template == "2021" else "2021"].get(row, [])
+        if other:
+            candidates.append(other)
+    if not candidates:
+        return []
+    if positional:
+        return candidates[0]
+    return next((c for c in candidates if len(c) == count), candidates[0])
 
 
 def _parse_active(lines: Sequence[Line], out: _Out) -> None:
@@ -543,7 +548,7 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
         pending_row = None
         if rid is None:
             continue
-        cols = _active_columns(rid, header, row.count, out.template)
+        cols = _active_columns(rid, header, row.count, out.template, row.celled)
         vals = align(row, len(cols)) if cols else None
         if vals is None:
             continue

@@ -770,3 +770,8 @@ def test_table_of_contents_does_not_capture_the_sections() -> None:
     got = _parse(toc + "一、总体情况\n正文。\n" + body + "\n五、存在的主要问题及改进情况\n")
     assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected()
     assert got["review.upheld"] == REVIEW_NUMS[0]
+
+
+def test_blank_cell_in_a_2019_fees_row_keeps_2019_columns() -> None:
+    text = "二、主动公开政府信息情况\n第二十条第（八）项\n信息内容\t上一年项目数量\t本年增/减\n行政事业性收费\t5\t\n"
+    assert _parse(text, "2019") == {"active.fees.prev_items": 5}

@@ -51,6 +51,12 @@ _RECEIVED = re.compile(
 _RECEIVED_ZERO = re.compile(
     rf"(?:没有|尚未|均未|未曾|未|无)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
 )
+_RECEIVED_NONE = re.compile(rf"{_OBJ}(?:数量|数|件数|总数)?(?:均|都)?(?:为|是)(?:零|0)件?(?![\d.])")
+_LIST_ZERO = re.compile(
+    r"(?P<items>(?:行政复议|行政诉讼|举报投诉|投诉举报)(?:(?:[、和及与]|以及)(?:行政复议|行政诉讼|举报投诉|投诉举报))*)"
+    r"(?:案件)?(?:数量|数|件数)?(?:均|都)?(?:为|是)(?:零|0)(?:件|起)?(?![\d.])"
+)
+_ONE_CHANNEL = re.compile(r"网站|微博|微信|公报|客户端|新媒体|公众号|公开栏")
 _CHANNELS = [
     ("apply.received.in_person", re.compile(rf"当面(?:申请|提交|提出|递交)?(?:的)?(?:申请)?{NUM}件")),
     (
@@ -232,7 +238,7 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
                     continue
                 add("apply.received.total", v, p, off + m.start("n"), m.group(0))
                 rest = s[m.end() :]
-                if rest.startswith(("其中", ",其中")):
+                if rest.lstrip(",(:").startswith("其中"):
                     for key, rx in _CHANNELS:
                         for cm in rx.finditer(rest):
                             cv = _number(cm, rest)
@@ -249,6 +255,9 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
                 break
             for m in _ACTIVE.finditer(s):
                 v = _number(m, s)
+                before = s[max(0, m.start() - 20) : m.start()]
+                if _ONE_CHANNEL.search(before) and "等" not in before:
+                    break  # "通过政府网站主动公开…" counts one channel, not 主动公开政府信息数
                 if v is not None:
                     add("active.total", v, p, off + m.start("n"), m.group(0))
                 break
@@ -261,8 +270,23 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
             for m in _PROCESSING_FEE_ZERO.finditer(s):
                 add("apply.processing_fee", 0.0, p, off + m.start(), m.group(0))
                 break
+            for m in _RECEIVED_NONE.finditer(s):
+                if re.search(r"结转|上年|去年|下年", s[max(0, m.start() - 6) : m.start()]):
+                    continue
+                add("apply.received.total", 0.0, p, off + m.start(), m.group(0))
+                break
             if not about:
                 continue
+            # "行政复议、行政诉讼均为0件"
+            for m in _LIST_ZERO.finditer(s):
+                items = m.group("items")
+                at = off + m.start()
+                if "行政复议" in items:
+                    add("review.total", 0.0, p, at, m.group(0))
+                if "行政诉讼" in items:
+                    add("litigation.total", 0.0, p, at, m.group(0))
+                if "投诉" in items or "举报" in items:
+                    add("complaints.total", 0.0, p, at, m.group(0))
             # 2008: "提供政府信息未收取任何费用" / "无收费及减免情况"
             for m in _FEES_ZERO.finditer(s):
                 add("apply.fees", 0.0, p, off + m.start(), m.group(0))

@@ -244,6 +244,11 @@ _BLANK_CELL = re.compile(r"^(?:[—\-–－_/\\\s]*|无|空|暂无)$")
 _VALUE_WITH_UNIT = re.compile(
     r"^([+\-]?\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")$"
 )
+_GLUED = re.compile(
+    r"^(?P<label>.*?[\u4e00-\u9fff)）》])(?P<unit>"
+    + "|".join(sorted(UNITS, key=len, reverse=True))
+    + r")?(?P<num>[+\-]?\d+(?:\.\d+)?)$"
+)
 _MD_ESCAPE = re.compile(r"\\([.\-*_()\[\]#+!|`])")
 
 
@@ -263,7 +268,12 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
     if not multi:
         cells = text.split()
         if len(cells) <= 1:
-            return _Cells(text.strip(), "", None, False, (text.strip(),))
+            g = _GLUED.match(nfkc(text).strip())
+            if g and not _unbalanced_open(g.group("label")):
+                # "制发规范性文件总数件0": PDF text that lost the gaps between cells
+                cells = [g.group("label"), g.group("unit") or "", g.group("num")]
+            else:
+                return _Cells(text.strip(), "", None, False, (text.strip(),))
     # "20件" / "0.5万元" printed in one cell
     split: list[str] = []
     for c in cells:

@@ -111,3 +111,20 @@ def test_provenance_line_text():
     text = "第一段。\n\n市政务服务中心2017年度未收到信息公开申请。"
     (v,) = parse_prose(to_lines(text), "narrative")
     assert v.line_no == 3 and "未收到信息公开申请" in v.line_text and v.unit == "件"
+
+
+def test_more_zero_forms():
+    assert prose("本年度政府信息公开申请数量为0。") == {"apply.received.total": 0.0}
+    got = prose("因政府信息公开申请引起的行政复议、行政诉讼均为0件。")
+    assert got == {"review.total": 0.0, "litigation.total": 0.0}
+    got = prose("未发生因政府信息公开申请引起的行政复议，也未发生行政诉讼。")
+    assert got == {"review.total": 0.0, "litigation.total": 0.0}
+    assert prose("上年结转政府信息公开申请数量为0。") == {}
+
+
+def test_channels_in_brackets_and_single_channel_active_count():
+    got = prose("全年共收到政府信息公开申请6件（其中当面申请2件，网上申请4件）。")
+    assert got == {"apply.received.total": 6.0, "apply.received.in_person": 2.0, "apply.received.online": 4.0}
+    assert prose("通过政府网站主动公开政府信息 1136 条。", "2008") == {}
+    got = prose("利用网络、微博、微信等平台，主动公开政府信息12786条。", "2008")
+    assert got == {"active.total": 12786.0}

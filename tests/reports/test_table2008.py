@@ -378,3 +378,11 @@ def test_notes_row_after_table_ends_it():
 def test_heading_without_header_needs_a_number_to_start_a_table():
     text = "一、主动公开情况\n（一）主动公开政府信息数\n本年度我局积极推进主动公开。\n"
     assert parse_2008_table_ex(to_lines(text)).started is False
+
+
+def test_cells_glued_together_without_gaps():
+    text = render("\t")
+    for label in ("制发规范性文件总数", "3.政策解读稿件发布数", "（三）接受培训人员数"):
+        line = next(ln for ln in text.split("\n") if ln.startswith(label + "\t"))
+        text = text.replace(line, line.replace("\t", ""))
+    assert parsed(text) == VALUES

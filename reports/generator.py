@@ -812,6 +812,20 @@ def _table_modern_3(
     header = _three_header(ctx, social)
     out.extend(header)
     result_rows = list(_RESULT_ROWS) + list(_OTHER_2019 if other_one_row else _OTHER_2021)
+    if "label_variants" in ctx.noise:
+        # printings seen in real reports: "1、" numbering in （六） (02_), the typo "行政止公开" (04_)
+        comma = rng.random() < 0.5
+        typo = rng.random() < 0.3
+        result_rows = [
+            (
+                stem,
+                (re.sub(r"^(\d)\.", r"\1、", leaf) if comma and stem.startswith("other.") else leaf).replace(
+                    "其他法律行政法规禁止公开", "其他法律行政止公开" if typo else "其他法律行政法规禁止公开"
+                ),
+                group,
+            )
+            for stem, leaf, group in result_rows
+        ]
     vertical = "vertical_heading" in ctx.noise
 
     def row(prefix: str, labels: list[str]) -> _Row:
@@ -1260,7 +1274,9 @@ def to_docx(text: str) -> bytes:
 
 
 _PDF_FONT = "STSong-Light"
-_NUM_ROW = re.compile(r"(?:^|\s)[+\-－＋]?[0-9０-９][0-9０-９.．]*(?:\s+[+\-－＋]?[0-9０-９][0-9０-９.．]*)+\s*$")
+_NUM_ROW = re.compile(
+    r"(?:^|\s)[+\-－＋]?[0-9０-９][0-9０-９.．]*(?:\s+[+\-－＋]?[0-9０-９][0-9０-９.．]*)+\s*$"
+)
 
 
 def _register_pdf_font() -> None:

@@ -633,7 +633,8 @@ class Answerer:
             return out
         return Evaluated(None)
 
-    def _row(self, agency_id: int, rep: ReportRec, m: IndicatorMatch) -> tuple[AnswerRow | None, str]:
+    def _row(self, agency_id: int, rep: ReportRec, m: IndicatorMatch, vals: dict[str, ValueRec] | None = None,
+             findings: list[tuple[set[str], str]] | None = None) -> tuple[AnswerRow | None, str]:
         """One number with its source, or (None, why not)."""
         agency = self.agencies[agency_id].name
         formula = m.formula(rep.template)
@@ -643,7 +644,8 @@ class Answerer:
                 return None, f"{agency} {rep.year} 年度报告是文字版，没有写明「{m.label}」。"
             why = f"{agency} {rep.year} 年度报告用的是{template_name(rep.template)}，表中没有「{m.label}」这一项"
             return None, why + (f"（只有{'、'.join(have)}有）。" if have else "。")
-        vals = self._report_values(rep.id)
+        if vals is None:
+            vals = self._report_values(rep.id)
         ev = self._evaluate(formula, vals, rep.template)
         if ev.value is None:
             if ev.zero_den:
@@ -652,7 +654,8 @@ class Answerer:
             return None, (f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字"
                           f"——空白不按 0 计。")
         derived = not isinstance(formula, str) or (ev.parts and ev.parts[0].key != formula)
-        findings = self._report_findings(rep.id)
+        if findings is None:
+            findings = self._report_findings(rep.id)
         touched = set(keys_of(formula)) | {p.key for p in ev.parts}
         notes = [msg for keys, msg in findings if keys & touched]
         if not derived:
@@ -780,18 +783,51 @@ class Answerer:
 
     def _collect(self, m: IndicatorMatch, year: int, scope: list[int]) -> tuple[list[AnswerRow], list[str], list[str]]:
         """Rows for every body in scope with a report that year; names without a report; blank/absent ones."""
+        keys = sorted({k for t in ("2008", "2019", "2021", "narrative") for k in keys_of(m.formula(t))}
+                      | {"litigation.direct.total", "litigation.after_review.total"})
+        vals_by_report, finds_by_report = self._year_slice(year, tuple(keys))
         rows, no_report, blank = [], [], []
         for aid in scope:
             rep = self.reports.get((aid, year))
             if rep is None:
                 no_report.append(self.agencies[aid].name)
                 continue
-            row, _why = self._row(aid, rep, m)
+            row, _why = self._row(aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, []))
             if row is None:
                 blank.append(self.agencies[aid].name)
             else:
                 rows.append(row)
         return rows, no_report, blank
+
+    def _year_slice(self, year: int, keys: tuple[str, ...]):
+        """Values of `keys` and all findings for every report of `year`, in two queries (rank and total)."""
+        def load():
+            vals: dict[int, dict[str, ValueRec]] = {}
+            finds: dict[int, list[tuple[set[str], str]]] = {}
+            params = {"y": year} | {f"k{i}": k for i, k in enumerate(keys)}
+            marks = ", ".join(f":k{i}" for i in range(len(keys)))
+            with self.engine.connect() as c:
+                rows = c.execute(sql(
+                    f"SELECT v.report_id, v.indicator, v.value, v.unit, v.line_no, v.line_text, v.origin, v.section, "
+                    f"v.row_label, v.column_label FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
+                    f"WHERE r.year = :y AND v.indicator IN ({marks})"), params)
+                for r in rows:
+                    if r[2] is None:
+                        continue
+                    vals.setdefault(r[0], {})[r[1]] = ValueRec(r[1], float(r[2]), r[3] or "", int(r[4] or 0),
+                                                               r[5] or "", r[6] or "table", r[7] or "", r[8] or "",
+                                                               r[9] or "")
+                try:
+                    frows = c.execute(sql(
+                        f"SELECT f.report_id, f.rule, f.message, f.indicators, f.\"values\" FROM {T_FIND} f "
+                        f"JOIN {T_REP} r ON r.id = f.report_id WHERE r.year = :y"), {"y": year})
+                    for rid, rule, message, inds, fvals in frows:
+                        fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
+                        finds.setdefault(rid, []).append((fkeys, message or rule))
+                except Exception:  # noqa: BLE001
+                    pass
+            return vals, finds
+        return self._columns.get_or((year, keys), load)
 
     def _rank(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
         scope = self._scope(place)

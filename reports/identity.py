@@ -30,7 +30,7 @@ _CN_VALUE = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _CN_VALUE.update({c: i + 1 for i, c in enumerate("一二三四五六七八九")})
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[〇零○Ｏ一二三四五六七八九]{4})"
 _REPORT = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)"
-_TITLE = re.compile(_YEAR + r"\s*年\s*度?\s*(?P<mid>.*?)" + _REPORT)
+_TITLE = re.compile(_YEAR + r"\s*年\s*度?\s*(?P<mid>.{0,40}?)" + _REPORT)
 _TITLE_NOYEAR = re.compile(r"(?P<pre>.*?)" + _REPORT)
 _YEAR_ONLY = re.compile(r"^[（(]?\s*" + _YEAR + r"\s*年\s*度?\s*[)）]?$")
 _PERIOD = re.compile(r"(?:统计期限|统计时间|统计期)[^0-9]{0,12}" + _YEAR + r"\s*年\s*1\s*月\s*1\s*日")
@@ -123,6 +123,8 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
     """
     candidates: list[tuple[str | None, int | None, str]] = []
     for i, ln in enumerate(head):
+        if "报" not in ln.text:  # cheap pre-filter: every title names a 报告 or 年报
+            continue
         text = _SPACES.sub("", ln.text)
         m = _TITLE.search(text)
         if m:
@@ -141,8 +143,8 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
                         title = used + title
             candidates.append((agency, year if _plausible(year) else None, title))
             continue
-        m2 = _TITLE_NOYEAR.search(text)
-        if m2 and len(text) <= 60:
+        m2 = _TITLE_NOYEAR.search(text) if len(text) <= 60 else None
+        if m2:
             # "XX局政府信息公开工作年度报告（2020年）" or the year on a neighbouring line ("（2020年度）").
             year = None
             after = re.match(r"[（(]?" + _YEAR + r"年", text[m2.end() :])
@@ -221,10 +223,9 @@ def _canonical(printed: str, full_text: str) -> str:
 
 def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
     """Agency, year, title, kind, region path and aliases of one report; ReportError if unknown."""
-    head = _head(lines, HEAD_LINES)
-    agency, year, title = _find_title(head)
-    wide = _head(lines, 60)
-    wide_text = "\n".join(_SPACES.sub("", ln.text) for ln in wide)
+    wide = _head(lines, HEAD_LINES)
+    agency, year, title = _find_title(wide)
+    wide_text = re.sub(r"[ \t\u3000\xa0]+", "", "\n".join(ln.text for ln in wide))
     if agency is None:
         m = _PUBLISHER.search(wide_text)
         if m and looks_like_agency(_clean_name(m.group("name"))):
@@ -249,7 +250,7 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
         )
     if not agency:
         raise ReportError("找不到发布机关：标题和正文开头没有机关名称 (no agency name found)", "no_agency")
-    full_text = "".join(_SPACES.sub("", ln.text) for ln in lines[:400])
+    full_text = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
     official = _canonical(agency, full_text)
     aliases = [a for a in short_forms(official) if a != official]
     if agency != official and agency not in aliases:

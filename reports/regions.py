@@ -93,9 +93,12 @@ def _index() -> dict[str, list[tuple[int, list[str]]]]:
 
 
 @lru_cache(maxsize=1)
-def _names_by_length() -> list[str]:
-    names = set(_index()) | set(PROVINCE_SHORT)
-    return sorted(names, key=len, reverse=True)
+def _names_by_first_char() -> dict[str, list[str]]:
+    """Gazetteer names keyed by first character, longest first (the prefix scan runs per character)."""
+    out: dict[str, list[str]] = {}
+    for name in sorted(set(_index()) | set(PROVINCE_SHORT), key=len, reverse=True):
+        out.setdefault(name[0], []).append(name)
+    return out
 
 
 def _level_of_generic(token: str, suffix: str, prev_level: int) -> int:
@@ -141,7 +144,7 @@ def _place_spans(name: str) -> list[tuple[str, int, int, int]]:
     idx = _index()
     while pos < len(name):
         found: tuple[str, int, int] | None = None
-        for cand in _names_by_length():
+        for cand in _names_by_first_char().get(name[pos], ()):
             if name.startswith(cand, pos):
                 full = PROVINCE_SHORT.get(cand, cand)
                 levels = [lvl for lvl, _ in idx.get(full, [])] or [LEVEL_PROVINCE]

@@ -10,7 +10,7 @@ cell stays absent; we never write a 0 the report did not print.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -269,15 +269,14 @@ def split_line(ln: Line) -> list[_Row]:
     return _segments(cells, celled)
 
 
-def split_row(text: str) -> _Row:
-    """The last (label, values) piece of a cleaned line that carries numbers (the whole line for most)."""
-    cells, celled = _cells(text)
-    segs = _segments(cells, celled)
-    with_numbers = [s for s in segs if s.count]
-    return with_numbers[-1] if with_numbers else segs[-1]
+class ExtraColumn:
+    """Which reading of an over-long applicant row worked so far in this table (see _drop_extra)."""
+
+    def __init__(self) -> None:
+        self.reading: str | None = None
 
 
-def align(row: _Row, n: int) -> list[float | None] | None:
+def align(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[float | None] | None:
     """Map a row's value cells onto `n` columns, or None when the mapping would be a guess."""
     vals = list(row.values)
     k = row.count
@@ -287,7 +286,7 @@ def align(row: _Row, n: int) -> list[float | None] | None:
         if k == n:
             return vals
         if k > n:
-            return _drop_extra(vals, n)
+            return _drop_extra(vals, n, extra)
         return None
     while vals and vals[-1] is None:
         vals.pop()
@@ -301,7 +300,7 @@ def align(row: _Row, n: int) -> list[float | None] | None:
     if len(nums) == n:
         return list(nums)
     if len(nums) > n and len(nums) == len(vals):
-        return _drop_extra(vals, n)
+        return _drop_extra(vals, n, extra)
     return None
 
 
@@ -311,23 +310,37 @@ def _sum_ok(parts: Sequence[float | None], total: float | None) -> bool:
     return abs(sum(p for p in parts if p is not None) - total) < 1e-6
 
 
-def _drop_extra(vals: list[float | None], n: int) -> list[float | None]:
-    """More numbers than columns (an extra column, as in some 2019 tables): keep the reading that adds up.
+_READINGS = {
+    "extra_last": lambda v: v[:7],
+    "subtotal": lambda v: [v[0], *v[2:]],
+    "extra_first": lambda v: v[1:],
+}
 
-    For the 7 applicant columns we try: extra trailing column, a 法人小计 after 自然人, an extra leading
-    column; the first whose 总计 equals the sum of the other six wins; otherwise the first n cells.
+
+def _reading_fits(name: str, vals: list[float | None]) -> bool:
+    got = _READINGS[name](vals)
+    if not _sum_ok(got[:6], got[6]):
+        return False
+    return name != "subtotal" or _sum_ok(vals[2:7], vals[1])
+
+
+def _drop_extra(vals: list[float | None], n: int, extra: ExtraColumn | None) -> list[float | None] | None:
+    """One number too many on an applicant row (an extra column, as in some 2019 tables).
+
+    Readings tried: an extra trailing column, a 法人小计 after 自然人, an extra leading column. The
+    first whose 总计 equals the sum of the other six wins and is remembered for the table; a row that
+    fits none takes the table's remembered reading, else nothing (never a guess). Other tables: nothing.
     """
-    if n == 7 and len(vals) == 8:
-        drop_last = vals[:7]
-        if _sum_ok(drop_last[:6], drop_last[6]):
-            return drop_last
-        subtotal = [vals[0]] + vals[2:]
-        if _sum_ok(subtotal[:6], subtotal[6]) and _sum_ok(vals[2:7], vals[1]):
-            return subtotal
-        drop_first = vals[1:]
-        if _sum_ok(drop_first[:6], drop_first[6]):
-            return drop_first
-    return vals[:n]
+    if n != 7 or len(vals) != 8:
+        return None
+    for name in _READINGS:
+        if _reading_fits(name, vals):
+            if extra is not None and extra.reading is None:
+                extra.reading = name
+            return _READINGS[name](vals)
+    if extra is not None and extra.reading is not None:
+        return _READINGS[extra.reading](vals)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -656,6 +669,7 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     group: str | None = None
     last: str | None = None
     in_header = False
+    extra = ExtraColumn()
     items = _items(lines)
     skip = -1
     for idx, (ln, row) in enumerate(items):
@@ -696,7 +710,7 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
             stem, guessed = _next_stem(last), True
         if stem is None:
             continue
-        vals = align(row, len(APPLICANT_COLUMNS))
+        vals = align(row, len(APPLICANT_COLUMNS), extra)
         if vals is None and guessed:
             continue
         if stem in _APPLY_ORDER:
@@ -754,7 +768,7 @@ def _parse_review(lines: Sequence[Line], out: _Out) -> None:
             buf.extend(v for v in row.values if v is not None)
         if len(buf) >= 15:
             break
-    if len(buf) >= 15 and first is not None:
+    if len(buf) == 15 and first is not None:  # more than 15 numbers: which ones? say nothing
         for key, v in zip(REVIEW_KEYS, buf[:15], strict=True):
             out.put(key, v, first)
 
@@ -825,8 +839,3 @@ def _parse_tables(lines: Sequence[Line], template: str) -> list[ParsedValue]:
         _parse_review(lines[start4:end4], out)
 
     return list(out.values.values())
-
-
-def values_by_key(values: Iterable[ParsedValue]) -> dict[str, float]:
-    """Convenience for checks/tests: key → value."""
-    return {v.key: v.value for v in values}

@@ -775,3 +775,22 @@ def test_table_of_contents_does_not_capture_the_sections() -> None:
 def test_blank_cell_in_a_2019_fees_row_keeps_2019_columns() -> None:
     text = "二、主动公开政府信息情况\n第二十条第（八）项\n信息内容\t上一年项目数量\t本年增/减\n行政事业性收费\t5\t\n"
     assert _parse(text, "2019") == {"active.fees.prev_items": 5}
+
+
+def test_extra_column_reading_is_learned_per_table_and_never_guessed() -> None:
+    text = (
+        "三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 3 1 0 0 0 0 4 0\n"  # adds up when the 8th column is dropped
+        "二、上年结转政府信息公开申请数量 2 0 0 0 0 0 9 0\n"  # does not add up: the table's reading is used
+    )
+    got = _parse(text)
+    assert got["apply.received.total"] == 4 and got["apply.carried_in.total"] == 9
+    alone = _parse("三、收到和处理政府信息公开申请情况\n二、上年结转政府信息公开申请数量 2 0 0 0 0 0 9 0\n")
+    assert not alone  # no evidence which column is extra: nothing rather than a guess
+
+
+def test_too_many_numbers_elsewhere_are_not_truncated() -> None:
+    text = "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 447 228\n"
+    assert _parse(text) == {}
+    review = "四、政府信息公开行政复议、行政诉讼情况\n" + " ".join(["1"] * 16) + "\n"
+    assert _parse(review) == {}

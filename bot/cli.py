@@ -91,10 +91,22 @@ def _date(value: str) -> date:
 # --------------------------------------------------------------------------- store
 
 
+def _store_url(args: argparse.Namespace) -> str | None:
+    """--database-url, else $DATABASE_URL, else DATABASE_URL from .env (as the bot reads it), else default."""
+    if args.database_url or os.environ.get("DATABASE_URL"):
+        return args.database_url or os.environ["DATABASE_URL"]
+    try:
+        from bot.settings import Settings
+
+        return Settings().database_url
+    except Exception:  # noqa: BLE001 - a bad unrelated setting must not stop `ingest`; `run` reports it
+        return None
+
+
 def _engine(args: argparse.Namespace, *, check_schema: bool = True):
     from storage.db import get_engine
 
-    engine = get_engine(args.database_url)
+    engine = get_engine(_store_url(args))
     if check_schema:
         from storage.migrate import SchemaError, ensure_schema
 
@@ -278,9 +290,14 @@ def cmd_samples(args: argparse.Namespace) -> int:
     engine = _engine(args)
     samples = _optional("bot.samples", "样例语料 (sample corpus)")
     result = samples.ensure_samples(engine)
-    if hasattr(result, "render"):
+    if result is None:
+        print("库里已有报告，未加载样例 (the store already has reports; samples not loaded)")
+    elif hasattr(result, "render"):
+        print("已加载生成的样例报告 (loaded the generated SAMPLE corpus):")
         print(result.render())
-    elif result is not None:
+        if getattr(result, "rejected", None):  # a generator/parser bug; warn, but let `make run` go on
+            print(f"警告：{len(result.rejected)} 个样例文件被拒绝 (sample files rejected)", file=sys.stderr)
+    else:
         print(result)
     return 0
 

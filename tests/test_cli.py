@@ -369,3 +369,21 @@ def test_console_script_unreachable_database_is_a_clear_error(tmp_path):
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "hunter2" not in proc.stderr and proc.stderr.strip()
+
+
+def test_samples_load_once(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("bot.samples", reason="sample corpus not written yet")
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["--database-url", url, "samples"]) == 0
+    assert "stored" in capsys.readouterr().out
+    assert main(["--database-url", url, "samples"]) == 0
+    assert "已有报告" in capsys.readouterr().out
+
+
+def test_store_url_comes_from_dotenv_like_the_bot(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite:///{tmp_path / 'from_env.db'}\n", encoding="utf-8")
+    assert main(["export", "--json"]) == 0
+    assert (tmp_path / "from_env.db").exists() and not (tmp_path / "data").exists()

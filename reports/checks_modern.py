@@ -145,7 +145,11 @@ def _result_parts(values: Mapping[str, float], col: str) -> list[str] | None:
 def check_modern(
     values: Mapping[str, float], template: str = "2021", line_of: Mapping[str, int] | None = None
 ) -> list[Finding]:
-    """Every identity of the 2019/2021 tables 三 and 四; `line_of` (key → line number) locates findings."""
+    """Every identity of the 2019/2021 tables 三 and 四; `line_of` (key → line number) locates findings.
+
+    Both formats define the same identities; `template` is accepted for symmetry with check_2008 callers.
+    Which （六） rows exist (one row or three items) is read from the values, since 2021 reports print
+    both layouts."""
     c = _Checker(values, line_of)
     row_stems = [s for s in ROW_ZH if any(f"apply.{s}.{col}" in values for col in COLUMNS)]
 

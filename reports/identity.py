@@ -173,14 +173,26 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
 
 
 def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:
-    """The agency printed on the line(s) just above the title (split titles, PDF wraps)."""
-    one = _clean_name(head[i - 1].text)
-    if looks_like_agency(one) and len(one) <= 30:
+    """The agency printed on the line(s) just above the title (split titles, PDF wraps).
+
+    A line holding only the year ("2024年") between the agency and the title is stepped over.
+    """
+    j = i - 1
+    if j >= 1 and _YEAR_ONLY.match(_SPACES.sub("", head[j].text)):
+        j -= 1
+
+    def name(text: str) -> str:
+        return re.sub(r"关于$", "", _clean_name(text))
+
+    one = name(head[j].text)
+    two = name(head[j - 1].text + head[j].text) if j >= 1 else ""
+    one_ok = looks_like_agency(one) and len(one) <= 30
+    two_ok = looks_like_agency(two) and len(two) <= 30
+    # "淮安市洪泽区\n人民政府": a body word without any place wants the line above it.
+    if one_ok and not (two_ok and not _place_spans(one) and _place_spans(two)):
         return one, one
-    if i >= 2:
-        two = _clean_name(head[i - 2].text + head[i - 1].text)
-        if looks_like_agency(two) and len(two) <= 30:
-            return two, two
+    if two_ok:
+        return two, two
     return None, ""
 
 

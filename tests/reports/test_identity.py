@@ -166,3 +166,16 @@ def test_title_after_a_long_navigation_menu():
     text = nav + "\n2018年政府信息公开工作年度报告\n银川市兴庆区2021年政府信息公开工作年度报告\n正文"
     ident = identify(to_lines(text), "page.html")
     assert (ident.agency, ident.year) == ("银川市兴庆区人民政府", 2021)
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "year"),
+    [
+        ("淮安市人民政府\n2024年\n政府信息公开工作年度报告\n正文", "淮安市人民政府", 2024),
+        ("银川市金凤区教育局关于\n2020年政府信息公开工作年度报告", "银川市金凤区教育局", 2020),
+        ("淮安市洪泽区\n人民政府\n2023 年政府信息公开工作年度报告", "淮安市洪泽区人民政府", 2023),
+    ],
+)
+def test_titles_split_over_lines(text, agency, year):
+    ident = identify(to_lines(text), "")
+    assert (ident.agency, ident.year) == (agency, year)

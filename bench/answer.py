@@ -16,7 +16,6 @@ import argparse
 import difflib
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -237,8 +236,8 @@ def bench_resolution(n_names: int, n_queries: int, n_difflib: int, seed: int) ->
     for q, expect, _kind in qs:
         s = time.perf_counter()
         res = index.resolve_text(q)
-        ranked = index.fuzzy(q, limit=3) if res.status != "ok" else []
         times.append(time.perf_counter() - s)
+        ranked = index.fuzzy(q, limit=3) if res.status != "ok" else []
         want = by_name[expect]
         if res.status == "ok":
             got = res.ids[0]

@@ -90,6 +90,7 @@ class Resolution:
     others: list[int] = field(default_factory=list)  # ok via a place: other bodies there
 
 
+@lru_cache(maxsize=200000)
 def short_place(token: str) -> str:
     """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic)."""
     for suf in PLACE_SUFFIXES:
@@ -119,6 +120,26 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
         tokens.append(hit)
         rest = rest[len(hit):]
     return tokens, rest
+
+
+_NAME_NOISE = re.compile(r"[\s,，、;；:：!！?？。\"'“”‘’()（）\[\]【】{}<>《》〈〉|/\\·•*#@$%^&_=+`…的]+")
+
+
+_TRAD = set("區縣審務報內國們開門與東車長馬書機關廳處會議廣衛體鄉鎮蘭寧銀陝遼黑龍雲貴齊濟陽韓鄭劉陳楊黃趙吳錢孫"
+             "衆經濟發展環境資源監督管理辦公室財政稅務農業醫療衛生計劃統計審計檢察縣區鄉鎮街")
+
+
+def clean_name(name: str) -> str:
+    """A stored name as the reader sees it (NFKC, no spaces/punctuation/的); stored names are already
+    simplified, so the slower traditional→simplified step is skipped when the name is plain CJK."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name).lower()
+    if not text.isascii() and any(ch in _TRAD for ch in text):
+        from query.indicators import clean
+
+        return clean(text)
+    return _NAME_NOISE.sub("", text)
 
 
 def abbreviations(core: str) -> set[str]:
@@ -191,7 +212,9 @@ class NgramIndex:
                 post[g].append(i)
         self.post = dict(post)
 
-    def candidates(self, query: str, limit: int = 200, budget: int = 60000) -> list[int]:
+    def candidates(self, query: str, limit: int = 200, budget: int = 5000) -> list[int]:
+        """Strings sharing the most (rarest-first) grams with `query`; common grams are skipped once
+        rarer ones have been counted, so a query costs at most ~`budget` posting entries."""
         grams = sorted(_grams(query, self.n), key=lambda g: len(self.post.get(g, ())))
         counts: Counter[int] = Counter()
         used = 0
@@ -201,8 +224,12 @@ class NgramIndex:
                 continue
             if used and used + len(plist) > budget:
                 break
+            if not used and len(plist) > budget:
+                plist = plist[:budget]
             counts.update(plist)
             used += len(plist)
+        if len(counts) <= limit:
+            return list(counts)
         return [i for i, _c in counts.most_common(limit)]
 
 
@@ -211,7 +238,9 @@ class AgencyIndex:
 
     def __init__(self, agencies: Iterable[AgencyRec]) -> None:
         self.agencies: dict[int, AgencyRec] = {a.id: a for a in agencies}
-        self.forms: dict[str, list[tuple[int, int]]] = {}
+        # form → agency_id * 8 + penalty (one agency) or {agency_id: penalty} (shared form)
+        self.forms: dict[str, int | dict[int, int]] = {}
+        self._best: dict[str, tuple[list[int], int]] = {}
         self.places: dict[str, set[str]] = defaultdict(set)  # surface → region paths
         self.by_place: dict[str, list[int]] = defaultdict(list)  # region path (and prefixes) → agencies
         self.place_names: dict[str, str] = {}  # region path → innermost name
@@ -237,7 +266,7 @@ class AgencyIndex:
                     self.fz_targets.append((-1, p))
         self.char_index = NgramIndex(self.fz_strings, 2)
         self.fz_pinyin = [pinyin(s) for s in self.fz_strings]
-        self.pinyin_index = NgramIndex(self.fz_pinyin, 3)
+        self._pinyin_index: NgramIndex | None = None  # built on the first Latin-letter query
         self.pinyin_exact: dict[str, list[int]] = defaultdict(list)
         self.initials_exact: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(self.fz_strings):
@@ -245,6 +274,12 @@ class AgencyIndex:
             ini = initials(s)
             if len(ini) >= 2:
                 self.initials_exact[ini].append(i)
+
+    @property
+    def pinyin_index(self) -> NgramIndex:
+        if self._pinyin_index is None:
+            self._pinyin_index = NgramIndex(self.fz_pinyin, 3)
+        return self._pinyin_index
 
     # ------------------------------------------------------------------ building
     def _known_for(self, a: AgencyRec) -> list[str]:
@@ -259,23 +294,40 @@ class AgencyIndex:
     def _add_form(self, form: str, agency_id: int, penalty: int) -> None:
         if len(form) < 2:
             return
-        lst = self.forms.setdefault(form, [])
-        for i, (aid, pen) in enumerate(lst):
-            if aid == agency_id:
-                if penalty < pen:
-                    lst[i] = (aid, penalty)
-                return
-        lst.append((agency_id, penalty))
-        if len(form) > self.max_len:
-            self.max_len = len(form)
+        cur = self.forms.get(form)
+        if cur is None:
+            self.forms[form] = agency_id * 8 + penalty
+            if len(form) > self.max_len:
+                self.max_len = len(form)
+        elif isinstance(cur, int):
+            if cur >> 3 == agency_id:
+                if penalty < cur & 7:
+                    self.forms[form] = agency_id * 8 + penalty
+            else:
+                self.forms[form] = {cur >> 3: cur & 7, agency_id: penalty}
+        else:
+            old = cur.get(agency_id)
+            if old is None or penalty < old:
+                cur[agency_id] = penalty
+
+    def best(self, form: str) -> tuple[list[int], int] | None:
+        """The agencies a form names with the lowest penalty, and that penalty (None: not a form)."""
+        cur = self.forms.get(form)
+        if cur is None:
+            return None
+        if isinstance(cur, int):
+            return [cur >> 3], cur & 7
+        got = self._best.get(form)
+        if got is None:
+            pen = min(cur.values())
+            got = self._best[form] = (sorted(a for a, p in cur.items() if p == pen), pen)
+        return got
 
     def _add_agency(self, a: AgencyRec) -> None:
-        from query.indicators import clean
-
-        name = clean(a.name)
+        name = clean_name(a.name)
         self._add_form(name, a.id, PENALTY_EXACT)
         for al in a.aliases:
-            self._add_form(clean(al), a.id, PENALTY_EXACT)
+            self._add_form(clean_name(al), a.id, PENALTY_EXACT)
         tokens, core = split_places(name, self._known_for(a))
         chain = list(a.places)
         for t in tokens:
@@ -346,11 +398,10 @@ class AgencyIndex:
             piece = text[i:j]
             if " " in piece:
                 continue
-            hits = self.forms.get(piece)
-            if hits:
-                best = min(p for _a, p in hits)
-                ids = [a for a, p in sorted(hits, key=lambda x: x[1]) if p == best]
-                return Mention((i, j), piece, ids, penalty=best, how="exact" if best == 0 else "form")
+            hit = self.best(piece)
+            if hit:
+                ids, best = hit
+                return Mention((i, j), piece, list(ids), penalty=best, how="exact" if best == 0 else "form")
             paths = self.places.get(piece)
             if paths:
                 if len(paths) == 1:
@@ -417,7 +468,8 @@ class AgencyIndex:
                 for _s, sc, k in got:
                     i = cand[k]
                     scores[i] = max(scores.get(i, 0), float(sc))
-            pcand = self.pinyin_index.candidates(py) if len(py) >= 3 else []
+            top_char = max(scores.values(), default=0.0)
+            pcand = self.pinyin_index.candidates(py, limit=100) if len(py) >= 3 and top_char < 85 else []
             if pcand:
                 got = process.extract(py, [self.fz_pinyin[i] for i in pcand], scorer=fuzz.ratio, limit=limit,
                                       score_cutoff=70)
@@ -450,11 +502,9 @@ class AgencyIndex:
         from query.indicators import clean
 
         q = clean(query)
-        hits = self.forms.get(q)
-        if hits:
-            return self.resolve_mention(Mention((0, len(q)), q, [a for a, _p in sorted(hits, key=lambda x: x[1])
-                                                                 if _p == min(p for _a, p in hits)],
-                                                penalty=min(p for _a, p in hits)))
+        hit = self.best(q)
+        if hit:
+            return self.resolve_mention(Mention((0, len(q)), q, list(hit[0]), penalty=hit[1]))
         paths = self.places.get(q)
         if paths:
             return self.resolve_place("|".join(sorted(paths)))

@@ -495,7 +495,7 @@ class Answerer:
     def _mistyped_name(self, parts: Parts, seg: Segment) -> Answer | None:
         """A segment mixing known pieces and unknown characters: judge the whole segment as one name."""
         query = strip_fillers(seg.text).replace(" ", "") or seg.text
-        if query in self.index.forms or query in self.index.places:
+        if self.index.best(query) is not None or query in self.index.places:
             return None
         res = self.index.resolve_text(query)
         keep = [m for k, m in enumerate(parts.mentions) if k not in seg.mentions]

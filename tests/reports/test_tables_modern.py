@@ -794,3 +794,24 @@ def test_too_many_numbers_elsewhere_are_not_truncated() -> None:
     assert _parse(text) == {}
     review = "四、政府信息公开行政复议、行政诉讼情况\n" + " ".join(["1"] * 16) + "\n"
     assert _parse(review) == {}
+
+
+def test_pandoc_grid_table_with_labels_wrapped_inside_cells() -> None:
+    text = """三、收到和处理政府信息公开申请情况
++------------------+----+----+----+----+----+----+----+
+| 一、本年新收政府 | 5  | 0  | 0  | 0  | 1  | 0  | 6  |
+| 信息公开申请数量 |    |    |    |    |    |    |    |
++------------------+----+----+----+----+----+----+----+
+| 5.要求行政机关确认或重 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+| 新出具已获取信息 |  |  |  |  |  |  |  |
++------------------+----+----+----+----+----+----+----+
+| 1.申请人无正当理由逾期 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |
+| 不补正、行政机关不再处理其政 |  |  |  |  |  |  |  |
+| 府信息公开申请 |  |  |  |  |  |  |  |
++------------------+----+----+----+----+----+----+----+
+"""
+    got = _parse(text)
+    assert got["apply.received.legal"] == 1 and got["apply.received.total"] == 6
+    assert got["apply.result.not_processed.confirm_reissue.total"] == 1
+    assert got["apply.result.other.overdue_correction.natural_person"] == 2
+    assert len(got) == 21

@@ -115,6 +115,7 @@ class ReminderRunner:
         self._recovered = False
         self._planned: set[tuple[str, str]] = set()  # (what, date) planned by this process
         self.history: list[dict[str, Any]] = []
+        self._task: asyncio.Task | None = None
 
     def today(self):
         return today_in_shanghai(self.clock)
@@ -167,8 +168,12 @@ class ReminderRunner:
                              backoff=self.config.backoff)
         return await sender.run(keep_going=self._leader)
 
-    async def tick(self) -> dict[str, Any] | None:
-        """Standby check: resume pending sends / make sure today's plan exists, if we are (or become) leader."""
+    async def tick(self, wait: bool = False) -> dict[str, Any] | None:
+        """Standby check: resume pending sends / make sure today's plan exists, if we are (or become) leader.
+
+        The cycle runs as a background task (unless `wait`), so the periodic job itself returns at once and
+        APScheduler never has to skip it for "maximum number of running instances reached".
+        """
         if self._lock.locked():
             return None
         today = self.today().isoformat()
@@ -176,9 +181,15 @@ class ReminderRunner:
         pending = await asyncio.to_thread(delivery.pending_count, self.engine)
         if not need_plan and not pending:
             return None
-        return await self.run_cycle("all" if need_plan else "none", reason="tick")
+        cycle = self.run_cycle("all" if need_plan else "none", reason="tick")
+        if wait:
+            return await cycle
+        self._task = asyncio.create_task(cycle, name="reminders-tick")
+        return None
 
     async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
         try:
             await asyncio.to_thread(self.lease.release)
         except Exception:  # noqa: BLE001 - best effort on shutdown

@@ -339,7 +339,14 @@ def register(application: Application, settings) -> None:
     else:
         def clock() -> datetime:
             return datetime.combine(svc.today(), datetime.now(TZ).timetz())
-    send = telegram_sender(application.bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period))
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    # a separate Bot without AIORateLimiter for broadcasts (see reminders.sender.telegram_sender)
+    broadcast_bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
+                        base_file_url=settings.telegram_base_file_url,
+                        request=HTTPXRequest(connection_pool_size=config.concurrency + 2, pool_timeout=30))
+    send = telegram_sender(broadcast_bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period))
     runner = ReminderRunner(engine, send, config, clock=clock)
     application.bot_data["reminders"] = runner
     if not config.enabled:
@@ -350,6 +357,10 @@ def register(application: Application, settings) -> None:
 
     async def post_shutdown(app: Application) -> None:
         await runner.stop()
+        try:
+            await broadcast_bot.shutdown()
+        except Exception:  # noqa: BLE001 - best effort
+            log.debug("broadcast bot shutdown failed", exc_info=True)
         if previous is not None:
             await previous(app)
 

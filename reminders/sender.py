@@ -221,10 +221,22 @@ def _retry_seconds(err: RetryAfter) -> float:
 
 
 def telegram_sender(bot, render_photo: Callable[[Claimed], bytes | None] | None = None) -> SendFn:
-    """A SendFn over a python-telegram-bot Bot: HTML text; a photo with caption when `render_photo` gives one."""
+    """A SendFn over a python-telegram-bot Bot: HTML text; a photo with caption when `render_photo` gives one.
+
+    Use a Bot WITHOUT PTB's AIORateLimiter: that limiter retries RetryAfter itself, and any other request
+    finishing meanwhile reopens its gate, so the other workers keep sending during the pause Telegram asked
+    for. Here the FloodLimiter is the broadcast's only flood control and sees every RetryAfter.
+    """
     from telegram.constants import ParseMode
 
+    ready = asyncio.Event()
+    starting = asyncio.Lock()
+
     async def send(row: Claimed) -> int | None:
+        if not ready.is_set():
+            async with starting:
+                await bot.initialize()  # idempotent; getMe once
+                ready.set()
         if render_photo is not None:
             photo = await asyncio.to_thread(render_photo, row)
             if photo is not None and len(row.text) <= 1024:

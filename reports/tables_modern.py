@@ -92,7 +92,7 @@ _APPLY_HEADER_WORDS = (
 
 # 二: row id → label phrases (the longest/most specific first where labels nest).
 ACTIVE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("other_services", ("其他对外管理服务",)),
+    ("other_services", ("对外管理服务",)),
     ("normative", ("规范性文件",)),
     ("regulations", ("规章",)),
     ("license", ("行政许可",)),
@@ -533,16 +533,18 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
     header: list[str] = []
     collecting = False
     pending_row: str | None = None  # a row label printed alone, its numbers on the next line
+    carry = ""  # label text since the last data row ("其他对外管理服" / "务事项 56 -2 12980")
     for ln, row in _items(lines):
         sq = squash(row.label)
         if "第二十条" in sq:  # a new block: its header follows (or shares the line)
-            header_text, header, collecting = "", [], False
+            header_text, header, collecting, carry = "", [], False, ""
             if row.count == 0 and _header_columns(row.label):
                 header_text, collecting = row.label, True
                 header = _header_columns(header_text)
             continue
         if row.count == 0:
             pending_row = _active_row(row.label)
+            carry = "" if "信息内容" in sq else carry + row.label
             if pending_row is not None:
                 collecting = False
                 continue
@@ -558,7 +560,9 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
             continue
         collecting = False
         rid = _active_row(row.label) if row.label else pending_row
-        pending_row = None
+        if rid is None and carry and row.label:
+            rid = _active_row(carry + row.label)
+        pending_row, carry = None, ""
         if rid is None:
             continue
         cols = _active_columns(rid, header, row.count, out.template, row.celled)

@@ -815,3 +815,21 @@ def test_pandoc_grid_table_with_labels_wrapped_inside_cells() -> None:
     assert got["apply.result.not_processed.confirm_reissue.total"] == 1
     assert got["apply.result.other.overdue_correction.natural_person"] == 2
     assert len(got) == 21
+
+
+def test_active_row_label_wrapped_over_two_lines() -> None:
+    text = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 0 0 1
+行政规范性文
+件 8 26 66
+第二十条第（五）项
+信息内容 上一年项目数量 本年增/减 处理决定数量
+行政许可 83 +117 11034
+其他对外管理服
+务事项 56 -2 12980
+"""
+    got = _parse(text, "2021")
+    assert got["active.normative.issued"] == 8 and got["active.normative.in_force"] == 66
+    assert got["active.other_services.change"] == -2 and got["active.license.prev_items"] == 83

@@ -395,22 +395,23 @@ def _short(formula: Formula, template: str) -> str:
 
 
 def suggestions(text: str, limit: int = 5) -> list[str]:
-    """Indicator words close to `text` ("did you mean")."""
+    """Indicator words close to `text` ("did you mean"), one canonical word per concept."""
     from rapidfuzz import fuzz, process
 
     text = clean(text)
     if not text:
         return []
-    choices = [w for w, (cid, _c) in phrase_table().items() if not cid.startswith(("column:", "key:"))]
-    got = process.extract(text, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=50)
+    table = phrase_table()
+    choices = [w for w, (cid, _c) in table.items() if not cid.startswith(("column:", "key:"))]
+    got = process.extract(text, choices, scorer=fuzz.ratio, limit=limit * 6, score_cutoff=50)
     out: list[str] = []
     seen: set[str] = set()
     for w, _s, _i in got:
-        cid = phrase_table()[w][0]
-        if cid in seen:
+        c = CONCEPTS.get(table[w][0])
+        if c is None or c.id in seen:
             continue
-        seen.add(cid)
-        out.append(w)
+        seen.add(c.id)
+        out.append(c.words[0])
         if len(out) >= limit:
             break
     return out

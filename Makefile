@@ -3,6 +3,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -37,6 +38,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@:
 
 # No token: load the generated sample corpus (only when the store is empty), then chat on stdin.
 # With TELEGRAM_BOT_TOKEN (environment or .env): the Telegram bot.

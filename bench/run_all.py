@@ -12,7 +12,8 @@ What a bench writes to its --json file (either form):
 
 * ``{"metrics": {"p99_ms": {"value": 12.3, "unit": "ms", "target": "<= 25"}, ...}}`` — preferred; a
   target is "<= x", "< x", ">= x", "> x" or "== x". ``"metrics"`` may also be a list of such dicts with a
-  ``"name"``. Other top-level keys are kept as context.
+  ``"name"``; the same ``{"value", "unit", "target"}`` dicts may also sit at the top level or nested
+  (``{"ask_p50_ms": {"value": ...}}``). Other keys are kept as context.
 * a flat or nested dict of figures: every number becomes a metric ``<bench>.<dotted.key>``; units are
   guessed from the key (``_ms``, ``_s``/``seconds``, ``_per_second``, ``_mb`` …) and targets come from
   an optional top-level ``"targets": {"dotted.key": "<= 5"}`` or from TARGETS below (the targets named
@@ -178,8 +179,13 @@ def default_target(name: str) -> str | None:
     return None
 
 
+def _is_metric(data: object) -> bool:
+    """{"value": 3.2, "unit": "ms", "target": "<= 5", ...} anywhere in a bench's JSON is one figure."""
+    return isinstance(data, dict) and "value" in data and bool({"unit", "target", "met"} & set(data))
+
+
 def _flatten(prefix: str, data: object, out: dict[str, object]) -> None:
-    if isinstance(data, dict):
+    if isinstance(data, dict) and not _is_metric(data):
         for k, v in data.items():
             _flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
     else:
@@ -208,9 +214,17 @@ def normalise(bench: str, data: object) -> dict[str, dict]:
     flat: dict[str, object] = {}
     _flatten("", {k: v for k, v in data.items() if k != "targets"}, flat)
     for key, value in flat.items():
+        name = f"{bench}.{key}"
+        if _is_metric(value):
+            assert isinstance(value, dict)
+            metrics[name] = {
+                "value": value.get("value"),
+                "unit": value.get("unit") or guess_unit(key),
+                "target": value.get("target", targets.get(key, default_target(name))),
+            }
+            continue
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
-        name = f"{bench}.{key}"
         metrics[name] = {
             "value": value,
             "unit": guess_unit(key),

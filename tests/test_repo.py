@@ -357,6 +357,17 @@ def test_run_all_targets_and_units(run_all):
         "answer", {"metrics": {"ask_p50_ms": {"value": 3, "unit": "ms", "target": "<= 4"}}}
     )
     assert declared == {"answer.ask_p50_ms": {"value": 3, "unit": "ms", "target": "<= 4"}}
+    top = run_all.normalise(
+        "answer",
+        {
+            "ask_p99_ms": {"value": 30.5, "unit": "ms", "target": "<= 25", "met": False},
+            "resolution": {"p99_ms": {"value": 4, "unit": "ms", "target": "<= 10"}},
+            "n_agencies": 3000,
+        },
+    )
+    assert top["answer.ask_p99_ms"] == {"value": 30.5, "unit": "ms", "target": "<= 25"}
+    assert top["answer.resolution.p99_ms"]["target"] == "<= 10"
+    assert top["answer.n_agencies"]["value"] == 3000
 
 
 def test_run_all_keeps_hand_written_text(run_all, tmp_path, monkeypatch):

@@ -368,6 +368,20 @@ def test_run_all_targets_and_units(run_all):
     assert top["answer.ask_p99_ms"] == {"value": 30.5, "unit": "ms", "target": "<= 25"}
     assert top["answer.resolution.p99_ms"]["target"] == "<= 10"
     assert top["answer.n_agencies"]["value"] == 3000
+    bc = run_all.normalise(
+        "broadcast",
+        {
+            "rate_limit": 30.0,
+            "messages_per_second": None,
+            "duplicates": 0,
+            "target": {"messages_per_second": ">= 27", "duplicates": 0},
+        },
+    )
+    assert bc["broadcast.rate_limit"]["target"] is None
+    assert bc["broadcast.duplicates"]["target"] == 0 and run_all.met(0, 0) is True
+    assert bc["broadcast.messages_per_second"]["value"] is None
+    assert run_all.met(None, ">= 27") is False
+    assert "broadcast.target.duplicates" not in bc
 
 
 def test_run_all_keeps_hand_written_text(run_all, tmp_path, monkeypatch):

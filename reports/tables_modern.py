@@ -366,25 +366,41 @@ def _toc_entry(lines: Sequence[Line], i: int) -> bool:
 
 
 def _find_sections(lines: Sequence[Line]) -> tuple[int, int, int, int]:
-    """Indexes (into `lines`) of the 二, 三, 四 and 五 headings; -1 when not found."""
+    """Indexes (into `lines`) of the 二, 三, 四 and 五 headings; -1 when not found.
+
+    A heading wrapped over two lines ("四、政府信息公开行政复议、" / "行政诉讼情况") is read joined."""
     s2 = s3 = s4 = s5 = -1
+    n = len(lines)
     for i, ln in enumerate(lines):
         if len(ln.text) > 60:
             continue
         sq = squash(ln.text)
         if not sq:
             continue
-        if s2 < 0 and s3 < 0 and _heading(sq, "二") and "主动公开" in sq:
-            if not _toc_entry(lines, i):
-                s2 = i
-        elif s3 < 0 and (_heading(sq, "三") or len(sq) <= 30) and "收到和处理" in sq:
-            if not _toc_entry(lines, i):
-                s3 = i
-        elif s3 >= 0 and s4 < 0 and _heading(sq, "四") and "复议" in sq and "诉讼" in sq:
-            if not _toc_entry(lines, i):
-                s4 = i
-        elif s4 >= 0 and s5 < 0 and _heading(sq, "五"):
-            s5 = i
+        forms = [sq]
+        if (
+            i + 1 < n
+            and len(sq) < 30
+            and 0 < len(lines[i + 1].text) <= 30
+            and not _HEADING_LIKE.match(lines[i + 1].text)
+        ):
+            forms.append(sq + squash(lines[i + 1].text))
+        for f in forms:
+            if s2 < 0 and s3 < 0 and _heading(f, "二") and "主动公开" in f:
+                if not _toc_entry(lines, i):
+                    s2 = i
+                break
+            if s3 < 0 and (_heading(f, "三") or len(f) <= 30) and "收到和处理" in f:
+                if not _toc_entry(lines, i):
+                    s3 = i
+                break
+            if s3 >= 0 and s4 < 0 and _heading(f, "四") and "复议" in f and "诉讼" in f:
+                if not _toc_entry(lines, i):
+                    s4 = i
+                break
+            if s4 >= 0 and s5 < 0 and _heading(f, "五"):
+                s5 = i
+                break
     return s2, s3, s4, s5
 
 
@@ -534,7 +550,11 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
     collecting = False
     pending_row: str | None = None  # a row label printed alone, its numbers on the next line
     carry = ""  # label text since the last data row ("其他对外管理服" / "务事项 56 -2 12980")
-    for ln, row in _items(lines):
+    items = _items(lines)
+    skip = -1
+    for idx, (ln, row) in enumerate(items):
+        if idx <= skip:
+            continue
         sq = squash(row.label)
         if "第二十条" in sq:  # a new block: its header follows (or shares the line)
             header_text, header, collecting, carry = "", [], False, ""
@@ -562,6 +582,10 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
         rid = _active_row(row.label) if row.label else pending_row
         if rid is None and carry and row.label:
             rid = _active_row(carry + row.label)
+        if rid is None and row.label and idx + 1 < len(items) and items[idx + 1][1].count == 0:
+            rid = _active_row(row.label + items[idx + 1][1].label)  # the label's tail after its numbers
+            if rid is not None:
+                skip = idx + 1
         pending_row, carry = None, ""
         if rid is None:
             continue
@@ -588,8 +612,8 @@ def _strip_ordinals(sq: str) -> str:
 
 def _match_apply_row(label_sq: str, own_sq: str, group: str | None, last: str | None) -> str | None:
     """The row stem whose phrase ends latest in the label (the leaf label comes after its group label)."""
-    leaf = _strip_ordinals(own_sq)
-    if leaf in {"其他", "其它"} and (group == "other" or (last or "").startswith("result.other.")):
+    leaves = {_strip_ordinals(own_sq), _strip_ordinals(label_sq)}
+    if leaves & {"其他", "其它"} and (group == "other" or (last or "").startswith("result.other.")):
         return "result.other.other"
     best: tuple[int, int, str] | None = None
     for stem, phrases in APPLY_ROWS:

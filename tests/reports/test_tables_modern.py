@@ -833,3 +833,72 @@ def test_active_row_label_wrapped_over_two_lines() -> None:
     got = _parse(text, "2021")
     assert got["active.normative.issued"] == 8 and got["active.normative.in_force"] == 66
     assert got["active.other_services.change"] == -2 and got["active.license.prev_items"] == 83
+
+
+def test_wrapped_headings_and_a_two_line_leaf_label() -> None:
+    text = """二、主动公开政
+府信息情况
+第二十条第（五）项
+信息内容 本年处理决定数量
+行政许可 12
+三、收到和处理政府信息
+公开申请情况
+（六）其他处理
+1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0
+3、其
+他 108 2 0 0 0 0 110
+四、政府信息公开行政复议、
+行政诉讼情况
+1 0 0 0 1 0 0 0 0 0 0 0 0 0 0
+"""
+    got = _parse(text)
+    assert got["active.license.decisions"] == 12
+    assert got["apply.result.other.other.total"] == 110
+    assert got["review.total"] == 1 and len([k for k in got if k.startswith(("review", "litigation"))]) == 15
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _mutate(text: str, rng) -> str:
+    """Layout noise on a real report: full-width digits, labels wrapped before or after their numbers,
+    page footers between any two lines."""
+    import re
+
+    out = []
+    for line in text.split("\n"):
+        r = rng.random()
+        m = re.search(r"\s\d", line)
+        if m and r < 0.15:
+            out.append(line.translate(FULL_WIDTH))
+        elif r < 0.25 and len(line) > 8 and (m.start() if m else len(line)) > 3:
+            end = m.start() if m else len(line)
+            k = rng.randint(2, end - 1)
+            if m and rng.random() < 0.5:
+                out += [line[:k] + " " + line[m.start() + 1 :], line[k:end]]
+            else:
+                out += [line[:k], line[k:]]
+        elif r < 0.30:
+            out += [line, f"- {rng.randint(1, 9)} -"]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("file_name", MODERN_FILES)
+def test_noisy_copies_of_real_reports_never_give_a_wrong_value(file_name: str) -> None:
+    import random
+
+    folder = require_shared()
+    gold = _gold().get(file_name)
+    if gold is None:
+        pytest.skip(f"no gold entry for {file_name}")
+    base = _decode(folder / file_name)
+    expected = {k: v for k, v in gold["values"].items() if k not in NOT_TABLE_KEYS}
+    rng = random.Random(file_name)
+    missing = 0
+    for _ in range(8):
+        got = _parse(_mutate(base, rng), gold["template"])
+        assert not {k: v for k, v in got.items() if expected.get(k) != v}, "a wrong value under layout noise"
+        missing += sum(k not in got for k in expected)
+    assert missing <= 8 * 5  # almost everything still read

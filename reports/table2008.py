@@ -312,7 +312,11 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
         trailing_blank = trailing_blank or (value is None and multi)
     while len(rest) > 1 and _BLANK_CELL.match(nfkc(rest[-1]).strip()):
         rest.pop()  # the "—" a group row prints in its 单位 column
-    label_cells = tuple(c.strip() for c in rest if c and c.strip())
+    label_cells: tuple[str, ...] = ()
+    for c in rest:
+        c = c.strip()
+        if c and (not label_cells or c != label_cells[-1]):  # merged cells exported once per grid column
+            label_cells += (c,)
     label = " ".join(label_cells).strip()
     if value is not None and _unbalanced_open(label):
         # "…（不同渠道和方式公开相同信息计 1" — the number belongs to a note broken across lines

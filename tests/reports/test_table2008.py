@@ -386,3 +386,12 @@ def test_cells_glued_together_without_gaps():
         line = next(ln for ln in text.split("\n") if ln.startswith(label + "\t"))
         text = text.replace(line, line.replace("\t", ""))
     assert parsed(text) == VALUES
+
+
+def test_merged_cells_repeated_per_grid_column():
+    text = render("\t").replace(
+        "一、主动公开情况\t—\t", "一、主动公开情况\t一、主动公开情况\t一、主动公开情况"
+    )
+    text = text.replace("（一）收到申请数\t件", "（一）收到申请数\t（一）收到申请数\t件")
+    text = text.replace("统计指标\t单位\t统计数", "统计指标\t统计指标\t单位\t统计数")
+    assert parsed(text) == VALUES

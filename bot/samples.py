@@ -37,13 +37,18 @@ SAMPLE_AGENCIES: tuple[GenAgency, ...] = (
     GenAgency("白石市经济技术开发区管理委员会", "devzone", (_PROVINCE, "白石市")),
 )
 SAMPLE_YEARS = tuple(range(2017, 2024))
+# Reports printed with one total that does not add up (as real ones sometimes are), so the demo can
+# show a 勾稽关系 finding next to an answer.
+INCONSISTENT = {("临江市人民政府", 2023), ("临江市城关区人民政府", 2018)}
 _FORMATS = ("txt", "txt", "gbk", "html", "docx", "pdf")
 
 README = """These files are GENERATED SAMPLES, not real reports.
 
 They were written by reports/generator.py (bot/samples.py, seed {seed}) so that a fresh clone of the
 project has a small corpus to ask questions about. The agencies, the region 青川省 and every number are
-invented; any resemblance to a real body is accidental. Do not cite them.
+invented; any resemblance to a real body is accidental. Do not cite them. Two of them
+(临江市人民政府 2023, 临江市城关区人民政府 2018) deliberately print a total that does not add up, so
+the bot's arithmetic checks (勾稽关系) have something to show.
 
 Every file name starts with SAMPLE_. Delete data/ (or point DATABASE_URL at another store) to start
 from an empty store; ingest real reports with `disclosure-bot ingest PATH...`.
@@ -82,7 +87,9 @@ def write_samples(folder: Path = SAMPLE_FOLDER, seed: int = SAMPLE_SEED) -> list
     (folder / "README.txt").write_text(README.format(seed=seed), encoding="utf-8")
     paths: list[Path] = []
     for agency, year, template, fmt, noise, rseed in sample_plan(seed):
-        rep = generate_report(rseed, template, agency, year, noise=noise)
+        rep = generate_report(
+            rseed, template, agency, year, noise=noise, inconsistent=(agency.name, year) in INCONSISTENT
+        )
         data, suffix = render(rep, fmt)
         tag = "_gbk" if fmt == "gbk" else ""
         path = folder / f"SAMPLE_{agency.name}_{year}{tag}{suffix}"

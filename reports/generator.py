@@ -323,6 +323,7 @@ class GeneratedReport:
     gen_agency: GenAgency | None = None
     kind: str = "other"
     region_path: tuple[str, ...] = ()
+    broken: dict[str, tuple[float, float]] = field(default_factory=dict)  # key → (consistent, printed)
 
 
 @dataclass(slots=True)
@@ -1098,8 +1099,14 @@ def generate_report(
     agency: GenAgency | str,
     year: int,
     noise: frozenset[str] | Iterable[str] | None = None,
+    *,
+    inconsistent: bool = False,
 ) -> GeneratedReport:
-    """One report of `template` for `agency` and `year`; `noise=None` → a random subset by seed."""
+    """One report of `template` for `agency` and `year`; `noise=None` → a random subset by seed.
+
+    `inconsistent=True` prints one total that breaks an identity of the format (as real reports do:
+    000's 申请答复数, 04_'s 行政复议 总计); `values` holds the printed number and `broken` says which.
+    """
     if template not in TEMPLATES:
         raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
     if isinstance(agency, str):
@@ -1128,14 +1135,17 @@ def generate_report(
         other_one_row = template == "2019" or ("label_variants" in applied and rng.random() < 0.5)
         values = _modern_numbers(rng, template, gen.kind, other_one_row)
         absent = _choose_absent(ctx, template, values, other_one_row)
+        broken = _break(rng, values, absent, _BREAKABLE_MODERN) if inconsistent else {}
         lines += _body_modern(ctx, name, year, template, values, absent, other_one_row)
     elif template == "2008":
         values = _numbers_2008(rng, gen.kind)
         absent = _choose_absent(ctx, template, values, False)
+        broken = _break(rng, values, absent, _BREAKABLE_2008) if inconsistent else {}
         lines += _body_2008(ctx, name, year, values, absent)
     else:
         body, values = _body_narrative(ctx, name, year)
         absent = set()
+        broken = {}
         lines += body
     lines += _sign_off(ctx, name, year)
     if "footer" in applied:
@@ -1153,7 +1163,48 @@ def generate_report(
         gen_agency=gen,
         kind=gen.kind,
         region_path=tuple(gen.region_path),
+        broken=broken,
     )
+
+
+# Totals that can be misprinted without touching a figure the prose repeats → the parts they must equal.
+_BREAKABLE_MODERN: dict[str, tuple[str, ...]] = {
+    "review.total": tuple(f"review.{p}" for p in ("upheld", "corrected", "other", "pending")),
+    "apply.result.total.total": tuple(f"apply.result.total.{c}" for c in COLS[:-1]),
+    "litigation.direct.total": tuple(
+        f"litigation.direct.{p}" for p in ("upheld", "corrected", "other", "pending")
+    ),
+}
+_BREAKABLE_2008: dict[str, tuple[str, ...]] = {
+    "apply.answered.total": tuple(
+        f"apply.answered.{x}"
+        for x in (
+            "already_public",
+            "granted",
+            "partial",
+            "denied",
+            "not_this_agency",
+            "not_exist",
+            "asked_to_amend",
+            "other_channel",
+        )
+    ),
+    "org.staff": ("org.staff_full_time", "org.staff_part_time"),
+    "review.total": ("review.upheld", "review.corrected", "review.other"),
+}
+
+
+def _break(
+    rng: random.Random, values: dict[str, float], absent: set[str], keys: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[float, float]]:
+    """Misprint one total whose parts are all printed (in place); returns {key: (consistent, printed)}."""
+    usable = [k for k, parts in keys.items() if not (absent & {k, *parts})]
+    key = rng.choice(usable or list(keys))
+    absent.difference_update({key, *keys[key]})
+    right = values[key]
+    wrong = 0.0 if right > 0 and rng.random() < 0.5 else right + rng.randint(1, 20)
+    values[key] = wrong
+    return {key: (right, wrong)}
 
 
 def _guess_kind(name: str) -> str:

@@ -42,4 +42,5 @@ def test_ensure_samples_loads_an_empty_store_once(engine, tmp_path):
         n_reports = len(s.exec(select(Report.id)).all())
     assert {a.name for a in SAMPLE_AGENCIES} <= names
     assert n_reports == len(sample_plan())
+    assert counts["findings"] >= 2  # the two deliberately inconsistent samples
     assert ensure_samples(engine, tmp_path / "samples") is None  # not empty any more: untouched

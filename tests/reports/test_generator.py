@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.generator import (
+    _RESULT_ROWS,
     APPLICABLE,
     COLS,
     CONTAINER_NOISE,
@@ -34,6 +35,7 @@ YEAR = {"2008": 2016, "2019": 2020, "2021": 2023, "narrative": 2014}
 AGENCY = GenAgency("临江市河西区审批服务管理局", "department", ("青川省", "临江市", "河西区"))
 BIG = GenAgency("临江市人民政府", "people_gov", ("青川省", "临江市"))
 ALL_NOISE = frozenset(NOISE_KINDS)
+needs_parser = pytest.mark.skipif(not HAVE_PARSER, reason="reports.parse not written yet")
 
 # ------------------------------------------------------------------ agencies
 
@@ -113,13 +115,10 @@ def _identities(values: dict[str, float], template: str) -> list[tuple[str, floa
             out.append((rule, values[total_key], sum(values[k] for k in part_keys)))
 
     if template in ("2019", "2021"):
-        stems = sorted(
-            {k[len("apply.result.") : k.rindex(".")] for k in values if k.startswith("apply.result.")}
-        )
-        stems = [s for s in stems if s != "total"]
-        # 2021 prints either the three （六） sub-rows or one （六） row, never both
-        if any(s.startswith("other.") for s in stems):
-            stems = [s for s in stems if s != "other"]
+        # every result row of the format (a wholly blank row must not vanish from the sum)
+        subs = ["other.overdue_correction", "other.unpaid_fee", "other.other"]
+        one_row = template == "2019" or any(f"apply.result.other.{c}" in values for c in COLS)
+        stems = [s for s, _, _ in _RESULT_ROWS] + (["other"] if one_row else subs)
         for c in COLS:
             a, b = values.get(f"apply.received.{c}"), values.get(f"apply.carried_in.{c}")
             t, o = values.get(f"apply.result.total.{c}"), values.get(f"apply.carried_out.{c}")
@@ -172,7 +171,12 @@ def _identities(values: dict[str, float], template: str) -> list[tuple[str, floa
 @pytest.mark.parametrize("seed", range(25))
 def test_every_identity_of_the_format_holds(template, seed):
     agency = BIG if seed % 2 else AGENCY
-    for noise in (frozenset(), ALL_NOISE):
+    for noise in (
+        frozenset(),
+        ALL_NOISE,
+        frozenset({"spaces", "blank"}),
+        frozenset({"blank", "label_variants"}),
+    ):
         rep = generate_report(seed, template, agency, YEAR[template], noise=noise)
         ids = _identities(rep.values, template)
         if template != "narrative" and not noise:
@@ -180,6 +184,31 @@ def test_every_identity_of_the_format_holds(template, seed):
         bad = [(r, e, a) for r, e, a in ids if abs(e - a) > 1e-9]
         assert not bad, bad
         assert all(v >= 0 for k, v in rep.values.items() if not k.endswith(".change"))
+
+
+@pytest.mark.parametrize("template", ["2008", "2019", "2021"])
+def test_an_inconsistent_report_breaks_exactly_its_misprinted_total(template):
+    for seed in range(10):
+        rep = generate_report(seed, template, BIG, YEAR[template], inconsistent=True)
+        ((key, (right, printed)),) = rep.broken.items()
+        assert right != printed and rep.values[key] == printed
+        bad = [r for r, e, a in _identities(rep.values, template) if abs(e - a) > 1e-9]
+        assert bad, key
+        fixed = dict(rep.values, **{key: right})
+        assert not [r for r, e, a in _identities(fixed, template) if abs(e - a) > 1e-9]
+
+
+@needs_parser
+@pytest.mark.parametrize("template", ["2008", "2019", "2021"])
+def test_the_parser_flags_the_misprinted_total_and_keeps_the_printed_number(template):
+    from reports.parse import parse_text
+
+    for seed in range(6):
+        rep = generate_report(seed, template, BIG, YEAR[template], inconsistent=True)
+        ((key, _),) = rep.broken.items()
+        parsed = parse_text(rep.text, file_name=rep.file_name)
+        assert not _roundtrip_problems(rep, parsed)
+        assert any(key in f.values for f in parsed.findings), (key, [f.rule for f in parsed.findings])
 
 
 def test_blank_cells_are_absent_not_zero():
@@ -290,8 +319,6 @@ def test_write_corpus_manifest_matches_files(tmp_path):
 
 
 # ------------------------------------------------------------------ round trip through the parser
-
-needs_parser = pytest.mark.skipif(not HAVE_PARSER, reason="reports.parse not written yet")
 
 
 def _roundtrip_problems(rep, parsed) -> list[str]:

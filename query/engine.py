@@ -50,6 +50,7 @@ T_VAL, T_FIND = IndicatorValue.__tablename__, ReportFinding.__tablename__
 TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_TOP = 10
 MAX_LIST = 60
+MAX_TEXT_ROWS = 20
 SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
 ORG_SUFFIX = re.compile(r"(局|委|办|中心|政府|院|所|站|队|会|厅|室|处|馆|集团|公司|大队|支队|分局|委员会|办公室|街道|镇|乡|"
                         r"管委会|研究院|学校|医院|银行|区|县|市|旗|州|盟|省)$")
@@ -227,6 +228,36 @@ class Answerer:
                 return {r[0]: ValueRec(r[0], float(r[1]), r[2] or "", int(r[3] or 0), r[4] or "", r[5] or "table",
                                        r[6] or "", r[7] or "", r[8] or "") for r in rows if r[1] is not None}
         return self._values.get_or(report_id, load)
+
+    def _prefetch(self, report_ids: list[int]) -> None:
+        """Load values and findings of several reports in a few queries (trend, compare)."""
+        missing = [r for r in dict.fromkeys(report_ids) if r not in self._values]
+        if len(missing) < 2:
+            return
+        vals: dict[int, dict[str, ValueRec]] = {r: {} for r in missing}
+        finds: dict[int, list[tuple[set[str], str]]] = {r: [] for r in missing}
+        with self.engine.connect() as c:
+            for chunk in _chunks(missing, 500):
+                params = {f"r{i}": r for i, r in enumerate(chunk)}
+                marks = ", ".join(f":r{i}" for i in range(len(chunk)))
+                rows = c.execute(sql(
+                    "SELECT report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, "
+                    f"column_label FROM {T_VAL} WHERE report_id IN ({marks})"), params)
+                for r in rows:
+                    if r[2] is not None:
+                        vals[r[0]][r[1]] = ValueRec(r[1], float(r[2]), r[3] or "", int(r[4] or 0), r[5] or "",
+                                                    r[6] or "table", r[7] or "", r[8] or "", r[9] or "")
+                try:
+                    frows = c.execute(sql(f"SELECT report_id, rule, message, indicators, \"values\" FROM {T_FIND} "
+                                          f"WHERE report_id IN ({marks})"), params)
+                    for rid, rule, message, inds, fvals in frows:
+                        fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
+                        finds[rid].append((fkeys, message or rule))
+                except Exception:  # noqa: BLE001
+                    pass
+        for r in missing:
+            self._values.get_or(r, lambda r=r: vals[r])
+            self._findings.get_or(r, lambda r=r: finds[r])
 
     def _report_findings(self, report_id: int) -> list[tuple[set[str], str]]:
         def load() -> list[tuple[set[str], str]]:
@@ -715,15 +746,20 @@ class Answerer:
         year_notes: list[str] = []
         missing_years: dict[int, list[int]] = {}
         multi_year = False
+        plan: list[tuple[int, list[int]]] = []
+        common: list[int] = []
+        if len(agency_ids) > 1 and not (parts.years or parts.recent_n or parts.since_year or parts.all_years):
+            common = sorted(set.intersection(*(set(self.years.get(a, [])) for a in agency_ids)))
         for aid in agency_ids:
             years, note = self._years_for(parts, aid)
-            if len(agency_ids) > 1 and not (parts.years or parts.recent_n or parts.since_year or parts.all_years):
-                common = sorted(set.intersection(*(set(self.years.get(a, [])) for a in agency_ids)))
-                if common:
-                    years, note = [common[-1]], f"未指定年份，按这些单位都有的最新年份 {common[-1]} 年回答。"
+            if common:
+                years, note = [common[-1]], f"未指定年份，按这些单位都有的最新年份 {common[-1]} 年回答。"
             if note and note not in year_notes:
                 year_notes.append(note)
             multi_year = multi_year or len(years) > 1
+            plan.append((aid, years))
+        self._prefetch([self.reports[(a, y)].id for a, ys in plan for y in ys if (a, y) in self.reports])
+        for aid, years in plan:
             for y in years:
                 rep = self.reports.get((aid, y))
                 if rep is None:
@@ -781,53 +817,76 @@ class Answerer:
             return None, ""
         return ys[-1], f"未指定年份，按最新的 {ys[-1]} 年回答。"
 
-    def _collect(self, m: IndicatorMatch, year: int, scope: list[int]) -> tuple[list[AnswerRow], list[str], list[str]]:
-        """Rows for every body in scope with a report that year; names without a report; blank/absent ones."""
+    def _collect(self, m: IndicatorMatch, year: int, scope: list[int], top: int | None = None,
+                 ascending: bool = False) -> tuple[list[AnswerRow], list[str], list[str]]:
+        """Rows for every body in scope with a report that year; names without a report; blank/absent ones.
+
+        With `top`, only the best `top` bodies get full rows (sources), the rest are only counted."""
         keys = sorted({k for t in ("2008", "2019", "2021", "narrative") for k in keys_of(m.formula(t))}
                       | {"litigation.direct.total", "litigation.after_review.total"})
-        vals_by_report, finds_by_report = self._year_slice(year, tuple(keys))
+        rids = tuple(sorted(self.reports[(a, year)].id for a in scope if (a, year) in self.reports))
+        vals_by_report, finds_by_report = self._year_slice(year, tuple(keys), rids)
         rows, no_report, blank = [], [], []
+        scored: list[tuple[float, str, int, ReportRec]] = []
         for aid in scope:
             rep = self.reports.get((aid, year))
             if rep is None:
                 no_report.append(self.agencies[aid].name)
+                continue
+            if top is not None:
+                f = m.formula(rep.template)
+                ev = self._evaluate(f, vals_by_report.get(rep.id, {}), rep.template) if f is not None else None
+                if ev is None or ev.value is None:
+                    blank.append(self.agencies[aid].name)
+                else:
+                    scored.append((ev.value if ascending else -ev.value, self.agencies[aid].name, aid, rep))
                 continue
             row, _why = self._row(aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, []))
             if row is None:
                 blank.append(self.agencies[aid].name)
             else:
                 rows.append(row)
+        if top is not None:
+            scored.sort(key=lambda x: (x[0], x[1]))
+            self._ranked_count = len(scored)
+            for _v, _n, aid, rep in scored[:top]:
+                row, _why = self._row(aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, []))
+                if row is not None:
+                    rows.append(row)
         return rows, no_report, blank
 
-    def _year_slice(self, year: int, keys: tuple[str, ...]):
-        """Values of `keys` and all findings for every report of `year`, in two queries (rank and total)."""
+    def _year_slice(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]):
+        """Values of `keys` and all findings for the given reports of `year` (rank and total), in a few
+        queries over the (report_id, indicator) index; cached per scope."""
         def load():
             vals: dict[int, dict[str, ValueRec]] = {}
             finds: dict[int, list[tuple[set[str], str]]] = {}
-            params = {"y": year} | {f"k{i}": k for i, k in enumerate(keys)}
-            marks = ", ".join(f":k{i}" for i in range(len(keys)))
+            kparams = {f"k{i}": k for i, k in enumerate(keys)}
+            kmarks = ", ".join(f":k{i}" for i in range(len(keys)))
             with self.engine.connect() as c:
-                rows = c.execute(sql(
-                    f"SELECT v.report_id, v.indicator, v.value, v.unit, v.line_no, v.line_text, v.origin, v.section, "
-                    f"v.row_label, v.column_label FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
-                    f"WHERE r.year = :y AND v.indicator IN ({marks})"), params)
-                for r in rows:
-                    if r[2] is None:
-                        continue
-                    vals.setdefault(r[0], {})[r[1]] = ValueRec(r[1], float(r[2]), r[3] or "", int(r[4] or 0),
-                                                               r[5] or "", r[6] or "table", r[7] or "", r[8] or "",
-                                                               r[9] or "")
-                try:
-                    frows = c.execute(sql(
-                        f"SELECT f.report_id, f.rule, f.message, f.indicators, f.\"values\" FROM {T_FIND} f "
-                        f"JOIN {T_REP} r ON r.id = f.report_id WHERE r.year = :y"), {"y": year})
-                    for rid, rule, message, inds, fvals in frows:
-                        fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
-                        finds.setdefault(rid, []).append((fkeys, message or rule))
-                except Exception:  # noqa: BLE001
-                    pass
+                for chunk in _chunks(list(rids), 500):
+                    params = kparams | {f"r{i}": r for i, r in enumerate(chunk)}
+                    marks = ", ".join(f":r{i}" for i in range(len(chunk)))
+                    rows = c.execute(sql(
+                        f"SELECT report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, "
+                        f"column_label FROM {T_VAL} WHERE report_id IN ({marks}) AND indicator IN ({kmarks})"), params)
+                    for r in rows:
+                        if r[2] is None:
+                            continue
+                        vals.setdefault(r[0], {})[r[1]] = ValueRec(r[1], float(r[2]), r[3] or "", int(r[4] or 0),
+                                                                   r[5] or "", r[6] or "table", r[7] or "",
+                                                                   r[8] or "", r[9] or "")
+                    try:
+                        frows = c.execute(sql(
+                            f"SELECT report_id, rule, message, indicators, \"values\" FROM {T_FIND} "
+                            f"WHERE report_id IN ({marks})"), {f"r{i}": r for i, r in enumerate(chunk)})
+                        for rid, rule, message, inds, fvals in frows:
+                            fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
+                            finds.setdefault(rid, []).append((fkeys, message or rule))
+                    except Exception:  # noqa: BLE001
+                        pass
             return vals, finds
-        return self._columns.get_or((year, keys), load)
+        return self._columns.get_or((year, keys, hash(rids)), load)
 
     def _rank(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
         scope = self._scope(place)
@@ -837,23 +896,20 @@ class Answerer:
         if year is None:
             return Answer("no_data", f"{where}还没有任何年度报告。", intent="rank", context=ctx)
         m = parts.indicators[0]
-        rows, no_report, blank = self._collect(m, year, scope)
+        n = pq.top_n or DEFAULT_TOP
+        self._ranked_count = 0
+        rows, no_report, blank = self._collect(m, year, scope, top=n, ascending=pq.ascending)
+        total_ranked = self._ranked_count
         if not rows:
             have = sorted({y for a in scope for y in self.years.get(a, [])})
             return Answer("no_data", f"{where}{year} 年没有可排名的「{m.label}」数字。"
                           + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""),
                           candidates=[Candidate(f"{y}年", "year", f"{y}年") for y in have[-8:]], intent="rank",
                           context=ctx)
-        rows.sort(key=lambda r: (r.value if not pq.ascending else -r.value, r.agency), reverse=True)
-        if pq.ascending:
-            rows.sort(key=lambda r: (r.value, r.agency))
-        else:
-            rows.sort(key=lambda r: (-r.value, r.agency))
-        n = pq.top_n or DEFAULT_TOP
         shown = rows[:n]
         order = "从少到多" if pq.ascending else "从多到少"
-        head = f"{where}{year} 年「{m.label}」排名（{order}，共 {len(rows)} 个单位有数字" + (
-            f"，显示前 {len(shown)} 名" if len(rows) > len(shown) else "") + "）："
+        head = f"{where}{year} 年「{m.label}」排名（{order}，共 {total_ranked} 个单位有数字" + (
+            f"，显示前 {len(shown)} 名" if total_ranked > len(shown) else "") + "）："
         extra = []
         if blank:
             extra.append(f"报告中该项空白或没有这一项：{fmt.names(blank)}。")
@@ -887,7 +943,10 @@ class Answerer:
         if blank:
             extra.append(f"未计入（该项空白或表中没有）：{fmt.names(blank)}。")
         rows.sort(key=lambda r: (-float(r.value or 0), r.agency))
-        text = fmt.render_rows(rows, header=head, notes=notes + ([note] if note else []) + extra, numbered=True)
+        if len(rows) > MAX_TEXT_ROWS:
+            extra.append(f"以上列出数字最大的 {MAX_TEXT_ROWS} 个单位；其余 {len(rows) - MAX_TEXT_ROWS} 个也已计入合计。")
+        text = fmt.render_rows(rows[:MAX_TEXT_ROWS], header=head, notes=notes + ([note] if note else []) + extra,
+                               numbered=True)
         return Answer("ok", text, rows, intent="total", context=ctx)
 
     def _place_label(self, place: str) -> str:
@@ -943,6 +1002,11 @@ class Answerer:
     def _help(self, prefix: str = "") -> Answer:
         text = (prefix + "\n" if prefix else "") + fmt.HELP
         return Answer("ok", text.strip(), intent="help", context={"save": False})
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i: i + size]
 
 
 def _json(v: Any) -> Any:

@@ -296,6 +296,8 @@ def align(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[float | N
         return vals
     if len(vals) < n:
         return vals + [None] * (n - len(vals))
+    if extra is not None and extra.reading is not None and n == 7 and len(vals) == 8:
+        return _READINGS[extra.reading](vals)  # this table's extra column, blanks kept in place
     nums = [v for v in vals if v is not None]
     if len(nums) == n:
         return list(nums)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 Parser = Callable[[bytes, str], Any]  # (data, file_name) -> reports.model.ParsedReport
 DEFAULT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+PARALLEL_MIN_FILES = 64  # below this a process pool costs more than it saves
+MAX_WORKERS = 4
 OUTCOME_ZH = {
     "stored": "已入库",
     "unchanged": "未变化",
@@ -364,46 +367,37 @@ def _record_event(engine: Engine, result: IngestResult, now: datetime) -> None:
         _event(conn, result, now)
 
 
-def ingest_bytes(
-    engine: Engine, data: bytes, file_name: str, *, parser: Parser | None = None, now: datetime | None = None
-) -> IngestResult:
-    """Parse and store one file in one transaction. Never raises for a bad file: it is `rejected`."""
-    now = now or _now()
-    file_name = (file_name or "")[:500]
-    file_hash = hashlib.sha256(data).hexdigest()
-    with engine.begin() as conn:
-        known = _unchanged_by_hash(conn, file_hash)
-        if known is not None:
-            known.file_name = file_name
-            _event(conn, known, now)
-            return known
-    parse = parser or _default_parser()
+def _parse_safely(
+    parse: Parser, data: bytes, file_name: str, file_hash: str
+) -> tuple[Any, IngestResult | None]:
+    """(ParsedReport, None) or (None, a rejected result). Never raises: a bad file is an outcome."""
     report_error = _report_error()
     try:
         parsed = parse(data, file_name)
     except report_error as err:
-        result = IngestResult(
+        return None, IngestResult(
             "rejected",
             getattr(err, "reason", str(err)),
             file_name=file_name,
             file_hash=file_hash,
             code=getattr(err, "code", "invalid"),
         )
-        _record_event(engine, result, now)
-        return result
     except Exception as err:  # noqa: BLE001 - a parser bug on one file must not stop a batch
         log.exception("parser failed on %s", file_name)
-        result = IngestResult(
+        return None, IngestResult(
             "rejected",
             f"解析出错 (internal parser error: {type(err).__name__}: {err})"[:1000],
             file_name=file_name,
             file_hash=file_hash,
             code="internal",
         )
-        _record_event(engine, result, now)
-        return result
     parsed.file_name = parsed.file_name or file_name
     parsed.file_hash = parsed.file_hash or file_hash
+    return parsed, None
+
+
+def _store(engine: Engine, parsed: Any, file_name: str, file_hash: str, now: datetime) -> IngestResult:
+    """One transaction for one parsed report; a failure rolls it all back and the file is rejected."""
     for attempt in range(2):  # a concurrent writer may win the race for the same agency name
         try:
             with Session(engine, expire_on_commit=False) as session:
@@ -426,6 +420,33 @@ def ingest_bytes(
         _record_event(engine, result, now)
         return result
     raise AssertionError("unreachable")
+
+
+def _known(engine: Engine, file_hash: str, file_name: str, now: datetime) -> IngestResult | None:
+    """Unchanged (and its event recorded) when these exact bytes are already a current report."""
+    with engine.begin() as conn:
+        known = _unchanged_by_hash(conn, file_hash)
+        if known is not None:
+            known.file_name = file_name
+            _event(conn, known, now)
+    return known
+
+
+def ingest_bytes(
+    engine: Engine, data: bytes, file_name: str, *, parser: Parser | None = None, now: datetime | None = None
+) -> IngestResult:
+    """Parse and store one file in one transaction. Never raises for a bad file: it is `rejected`."""
+    now = now or _now()
+    file_name = (file_name or "")[:500]
+    file_hash = hashlib.sha256(data).hexdigest()
+    known = _known(engine, file_hash, file_name, now)
+    if known is not None:
+        return known
+    parsed, rejected = _parse_safely(parser or _default_parser(), data, file_name, file_hash)
+    if rejected is not None:
+        _record_event(engine, rejected, now)
+        return rejected
+    return _store(engine, parsed, file_name, file_hash, now)
 
 
 # --------------------------------------------------------------------------- many files
@@ -553,6 +574,37 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None
             yield p, None  # named explicitly: always offered to the parser (or reported missing)
 
 
+def _worker_count(n_files: int, workers: int | None) -> int:
+    """Parsing is CPU-bound and storing is not: big batches parse in worker processes."""
+    if workers is None:
+        env = os.environ.get("DISCLOSURE_INGEST_WORKERS", "")
+        if env.isdigit():
+            workers = int(env)
+        else:
+            workers = 1 if n_files < PARALLEL_MIN_FILES else min(os.cpu_count() or 1, MAX_WORKERS)
+    return max(1, workers)
+
+
+def _parse_job(job: tuple[bytes, str, str, Parser | None]) -> tuple[Any, IngestResult | None]:
+    """Runs in a worker process: parse one file (the result is pickled back to the parent)."""
+    data, file_name, file_hash, parser = job
+    return _parse_safely(parser or _default_parser(), data, file_name, file_hash)
+
+
+def _forget_connections(engine: Engine) -> None:
+    """In a forked worker: drop the parent's pooled connections without closing the parent's sockets."""
+    engine.dispose(close=False)
+
+
+class _Pending:
+    """A file read, hashed and not yet known: waiting for its parse."""
+
+    __slots__ = ("path", "data", "file_hash", "future")
+
+    def __init__(self, path: Path, data: bytes, file_hash: str) -> None:
+        self.path, self.data, self.file_hash, self.future = path, data, file_hash, None
+
+
 def ingest_paths(
     engine: Engine,
     paths: Iterable[str | Path],
@@ -560,44 +612,62 @@ def ingest_paths(
     *,
     parser: Parser | None = None,
     now: datetime | None = None,
+    workers: int | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders; every file gets its own transaction and one bad file never stops the rest."""
+    """Ingest files and folders; every file gets its own transaction and one bad file never stops the rest.
+
+    With many files, parsing runs in `workers` processes (default: up to 4, by CPU count; env
+    DISCLOSURE_INGEST_WORKERS) while this process stores results in input order, one transaction each.
+    """
     files = list(expand_paths(paths))
     summary = IngestSummary()
     max_bytes = _max_bytes()
+    n_workers = _worker_count(sum(1 for _, skip in files if skip is None), workers)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", file=sys.stderr, desc="ingest", dynamic_ncols=True)
+
+    def done(result: IngestResult) -> None:
+        summary.results.append(result)
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(result.outcome, refresh=False)
+
     try:
-        for path, skip in files:
-            if skip is not None:
-                summary.results.append(IngestResult("skipped", skip, file_name=path.name, path=str(path)))
-            elif not path.exists():
-                summary.results.append(
-                    IngestResult(
-                        "rejected",
-                        "文件不存在 (no such file)",
-                        file_name=path.name,
-                        path=str(path),
-                        code="missing",
+        if n_workers > 1:
+            _ingest_parallel(engine, files, max_bytes, parser, now, n_workers, done)
+        else:
+            for path, skip in files:
+                pre = _precheck(engine, path, skip, max_bytes, now)
+                if isinstance(pre, IngestResult):
+                    done(pre)
+                    continue
+                data, file_hash = pre
+                result = _known(engine, file_hash, path.name[:500], now or _now())
+                if result is None:
+                    parsed, result = _parse_safely(
+                        parser or _default_parser(), data, path.name[:500], file_hash
                     )
-                )
-            else:
-                summary.results.append(_ingest_file(engine, path, max_bytes, parser, now))
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix_str(summary.results[-1].outcome, refresh=False)
+                    if result is not None:
+                        _record_event(engine, result, now or _now())
+                    else:
+                        result = _store(engine, parsed, path.name[:500], file_hash, now or _now())
+                result.path = str(path)
+                done(result)
     finally:
         if bar is not None:
             bar.close()
     return summary
 
 
-def _ingest_file(
-    engine: Engine, path: Path, max_bytes: int, parser: Parser | None, now: datetime | None
-) -> IngestResult:
+def _precheck(
+    engine: Engine, path: Path, skip: str | None, max_bytes: int, now: datetime | None
+) -> IngestResult | tuple[bytes, str]:
+    """Skipped / missing / too large / unreadable as a result; else the file's bytes and sha256."""
+    if skip is not None:
+        return IngestResult("skipped", skip, file_name=path.name, path=str(path))
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -607,16 +677,100 @@ def _ingest_file(
                 f"文件过大 ({size / 1048576:.1f} MB > {max_bytes // 1048576} MB) (file too large)",
                 file_name=path.name,
                 code="too_large",
+                path=str(path),
             )
             _record_event(engine, result, now or _now())
-        else:
-            result = ingest_bytes(engine, path.read_bytes(), path.name, parser=parser, now=now)
+            return result
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return IngestResult(
+            "rejected", "文件不存在 (no such file)", file_name=path.name, path=str(path), code="missing"
+        )
     except OSError as err:
-        result = IngestResult(
+        return IngestResult(
             "rejected",
             f"无法读取文件 (cannot read: {err.strerror or err})",
             file_name=path.name,
+            path=str(path),
             code="unreadable",
         )
-    result.path = str(path)
-    return result
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _ingest_parallel(
+    engine: Engine,
+    files: list[tuple[Path, str | None]],
+    max_bytes: int,
+    parser: Parser | None,
+    now: datetime | None,
+    n_workers: int,
+    done: Callable[[IngestResult], None],
+) -> None:
+    """Parse ahead in worker processes (a bounded window, so memory stays flat); store in input order."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork: workers start with the parsers already imported (forkserver/spawn re-import them: ~1 s each).
+    # Children only parse and return data; logging re-creates its locks after fork.
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods else "spawn"
+    window: deque[IngestResult | _Pending] = deque()
+    limit = n_workers * 8
+    extra: dict[str, Any] = (
+        {"initializer": _forget_connections, "initargs": (engine,)} if method == "fork" else {}
+    )
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method), **extra)
+    broken = False
+
+    def finish(item: IngestResult | _Pending) -> None:
+        nonlocal broken
+        if isinstance(item, IngestResult):
+            done(item)
+            return
+        name = item.path.name[:500]
+        at = now or _now()
+        # Known bytes are answered here, not parsed (a re-run of a big folder costs only hashing).
+        result = _known(engine, item.file_hash, name, at)
+        if result is None:
+            outcome = None
+            if item.future is not None and not broken:
+                try:
+                    outcome = item.future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    log.warning("parser worker died; parsing the rest in this process")
+            if outcome is None:
+                outcome = _parse_safely(parser or _default_parser(), item.data, name, item.file_hash)
+            parsed, result = outcome
+            if result is not None:
+                _record_event(engine, result, at)
+            else:
+                result = _store(engine, parsed, name, item.file_hash, at)
+        result.path = str(item.path)
+        done(result)
+
+    try:
+        for path, skip in files:
+            pre = _precheck(engine, path, skip, max_bytes, now)
+            if isinstance(pre, IngestResult):
+                window.append(pre)
+            else:
+                item = _Pending(path, *pre)
+                with engine.connect() as conn:
+                    already = _unchanged_by_hash(conn, item.file_hash) is not None
+                if not broken and not already:
+                    try:
+                        item.future = pool.submit(
+                            _parse_job, (item.data, path.name[:500], item.file_hash, parser)
+                        )
+                    except BrokenProcessPool:
+                        broken = True
+                window.append(item)
+            while len(window) > limit:
+                finish(window.popleft())
+        while window:
+            finish(window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

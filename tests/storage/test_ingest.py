@@ -329,3 +329,30 @@ def test_event_table_is_the_only_one_touched_by_a_rejection(engine, parser):
     assert d["agency"] and d["report"] and d["indicator_value"] and d["ingest_event"]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM indicator_value")).scalar_one() == 1
+
+
+def test_parallel_parsing_gives_the_same_outcomes_in_the_same_order(tmp_path, parser):
+    """Worker processes parse; the parent stores in input order — same results as one process."""
+    from storage.db import create_all, get_engine
+
+    folder = tmp_path / "many"
+    for i in range(12):
+        (folder / f"{i:02d}.txt").parent.mkdir(exist_ok=True)
+        (folder / f"{i:02d}.txt").write_bytes(fake_report(f"局{i % 5}", 2020, values={"k": i}))
+    (folder / "05b.txt").write_bytes((folder / "05.txt").read_bytes())  # duplicate bytes in the same batch
+    (folder / "07b.txt").write_bytes(b"ERROR no_year \xe6\xb2\xa1\xe6\x9c\x89")
+    outcomes = []
+    for workers in (1, 2):
+        eng = get_engine(f"sqlite:///{tmp_path / f'w{workers}.db'}")
+        create_all(eng)
+        at = datetime(2021, 2, 1, tzinfo=UTC)
+        summary = ingest_paths(eng, [folder], progress=False, parser=parser, workers=workers, now=at)
+        outcomes.append([(r.file_name, r.outcome, r.agency, r.values, r.code) for r in summary.results])
+        again = ingest_paths(eng, [folder], progress=False, parser=parser, workers=workers, now=at)
+        assert {r.outcome for r in again.results} == {"unchanged", "rejected"}
+        outcomes.append(dump(eng, skip=("ingest_event",)))
+        eng.dispose()
+    assert outcomes[0] == outcomes[2] and outcomes[1] == outcomes[3]
+    names = [o[:2] for o in outcomes[0]]
+    assert ("05b.txt", "unchanged") in names and ("07b.txt", "rejected") in names
+    assert sum(1 for o in outcomes[0] if o[1] == "replaced") == 7  # 12 files over 5 agencies, same year

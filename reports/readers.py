@@ -211,8 +211,10 @@ def decode_text(data: bytes) -> str:
         raise _err("文件是二进制数据，不是文本", "binary data, not text", "binary")
     try:
         return _checked(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        nearly = _nearly_utf8(data, e)
+        if nearly is not None:
+            return _checked(nearly)
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -227,6 +229,21 @@ def decode_text(data: bytes) -> str:
         "unrecognised text encoding; save as UTF-8 or GBK",
         "encoding",
     )
+
+
+def _nearly_utf8(data: bytes, first: UnicodeDecodeError) -> str | None:
+    """UTF-8 cut off mid-character at the end, or with a few stray bytes: keep it (digits are ASCII and
+    cannot be damaged by a broken multi-byte sequence); anything more broken is another encoding."""
+    if first.start >= len(data) - 3 and first.reason == "unexpected end of data":
+        try:
+            return data[: first.start].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= 8 and bad <= len(text) / 1000:
+        return text
+    return None
 
 
 def _checked(text: str) -> str:

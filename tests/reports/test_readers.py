@@ -358,3 +358,15 @@ def test_markdown_with_embedded_html_table():
         "行政许可\t7\t2",
         "结尾",
     ]
+
+
+def test_utf8_cut_off_mid_character_is_still_utf8():
+    data = TEXT.encode("utf-8") + "报".encode()[:2]
+    assert read_document(data, "a.txt") == TEXT
+
+
+def test_utf8_with_one_stray_byte_is_not_misread_as_gbk():
+    body = TEXT * 40
+    data = body[:300].encode() + b"\xff" + body[300:].encode()  # a stray byte between characters
+    text = read_document(data, "a.txt")
+    assert text.replace("\ufffd", "") == body

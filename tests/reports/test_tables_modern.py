@@ -902,3 +902,14 @@ def test_noisy_copies_of_real_reports_never_give_a_wrong_value(file_name: str) -
         assert not {k: v for k, v in got.items() if expected.get(k) != v}, "a wrong value under layout noise"
         missing += sum(k not in got for k in expected)
     assert missing <= 8 * 5  # almost everything still read
+
+
+def test_blank_cell_in_a_table_with_a_known_extra_column_stays_in_place() -> None:
+    text = (
+        "三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4\t0\n"
+        "二、上年结转政府信息公开申请数量\t2\t0\t\t0\t0\t0\t2\t0\n"
+    )
+    got = _parse(text)
+    assert got["apply.carried_in.natural_person"] == 2 and got["apply.carried_in.total"] == 2
+    assert "apply.carried_in.research" not in got and got["apply.carried_in.social"] == 0

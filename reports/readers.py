@@ -506,7 +506,8 @@ def _read_pdf(data: bytes) -> str:
         with pdf:
             for page in pdf.pages:
                 try:
-                    text = page.extract_text() or ""
+                    # Fake-bold titles print every glyph twice at the same spot ("政政府府"): dedupe first.
+                    text = page.dedupe_chars().extract_text() or ""
                 except Exception as e:  # a broken page should not hide the others
                     raise _err("PDF 页面无法解析", f"damaged PDF page: {type(e).__name__}", "corrupt") from e
                 out.extend(_drop_page_furniture(text.split("\n")))

@@ -370,3 +370,21 @@ def test_utf8_with_one_stray_byte_is_not_misread_as_gbk():
     data = body[:300].encode() + b"\xff" + body[300:].encode()  # a stray byte between characters
     text = read_document(data, "a.txt")
     assert text.replace("\ufffd", "") == body
+
+
+def test_pdf_fake_bold_duplicate_glyphs_read_once():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 14)
+    for dx in (0, 0.3):  # the title printed twice, offset a fraction of a point
+        c.drawString(60 + dx, 780, "淮安市人民政府")
+    c.setFont("STSong-Light", 11)
+    c.drawString(60, 750, "行政许可 7")
+    c.showPage()
+    c.save()
+    assert read_document(buf.getvalue(), "bold.pdf").split("\n") == ["淮安市人民政府", "行政许可 7"]

@@ -138,15 +138,64 @@ class _Row:
     level: int
     label: str
     cores: tuple[str, ...]
+    parent: int = -1  # index of the enclosing row (一、 for （一）, （一） for 1.), -1 at top level
+    ordinal: int = 0  # printed number among its siblings: 1 for 一、/（一）/1.
 
 
 @cache
 def _rows() -> tuple[_Row, ...]:
-    out = []
+    out: list[_Row] = []
     for i, (key, level, label, variants) in enumerate(_ROWS):
         cores = tuple(dict.fromkeys(core_label(x) for x in (label, *variants)))
-        out.append(_Row(i, key, level, label, cores))
+        parent = next((r.index for r in reversed(out) if r.level < level), -1)
+        ordinal = 1 + sum(1 for r in out if r.level == level and r.parent == parent)
+        out.append(_Row(i, key, level, label, cores, parent, ordinal))
     return tuple(out)
+
+
+_CN_ORD = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _numbering(label: str) -> tuple[int, int] | None:
+    """(level, ordinal) a printed number implies: 一、→ (1, 1), （二）→ (2, 2), 3. → (3, 3)."""
+    m = _NUMBERING.match(nfkc(label))
+    if not m:
+        return None
+    paren, cn, arabic, _circled = m.groups()
+    if cn:
+        return (1, _CN_ORD.get(cn, 0)) if len(cn) == 1 else None
+    if paren:
+        if paren.isdigit():
+            return 3, int(paren)
+        return (2, _CN_ORD.get(paren, 0)) if len(paren) == 1 else None
+    if arabic:
+        return 3, int(arabic)
+    return None
+
+
+def _by_position(label: str, core: str, last_index: int) -> _Row | None:
+    """Section context for abbreviated numbered labels ("3.网络" under （一）收到申请数): the row with that
+    number under the current parent, accepted only if the printed words are part of its label."""
+    num = _numbering(label)
+    if num is None or not core:
+        return None
+    level, ordinal = num
+    rows = _rows()
+    if level == 1:
+        parent = -1
+    else:
+        # the nearest row at or before the position that can enclose this level
+        parent = last_index
+        while parent >= 0 and rows[parent].level >= level:
+            parent = rows[parent].parent
+        if parent < 0:
+            return None
+    for r in rows:
+        if r.parent == parent and r.level == level and r.ordinal == ordinal:
+            if max(fuzz.partial_ratio(core, c) for c in r.cores) >= 75:
+                return r
+            return None
+    return None
 
 
 def row_keys() -> list[str]:
@@ -205,7 +254,8 @@ def _match(label: str, last_index: int) -> tuple[_Row | None, float]:
         return None, 0.0
     top, tied = _candidates(core)
     if top < MATCH_THRESHOLD:
-        return None, top
+        row = _by_position(label, core, last_index)
+        return (row, MATCH_THRESHOLD) if row is not None else (None, top)
     if len(tied) == 1:
         return tied[0], top
     after = [r for r in tied if r.index > last_index]

@@ -395,3 +395,32 @@ def test_merged_cells_repeated_per_grid_column():
     text = text.replace("（一）收到申请数\t件", "（一）收到申请数\t（一）收到申请数\t件")
     text = text.replace("统计指标\t单位\t统计数", "统计指标\t统计指标\t单位\t统计数")
     assert parsed(text) == VALUES
+
+
+def test_abbreviated_numbered_items_map_by_their_parent_row():
+    text = render("\t")
+    for full, short in [
+        ("1.当面申请数", "1.当面"),
+        ("3.网络申请数", "3.网络"),
+        ("1.按时办结数", "1.按时"),
+        ("1.属于已主动公开范围数", "1.已主动公开"),
+        ("5.不属于本行政机关公开数", "5.非本机关"),
+        ("（二）被依法纠错数", "（二）纠错"),
+    ]:
+        text = text.replace(full + "\t", short + "\t")
+    got = parsed(text)
+    assert got["apply.received.in_person"] == VALUES["apply.received.in_person"]
+    assert got["apply.received.online"] == VALUES["apply.received.online"]
+    assert got["apply.closed.on_time"] == VALUES["apply.closed.on_time"]
+    assert got["apply.answered.already_public"] == VALUES["apply.answered.already_public"]
+    assert got["review.corrected"] == VALUES["review.corrected"]
+    assert got["litigation.corrected"] == VALUES["litigation.corrected"]
+    # "非本机关" shares too little with 不属于本行政机关公开数 to be taken on position alone
+    assert "apply.answered.not_this_agency" not in got
+
+
+def test_numbered_row_of_an_unknown_local_extension_is_not_forced_into_a_slot():
+    letter = "4.信函申请数\t件\t" + _num(VALUES["apply.received.letter"])
+    text = render("\t").replace(letter, letter + "\n5.其他途径申请数\t件\t99")
+    got = parsed(text)
+    assert got == VALUES

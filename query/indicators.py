@@ -317,6 +317,10 @@ def keys_of(formula: Formula | None) -> list[str]:
     return []
 
 
+GENERIC_APPLY_WORDS = {"申请", "信息公开申请", "政府信息公开申请", "公开申请", "申请公开", "依申请", "依申请公开",
+                       "申请数", "申请件数", "新收政府信息公开申请"}
+
+
 def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
     """Attach applicant-column words to the neighbouring row concept (自然人予以公开 → granted@natural_person)."""
     out: list[IndicatorMatch] = []
@@ -332,6 +336,12 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
         out = rows
     else:
         out = rows
+    # "政府信息公开申请予以公开率": the generic "申请" words only set the context of a more specific one
+    specific = [m for m in out if m.concept.id != "apply_received" and any(
+        k.startswith("apply.") for t in MODERN + ("2008",) for k in keys_of(m.concept.formula(t)))]
+    if specific:
+        out = [m for m in out if not (m.concept.id == "apply_received" and m.words
+                                      and clean(m.words[0]) in GENERIC_APPLY_WORDS)]
     uniq: dict[str, IndicatorMatch] = {}
     for m in out:
         uniq.setdefault(m.id, m)

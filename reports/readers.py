@@ -91,9 +91,8 @@ def _kind(data: bytes, file_name: str) -> str:
         )
     if is_pdf:
         return "pdf"
-    if is_zip:
-        if suffix in TEXT_SUFFIXES | HTML_SUFFIXES or not suffix or suffix not in SUPPORTED_SUFFIXES:
-            return "docx"
+    if is_zip:  # a DOCX renamed or saved without its suffix
+        return "docx"
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in TEXT_SUFFIXES:

@@ -1,8 +1,9 @@
 """Broadcast claimed Delivery rows within Telegram's flood limits.
 
 Limits (Telegram's published ones, configurable): at most 30 messages a second overall, 20 a minute per
-group or channel, 1 a second per chat. The limiter hands out send slots: evenly spaced overall (1/30 s), at
-least 1 s apart per chat, and no more than 20 per sliding minute per group, so bursts never trip 429.
+group or channel, 1 a second per chat. The limiter hands out send slots: evenly spaced overall (a little
+wider than 1/30 s, for network jitter), at least 1 s apart per chat, and no more than 20 per sliding minute
+per group, so bursts never trip 429.
 
 Errors:
 - RetryAfter: every worker pauses for the time Telegram gave (it is a bot-wide signal), then the same row
@@ -39,50 +40,80 @@ class Limits:
     overall_per_second: float = 30.0
     per_chat_seconds: float = 1.0
     group_per_minute: int = 20
+    jitter_margin: float = 0.05  # seconds: the one-second window is checked over 1.05 s (network jitter)
 
 
 class FloodLimiter:
-    """Reserves send slots; single event loop, so reservation needs no lock (no await inside)."""
+    """Paces sends. One gate hands out slots one at a time, measured from the previous REAL start, so a busy
+    event loop can delay sends but never bunch them; a chat or group that is not ready yet waits outside
+    the gate (no head-of-line blocking). Overall spacing is (1 + jitter_margin) / rate and a guard keeps at
+    most int(rate) starts in any (1 + jitter_margin) seconds, so network jitter of up to that margin cannot
+    push Telegram's count over the limit."""
 
     def __init__(self, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.limits = limits
         self.clock = clock
         self.sleep = sleep
-        self._next_overall = 0.0
+        self._gate = asyncio.Lock()
+        self._last_start = float("-inf")
         self._next_chat: dict[int, float] = {}
         self._group: dict[int, deque[float]] = defaultdict(deque)
+        self._starts: deque[float] = deque()
         self.paused_until = 0.0
 
     def pause(self, seconds: float) -> None:
         """RetryAfter: nobody sends before now + seconds."""
         self.paused_until = max(self.paused_until, self.clock() + max(0.0, seconds))
 
-    def _reserve(self, chat_id: int) -> float:
-        now = self.clock()
-        t = max(now, self._next_overall, self._next_chat.get(chat_id, 0.0), self.paused_until)
+    def _chat_ready(self, chat_id: int, now: float) -> float:
+        t = max(self._next_chat.get(chat_id, 0.0), self.paused_until)
         if chat_id < 0 and self.limits.group_per_minute > 0:
             window = self._group[chat_id]
-            while window and window[0] <= t - 60.0:
+            while window and window[0] <= now - 60.0:
                 window.popleft()
             if len(window) >= self.limits.group_per_minute:
                 t = max(t, window[0] + 60.0)
-            window.append(t)
-        self._next_overall = t + 1.0 / self.limits.overall_per_second
-        self._next_chat[chat_id] = t + self.limits.per_chat_seconds
-        if len(self._next_chat) > 50_000:  # forget chats whose spacing has long passed
-            self._next_chat = {k: v for k, v in self._next_chat.items() if v > now}
+        return t
+
+    def _overall_ready(self, now: float) -> float:
+        window = 1.0 + self.limits.jitter_margin
+        cap = max(1, int(self.limits.overall_per_second))
+        while self._starts and self._starts[0] <= now - window:
+            self._starts.popleft()
+        t = self._last_start + window / self.limits.overall_per_second
+        if len(self._starts) >= cap:
+            t = max(t, self._starts[0] + window)
         return t
 
     async def acquire(self, chat_id: int) -> None:
         while True:
-            t = self._reserve(chat_id)
-            wait = t - self.clock()
-            if wait > 0:
-                await self.sleep(wait)
-            if self.paused_until <= self.clock():
+            now = self.clock()
+            ready = self._chat_ready(chat_id, now)
+            if ready > now:
+                await self.sleep(ready - now)
+                continue
+            async with self._gate:
+                now = self.clock()
+                if self._chat_ready(chat_id, now) > now:
+                    continue
+                t = self._overall_ready(now)
+                if t > now:
+                    await self.sleep(t - now)
+                    now = self.clock()
+                    if self._chat_ready(chat_id, now) > now or self._overall_ready(now) > now + 1e-9:
+                        continue
+                spacing = (1.0 + self.limits.jitter_margin) / self.limits.overall_per_second
+                # a wake-up a little late (sleep overshoot) keeps the planned cadence; a very late one
+                # (stalled loop) restarts it from now — never a catch-up burst
+                self._last_start = t if t <= now < t + spacing / 2 else now
+                self._starts.append(now)
+                self._next_chat[chat_id] = now + self.limits.per_chat_seconds
+                if chat_id < 0 and self.limits.group_per_minute > 0:
+                    self._group[chat_id].append(now)
+                if len(self._next_chat) > 50_000:  # forget chats whose spacing has long passed
+                    self._next_chat = {k: v for k, v in self._next_chat.items() if v > now}
                 return
-            # a RetryAfter arrived while we waited for our slot: take a new one after the pause
 
 
 @dataclass

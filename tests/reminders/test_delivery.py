@@ -202,8 +202,8 @@ def test_flood_limits_overall_per_chat_and_group():
     group = [t for t, c in slots if c == -100]
     for i in range(len(group) - 20):  # 21 sends to a group never within one minute
         assert group[i + 20] - group[i] >= 60.0 - 1e-9
-    # and the limiter does not dawdle: 300 distinct chats take about 10 s at 30/s
-    assert times[299] - times[0] <= 300 / 30
+    # and the limiter does not dawdle: 300 distinct chats take about 10.5 s (30/s with a 5% jitter margin)
+    assert times[299] - times[0] <= 300 * 1.05 / 30 + 1e-6
 
 
 def test_retry_after_pauses_everyone():

@@ -113,9 +113,16 @@ def _level_of_generic(token: str, suffix: str, prev_level: int) -> int:
     return LEVEL_COUNTY
 
 
+_ONE_CHAR_COUNTY = re.compile(r"([\u4e00-\u9fff])县(?=$|人民政府|政府)")
+
+
 def _generic_at(name: str, pos: int, prev_level: int) -> tuple[str, int] | None:
     m = _GENERIC.match(name, pos)
     if not m:
+        # One-character counties (歙县, 蠡县) only when the name ends there or names its government.
+        one = _ONE_CHAR_COUNTY.match(name, pos)
+        if one and one.group(1) not in _STOP_CHARS:
+            return one.group(0), LEVEL_COUNTY
         return None
     stem, suffix = m.group(1), m.group(2)
     token = m.group(0)

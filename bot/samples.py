@@ -74,7 +74,8 @@ def sample_plan(seed: int = SAMPLE_SEED) -> list[tuple[GenAgency, int, str, str,
         for year in years:
             template = _template(year, rng)
             fmt = rng.choice(_FORMATS)
-            kinds = sorted(CONTAINER_NOISE[fmt] & frozenset(NOISE_KINDS))
+            # no title variants: the demo's agency names must come out exactly as listed above
+            kinds = sorted(CONTAINER_NOISE[fmt] & frozenset(NOISE_KINDS) - {"title_variants"})
             noise = frozenset(rng.sample(kinds, k=rng.randint(0, 3)))
             plan.append((agency, year, template, fmt, noise, rng.randrange(1 << 30)))
     return plan

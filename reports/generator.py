@@ -34,16 +34,17 @@ NOISE_KINDS: tuple[str, ...] = (
     "markdown",
     "one_line_review",
     "label_variants",
+    "title_variants",
 )
 # Noise kinds that mean something for each template (others are ignored for that template).
 APPLICABLE: dict[str, frozenset[str]] = {
     "2008": frozenset(
         {"tabs", "spaces", "pipes", "split_labels", "repeated_header", "footer", "fullwidth", "blank"}
-        | {"markdown", "label_variants"}
+        | {"markdown", "label_variants", "title_variants"}
     ),
     "2019": frozenset(NOISE_KINDS),
     "2021": frozenset(NOISE_KINDS) - {"signed"},
-    "narrative": frozenset({"footer", "fullwidth", "markdown", "spaces"}),
+    "narrative": frozenset({"footer", "fullwidth", "markdown", "spaces", "title_variants"}),
 }
 FORMATS: tuple[str, ...] = ("txt", "gbk", "html", "docx", "pdf")
 
@@ -625,6 +626,32 @@ def _sp(ctx: _Ctx) -> str:
     return " " if ctx.rng.random() < 0.5 else ""
 
 
+def _title_variant(ctx: _Ctx, gen: GenAgency, year: int) -> list[str]:
+    """Titles as printed: spaces around the year (001), agency and year on two lines (000, 02_), 年度,
+    a bare place for a people's government (003), the name without its city (04_: 洪泽区人民政府)."""
+    rng = ctx.rng
+    name = gen.name
+    options = ["spaces", "split", "niandu"]
+    if gen.kind == "people_gov" and len(gen.region_path) >= 2:
+        options.append("place")
+    if (
+        len(gen.region_path) >= 3
+        and name.startswith(gen.region_path[1])
+        and gen.kind in ("people_gov", "department")
+    ):
+        options.append("short")
+    v = rng.choice(options)
+    if v == "spaces":
+        return [f"{name} {year} 年政府信息公开工作年度报告", ""]
+    if v == "split":
+        return [name, "", f"{year} 年政府信息公开工作年度报告", ""]
+    if v == "niandu":
+        return [f"{name}{year}年度政府信息公开工作年度报告", ""]
+    if v == "place":
+        return [f"{name[: -len('人民政府')]} {year} 年政府信息公开工作年度报告", ""]
+    return [name[len(gen.region_path[1]) :], f"{year} 年政府信息公开工作年度报告", ""]
+
+
 def _intro(ctx: _Ctx, agency: str, year: int, template: str) -> list[str]:
     rng = ctx.rng
     sp = _sp(ctx)
@@ -635,7 +662,7 @@ def _intro(ctx: _Ctx, agency: str, year: int, template: str) -> list[str]:
     addr_no = rng.randint(1, 999)
     post = rng.randint(100000, 850000)
     return [
-        f"本报告由{agency}根据{basis}要求编制。报告所列数据统计期限自{sp}{_digits(ctx, year)}{sp}年{sp}1{sp}月{sp}1{sp}日起至"
+        f"本报告由{agency}{'办公室' if agency.endswith('人民政府') else ''}根据{basis}要求编制。报告所列数据统计期限自{sp}{_digits(ctx, year)}{sp}年{sp}1{sp}月{sp}1{sp}日起至"
         f"{sp}{_digits(ctx, year)}{sp}年{sp}12{sp}月{sp}31{sp}日止。本报告电子版可在门户网站（{_link(ctx, _site(rng))}）查阅或下载。"
         f"如对本报告有疑问，请与{agency}办公室联系（地址：人民路{addr_no}号，邮编：{post}，电话：{phone}）。",
         "",
@@ -1129,7 +1156,10 @@ def generate_report(
     else:
         lines.append("")
     title = f"{name}{year}年政府信息公开工作年度报告"
-    lines += [_md(ctx, title) if rng.random() < 0.5 else title, ""]
+    if "title_variants" in applied:
+        lines += _title_variant(ctx, gen, year)
+    else:
+        lines += [_md(ctx, title) if rng.random() < 0.5 else title, ""]
     lines += _intro(ctx, name, year, template)
     if template in ("2019", "2021"):
         other_one_row = template == "2019" or ("label_variants" in applied and rng.random() < 0.5)

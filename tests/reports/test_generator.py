@@ -255,6 +255,7 @@ def _noisy(template: str, kind: str, pred, seeds=range(30)) -> bool:
             lambda r: re.search(r"^\D*[^\d\s]$\n^[^\s（一二三四五六七八九十\d].*\d$", r.text, re.M),
         ),
         ("2019", "blank", lambda r: len(r.values) < 198),
+        ("2021", "title_variants", lambda r: f"{r.agency}{r.year}年政府信息公开工作年度报告" not in r.text),
     ],
 )
 def test_each_noise_kind_changes_the_text(template, kind, pred):

@@ -23,7 +23,6 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 NUM = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 _APPROX_AFTER = re.compile(r"^(?:余|多|左右|以上|上下)")
 _APPROX_BEFORE = re.compile(r"(?:约|近|超过|逾|大约|将近)$")
-_SENT_END = "。!?;"
 _CLAUSE_SPLIT = re.compile(r"[,;。!?:]")
 _TABLE_ROW = re.compile(r"\t|\|")
 
@@ -110,7 +109,9 @@ _SPACES = re.compile(r"\s+")
 
 def _is_table_row(text: str) -> bool:
     """Cells joined by tabs/pipes, or a PDF table row ending in a run of 3+ bare numbers."""
-    return bool(_TABLE_ROW.search(text)) or bool(_TRAILING_NUMBERS.search(text))
+    if _TABLE_ROW.search(text):
+        return True
+    return text[-1:].isdigit() and bool(_TRAILING_NUMBERS.search(text))
 
 
 def _compact(t: str) -> str:
@@ -153,16 +154,12 @@ def _paragraphs(lines: Iterable[Line]) -> list[_Text]:
     return out
 
 
+_SENTENCE = re.compile(r"[^。!?;]+[。!?;]?|[。!?;]")
+
+
 def _sentences(p: _Text) -> list[tuple[int, str]]:
-    out = []
-    start = 0
-    for i, ch in enumerate(p.chars):
-        if ch in _SENT_END:
-            out.append((start, p.chars[start : i + 1]))
-            start = i + 1
-    if start < len(p.chars):
-        out.append((start, p.chars[start:]))
-    return out
+    """(offset, sentence) pairs; a sentence ends at 。!?; (full-width forms are NFKC'd already)."""
+    return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(p.chars)]
 
 
 def to_number(tok: str) -> float | None:

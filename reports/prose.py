@@ -231,8 +231,10 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
                 if re.search(r"结转|上年|去年|因", m.group("gap")):
                     continue
                 v = _number(m, s)
-                if v is None:
-                    continue
+                if v is None or re.match(
+                    r"[(,]?(?:含|包括|其中)[^,;。]{0,6}(?:结转|上年|去年)", s[m.end() : m.end() + 14]
+                ):
+                    continue  # "共受理申请 40 件（含上年结转 3 件）" is not the 本年新收 count
                 add("apply.received.total", v, p, off + m.start("n"), m.group(0))
                 rest = s[m.end() :]
                 if rest.lstrip(",(:").startswith("其中"):

@@ -128,3 +128,12 @@ def test_channels_in_brackets_and_single_channel_active_count():
     assert prose("通过政府网站主动公开政府信息 1136 条。", "2008") == {}
     got = prose("利用网络、微博、微信等平台，主动公开政府信息12786条。", "2008")
     assert got == {"active.total": 12786.0}
+
+
+def test_counts_including_carried_over_applications_are_not_new_applications():
+    assert prose("共受理政府信息公开申请40件（含上年结转3件）。", "2021") == {}
+    assert prose("共受理政府信息公开申请40件，其中上年结转3件。", "2021") == {}
+    assert prose("共受理政府信息公开申请40件，其中当面申请3件。") == {
+        "apply.received.total": 40.0,
+        "apply.received.in_person": 3.0,
+    }

@@ -503,13 +503,12 @@ class _Out:
 
 
 def _active_row(label: str) -> str | None:
+    """The 二 row a label names; None for prose (long) or text naming two rows ("行政许可 5 行政处罚")."""
     sq = squash(label)
     if not sq or len(sq) > 40:
         return None
-    for row, phrases in ACTIVE_ROWS:
-        if any(p in sq for p in phrases):
-            return row
-    return None
+    rows = [row for row, phrases in ACTIVE_ROWS if any(p in sq for p in phrases)]
+    return rows[0] if len(rows) == 1 else None
 
 
 def _header_columns(text: str) -> list[str]:

@@ -913,3 +913,8 @@ def test_blank_cell_in_a_table_with_a_known_extra_column_stays_in_place() -> Non
     got = _parse(text)
     assert got["apply.carried_in.natural_person"] == 2 and got["apply.carried_in.total"] == 2
     assert "apply.carried_in.research" not in got and got["apply.carried_in.social"] == 0
+
+
+def test_two_single_number_rows_run_together_are_not_misread() -> None:
+    text = "二、主动公开政府信息情况\n第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 3985758 行政强制 88283\n"
+    assert _parse(text) == {}

@@ -351,6 +351,7 @@ class _Ctx:
         self.page = rng.randint(1, 2)
         self.explicit = self.sep in ("tabs", "pipes")  # blank cells representable
         self.lines: list[str] = []
+        self.year = 0
 
     def footer(self) -> str:
         s = f"- {self.page} -"
@@ -782,8 +783,18 @@ def _table_modern_2(ctx: _Ctx, template: str, v: dict[str, float], absent: set[s
         heads = list(heads)
         if template == "2019" and heads[0] == "上一年项目数量" and ctx.rng.random() < 0.3:
             heads[0] = "上一年 项目数量" if ctx.sep != "single" else heads[0]
+        notes = template == "2019" and "label_variants" in ctx.noise and ctx.rng.random() < 0.5
+        if notes and heads[0] == "上一年项目数量":
+            # explanatory notes some sites print inside labels (武汉市生态环境局 2020), years included
+            heads = [
+                f"上一年项目数量（指{ctx.year - 1}年事项数）",
+                "本年增/减",
+                f"处理决定数量（指{ctx.year}年办件量）",
+            ][: len(heads)]
         out.append(ctx.join(["信息内容", *heads]))
         for label, item in items:
+            if notes and label == "规章":
+                label = "规章（设区的市、自治州人民政府应提供相关数据）"
             cells = []
             for c in cols:
                 key = f"active.{item}.{c}"
@@ -819,6 +830,24 @@ def _three_header(ctx: _Ctx, social_label: str) -> list[str]:
             ctx.join([note, "申请人情况"]),
             ctx.join(["自然人", "法人或其他组织", "总计"]),
             ctx.join(cols),
+        ]
+    if "split_labels" in ctx.noise and ctx.rng.random() < 0.5:
+        # 02_: the PDF text layer scrambles the header ("总计商 业 企" / "业" / "科研机" / "构" …)
+        return [
+            "（本列数据的勾稽关系为：第一项加第二项之和，",
+            "等于第三项加第四项之和）",
+            "申请人情况",
+            "自然人",
+            "法人或其他组织",
+            "总计商 业 企",
+            "业",
+            "科研机",
+            "构",
+            " ".join(social_label[:-2]) + "",
+            social_label[-2:],
+            "法 律 服 务",
+            "机构",
+            "其他",
         ]
     # PDF-extracted text: header words on their own lines
     return [
@@ -943,6 +972,9 @@ def _table_2008(
         ["统 计 指 标", "单 位", "统 计 数"] if lv and rng.random() < 0.5 else ["统计指标", "单位", "统计数"]
     )
     header = [ctx.join(head_cells)]
+    preamble = rng.random() < 0.5
+    if preamble:  # 000: the form's own heading lines
+        out += [f"（{year}{_sp(ctx)}年度）", "", f"填报单位（盖章）：{agency}", ""]
     out.extend(header)
     rows: list[_Row] = []
     for key, label, unit in _T2008:
@@ -956,6 +988,17 @@ def _table_2008(
         cell = "" if key in absent else ctx.num(v[key])
         rows.append(_Row([label], [unit, cell], [key]))
     _emit_rows(ctx, out, rows, header, split_ok=True)
+    if preamble:  # 000: signatures, a phone number and the filing date (year + 1) under the form
+        out += [
+            "",
+            "单位负责人：张某某",
+            "",
+            "审核人：李某某",
+            "",
+            f"联系电话：{rng.randint(5000000, 8999999)}",
+            "",
+            f"填报日期：{year + 1}年1月{rng.randint(5, 28)}日",
+        ]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1149,6 +1192,7 @@ def generate_report(
             raise ValueError(f"unknown noise kinds: {sorted(unknown)}")
         applied = frozenset(noise) & APPLICABLE[template]
     ctx = _Ctx(rng, applied)
+    ctx.year = year
     name = gen.name
     lines: list[str] = []
     if "footer" in applied and rng.random() < 0.5:

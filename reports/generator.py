@@ -7,6 +7,16 @@ thousands of reports instead of eight. Same seed → same report, byte for byte.
 
 `values` never contains derived indicators (e.g. 2019/2021 litigation.total) and never contains a blank
 cell: a blank is absent, never 0.
+
+Noise kinds (each seen in a real report): tabs / spaces / pipes (cell separators; default is the single
+spaces of PDF text), split_labels (prefix in its own cell, labels wrapped mid-word, numbers on the next
+line, scrambled PDF header), vertical_heading (三、本年度办理结果 one character per line), repeated_header
+(header rows again after a page break), footer ("- 3 -" inside tables and prose), fullwidth (１２),
+signed (+117 / -2 / －2 in 2019 本年增/减), blank (blank cells, only where a reader can still tell which),
+markdown (**bold**, <http://…>), one_line_review (复议/诉讼 15 numbers on one line), label_variants
+(社会组织, 规范性文件/行政规范性文件, one-row （六）其他处理 in 2021, 1、 numbering, the 行政止公开 typo,
+explanatory notes inside labels), title_variants (year spaced, two title lines, 年度, bare place,
+name without its city).
 """
 
 from __future__ import annotations
@@ -350,7 +360,6 @@ class _Ctx:
             self.sep = "single"
         self.page = rng.randint(1, 2)
         self.explicit = self.sep in ("tabs", "pipes")  # blank cells representable
-        self.lines: list[str] = []
         self.year = 0
 
     def footer(self) -> str:

@@ -148,6 +148,16 @@ def parse_target(target: object) -> tuple[str, float] | None:
     return None
 
 
+def target_text(target: object) -> str | None:
+    """A target as shown to people: a bare number means an upper bound ("<= 5")."""
+    parsed = parse_target(target)
+    if parsed is None:
+        return None if target is None else str(target)
+    if isinstance(target, str):
+        return target.strip()
+    return f"{parsed[0]} {parsed[1]:g}"
+
+
 def met(value: object, target: object) -> bool | None:
     parsed = parse_target(target)
     if parsed is None:
@@ -557,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = {
                 "value": m["value"],
                 "unit": m["unit"],
-                "target": m["target"],
+                "target": target_text(m["target"]),
                 "met": met(m["value"], m["target"]),
                 "date": when,
                 "machine": where,

@@ -86,6 +86,7 @@ _PROCESSING_FEE_ZERO = re.compile(
 _FEES_ZERO = re.compile(r"(?:没有|未|无|不)收取(?:任何)?(?:费用|信息公开费用?)|无(?:任何)?收费")
 _ZERO_STMT = re.compile(rf"{_NEG}(?:发生|出现|收到|接到|因|被|产生|涉及|有)")
 _ZERO_EXCLUDE = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持|\d")
+_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.]")
 _KEYWORDS = re.compile(r"申请|复议|诉讼|投诉|举报|主动公开|处理费|收费|费用")
 _ABOUT_DISCLOSURE = re.compile(r"信息公开|依申请|申请公开|公开申请")
 
@@ -203,6 +204,8 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
     fam = "2008" if template in ("2008", "narrative") else template
     found: dict[str, list[ParsedValue]] = {}
 
+    section = ""
+
     def add(key: str, value: float, p: _Text, pos: int, phrase: str, unit: str = "") -> None:
         if key not in allowed:
             return
@@ -215,13 +218,16 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
                 line_no=ln.no,
                 line_text=ln.raw.strip(),
                 origin="prose",
-                section="",
+                section=section,
                 row_label=phrase,
                 column_label="",
             )
         )
 
     for p in _paragraphs(lines):
+        head = p.lines[0].text
+        if _HEADING.match(head) and len(head) <= 40:
+            section = head  # "四、政府信息依申请公开情况": where the figure was stated
         for off, s in _sentences(p):
             if not _KEYWORDS.search(s):
                 continue

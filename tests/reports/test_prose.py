@@ -137,3 +137,9 @@ def test_counts_including_carried_over_applications_are_not_new_applications():
         "apply.received.total": 40.0,
         "apply.received.in_person": 3.0,
     }
+
+
+def test_value_records_the_heading_it_was_stated_under():
+    text = "四、政府信息依申请公开情况\n\n市政务服务中心2017年度未收到信息公开申请。"
+    (v,) = parse_prose(to_lines(text), "narrative")
+    assert v.section == "四、政府信息依申请公开情况"

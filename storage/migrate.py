@@ -12,19 +12,22 @@ middle of a chat; better to stop at once and say which command fixes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 HERE = Path(__file__).resolve().parent
 INI = HERE / "alembic.ini"
 SCRIPTS = HERE / "migrations"
 VERSION_TABLE = "alembic_version"
+LOCK_KEY = 0x0D15C105  # pg_advisory_lock key for schema changes ("disclos")
 
 
 class SchemaError(RuntimeError):
@@ -132,6 +135,11 @@ def schema_problem(engine: Engine) -> str | None:
 
 def migrate(engine: Engine) -> tuple[str | None, str]:
     """What `disclosure-bot migrate` does: adopt an unversioned store that matches, else upgrade. (before, after)"""
+    with _schema_lock(engine):
+        return _migrate_locked(engine)
+
+
+def _migrate_locked(engine: Engine) -> tuple[str | None, str]:
     before = current_revision(engine)
     tables = _existing_tables(engine)
     if VERSION_TABLE not in tables and tables & _app_tables():
@@ -145,8 +153,30 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
     return before, upgrade(engine)
 
 
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """Serialise schema changes between processes (several bot instances starting on one PostgreSQL)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+            conn.commit()
+
+
 def ensure_schema(engine: Engine) -> None:
     """Call before using the store: create an empty one, accept one at head, refuse anything else."""
+    if schema_problem(engine) is None and VERSION_TABLE in _existing_tables(engine):
+        return  # the common case, without taking a lock
+    with _schema_lock(engine):
+        _ensure_schema_locked(engine)
+
+
+def _ensure_schema_locked(engine: Engine) -> None:
     tables = _existing_tables(engine)
     if VERSION_TABLE not in tables:
         if not (tables & _app_tables()):

@@ -132,3 +132,14 @@ def test_packaged_files_exist():
     assert migrate.INI.is_file()
     assert (migrate.SCRIPTS / "env.py").is_file()
     assert list((migrate.SCRIPTS / "versions").glob("0001_*.py"))
+
+
+@pytest.mark.pg
+def test_concurrent_start_on_empty_postgresql_creates_the_schema_once(pg_engine):
+    """Several bot instances starting together on one empty PostgreSQL: an advisory lock serialises them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: migrate.ensure_schema(pg_engine), range(3)))
+    assert results == [None, None, None]
+    assert migrate.current_revision(pg_engine) == "0001" and migrate.schema_diff(pg_engine) == []

@@ -17,7 +17,7 @@ from reports.checks_modern import check_modern
 from reports.detect import detect_template
 from reports.identity import identify
 from reports.model import Finding, ParsedReport, ParsedValue, ReportError
-from reports.prose import parse_prose
+from reports.prose import parse_prose_ex
 from reports.readers import read_document
 from reports.table2008 import parse_2008_table_ex
 from reports.tables_modern import parse_modern_tables
@@ -152,7 +152,10 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     template, table, expected_table = _table_values(lines, template, warnings)
     if expected_table and not table:
         raise ReportError("找到了统计表格但读不出任何数值（表格可能被截断或格式无法识别）", "no_values")
-    prose = parse_prose(lines, template)
+    prose, conflicts = parse_prose_ex(lines, template)
+    for vals in conflicts:
+        nums = "、".join(f"{_fmt(v.value)}（第{v.line_no}行）" for v in vals)
+        warnings.append(f"正文对“{_name(vals[0].key, template)}”给出了不同的数字：{nums}，未采用")
     values, findings = _merge(table, prose, template)
     if not values:
         raise ReportError("没有从报告中读出任何统计数值", "no_values")

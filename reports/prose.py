@@ -200,6 +200,11 @@ def _allowed(template: str) -> set[str]:
 
 def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
     """Values stated in running text, origin "prose"; each keeps the line its number is on."""
+    return parse_prose_ex(lines, template)[0]
+
+
+def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue], list[list[ParsedValue]]]:
+    """(values, conflicts): a key stated with different numbers is left out and returned as a conflict."""
     allowed = _allowed(template)
     fam = "2008" if template in ("2008", "narrative") else template
     found: dict[str, list[ParsedValue]] = {}
@@ -322,9 +327,11 @@ def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
                     break
 
     out: list[ParsedValue] = []
+    conflicts: list[list[ParsedValue]] = []
     for _key, vals in found.items():
         if len({v.value for v in vals}) == 1:
             out.append(vals[0])  # stated once, or repeated with the same number
-        # stated with different numbers (e.g. this year and last year): do not guess
+        else:
+            conflicts.append(vals)  # different numbers (e.g. this year and last year): do not guess
     out.sort(key=lambda v: v.line_no)
-    return out
+    return out, conflicts

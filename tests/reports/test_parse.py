@@ -163,3 +163,16 @@ def test_modern_prose_disagreement_is_reported():
     (f,) = [f for f in rep.findings if f.rule == "prose_vs_table"]
     assert f.actual == 17 and f.expected == 95
     assert rep.value_map()["apply.received.total"] == 95
+
+
+def test_prose_stating_two_numbers_is_a_warning_not_a_value():
+    text = "\n".join(
+        [
+            "中卫市政务服务中心 2017 年政府信息公开工作年度报告",
+            "2016年共收到政府信息公开申请12件。2017年共收到政府信息公开申请20件。",
+            "本年度没有发生因信息公开申请行政复议的情况。",
+        ]
+    )
+    rep = parse_text(text)
+    assert "apply.received.total" not in rep.value_map()
+    assert any("12" in w and "20" in w for w in rep.warnings)

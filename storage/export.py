@@ -27,7 +27,12 @@ def _num(value: float) -> int | float:
 
 
 def export_rows(engine: Engine, *, batch: int = 5000) -> Iterator[dict[str, Any]]:
-    """{agency, year, template, indicator, value, unit, report, line} ordered by agency, year, indicator."""
+    """{agency, year, template, indicator, value, unit, report, line} ordered by agency, year, indicator.
+
+    Code-point order on every backend: PostgreSQL's locale collation would sort Chinese names differently
+    from SQLite, and exports must be comparable across stores.
+    """
+    pg = engine.dialect.name == "postgresql"
     stmt = (
         select(
             Agency.name,
@@ -42,7 +47,11 @@ def export_rows(engine: Engine, *, batch: int = 5000) -> Iterator[dict[str, Any]
         )
         .join(Report, Report.agency_id == Agency.id)
         .join(IndicatorValue, IndicatorValue.report_id == Report.id)
-        .order_by(Agency.name, Report.year, IndicatorValue.indicator)
+        .order_by(
+            Agency.name.collate("C") if pg else Agency.name,
+            Report.year,
+            IndicatorValue.indicator.collate("C") if pg else IndicatorValue.indicator,
+        )
     )
     with engine.connect() as conn:
         result = conn.execution_options(yield_per=batch).execute(stmt)

@@ -1,15 +1,18 @@
 """Turn report files into rows: one transaction per file, so a bad file never leaves anything behind.
 
-Outcomes (also recorded as an `IngestEvent`):
+Outcomes (each also recorded as an `IngestEvent`):
 - stored     a new agency+year;
 - unchanged  the same bytes are already stored (or are an older version that a later file replaced),
-             so nothing but the event is written;
+             so nothing but the event is written and the file is not even parsed;
 - replaced   a new file for an agency+year already stored: the report row is kept (same id), its values
-             and findings are swapped for the new ones and `replaced_count` goes up;
-- rejected   the parser refused the file (`ReportError`): only the event is written, with the reason.
+             and findings are swapped for the new ones, `replaced_count` goes up and the event keeps the
+             previous hash;
+- rejected   the parser refused the file (`ReportError`, or a parser crash): only the event is written.
+- skipped    (ingest_paths only) a file in a folder that is not a report (README, manifest, hidden, …).
 
-Values go in with one executemany per report (`session.execute(insert(IndicatorValue), rows)`); the ORM
-unit of work is far too slow for 10,000 reports.
+Speed (10,000 reports into SQLite within 2 minutes, parse included): rows are written with Core
+statements built once and the values with one driver-level executemany per report; `ingest_paths` parses
+large batches in worker processes while this process stores the results in input order.
 """
 
 from __future__ import annotations

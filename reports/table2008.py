@@ -288,6 +288,7 @@ class _Cells:
     value: float | None
     has_value_cell: bool  # the row printed a 统计数 position (possibly blank)
     label_cells: tuple[str, ...] = ()
+    open_note: bool = False  # the label's bracketed note continues on the next line
 
 
 _BLANK_CELL = re.compile(r"^(?:[—\-–－_/\\\s]*|无|空|暂无)$")
@@ -368,12 +369,13 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
         if c and (not label_cells or c != label_cells[-1]):  # merged cells exported once per grid column
             label_cells += (c,)
     label = " ".join(label_cells).strip()
-    if value is not None and _unbalanced_open(label):
-        # "…（不同渠道和方式公开相同信息计 1" — the number belongs to a note broken across lines
-        joined = " ".join(c for c in cells if c)
-        return _Cells(joined, "", None, False, (joined,))
     if _unbalanced_open(label):
-        joined = " ".join(c for c in cells if c)  # a note broken across lines: the row is not complete
+        if unit:
+            # "（一）主动公开政府信息数（不同渠道和 条 11932": the cell's note wraps onto the next line,
+            # the row itself is complete
+            return _Cells(label, unit, value, True, label_cells, open_note=True)
+        # "…（不同渠道和方式公开相同信息计 1": the number belongs to a note broken across lines
+        joined = " ".join(c for c in cells if c)
         return _Cells(joined, "", None, False, (joined,))
     # a label followed by its unit is a complete row even when the 统计数 cell is blank
     has_value_cell = value is not None or (bool(unit) and bool(label))
@@ -436,6 +438,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
     pending_unit = ""
     value_col, ncols = _header_columns(lines[start].text)
     wrapped: tuple[_Row, str, str] | None = None  # last row printed "label 单位" with no number yet
+    absorb_close = False  # the previous row's note is still open
     ended_by_marker = False
     junk_run = 0
     last_line_no = lines[start].no
@@ -481,6 +484,11 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             break
         cells = _split_row(text, value_col, ncols)
         label = cells.label
+        if absorb_close:
+            absorb_close = False
+            if not cells.has_value_cell and _unbalanced_close(label):
+                continue  # the rest of the previous row's note: "方式公开相同信息计1条）"
+        absorb_close = cells.open_note
         if cells.has_value_cell:
             wrapped = None
         if not cells.has_value_cell and cells.value is None:

@@ -424,3 +424,17 @@ def test_numbered_row_of_an_unknown_local_extension_is_not_forced_into_a_slot():
     text = render("\t").replace(letter, letter + "\n5.其他途径申请数\t件\t99")
     got = parsed(text)
     assert got == VALUES
+
+
+def test_pdf_cell_note_wrapped_below_its_value():
+    total = _num(VALUES["active.total"])
+    text = render(" ", header=False).replace(
+        f"（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 条 {total}",
+        f"（一）主动公开政府信息数（不同渠道和 条 {total}\n方式公开相同信息计1条）",
+    )
+    staff = _num(VALUES["org.staff_full_time"])
+    text = text.replace(
+        f"1.专职人员数（不包括政府公报及政府网站工作人员数） 人 {staff}",
+        f"1.专职人员数（不包括政府公报及政府 人 {staff}\n网站工作人员数）",
+    )
+    assert parsed(text) == VALUES

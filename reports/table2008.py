@@ -114,8 +114,9 @@ _END_MARKERS = re.compile(
     r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人|注|备注|说明)"
 )
 _HEADER_WORDS = ("统计指标", "统计数")
-_TABULAR = re.compile(r"\t|\|")
-_MD_RULE = re.compile(r"^[\s|:\-—]+$")
+_TABULAR = re.compile(r"\t|\||[│┃║]")
+_MD_RULE = re.compile(r"^[\s|:\-—─━═┼╋╬├┤┌┐└┘┬┴╪╫│┃║+=]+$")
+_BOX_BARS = str.maketrans({"│": "|", "┃": "|", "║": "|"})
 MATCH_THRESHOLD = 80.0
 
 
@@ -313,7 +314,7 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
     `value_col`/`ncols` come from the printed header: a row with exactly the header's cell count takes
     its value from the 统计数 column (tables that print extra columns such as 备注).
     """
-    text = _MD_ESCAPE.sub(r"\1", text)
+    text = _MD_ESCAPE.sub(r"\1", text).translate(_BOX_BARS)
     cells = split_cells(text)
     multi = len(cells) > 1
     if not multi:
@@ -390,7 +391,7 @@ def _is_group_header(row: _Row, score: float, label: str, last_index: int) -> bo
 
 def _header_columns(text: str) -> tuple[int | None, int]:
     """Index of the 统计数 column and the cell count of a printed header (None when not tabular)."""
-    cells = split_cells(_MD_ESCAPE.sub(r"\1", text))
+    cells = split_cells(_MD_ESCAPE.sub(r"\1", text).translate(_BOX_BARS))
     if len(cells) < 2:
         return None, 0
     for i, c in enumerate(cells):

@@ -438,3 +438,14 @@ def test_pdf_cell_note_wrapped_below_its_value():
         f"1.专职人员数（不包括政府公报及政府 人 {staff}\n网站工作人员数）",
     )
     assert parsed(text) == VALUES
+
+
+def test_box_drawing_table_from_a_converted_document():
+    lines = []
+    for ln in render("\t").split("\n"):
+        if "\t" in ln:
+            lines.append("│" + "│".join(ln.split("\t")) + "│")
+            lines.append("├────────┼────┼────┤")
+        else:
+            lines.append(ln)
+    assert parsed("\n".join(lines)) == VALUES

@@ -387,3 +387,19 @@ def test_store_url_comes_from_dotenv_like_the_bot(tmp_path, monkeypatch):
     (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite:///{tmp_path / 'from_env.db'}\n", encoding="utf-8")
     assert main(["export", "--json"]) == 0
     assert (tmp_path / "from_env.db").exists() and not (tmp_path / "data").exists()
+
+
+def test_progress_goes_to_stderr_and_summary_to_stdout(url, tmp_path, fake_parser, capsys):
+    _write(tmp_path / "in", "a.txt", fake_report("甲局", 2020))
+    assert main(["--database-url", url, "ingest", str(tmp_path / "in")]) == 0
+    captured = capsys.readouterr()
+    assert "ingest" in captured.err and "1/1" in captured.err  # tqdm bar
+    assert "stored 1" in captured.out and "1/1" not in captured.out
+
+
+def test_explicit_unsupported_file_is_rejected_by_the_parser_not_skipped(url, tmp_path, capsys):
+    pytest.importorskip("reports.readers")
+    sheet = _write(tmp_path, "table.xlsx", b"PK\x03\x04 not really a spreadsheet")
+    assert main(["--database-url", url, "ingest", "--no-progress", str(sheet)]) == 1
+    out = capsys.readouterr().out
+    assert "rejected 1" in out and "table.xlsx" in out

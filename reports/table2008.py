@@ -359,11 +359,15 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
             elif _is_unit(rest[-1]) and len(rest) > 2 and parse_number(rest[-2]) is not None:
                 unit = nfkc(rest.pop()).strip()  # 统计数 printed before 单位
                 value = parse_number(rest.pop())
-    if not unit and len(rest) > 1 and _is_unit(rest[-1]):
-        unit = nfkc(rest.pop()).strip()
-        trailing_blank = trailing_blank or (value is None and multi)
-    while len(rest) > 1 and _BLANK_CELL.match(nfkc(rest[-1]).strip()):
-        rest.pop()  # the "—" a group row prints in its 单位 column
+    # what is left after the label: the 单位 cell, "—" in group rows, other columns' numbers (上年数)
+    while len(rest) > 1:
+        tail = nfkc(rest[-1]).strip()
+        if _is_unit(tail):
+            unit = unit or tail
+            trailing_blank = trailing_blank or (value is None and multi)
+        elif not (_BLANK_CELL.match(tail) or (value_col is not None and parse_number(tail) is not None)):
+            break
+        rest.pop()
     label_cells: tuple[str, ...] = ()
     for c in rest:
         c = c.strip()
@@ -396,8 +400,14 @@ def _header_columns(text: str) -> tuple[int | None, int]:
         return None, 0
     for i, c in enumerate(cells):
         sq = squash(c)
-        if "统计数" in sq or sq in ("数量", "数值", "本年数", "本年度"):
+        if "统计数" in sq or sq in ("数量", "数值", "本年", "本年数", "本年度", "本期"):
             return i, len(cells)
+    # "统计指标 | 单位 | 2017年 | 2016年": the latest year is the report's own column
+    years = [
+        (int(m.group(1)), i) for i, c in enumerate(cells) if (m := re.search(r"((?:19|20)\d{2})\s*年", c))
+    ]
+    if years:
+        return max(years)[1], len(cells)
     return None, len(cells)
 
 

@@ -449,3 +449,16 @@ def test_box_drawing_table_from_a_converted_document():
         else:
             lines.append(ln)
     assert parsed("\n".join(lines)) == VALUES
+
+
+def test_year_columns_take_the_latest_year():
+    lines = []
+    for ln in render("\t").split("\n"):
+        cells = ln.split("\t")
+        if cells[0] == "统计指标":
+            ln = "统计指标\t单位\t2016年\t2017年"
+        elif len(cells) == 3:
+            ln = "\t".join([cells[0], cells[1], "777" if cells[2] else "", cells[2]])
+        lines.append(ln)
+    got = parsed("\n".join(lines))
+    assert got == VALUES

@@ -11,7 +11,7 @@ A form that several agencies share is never resolved silently: the caller gets a
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -212,33 +212,42 @@ class NgramIndex:
     """Character n-gram postings for pre-filtering fuzzy matches (rarest grams first, capped work)."""
 
     def __init__(self, strings: Sequence[str], n: int) -> None:
+        import numpy as np
+
         self.n = n
         self.strings = list(strings)
         post: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(self.strings):
             for g in _grams(s, n):
                 post[g].append(i)
-        self.post = dict(post)
+        self.post = {g: np.asarray(lst, dtype=np.int32) for g, lst in post.items()}
 
-    def candidates(self, query: str, limit: int = 200, budget: int = 5000) -> list[int]:
+    def candidates(self, query: str, limit: int = 200, budget: int = 6000) -> list[int]:
         """Strings sharing the most (rarest-first) grams with `query`; common grams are skipped once
-        rarer ones have been counted, so a query costs at most ~`budget` posting entries."""
+        rarer ones have been counted, so a query costs at most ~`budget` posting entries (numpy counts)."""
+        import numpy as np
+
         grams = sorted(_grams(query, self.n), key=lambda g: len(self.post.get(g, ())))
-        counts: Counter[int] = Counter()
+        chosen = []
         used = 0
         for g in grams:
             plist = self.post.get(g)
-            if not plist:
+            if plist is None or not len(plist):
                 continue
             if used and used + len(plist) > budget:
                 break
             if not used and len(plist) > budget:
                 plist = plist[:budget]
-            counts.update(plist)
+            chosen.append(plist)
             used += len(plist)
-        if len(counts) <= limit:
-            return list(counts)
-        return [i for i, _c in counts.most_common(limit)]
+        if not chosen:
+            return []
+        ids, counts = np.unique(np.concatenate(chosen), return_counts=True)
+        if len(ids) <= limit:
+            return ids[np.argsort(-counts, kind="stable")].tolist()
+        top = np.argpartition(-counts, limit)[:limit]
+        top = top[np.argsort(-counts[top], kind="stable")]
+        return ids[top].tolist()
 
 
 class AgencyIndex:
@@ -282,6 +291,17 @@ class AgencyIndex:
             ini = initials(s)
             if len(ini) >= 2:
                 self.initials_exact[ini].append(i)
+        # the pinyin n-grams serve Latin-letter queries only; a big index builds them in the background
+        if len(self.fz_pinyin) <= 30000:
+            self._pinyin_index = NgramIndex(self.fz_pinyin, 3)
+        else:
+            import threading
+
+            threading.Thread(target=lambda: self.pinyin_index, name="pinyin-index", daemon=True).start()
+        # the index lives as long as the process: keep the collector from rescanning it (GC pauses)
+        import gc
+
+        gc.freeze()
 
     @property
     def pinyin_index(self) -> NgramIndex:
@@ -464,8 +484,7 @@ class AgencyIndex:
                     for _s, sc, k in got:
                         i = cand[k]
                         scores[i] = max(scores.get(i, 0), sc * 0.95)
-        else:
-            py = pinyin(q)
+        else:  # Chinese text: homophones from the exact readings, typos from the character n-grams
             for variant in pinyin_variants(q):
                 for i in self.pinyin_exact.get(variant, ()):
                     scores[i] = max(scores.get(i, 0), 95.0)  # homophone: same sound, other characters
@@ -476,14 +495,6 @@ class AgencyIndex:
                 for _s, sc, k in got:
                     i = cand[k]
                     scores[i] = max(scores.get(i, 0), float(sc))
-            top_char = max(scores.values(), default=0.0)
-            pcand = self.pinyin_index.candidates(py, limit=100) if len(py) >= 3 and top_char < 85 else []
-            if pcand:
-                got = process.extract(py, [self.fz_pinyin[i] for i in pcand], scorer=fuzz.ratio, limit=limit,
-                                      score_cutoff=70)
-                for _s, sc, k in got:
-                    i = pcand[k]
-                    scores[i] = max(scores.get(i, 0), sc * 0.93)
         # a name whose places match none of the candidate's is another body ("北京市朝阳区人民政府")
         q_places = [t for t in split_places(q)[0]] if not ascii_q or ascii_q != q.replace(" ", "") else []
         if q_places:

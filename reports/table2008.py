@@ -266,10 +266,13 @@ def _match(label: str, last_index: int) -> tuple[_Row | None, float]:
 
 
 def _is_header(text: str) -> bool:
-    if "统" not in text:
-        return False  # cheap pre-check: every header says 统计指标/统计数
+    """统计指标 | 单位 | 统计数 (also 指标名称 | 单位 | 数量 in local printings); short, table-like lines only."""
+    if "指" not in text and "统" not in text:
+        return False  # cheap pre-check
     sq = squash(text)
-    return all(w in sq for w in _HEADER_WORDS) or ("统计指标" in sq and "单位" in sq)
+    if len(sq) > 30:
+        return False  # a sentence that mentions 统计指标 is not a header
+    return all(w in sq for w in _HEADER_WORDS) or ("指标" in sq and "单位" in sq)
 
 
 def _unbalanced_open(s: str) -> bool:

@@ -462,3 +462,9 @@ def test_year_columns_take_the_latest_year():
         lines.append(ln)
     got = parsed("\n".join(lines))
     assert got == VALUES
+
+
+def test_local_header_wording_and_prose_mentioning_the_words():
+    text = render("\t").replace("统计指标\t单位\t统计数", "指标名称\t单位\t数量")
+    prose = "按照统计指标和统计数的填报要求，本局认真做好年度统计工作并按时报送统计表，确保数据准确无误。\n"
+    assert parsed(prose + text) == VALUES

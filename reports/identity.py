@@ -14,11 +14,15 @@ from pathlib import PurePath
 
 from reports.model import ReportError, ReportIdentity
 from reports.regions import (
+    GAZETTEER,
+    LEVEL_CITY,
+    LEVEL_COUNTY,
     PROVINCES,
     _place_spans,
     agency_kind,
     government_of,
     is_place_only,
+    plausible_stem,
     region_path,
     short_forms,
 )
@@ -211,25 +215,73 @@ def _from_file_name(file_name: str) -> tuple[str | None, int | None]:
     return agency, year
 
 
+_PARENT_OF_COUNTY = re.compile(r"([\u4e00-\u9fff]{2}(?:市|州|盟|地区))$")
+_PARENT_OF_TOWN = re.compile(r"([\u4e00-\u9fff]{2}(?:县|区|市|旗))$")
+
+
+def _printed_parents(name: str, level: int, full_text: str) -> list[str]:
+    """Places the document prints right before `name` (…由淮安市洪泽区人民政府… → 淮安市), one level up."""
+    wanted = LEVEL_CITY if level == LEVEL_COUNTY else LEVEL_COUNTY
+    pattern = _PARENT_OF_COUNTY if level == LEVEL_COUNTY else _PARENT_OF_TOWN
+    found: list[str] = []
+    start = 0
+    for _ in range(20):
+        idx = full_text.find(name, start)
+        if idx < 0:
+            break
+        start = idx + 1
+        window = full_text[max(0, idx - 12) : idx]
+        if not window:
+            continue
+        parent = None
+        for cand in (window[-k:] for k in range(min(8, len(window)), 1, -1)):
+            spans = _place_spans(cand)
+            if (
+                len(spans) == 1
+                and spans[0][3] == len(cand)
+                and spans[0][1] == wanted
+                and cand in _known_places()
+            ):
+                parent = cand
+                break
+        if parent is None:
+            m = pattern.search(window)
+            if m and plausible_stem(m.group(1)[:-1]):
+                parent = m.group(1)
+        if parent and parent not in found:
+            found.append(parent)
+    return found
+
+
+def _known_places() -> set[str]:
+    return {c for cities in GAZETTEER.values() for c in cities} | {
+        county for cities in GAZETTEER.values() for counties in cities.values() for county in counties
+    }
+
+
 def _canonical(printed: str, full_text: str) -> str:
-    """Official form: bare place → its government; 'XX区政府' → 'XX区人民政府'; a longer printed form wins."""
+    """Official form: bare place → its government; 'XX区政府' → 'XX区人民政府'; a longer printed form wins.
+
+    Only a county-or-lower name is lengthened, by the one place the text itself prints before it
+    (洪泽区人民政府 + "…淮安市洪泽区人民政府…" → 淮安市洪泽区人民政府); provinces are never prepended.
+    """
     name = printed
     if is_place_only(name):
         name = government_of(name)
     elif re.search(r"[省市区县旗州盟镇乡]政府$", name) and not name.endswith("人民政府"):
         name = name[: -len("政府")] + "人民政府"
     spans = _place_spans(name)
-    if spans:
-        path = region_path(name)
-        first = spans[0][0]
-        if first in path:
-            idx = path.index(first)
-            # Try the nearest ancestors first: 淮安市 + 洪泽区人民政府, then 江苏省淮安市 + ….
-            for k in range(idx - 1, -1, -1):
-                longer = "".join(path[k:idx]) + name
-                if longer in full_text:
-                    name = longer
-                    break
+    if not spans or spans[0][1] < LEVEL_COUNTY:
+        return name
+    parents: list[str] = []
+    path = region_path(name)
+    first = spans[0][0]
+    if first in path and path.index(first) >= 1 and spans[0][1] == LEVEL_COUNTY:
+        parents.append(path[path.index(first) - 1])
+    parents.extend(p for p in _printed_parents(name, spans[0][1], full_text) if p not in parents)
+    for parent in parents:
+        if parent + name in full_text:
+            return parent + name
     return name
 
 

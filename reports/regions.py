@@ -60,9 +60,25 @@ LEVEL_PROVINCE, LEVEL_CITY, LEVEL_COUNTY, LEVEL_TOWN = 1, 2, 3, 4
 _GENERIC = re.compile(
     r"([\u4e00-\u9fff]{2,6}?)(特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗|镇|乡|街道)"
 )
-_STOP_CHARS = set(
-    "和与及之的局委办厅处科队站室院会部门司署管理服务监督执法保障健康教育运输农业公安财政审计统计商务应急民政环境人力规划"
-)
+# Department words that never start or sit inside a place name; single characters are only those
+# no Chinese place name uses (局/委/办/厅/署), so 淮安/保定/荆门/会宁/商丘 stay places.
+_STOP_WORDS = (
+    "局", "委", "办", "厅", "署", "管理", "服务", "监督", "执法", "保障", "健康", "教育", "运输", "农业",
+    "公安", "财政", "审计", "统计", "商务", "应急", "民政", "环境", "人力", "规划", "城乡", "住房", "发展",
+    "改革", "资源", "生态", "卫生", "文化", "旅游", "交通", "水利", "市场", "信息", "工业", "科技", "政务",
+    "审批", "行政", "事务", "人民", "政府", "司法", "部门", "机关", "中心", "综合", "经济", "技术",
+)  # fmt: skip
+_STOP_CHARS = set("局委办厅署")
+_JOINERS = set("和与及之的")  # "住房和城乡…" is a department; "和平区", "和田市" are places
+
+
+def plausible_stem(stem: str) -> bool:
+    """Could these characters be the name part of a place (before 市/县/区 …)?"""
+    if any(w in stem for w in _STOP_WORDS):
+        return False
+    return not any(c in _JOINERS for c in stem[1:])
+
+
 _ZONE_ENDINGS = (
     "开发区",
     "高新区",
@@ -126,7 +142,7 @@ def _generic_at(name: str, pos: int, prev_level: int) -> tuple[str, int] | None:
         return None
     stem, suffix = m.group(1), m.group(2)
     token = m.group(0)
-    if any(c in _STOP_CHARS for c in stem):
+    if not plausible_stem(stem):
         return None
     if token.endswith(_ZONE_ENDINGS):
         return None

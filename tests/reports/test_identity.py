@@ -62,6 +62,21 @@ def test_shorter_title_expanded_only_when_the_text_prints_the_longer_name():
     assert plain.region_path == ["江苏省", "淮安市", "洪泽区"]
 
 
+def test_shorter_title_expanded_from_the_text_for_places_outside_the_gazetteer():
+    text = "凌阳区统计局\n2023 年政府信息公开工作年度报告\n本报告由安长市凌阳区统计局根据《条例》编制。"
+    assert identify(to_lines(text), "").agency == "安长市凌阳区统计局"
+    town = "凤泉镇人民政府 2022 年政府信息公开工作年度报告\n本报告由和翠县凤泉镇人民政府编制。"
+    assert identify(to_lines(town), "").agency == "和翠县凤泉镇人民政府"
+    # a sentence that merely ends before the name is not a place
+    loose = "凌阳区统计局\n2023 年政府信息公开工作年度报告\n本报告由凌阳区统计局编制。"
+    assert identify(to_lines(loose), "").agency == "凌阳区统计局"
+
+
+def test_city_level_names_never_get_a_province_prepended():
+    text = "淮安市人民政府\n2024 年政府信息公开工作年度报告\n江苏省淮安市人民政府办公室"
+    assert identify(to_lines(text), "").agency == "淮安市人民政府"
+
+
 def test_agency_on_the_line_above_the_title():
     ident = identify(to_lines("- 1 -\n银川市行政审批服务局\n\n2017 年政府信息公开工作年度报告"), "")
     assert (ident.agency, ident.year) == ("银川市行政审批服务局", 2017)

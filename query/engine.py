@@ -587,7 +587,12 @@ class Answerer:
                 if m.place and pq.total_weak and parts.indicators and len(parts.mentions) == 1:
                     place = m.place
                     continue
-                return None, self._ambiguous(m.text, res.ids, res.scores, place=res.place)
+                # never pick for the user; but list first the bodies that have the year asked about
+                order = sorted(range(len(res.ids)), key=lambda k: not any(
+                    (res.ids[k], y) in self.reports for y in parts.years))
+                ids = [res.ids[k] for k in order]
+                scores = [res.scores[k] for k in order] if len(res.scores) == len(res.ids) else res.scores
+                return None, self._ambiguous(m.text, ids, scores, place=res.place)
             if res.status == "not_found":
                 return None, self._agency_not_found(m.text, res)
             for a in res.ids:

@@ -45,6 +45,7 @@ def to_simplified(text: str) -> str:
 # punctuation → one space (separators between agencies); keep - ~ for ranges and . for decimals
 _PUNCT = re.compile(r"[\s,，、;；:：!！?？。\"'“”‘’()（）\[\]【】{}<>《》〈〉|/\\·•*#@$%^&_=+`…]+")
 _SPACES = re.compile(r"\s+")
+_COMMAND = re.compile(r"^\s*/[a-z_]+(?:@\w+)?|@[a-z]\w{2,}", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -54,6 +55,7 @@ def normalize(text: str) -> str:
     text = text[:MAX_CHARS]
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    text = _COMMAND.sub(" ", text)  # "/ask@bot …", "@bot …": addressing, not content
     text = to_simplified(text).lower()
     text = text.replace("—", "-").replace("–", "-").replace("－", "-").replace("～", "~").replace("〜", "~")
     text = _PUNCT.sub(" ", text)

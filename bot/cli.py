@@ -140,7 +140,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for p in missing:
         print(f"找不到 {p} (no such file or folder)", file=sys.stderr)
     show_progress = not args.no_progress and not args.quiet
-    summary = ingest_paths(engine, args.paths, progress=show_progress)
+    summary = ingest_paths(engine, args.paths, progress=show_progress, reparse=args.reparse)
     if args.json:
         for r in summary.results:
             print(
@@ -491,6 +491,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     s.add_argument("--json", action="store_true", help="one JSON object per file instead of the summary")
+    s.add_argument(
+        "--reparse",
+        action="store_true",
+        help="parse files already stored again (after upgrading the parsers); changed ones are rewritten",
+    )
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("export", help="every stored number (JSON lines or CSV)")

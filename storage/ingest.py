@@ -271,12 +271,52 @@ def _event(conn: Connection, result: IngestResult, now: datetime) -> None:
     )
 
 
-def store_parsed(session: Session, parsed: Any, *, now: datetime | None = None) -> IngestResult:
+_VALUE_FIELDS = (
+    "indicator",
+    "value",
+    "unit",
+    "line_no",
+    "line_text",
+    "origin",
+    "section",
+    "row_label",
+    "column_label",
+)
+_FINDING_FIELDS = ("rule", "message", "indicators", "values", "expected", "actual", "line_no")
+
+
+def _same_content(conn: Connection, report_id: int, values: list[dict], findings: list[dict]) -> bool:
+    """Would re-writing this report change anything a user can see?"""
+    have_v = sorted(
+        tuple(r)
+        for r in conn.execute(
+            select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id)
+        )
+    )
+    new_v = sorted(tuple(v[f] for f in _VALUE_FIELDS) for v in values)
+    if have_v != new_v:
+        return False
+    have_f = [
+        tuple(repr(x) for x in r)
+        for r in conn.execute(
+            select(*[FINDING.c[f] for f in _FINDING_FIELDS])
+            .where(FINDING.c.report_id == report_id)
+            .order_by(FINDING.c.id)
+        )
+    ]
+    return have_f == [tuple(repr(f[k]) for k in _FINDING_FIELDS) for f in findings]
+
+
+def store_parsed(
+    session: Session, parsed: Any, *, now: datetime | None = None, reparse: bool = False
+) -> IngestResult:
     """Write one ParsedReport inside the caller's transaction and record the IngestEvent.
 
     Returns an IngestResult whose `outcome` is stored, unchanged or replaced. The caller commits.
     Unchanged covers the same bytes, and an older file for this agency+year that a later file replaced
     (so re-running a folder holding both versions does not flip the store back and forth).
+    `reparse=True` (after a parser upgrade): the same bytes re-parsed to different numbers are rewritten
+    in place ("replaced", same hash, `replaced_count` unchanged since no new version was published).
     """
     now = now or _now()
     conn = session.connection()
@@ -297,9 +337,17 @@ def store_parsed(session: Session, parsed: Any, *, now: datetime | None = None) 
     report = None
     if existing is not None:
         report = conn.execute(_REPORT_BY_AGENCY_YEAR, {"agency_id": existing.id, "year": ident.year}).first()
+    reparsed = False
     if report is not None:
         reason = ""
-        if report.file_hash == file_hash:
+        if report.file_hash == file_hash and reparse:
+            values = _value_rows(int(report.id), parsed)
+            findings = _finding_rows(int(report.id), parsed)
+            if _same_content(conn, int(report.id), values, findings):
+                reason = "重新解析，数值未变 (re-parsed: same values)"
+            else:
+                reparsed = True
+        elif report.file_hash == file_hash:
             reason = SAME_FILE
         elif conn.execute(_SUPERSEDED, {"report_id": report.id, "file_hash": file_hash}).first():
             reason = f"旧版本，已被 {report.file_name or '新文件'} 替换 (older version; superseded by a newer file)"
@@ -327,14 +375,16 @@ def store_parsed(session: Session, parsed: Any, *, now: datetime | None = None) 
         report_id = int(res.inserted_primary_key[0])
     else:
         outcome, report_id, previous_hash = "replaced", int(report.id), report.file_hash
-        reason = f"替换了旧版本 {report.file_name} (replaced the previous file, sha256 {previous_hash[:12]}…)"
+        if reparsed:
+            reason = "用当前解析器重新解析，数值有变化 (re-parsed with the current parser: values changed)"
+        else:
+            reason = (
+                f"替换了旧版本 {report.file_name} (replaced the previous file, sha256 {previous_hash[:12]}…)"
+            )
         conn.execute(delete(VALUE).where(VALUE.c.report_id == report_id))
         conn.execute(delete(FINDING).where(FINDING.c.report_id == report_id))
-        conn.execute(
-            update(REPORT)
-            .where(REPORT.c.id == report_id)
-            .values(replaced_count=(report.replaced_count or 0) + 1, **fields)
-        )
+        count = (report.replaced_count or 0) + (0 if reparsed else 1)
+        conn.execute(update(REPORT).where(REPORT.c.id == report_id).values(replaced_count=count, **fields))
     values = _value_rows(report_id, parsed)
     if values:
         _insert_many(conn, VALUE, values)
@@ -399,13 +449,15 @@ def _parse_safely(
     return parsed, None
 
 
-def _store(engine: Engine, parsed: Any, file_name: str, file_hash: str, now: datetime) -> IngestResult:
+def _store(
+    engine: Engine, parsed: Any, file_name: str, file_hash: str, now: datetime, reparse: bool = False
+) -> IngestResult:
     """One transaction for one parsed report; a failure rolls it all back and the file is rejected."""
     for attempt in range(2):  # a concurrent writer may win the race for the same agency name
         try:
             with Session(engine, expire_on_commit=False) as session:
                 with session.begin():
-                    result = store_parsed(session, parsed, now=now)
+                    result = store_parsed(session, parsed, now=now, reparse=reparse)
             result.file_name = file_name
             return result
         except IntegrityError as err:
@@ -436,20 +488,29 @@ def _known(engine: Engine, file_hash: str, file_name: str, now: datetime) -> Ing
 
 
 def ingest_bytes(
-    engine: Engine, data: bytes, file_name: str, *, parser: Parser | None = None, now: datetime | None = None
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    *,
+    parser: Parser | None = None,
+    now: datetime | None = None,
+    reparse: bool = False,
 ) -> IngestResult:
-    """Parse and store one file in one transaction. Never raises for a bad file: it is `rejected`."""
+    """Parse and store one file in one transaction. Never raises for a bad file: it is `rejected`.
+
+    `reparse=True` parses even bytes already stored (after a parser upgrade); see `store_parsed`.
+    """
     now = now or _now()
     file_name = (file_name or "")[:500]
     file_hash = hashlib.sha256(data).hexdigest()
-    known = _known(engine, file_hash, file_name, now)
+    known = None if reparse else _known(engine, file_hash, file_name, now)
     if known is not None:
         return known
     parsed, rejected = _parse_safely(parser or _default_parser(), data, file_name, file_hash)
     if rejected is not None:
         _record_event(engine, rejected, now)
         return rejected
-    return _store(engine, parsed, file_name, file_hash, now)
+    return _store(engine, parsed, file_name, file_hash, now, reparse)
 
 
 # --------------------------------------------------------------------------- many files
@@ -616,11 +677,13 @@ def ingest_paths(
     parser: Parser | None = None,
     now: datetime | None = None,
     workers: int | None = None,
+    reparse: bool = False,
 ) -> IngestSummary:
     """Ingest files and folders; every file gets its own transaction and one bad file never stops the rest.
 
     With many files, parsing runs in `workers` processes (default: up to 4, by CPU count; env
     DISCLOSURE_INGEST_WORKERS) while this process stores results in input order, one transaction each.
+    `reparse=True` re-parses files already stored (after a parser upgrade) and rewrites changed ones.
     """
     files = list(expand_paths(paths))
     summary = IngestSummary()
@@ -640,7 +703,7 @@ def ingest_paths(
 
     try:
         if n_workers > 1:
-            _ingest_parallel(engine, files, max_bytes, parser, now, n_workers, done)
+            _ingest_parallel(engine, files, max_bytes, parser, now, n_workers, done, reparse)
         else:
             for path, skip in files:
                 pre = _precheck(engine, path, skip, max_bytes, now)
@@ -648,7 +711,7 @@ def ingest_paths(
                     done(pre)
                     continue
                 data, file_hash = pre
-                result = _known(engine, file_hash, path.name[:500], now or _now())
+                result = None if reparse else _known(engine, file_hash, path.name[:500], now or _now())
                 if result is None:
                     parsed, result = _parse_safely(
                         parser or _default_parser(), data, path.name[:500], file_hash
@@ -656,7 +719,7 @@ def ingest_paths(
                     if result is not None:
                         _record_event(engine, result, now or _now())
                     else:
-                        result = _store(engine, parsed, path.name[:500], file_hash, now or _now())
+                        result = _store(engine, parsed, path.name[:500], file_hash, now or _now(), reparse)
                 result.path = str(path)
                 done(result)
     finally:
@@ -708,6 +771,7 @@ def _ingest_parallel(
     now: datetime | None,
     n_workers: int,
     done: Callable[[IngestResult], None],
+    reparse: bool = False,
 ) -> None:
     """Parse ahead in worker processes (a bounded window, so memory stays flat); store in input order."""
     import multiprocessing
@@ -735,7 +799,7 @@ def _ingest_parallel(
         name = item.path.name[:500]
         at = now or _now()
         # Known bytes are answered here, not parsed (a re-run of a big folder costs only hashing).
-        result = _known(engine, item.file_hash, name, at)
+        result = None if reparse else _known(engine, item.file_hash, name, at)
         if result is None:
             outcome = None
             if item.future is not None and not broken:
@@ -750,7 +814,7 @@ def _ingest_parallel(
             if result is not None:
                 _record_event(engine, result, at)
             else:
-                result = _store(engine, parsed, name, item.file_hash, at)
+                result = _store(engine, parsed, name, item.file_hash, at, reparse)
         result.path = str(item.path)
         done(result)
 
@@ -761,8 +825,10 @@ def _ingest_parallel(
                 window.append(pre)
             else:
                 item = _Pending(path, *pre)
-                with engine.connect() as conn:
-                    already = _unchanged_by_hash(conn, item.file_hash) is not None
+                already = False
+                if not reparse:
+                    with engine.connect() as conn:
+                        already = _unchanged_by_hash(conn, item.file_hash) is not None
                 if not broken and not already:
                     try:
                         item.future = pool.submit(

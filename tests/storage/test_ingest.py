@@ -356,3 +356,39 @@ def test_parallel_parsing_gives_the_same_outcomes_in_the_same_order(tmp_path, pa
     names = [o[:2] for o in outcomes[0]]
     assert ("05b.txt", "unchanged") in names and ("07b.txt", "rejected") in names
     assert sum(1 for o in outcomes[0] if o[1] == "replaced") == 7  # 12 files over 5 agencies, same year
+
+
+def test_reparse_rewrites_only_when_the_parser_now_reads_different_numbers(engine, parser):
+    data = fake_report(values={"apply.received.total": 5}, findings=("f",))
+    first = ingest_bytes(engine, data, "a.txt", parser=parser)
+    before = dump(engine, skip=("ingest_event",))
+    same = ingest_bytes(engine, data, "a.txt", parser=parser, reparse=True)
+    assert same.outcome == "unchanged" and "re-parsed" in same.reason
+    assert dump(engine, skip=("ingest_event",)) == before
+
+    def better_parser(d, name):  # a parser upgrade that reads one more cell and one fewer finding
+        parsed = parser(d, name)
+        parsed.values.append(ParsedValue("review.total", 1.0, "件", 9, "复议 1"))
+        parsed.findings.clear()
+        return parsed
+
+    assert ingest_bytes(engine, data, "a.txt", parser=better_parser).outcome == "unchanged"  # not re-parsed
+    again = ingest_bytes(engine, data, "a.txt", parser=better_parser, reparse=True)
+    assert (
+        again.outcome == "replaced"
+        and again.report_id == first.report_id
+        and again.previous_hash == first.file_hash
+    )
+    assert values_of(engine, "银川市测试局", 2020) == {"apply.received.total": 5.0, "review.total": 1.0}
+    with Session(engine) as s:
+        assert s.execute(select(Report.replaced_count)).scalar_one() == 0  # no new version was published
+        assert s.execute(select(ReportFinding)).first() is None
+
+
+def test_reparse_through_ingest_paths(engine, parser, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(fake_report())
+    ingest_paths(engine, [folder], progress=False, parser=parser)
+    summary = ingest_paths(engine, [folder], progress=False, parser=parser, reparse=True)
+    assert [r.outcome for r in summary.results] == ["unchanged"] and "re-parsed" in summary.results[0].reason

@@ -161,13 +161,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             )
     elif not args.quiet or summary.rejected:
         print(summary.render())
-    if summary.stored or summary.replaced:
-        _refresh_hint(engine)
     return 1 if summary.rejected else 0
-
-
-def _refresh_hint(engine) -> None:
-    """Nothing to do for the CLI (each process loads fresh caches); kept as a hook for in-process callers."""
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -69,7 +69,7 @@ _STOP_WORDS = (
     "审批", "行政", "事务", "人民", "政府", "司法", "部门", "机关", "中心", "综合", "经济", "技术",
 )  # fmt: skip
 _STOP_CHARS = set("局委办厅署")
-_JOINERS = set("和与及之的")  # "住房和城乡…" is a department; "和平区", "和田市" are places
+_JOINERS = set("与及之的")  # inside a stem these mean a phrase; 和 is common in places (平和县, 和平区)
 
 
 def plausible_stem(stem: str) -> bool:

@@ -807,12 +807,7 @@ class Answerer:
     def _scope(self, place: str) -> list[int]:
         if not place:
             return list(self.agencies)
-        ids: list[int] = []
-        for p in place.split("|"):
-            for a in self.index.under(p):
-                if a not in ids:
-                    ids.append(a)
-        return ids
+        return list(dict.fromkeys(a for p in place.split("|") for a in self.index.under(p)))
 
     def _rank_year(self, parts: Parts, scope: list[int]) -> tuple[int | None, str]:
         if parts.years:
@@ -829,12 +824,13 @@ class Answerer:
         With `top`, only the best `top` bodies get full rows (sources), the rest are only counted."""
         keys = sorted({k for t in ("2008", "2019", "2021", "narrative") for k in keys_of(m.formula(t))}
                       | {"litigation.direct.total", "litigation.after_review.total"})
-        rids = tuple(sorted(self.reports[(a, year)].id for a in scope if (a, year) in self.reports))
+        reports = self.reports
+        pairs = [(aid, reports.get((aid, year))) for aid in scope]
+        rids = tuple(sorted(rep.id for _a, rep in pairs if rep is not None))
         vals_by_report, finds_by_report = self._year_slice(year, tuple(keys), rids)
         rows, no_report, blank = [], [], []
         scored: list[tuple[float, str, int, ReportRec]] = []
-        for aid in scope:
-            rep = self.reports.get((aid, year))
+        for aid, rep in pairs:
             if rep is None:
                 no_report.append(self.agencies[aid].name)
                 continue
@@ -854,6 +850,7 @@ class Answerer:
         if top is not None:
             scored.sort(key=lambda x: (x[0], x[1]))
             self._ranked_count = len(scored)
+            self._ranked_sum = sum(abs(x[0]) for x in scored)
             for _v, _n, aid, rep in scored[:top]:
                 row, _why = self._row(aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, []))
                 if row is not None:
@@ -931,27 +928,26 @@ class Answerer:
         if year is None:
             return Answer("no_data", f"{where}还没有任何年度报告。", intent="total", context=ctx)
         m = parts.indicators[0]
-        rows, no_report, blank = self._collect(m, year, scope)
+        if m.concept.unit == "%":
+            return Answer("no_data", f"「{m.label}」是比例，不能相加；可以问各单位的排名。", intent="total", context=ctx)
+        self._ranked_count, self._ranked_sum = 0, 0.0
+        rows, no_report, blank = self._collect(m, year, scope, top=MAX_TEXT_ROWS)
+        counted, total = self._ranked_count, self._ranked_sum
         if not rows:
             have = sorted({y for a in scope for y in self.years.get(a, [])})
             return Answer("no_data", f"{where}{year} 年没有可合计的「{m.label}」数字。"
                           + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""), intent="total", context=ctx)
-        if m.concept.unit == "%":
-            return Answer("no_data", f"「{m.label}」是比例，不能相加；可以问各单位的排名。", intent="total", context=ctx)
-        total = sum(float(r.value or 0) for r in rows)
         unit = rows[0].unit
         head = (f"{where}{year} 年「{m.label}」合计 {fmt.number(total, unit)}："
-                f"计入 {len(rows)} 份报告（共 {len(scope)} 个单位）。")
+                f"计入 {counted} 份报告（共 {len(scope)} 个单位）。")
         extra = []
         if no_report:
             extra.append(f"未计入（没有 {year} 年报告）：{fmt.names(no_report)}。")
         if blank:
             extra.append(f"未计入（该项空白或表中没有）：{fmt.names(blank)}。")
-        rows.sort(key=lambda r: (-float(r.value or 0), r.agency))
-        if len(rows) > MAX_TEXT_ROWS:
-            extra.append(f"以上列出数字最大的 {MAX_TEXT_ROWS} 个单位；其余 {len(rows) - MAX_TEXT_ROWS} 个也已计入合计。")
-        text = fmt.render_rows(rows[:MAX_TEXT_ROWS], header=head, notes=notes + ([note] if note else []) + extra,
-                               numbered=True)
+        if counted > len(rows):
+            extra.append(f"以上列出数字最大的 {len(rows)} 个单位及其来源；其余 {counted - len(rows)} 个也已计入合计。")
+        text = fmt.render_rows(rows, header=head, notes=notes + ([note] if note else []) + extra, numbered=True)
         return Answer("ok", text, rows, intent="total", context=ctx)
 
     def _place_label(self, place: str) -> str:

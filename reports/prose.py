@@ -41,7 +41,7 @@ _KEYS_2008 = {
 }
 _KEYS_MODERN = {"apply.received.total", "review.total", "litigation.total", "apply.processing_fee"}
 
-_NEG = r"(?<![^\W\d_]未)(?:没有|尚未|均未|未曾|未|无)"
+_NEG = r"(?:没有|尚未|均未|未曾|未|无)"
 _OBJ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?(?:的)?(?:申请|事项)?|公开申请)"
 _RECEIVED = re.compile(
     rf"(?<!未)(?<!没有)(?<!无)(?:收到|受理|接到|接收|新收)(?:了)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
@@ -183,9 +183,13 @@ def _number(m: re.Match[str], sentence: str) -> float | None:
     unit_and_after = tail[1:] if tail else ""
     if _APPROX_AFTER.match(tail) or _APPROX_AFTER.match(unit_and_after):
         return None
-    if _APPROX_BEFORE.search(sentence[: m.start("n")]):
+    before = sentence[: m.start("n")]
+    if _APPROX_BEFORE.search(before):
         return None
-    return to_number(m.group("n"))
+    tok = m.group("n")
+    if not tok[0].isdigit() and before[-1:] in ("数", "几", "若", "多", "上", "百"):
+        return None  # "数十件", "几件", "上百件": not a count
+    return to_number(tok)
 
 
 def _allowed(template: str) -> set[str]:

@@ -143,3 +143,8 @@ def test_value_records_the_heading_it_was_stated_under():
     text = "四、政府信息依申请公开情况\n\n市政务服务中心2017年度未收到信息公开申请。"
     (v,) = parse_prose(to_lines(text), "narrative")
     assert v.section == "四、政府信息依申请公开情况"
+
+
+def test_vague_chinese_quantities_are_not_counts():
+    assert prose("全年共收到政府信息公开申请数十件。") == {}
+    assert prose("全年共收到政府信息公开申请几件。") == {}

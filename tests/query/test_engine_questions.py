@@ -471,3 +471,18 @@ def test_json_contract(fixture_answerer):
     assert isinstance(a["value"], int) and a["unit"] == "件"
     assert set(a["source"]) >= {"report_title", "file_name", "line_no", "line_text", "section", "row_label",
                                 "column_label", "origin", "template", "findings"}
+
+
+@pytest.mark.pg
+def test_every_intent_on_the_test_engine(fresh_fixture_answerer):
+    """The raw SQL of the engine (slices, prefetch, findings) on SQLite and PostgreSQL alike."""
+    a = fresh_fixture_answerer
+    one = a.ask("兴庆区 2019 申请答复数", today=TODAY)
+    assert one.status == "ok" and one.answers[0].source.findings
+    assert [r.year for r in a.ask("兴庆区 2017-2020 依申请数", today=TODAY).answers] == [2017, 2018, 2019, 2020]
+    assert len(a.ask("兴庆区 西夏区 2020 依申请数", today=TODAY).answers) == 2
+    ranked = a.ask("2020年依申请数排名", today=TODAY)
+    assert [(r.agency, r.value) for r in ranked.answers] == _received_2020()
+    total = a.ask("银川市 2020 依申请数合计", today=TODAY)
+    assert total.intent == "total" and len(total.answers) == 5
+    assert a.ask("兴庆区教育局 2020 复议", today=TODAY).status == "no_data"

@@ -1377,8 +1377,36 @@ def _docx_runs(par, s: str) -> None:  # noqa: ANN001 - python-docx paragraph
         par.add_run(s[pos:])
 
 
-def to_docx(text: str) -> bytes:
-    """A .docx with paragraphs and real tables (tab/pipe lines; rows padded to the widest row)."""
+def _has_number(cells: Sequence[str]) -> bool:
+    return any(re.fullmatch(r"[+\-－＋]?[0-9０-９][0-9０-９.．]*", c) for c in cells)
+
+
+def _merge_label_columns(table, block: list[list[str]]) -> None:  # noqa: ANN001 - python-docx table
+    """Group labels as Word prints them: a label cell spans the data rows below it that leave that column
+    empty (三、本年度办理结果 over its result rows, （三）不予公开 over its items)."""
+    for col in (0, 1):
+        r = 0
+        while r < len(block):
+            if col < len(block[r]) and block[r][col] and _has_number(block[r][col + 1 :]):
+                end = r
+                while (
+                    end + 1 < len(block)
+                    and col < len(block[end + 1])
+                    and not block[end + 1][col]
+                    and not any(block[end + 1][:col])
+                    and _has_number(block[end + 1][col + 1 :])
+                ):
+                    end += 1
+                if end > r:
+                    table.cell(r, col).merge(table.cell(end, col))
+                r = end + 1
+            else:
+                r += 1
+
+
+def to_docx(text: str, merge: bool = True) -> bytes:
+    """A .docx with paragraphs and real tables (tab/pipe lines; rows padded to the widest row); with
+    `merge`, group-label cells are vertically merged over their rows, as in Word-made reports."""
     from docx import Document
 
     doc = Document()
@@ -1398,6 +1426,8 @@ def to_docx(text: str) -> bytes:
                 for c, val in enumerate(cells):
                     if val:
                         row[c].text = _BOLD.sub(r"\1", val)
+            if merge:
+                _merge_label_columns(table, block)
             continue
         if line.strip():
             _docx_runs(doc.add_paragraph(), line)

@@ -428,12 +428,17 @@ def find_table_start(lines: list[Line]) -> int | None:
         cells = _split_row(t)
         if core_label(cells.label) not in first_section.cores:
             continue
-        # confirm: the next few lines carry the 主动公开政府信息数 row with a number
-        for nxt in lines[i + 1 : i + 6]:
+        # confirm: the next lines are 统计表 rows (label + unit/number), not a prose heading
+        hits = 0
+        for nxt in lines[i + 1 : i + 10]:
             c = _split_row(nxt.text)
-            r, _ = _match(c.label, first_section.index)
-            if r is not None and r.key == "active.total" and c.value is not None:
-                return i
+            if not c.has_value_cell:
+                continue
+            r, score = _match(c.label, first_section.index)
+            if r is not None and r.key is not None and score >= 90:
+                hits += 1
+        if hits >= 2:
+            return i
     return None
 
 

@@ -468,3 +468,41 @@ def test_local_header_wording_and_prose_mentioning_the_words():
     text = render("\t").replace("统计指标\t单位\t统计数", "指标名称\t单位\t数量")
     prose = "按照统计指标和统计数的填报要求，本局认真做好年度统计工作并按时报送统计表，确保数据准确无误。\n"
     assert parsed(prose + text) == VALUES
+
+
+# ------------------------------------------------------------------ property: any values, any layout noise
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_KEYS = [k for _, _, k in ROWS if k]
+_value = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=999999).map(float),
+    st.decimals(min_value=0, max_value=99999, places=1, allow_nan=False).map(float),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.fixed_dictionaries({k: _value for k in _KEYS}),
+    sep=st.sampled_from(["\t", " | ", "   ", " "]),
+    header=st.booleans(),
+    footer_every=st.integers(min_value=5, max_value=40),
+    fullwidth=st.booleans(),
+)
+def test_property_values_survive_layout_noise(values, sep, header, footer_every, fullwidth):
+    def fmt(v: float) -> str:
+        s = _num(v)
+        return s.translate(str.maketrans("0123456789.", "０１２３４５６７８９．")) if fullwidth else s
+
+    text = render(sep, header=header or sep == " ", values=values, fmt=fmt)
+    lines = text.split("\n")
+    out = []
+    for i, ln in enumerate(lines):
+        out.append(ln)
+        if i > 5 and i % footer_every == 0:
+            out += ["", f"- {i // footer_every} -", ""]
+    got = parsed("\n".join(out))
+    expected = {k: v for k, v in values.items() if v is not None}
+    assert got == pytest.approx(expected)
+    assert set(got) == set(expected)

@@ -1341,13 +1341,55 @@ def _html_inline(s: str) -> str:
     return s
 
 
-def to_html(text: str) -> str:
-    """An HTML page: tab/pipe lines become <table> rows, other lines <p>; Markdown becomes tags."""
+_HTML_HEAD = (
+    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>政府信息公开工作年度报告</title>'
+    "</head><body>"
+)
+
+
+def _html_with_spans(lines: list[str]) -> str:
+    out = [_HTML_HEAD]
+    i = 0
+    while i < len(lines):
+        if _is_table_line(lines[i]):
+            block = []
+            while i < len(lines) and _is_table_line(lines[i]):
+                block.append(_cells(lines[i]))
+                i += 1
+            rowspan: dict[tuple[int, int], int] = {}
+            hidden: set[tuple[int, int]] = set()
+            for col, first, last in _label_spans(block):
+                rowspan[(first, col)] = last - first + 1
+                hidden.update((r, col) for r in range(first + 1, last + 1))
+            out.append('<table border="1">')
+            for r, cells in enumerate(block):
+                tds = []
+                for c, val in enumerate(cells):
+                    if (r, c) in hidden:
+                        continue
+                    span = f' rowspan="{rowspan[(r, c)]}"' if (r, c) in rowspan else ""
+                    tds.append(f"<td{span}>{_html_inline(val)}</td>")
+                out.append("<tr>" + "".join(tds) + "</tr>")
+            out.append("</table>")
+            continue
+        if lines[i].strip():
+            out.append(f"<p>{_html_inline(lines[i])}</p>")
+        i += 1
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def to_html(text: str, spans: bool = True) -> str:
+    """An HTML page: tab/pipe lines become <table> rows, other lines <p>; Markdown becomes tags. With
+    `spans`, group labels get rowspan (the spanned rows then have fewer <td>, as on real sites)."""
+    lines = text.split("\n")
+    if spans:
+        return _html_with_spans(lines)
     out = [
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>政府信息公开工作年度报告</title></head><body>'
     ]
     in_table = False
-    for line in text.split("\n"):
+    for line in lines:
         if _is_table_line(line):
             if not in_table:
                 out.append('<table border="1">')
@@ -1381,9 +1423,10 @@ def _has_number(cells: Sequence[str]) -> bool:
     return any(re.fullmatch(r"[+\-－＋]?[0-9０-９][0-9０-９.．]*", c) for c in cells)
 
 
-def _merge_label_columns(table, block: list[list[str]]) -> None:  # noqa: ANN001 - python-docx table
-    """Group labels as Word prints them: a label cell spans the data rows below it that leave that column
-    empty (三、本年度办理结果 over its result rows, （三）不予公开 over its items)."""
+def _label_spans(block: list[list[str]]) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of each group label that spans the data rows below it which leave
+    that column empty (三、本年度办理结果 over its result rows, （三）不予公开 over its items)."""
+    spans = []
     for col in (0, 1):
         r = 0
         while r < len(block):
@@ -1398,10 +1441,16 @@ def _merge_label_columns(table, block: list[list[str]]) -> None:  # noqa: ANN001
                 ):
                     end += 1
                 if end > r:
-                    table.cell(r, col).merge(table.cell(end, col))
+                    spans.append((col, r, end))
                 r = end + 1
             else:
                 r += 1
+    return spans
+
+
+def _merge_label_columns(table, block: list[list[str]]) -> None:  # noqa: ANN001 - python-docx table
+    for col, first, last in _label_spans(block):
+        table.cell(first, col).merge(table.cell(last, col))
 
 
 def to_docx(text: str, merge: bool = True) -> bytes:

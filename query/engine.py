@@ -341,7 +341,7 @@ class Answerer:
 
         i = 0
         n = len(text)
-        max_phrase = 30
+        max_phrase = 48
         while i < n:
             if text[i] == " ":
                 close()
@@ -349,10 +349,13 @@ class Answerer:
                 continue
             m = self.index.match_at(text, i)
             best_phrase = ""
+            best_len = 0  # characters of text consumed (a phrase may span the spaces punctuation became)
             for j in range(min(n, i + max_phrase), i + 1, -1):
-                piece = text[i:j]
+                if text[j - 1] == " ":
+                    continue
+                piece = text[i:j].replace(" ", "")
                 if piece in table:
-                    best_phrase = piece
+                    best_phrase, best_len = piece, j - i
                     break
             if m is not None and (m.span[1] - m.span[0]) >= len(best_phrase):
                 mentions.append(m)
@@ -364,8 +367,8 @@ class Answerer:
                 cid, col = table[best_phrase]
                 c = column_concept(col) if cid.startswith("column:") else concept(cid)
                 if c is not None:
-                    matches.append(IndicatorMatch(c, col, (i, i + len(best_phrase)), [best_phrase]))
-                i += len(best_phrase)
+                    matches.append(IndicatorMatch(c, col, (i, i + best_len), [best_phrase]))
+                i += best_len
             else:
                 cur.text += text[i]
                 cur.residual += text[i]
@@ -575,9 +578,10 @@ class Answerer:
         ids: list[int] = []
         place = ""
         others: list[int] = []
-        region_intent = pq.rank or pq.total_strong or pq.total_weak or pq.avail_agencies
+        region_intent = pq.rank or pq.total_strong or pq.avail_agencies
         for m in parts.mentions:
-            if m.place and region_intent and (len(parts.mentions) == 1):
+            weak_total = pq.total_weak and m.place and "|" not in m.place and self.index.government_of(m.place) is None
+            if m.place and (region_intent or weak_total) and (len(parts.mentions) == 1):
                 place = m.place
                 continue
             res = self.index.resolve_mention(m) if m.how != "fuzzy" or not m.place else self.index.resolve_place(m.place)

@@ -67,7 +67,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "律师事务所": ("legal", "法律服务机构"),
     "律所": ("legal", "法律服务机构"),
     "其他组织": ("other_org", "其他法人或其他组织"),
+    "其他": ("other_org", "其他法人或其他组织"),  # only as a column of a row phrase (never alone)
 }
+WEAK_COLUMNS = {"其他"}
 
 _C: list[Concept] = [
     Concept("apply_received", "依申请公开申请数（本年新收）",
@@ -88,7 +90,8 @@ _C: list[Concept] = [
     Concept("apply_carried_out", "结转下年度继续办理数", ("结转下年", "结转下年度", "结转下一年", "继续办理"),
             {"2019": "apply.carried_out.total", "2021": "apply.carried_out.total"}, modifiable=True),
     Concept("apply_closed", "申请办结数", ("办结", "申请办结", "办结数"), {"2008": "apply.closed.total"}),
-    Concept("apply_answered", "申请答复数（办理结果总计）", ("答复", "申请答复", "答复数", "办理结果", "处理结果", "办理总数"),
+    Concept("apply_answered", "申请答复数（办理结果总计）", ("答复", "申请答复", "答复数", "办理结果", "处理结果", "办理总数", "七总计", "办理结果总计",
+                                               "本年度办理结果"),
             {"2008": "apply.answered.total", "2019": "apply.result.total.total", "2021": "apply.result.total.total"},
             modifiable=True),
     Concept("granted", "予以公开数", ("予以公开", "同意公开", "准予公开", "全部公开", "公开答复"),
@@ -326,12 +329,15 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
     out: list[IndicatorMatch] = []
     columns = [m for m in matches if m.concept.id.startswith("column:")]
     rows = [m for m in matches if not m.concept.id.startswith("column:")]
+    strong = [c for c in columns if not (c.words and c.words[0] in WEAK_COLUMNS)]
+    if columns and not rows and not strong:
+        columns = []
     if columns:
-        col = columns[0].column
+        col = (strong or columns)[0].column
         if not rows:
             rows = [IndicatorMatch(CONCEPTS["apply_received"], span=columns[0].span)]
         for r in rows:
-            if r.concept.modifiable or (r.concept.id.startswith("key:") and _modifiable_key(r.concept)):
+            if r.concept.modifiable or _modifiable_key(r.concept):
                 r.column = col
         out = rows
     else:

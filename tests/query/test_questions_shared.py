@@ -87,3 +87,34 @@ def test_shared_questions_through_cli(tmp_path):
 
 def test_cli_file_exists_or_is_pending():
     assert Path(ROOT / "query" / "engine.py").is_file()
+
+
+SHORT = {"银川市西夏区审批服务管理局": "西夏区", "银川市兴庆区人民政府": "兴庆区", "淮安市洪泽区人民政府": "洪泽区"}
+TOO_GENERIC = ("apply.result.other.other.",)  # the row is printed as just "3.其他"
+
+
+def test_every_catalogue_name_of_every_gold_value(gold_answerer):
+    """Asking for a number by its official name (and a short agency name) returns exactly that cell,
+    and a blank cell says no_data — over every value of the gold reports."""
+    from reports.catalogue import definition
+    from tests.conftest import SHARED_GOLD
+
+    if not SHARED_GOLD.is_dir():
+        pytest.skip("../shared/gold not present")
+    wrong = []
+    for name in ("seeds.json", "extra.json"):
+        for r in json.loads((SHARED_GOLD / name).read_text(encoding="utf-8"))["reports"]:
+            if r["template"] == "narrative":
+                continue
+            for key, val in r["values"].items():
+                if key.startswith(TOO_GENERIC):
+                    continue
+                q = f"{SHORT.get(r['agency'], r['agency'])} {r['year']} {definition(key, r['template']).name_zh}"
+                got = gold_answerer.ask(q, today=TODAY)
+                if val is None:
+                    ok = got.status == "no_data" and not got.answers
+                else:
+                    ok = got.status == "ok" and [(a.indicator, a.value) for a in got.answers] == [(key, val)]
+                if not ok:
+                    wrong.append((q, got.status, [(a.indicator, a.value) for a in got.answers][:2]))
+    assert not wrong, wrong[:10]

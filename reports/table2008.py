@@ -110,9 +110,9 @@ _NUMBERING = re.compile(
 )
 _QIZHONG = re.compile(r"^\s*其\s*中\s*[:：]?\s*")
 _PAREN_NOTE = re.compile(r"[(（][^()（）]*[)）]")
-_END_MARKERS = re.compile(
-    r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人|注|备注|说明)"
-)
+_END_MARKERS = re.compile(r"^(?:单位负责人|审核人|填报人|填表人|联系电话|填报日期|制表人|统计负责人)")
+# notes under the table; the colon matters ("注热点或重大舆情数" is a wrapped label, not a note)
+_NOTE = re.compile(r"^\s*(?:注|备注|说明)\s*\d?\s*[:：]")
 _HEADER_WORDS = ("统计指标", "统计数")
 _TABULAR = re.compile(r"\t|\||[│┃║]")
 _MD_RULE = re.compile(r"^[\s|:\-—─━═┼╋╬├┤┌┐└┘┬┴╪╫│┃║+=]+$")
@@ -498,7 +498,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             continue
         if re.fullmatch(r"[(（]?\s*\d{4}\s*年度?\s*[)）]?", text):
             continue  # header repeated after a page break
-        if _END_MARKERS.match(squash(text)):
+        if _END_MARKERS.match(squash(text)) or _NOTE.match(text):
             ended_by_marker = True
             break
         cells = _split_row(text, value_col, ncols)

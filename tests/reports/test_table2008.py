@@ -506,3 +506,25 @@ def test_property_values_survive_layout_noise(values, sep, header, footer_every,
     expected = {k: v for k, v in values.items() if v is not None}
     assert got == pytest.approx(expected)
     assert set(got) == set(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.fixed_dictionaries({k: st.integers(min_value=0, max_value=99999).map(float) for k in _KEYS}),
+    sep=st.sampled_from(["\t", " "]),
+    splits=st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.floats(0.2, 0.8)), max_size=8),
+)
+def test_property_labels_wrapped_at_any_point(values, sep, splits):
+    """A label broken anywhere onto the next line (PDF text) still reads as its row."""
+    where = dict(splits)
+    out = ["政府信息公开情况统计表", sep.join(["统计指标", "单位", "统计数"])]
+    for i, (label, unit, key) in enumerate(ROWS):
+        v = "" if key is None else _num(values[key])
+        if i in where and len(label) > 6:
+            cut = max(2, min(len(label) - 2, int(len(label) * where[i])))
+            out.append(label[:cut])
+            out.append(sep.join([label[cut:], unit, v]))
+        else:
+            out.append(sep.join([label, unit, v]))
+    out.append("单位负责人：张三")
+    assert parsed("\n".join(out)) == values

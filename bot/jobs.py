@@ -165,7 +165,7 @@ class ReminderRunner:
     async def broadcast(self) -> BroadcastStats:
         sender = Broadcaster(self.engine, self.send, self.owner, limiter=self.limiter,
                              concurrency=self.config.concurrency, max_attempts=self.config.max_attempts,
-                             backoff=self.config.backoff)
+                             backoff=self.config.backoff, heartbeat=max(0.2, self.config.lease_seconds / 3))
         return await sender.run(keep_going=self._leader)
 
     async def tick(self, wait: bool = False) -> dict[str, Any] | None:

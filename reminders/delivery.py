@@ -141,7 +141,7 @@ def mark_sent(engine: Engine, delivery_id: int, message_id: int | None = None, *
               now: datetime | None = None) -> bool:
     """Record a successful send; False means the row was already marked (a duplicate send happened)."""
     stmt = (update(T).where(T.c.id == delivery_id, T.c.sent_at.is_(None))
-            .values(sent_at=now or utcnow(), status="sent", message_id=message_id, error=""))
+            .values(sent_at=now or utcnow(), status="sent", message_id=message_id))  # keeps e.g. "in doubt"
     with engine.begin() as conn:
         return (conn.execute(stmt).rowcount or 0) == 1
 

@@ -135,3 +135,11 @@ def due_text(engine: Engine, today: date, subs: list[SubView] | None = None, *, 
                 f"（{'、'.join(GROUP_NAMES[g] for g in groups_for_year(report_year))}）")
     heading = f"{report_year} 年度报告：{len(covered)} 个机关中 {len(items)} 个尚未入库"
     return render_outstanding(items, report_year, today, kind="due", subs=subs, heading=heading)
+
+
+def due_plain(engine: Engine, today: date | None = None, scope: str = "all", target: str = "") -> str:
+    """/due as plain text for the command line (`disclosure-bot due`)."""
+    from handlers.format import strip_html
+    from reminders.calendar import today_in_shanghai
+
+    return strip_html(due_text(engine, today or today_in_shanghai(), scope=scope, target=target))

@@ -106,7 +106,7 @@ class FloodLimiter:
                 spacing = (1.0 + self.limits.jitter_margin) / self.limits.overall_per_second
                 # a wake-up a little late (sleep overshoot) keeps the planned cadence; a very late one
                 # (stalled loop) restarts it from now — never a catch-up burst
-                self._last_start = t if t <= now < t + spacing / 2 else now
+                self._last_start = t if t <= now < t + spacing else now
                 self._starts.append(now)
                 self._next_chat[chat_id] = now + self.limits.per_chat_seconds
                 if chat_id < 0 and self.limits.group_per_minute > 0:
@@ -137,7 +137,7 @@ class Broadcaster:
                  concurrency: int = 8, max_attempts: int = 5, backoff: float = 1.0, max_backoff: float = 60.0,
                  on_blocked: Callable[[int, str], None] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, kinds: list[str] | None = None,
-                 ) -> None:
+                 heartbeat: float = 5.0) -> None:
         self.engine = engine
         self.send = send
         self.owner = owner
@@ -149,10 +149,37 @@ class Broadcaster:
         self.on_blocked = on_blocked
         self.sleep = sleep
         self.kinds = kinds
+        self.heartbeat = heartbeat
         self.stats = BroadcastStats()
+        self._lost = False  # leadership lost: hand claimed rows back instead of sending them
+        self._keep_going: Callable[[], Awaitable[bool]] | None = None
+        self._confirmed = time.monotonic()  # last time leadership was confirmed
+
+    async def _beat(self, keep_going: Callable[[], Awaitable[bool]]) -> None:
+        """Renew leadership while sends wait (a long RetryAfter must not let the lease lapse); on loss, stop."""
+        while not self._lost:
+            await asyncio.sleep(self.heartbeat)
+            await self._confirm()
+
+    async def _confirm(self) -> bool:
+        if self._keep_going is None or self._lost:
+            return not self._lost
+        try:
+            ok = await self._keep_going()
+        except Exception:  # noqa: BLE001 - cannot confirm leadership: behave as if lost
+            log.exception("leadership check failed")
+            ok = False
+        if ok:
+            self._confirmed = time.monotonic()
+        else:
+            log.warning("leadership lost during a broadcast; claimed rows are handed back")
+            self._lost = True
+        return ok
 
     async def run(self, keep_going: Callable[[], Awaitable[bool]] | None = None) -> BroadcastStats:
         running: set[asyncio.Task] = set()
+        self._keep_going = keep_going
+        beat = asyncio.create_task(self._beat(keep_going)) if keep_going is not None else None
         try:
             while True:
                 free = self.concurrency - len(running)
@@ -160,7 +187,9 @@ class Broadcaster:
                     await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                     running = {t for t in running if not t.done()}
                     continue
-                if keep_going is not None and not await keep_going():
+                if time.monotonic() - self._confirmed > self.heartbeat:
+                    await self._confirm()
+                if self._lost:
                     log.info("broadcast stops: leadership lost or stop requested")
                     break
                 rows = await asyncio.to_thread(delivery.claim, self.engine, self.owner, free, kinds=self.kinds)
@@ -178,13 +207,33 @@ class Broadcaster:
             for task in running:
                 task.cancel()
             raise
+        finally:
+            if beat is not None:
+                beat.cancel()
         return self.stats
 
     async def _deliver(self, row: Claimed) -> None:
+        """Never raises: an unexpected error (say the store went away) leaves the row claimed — in doubt if
+        the message went out — for delivery.recover() or the stale-claim rule, and is logged."""
+        try:
+            await self._deliver_once(row)
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:  # noqa: BLE001 - one bad row must not stop the broadcast
+            log.exception("delivery %s to chat %s: unexpected error", row.id, row.chat_id)
+            if len(self.stats.errors) < 100:
+                self.stats.errors.append(f"{row.chat_id}: unexpected {type(err).__name__}: {err}")
+
+    async def _deliver_once(self, row: Claimed) -> None:
         attempt = 0
         pauses = 0
         while True:
             await self.limiter.acquire(row.chat_id)
+            if time.monotonic() - self._confirmed > 2 * self.heartbeat:  # we were asleep (paused, stalled)
+                await self._confirm()
+            if self._lost:  # another instance may own this row now: do not send, give it back
+                await asyncio.to_thread(delivery.release, self.engine, row.id, self.owner, "leadership lost")
+                return
             try:
                 message_id = await self.send(row)
             except RetryAfter as err:

@@ -251,3 +251,31 @@ def test_lease_race_has_one_winner(engine):
     for t in threads:
         t.join(30)
     assert len(wins) == 1
+
+
+def test_lost_leadership_hands_rows_back_unsent(engine):
+    """When the lease cannot be renewed (another instance took over during a long pause), claimed rows are
+    released instead of sent, so the new leader sends them and nobody gets two."""
+    _plan(engine, range(1, 41))
+    sent: list[int] = []
+    leader = {"ok": True}
+
+    async def send(row):
+        sent.append(row.chat_id)
+        if len(sent) == 10:
+            leader["ok"] = False  # from now on the lease belongs to someone else
+        await asyncio.sleep(0.01)
+        return row.id
+
+    async def keep_going():
+        return leader["ok"]
+
+    async def main():
+        b = Broadcaster(engine, send, "OLD", limiter=fast_limiter(), concurrency=4, heartbeat=0.001)
+        return await b.run(keep_going)
+
+    stats = asyncio.run(main())
+    assert 10 <= stats.sent < 40
+    left = delivery.claim(engine, "NEW", 100)
+    assert {c.chat_id for c in left}.isdisjoint(sent)
+    assert len(left) + stats.sent == 40

@@ -1139,25 +1139,54 @@ def _body_narrative(ctx: _Ctx, agency: str, year: int) -> tuple[list[str], dict[
     if "footer" in ctx.noise:
         out.append(ctx.footer())
     out.append(_md(ctx, "三、政府信息依申请公开情况"))
+    d = lambda x: f"{sp}{_digits(ctx, x)}{sp}"  # noqa: E731 - a number as printed in this report
     n = 0 if rng.random() < 0.4 else rng.randint(1, 60)
+    v["apply.received.total"] = float(n)
     if n == 0:
-        out.append(f"{_short(agency)}{year}{sp}年度未收到信息公开申请。")
-        v["apply.received.total"] = 0.0
-    else:
-        a, b = _split_counts(rng, n, (1, 1))
-        v["apply.received.total"] = float(n)
-        v["apply.received.in_person"] = float(a)
-        v["apply.received.online"] = float(b)
         out.append(
-            f"{year}{sp}年，共收到依申请公开{sp}{_digits(ctx, n)}{sp}件，其中当面申请{sp}{_digits(ctx, a)}{sp}件，"
-            f"网上申请{sp}{_digits(ctx, b)}{sp}件，均已按时答复。"
+            rng.choice(
+                (
+                    f"{_short(agency)}{year}{sp}年度未收到信息公开申请。",
+                    f"{year}{sp}年，未收到政府信息公开申请。",
+                    "本年度无政府信息公开申请。",
+                )
+            )
         )
+    else:
+        form = rng.randint(0, 2)
+        if form == 0:  # 004-style: 依申请公开 N 件，其中当面 a 件，网上 b 件
+            a, b = _split_counts(rng, n, (1, 1))
+            v["apply.received.in_person"], v["apply.received.online"] = float(a), float(b)
+            out.append(
+                f"{year}{sp}年，共收到依申请公开{d(n)}件，其中当面申请{d(a)}件，网上申请{d(b)}件，均已按时答复。"
+            )
+        elif form == 1:
+            out.append(f"{year}{sp}年，共受理政府信息公开申请{d(n)}件，均在规定时限内答复。")
+        else:
+            b, a, c = _split_counts(rng, n, (3, 2, 1))
+            v["apply.received.online"], v["apply.received.in_person"] = float(b), float(a)
+            v["apply.received.letter"] = float(c)
+            out.append(
+                f"全年共收到政府信息公开申请{d(n)}件，其中网上申请{d(b)}件，当面申请{d(a)}件，信函申请{d(c)}件。"
+            )
     out.append("")
     out.append(_md(ctx, "四、因信息公开申请行政复议、提起行政诉讼、收到投诉举报情况"))
-    out.append(
-        f"{_short(agency)}{year}{sp}年没有发生因信息公开申请行政复议、提起行政诉讼、收到投诉举报情况。"
-    )
-    v["review.total"] = v["litigation.total"] = v["complaints.total"] = 0.0
+    form = rng.randint(0, 3)
+    if form == 0:  # 004
+        out.append(
+            f"{_short(agency)}{year}{sp}年没有发生因信息公开申请行政复议、提起行政诉讼、收到投诉举报情况。"
+        )
+        v["review.total"] = v["litigation.total"] = v["complaints.total"] = 0.0
+    elif form == 1:
+        out.append("本年度未发生因政府信息公开引起的行政复议、行政诉讼和投诉举报。")
+        v["review.total"] = v["litigation.total"] = v["complaints.total"] = 0.0
+    elif form == 2:
+        out.append("未发生因政府信息公开申请引起的行政复议和行政诉讼。")
+        v["review.total"] = v["litigation.total"] = 0.0
+    else:
+        r, li = rng.randint(0, 3), rng.randint(0, 2)
+        out.append(f"因政府信息公开申请提起行政复议{d(r)}件、行政诉讼{d(li)}件。")
+        v["review.total"], v["litigation.total"] = float(r), float(li)
     out.append("")
     out += [_md(ctx, "五、政府信息公开存在的主要问题及改进措施"), _para(ctx), ""]
     return out, v

@@ -162,8 +162,9 @@ def _identities(values: dict[str, float], template: str) -> list[tuple[str, floa
             check(p, f"{p}.total", [f"{p}.{x}" for x in ("upheld", "corrected", "other")])
         check("staff", "org.staff", ["org.staff_full_time", "org.staff_part_time"])
     else:
-        if "apply.received.in_person" in values:
-            check("received", "apply.received.total", ["apply.received.in_person", "apply.received.online"])
+        channels = [f"apply.received.{x}" for x in ("in_person", "online", "letter", "fax")]
+        if any(k in values for k in channels):
+            check("received", "apply.received.total", [k for k in channels if k in values])
     return out
 
 

@@ -71,6 +71,22 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 WEAK_COLUMNS = {"其他"}
 
+# columns of tables 二 and 四 (2019/2021): word → last key segment ("行政许可 上一年项目数量")
+KEY_COLUMNS: dict[str, tuple[str, str]] = {
+    "上一年项目数量": ("prev_items", "上一年项目数量"), "上一年项目数": ("prev_items", "上一年项目数量"),
+    "上年项目数量": ("prev_items", "上一年项目数量"), "本年增减": ("change", "本年增/减"), "增减": ("change", "本年增/减"),
+    "处理决定数量": ("decisions", "处理决定数量"), "本年处理决定数量": ("decisions", "本年处理决定数量"),
+    "处理决定数": ("decisions", "处理决定数量"),
+    "本年新制作数量": ("new_made", "本年新制作数量"), "新制作": ("new_made", "本年新制作数量"),
+    "本年新公开数量": ("new_published", "本年新公开数量"), "新公开": ("new_published", "本年新公开数量"),
+    "对外公开总数量": ("total_published", "对外公开总数量"), "本年制发件数": ("issued", "本年制发件数"),
+    "制发": ("issued", "本年制发件数"), "本年废止件数": ("repealed", "本年废止件数"), "废止": ("repealed", "本年废止件数"),
+    "现行有效件数": ("in_force", "现行有效件数"), "现行有效": ("in_force", "现行有效件数"),
+    "采购项目数量": ("items", "采购项目数量"), "采购总金额": ("amount", "采购总金额"),
+    "结果维持": ("upheld", "结果维持"), "维持": ("upheld", "结果维持"), "结果纠正": ("corrected", "结果纠正"),
+    "其他结果": ("other", "其他结果"), "尚未审结": ("pending", "尚未审结"), "未审结": ("pending", "尚未审结"),
+}
+
 _C: list[Concept] = [
     Concept("apply_received", "依申请公开申请数（本年新收）",
             ("依申请数", "依申请公开数", "依申请公开申请数", "依申请公开", "依申请", "申请数", "申请数量", "申请量",
@@ -168,6 +184,8 @@ _C: list[Concept] = [
     Concept("normative", "规范性文件数", ("规范性文件", "规范性文件数"),
             {"2008": "active.normative_docs_published", "2019": "active.normative.total_published",
              "2021": "active.normative.in_force"}),
+    Concept("other_services", "其他对外管理服务事项处理决定数", ("其他对外管理服务事项", "对外管理服务事项"),
+            {"2019": "active.other_services.decisions"}),
     Concept("regulations", "规章数", ("规章", "规章数"),
             {"2019": "active.regulations.total_published", "2021": "active.regulations.in_force"}),
     Concept("license", "行政许可处理决定数", ("行政许可", "许可", "许可决定", "行政许可决定"),
@@ -178,7 +196,8 @@ _C: list[Concept] = [
             {"2019": "active.enforcement.decisions", "2021": "active.enforcement.decisions"}),
     Concept("procurement", "政府集中采购总金额", ("政府采购", "集中采购", "采购金额", "采购总金额", "采购"),
             {"2019": "active.procurement.amount"}),
-    Concept("admin_fees", "行政事业性收费金额", ("行政事业性收费", "事业性收费", "收费金额"), {"2021": "active.fees.amount"}),
+    Concept("admin_fees", "行政事业性收费金额", ("行政事业性收费", "事业性收费", "收费金额"),
+            {"2021": "active.fees.amount", "2019": "active.fees.prev_items"}),
     Concept("fees", "依申请公开收取的费用", ("收费", "收取费用", "收取的费用", "费用", "信息处理费", "收费数", "收了多少钱",
                                         "收钱"),
             {"2008": "apply.fees", "2021": "apply.processing_fee"},
@@ -249,6 +268,8 @@ def phrase_table() -> dict[str, tuple[str, str | None]]:
                 table["行政" + w] = (c.id, None)
     for w, (suffix, _label) in COLUMNS.items():
         table.setdefault(clean(w), ("column:" + suffix, suffix))
+    for w, (suffix, _label) in KEY_COLUMNS.items():
+        table.setdefault(clean(w), ("column:k:" + suffix, "k:" + suffix))
     return table
 
 
@@ -282,6 +303,9 @@ class IndicatorMatch:
 
     @property
     def label(self) -> str:
+        if self.column and self.column.startswith("k:"):
+            col = next((lbl for _w, (suf, lbl) in KEY_COLUMNS.items() if suf == self.column[2:]), self.column[2:])
+            return f"{self.concept.name}（{col}）"
         if self.column:
             col = next((lbl for _w, (suf, lbl) in COLUMNS.items() if suf == self.column), self.column)
             return f"{self.concept.name}（{col}）"
@@ -291,6 +315,12 @@ class IndicatorMatch:
         f = self.concept.formula(template)
         if f is None:
             return None
+        if self.column and self.column.startswith("k:"):
+            if not isinstance(f, str) or template not in MODERN:
+                return None
+            f = f.rsplit(".", 1)[0] + "." + self.column[2:]
+            d = definition(f, template)
+            return f if d is not None and template in d.templates else None
         if self.column:
             if not (isinstance(f, str) and f.startswith("apply.") and f.endswith(".total") and template in MODERN):
                 return None
@@ -327,8 +357,14 @@ GENERIC_APPLY_WORDS = {"申请", "信息公开申请", "政府信息公开申请
 def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
     """Attach applicant-column words to the neighbouring row concept (自然人予以公开 → granted@natural_person)."""
     out: list[IndicatorMatch] = []
-    columns = [m for m in matches if m.concept.id.startswith("column:")]
+    columns = [m for m in matches if m.concept.id.startswith("column:") and not m.concept.id.startswith("column:k:")]
+    kcols = [m for m in matches if m.concept.id.startswith("column:k:")]
     rows = [m for m in matches if not m.concept.id.startswith("column:")]
+    if kcols and rows:
+        for r in rows:
+            trial = IndicatorMatch(r.concept, kcols[0].column)
+            if any(trial.formula(t) for t in MODERN):
+                r.column = kcols[0].column
     strong = [c for c in columns if not (c.words and c.words[0] in WEAK_COLUMNS)]
     if columns and not rows and not strong:
         columns = []
@@ -337,7 +373,7 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
         if not rows:
             rows = [IndicatorMatch(CONCEPTS["apply_received"], span=columns[0].span)]
         for r in rows:
-            if r.concept.modifiable or _modifiable_key(r.concept):
+            if (r.concept.modifiable or _modifiable_key(r.concept)) and not r.column:
                 r.column = col
         out = rows
     else:
@@ -348,6 +384,21 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
     if specific:
         out = [m for m in out if not (m.concept.id == "apply_received" and m.words
                                       and clean(m.words[0]) in GENERIC_APPLY_WORDS)]
+    # a parent row named as context ("本年度办理结果/（一）予以公开", "不予公开/1.属于国家秘密") yields to its child
+    if len(out) > 1:
+        keysets = {id(m): set(keys_of(m.concept.formula("2019")) or keys_of(m.concept.formula("2021"))
+                              or keys_of(m.concept.formula("2008"))) for m in out}
+        drop = set()
+        for a in out:
+            for b in out:
+                if a is b:
+                    continue
+                ka, kb = keysets[id(a)], keysets[id(b)]
+                parent_sum = len(ka) > 1 and kb and kb < ka
+                answered_parent = a.concept.id == "apply_answered" and any(k.startswith("apply.result.") for k in kb)
+                if parent_sum or answered_parent:
+                    drop.add(id(a))
+        out = [m for m in out if id(m) not in drop] or out
     uniq: dict[str, IndicatorMatch] = {}
     for m in out:
         uniq.setdefault(m.id, m)

@@ -118,3 +118,31 @@ def test_every_catalogue_name_of_every_gold_value(gold_answerer):
                 if not ok:
                     wrong.append((q, got.status, [(a.indicator, a.value) for a in got.answers][:2]))
     assert not wrong, wrong[:10]
+
+
+def _gold(agency: str, year: int) -> dict:
+    from tests.conftest import SHARED_GOLD
+
+    for name in ("seeds.json", "extra.json"):
+        for r in json.loads((SHARED_GOLD / name).read_text(encoding="utf-8"))["reports"]:
+            if r["agency"] == agency and r["year"] == year:
+                return r["values"]
+    raise KeyError(agency)
+
+
+@pytest.mark.parametrize(("q", "agency", "year", "key"), [
+    ("西夏区 2020 行政许可 上一年项目数量", "银川市西夏区审批服务管理局", 2020, "active.license.prev_items"),
+    ("西夏区 2020 其他对外管理服务事项本年增/减", "银川市西夏区审批服务管理局", 2020, "active.other_services.change"),
+    ("西夏区2020年行政许可本年增减", "银川市西夏区审批服务管理局", 2020, "active.license.change"),
+    ("淮安市 2024 行政复议 结果纠正", "淮安市人民政府", 2024, "review.corrected"),
+    ("淮安市 2024 复议维持", "淮安市人民政府", 2024, "review.upheld"),
+    ("淮安市 2024 未经复议直接起诉 结果维持", "淮安市人民政府", 2024, "litigation.direct.upheld"),
+    ("淮安市 2024 规章 现行有效件数", "淮安市人民政府", 2024, "active.regulations.in_force"),
+    ("淮安市 2024 行政规范性文件本年废止件数", "淮安市人民政府", 2024, "active.normative.repealed"),
+    ("淮安市 2024 不予公开 属于国家秘密 自然人", "淮安市人民政府", 2024, "apply.result.denied.state_secret.natural_person"),
+    ("淮安市 2024 本年度办理结果 予以公开 商业企业", "淮安市人民政府", 2024, "apply.result.granted.commercial"),
+])
+def test_table_columns_on_gold(gold_answerer, q, agency, year, key):
+    got = gold_answerer.ask(q, today=TODAY)
+    assert got.status == "ok", got.text
+    assert [(a.agency, a.indicator, a.value) for a in got.answers] == [(agency, key, _gold(agency, year)[key])]

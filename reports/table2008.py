@@ -458,6 +458,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
     value_col, ncols = _header_columns(lines[start].text)
     wrapped: tuple[_Row, str, str] | None = None  # last row printed "label 单位" with no number yet
     absorb_close = False  # the previous row's note is still open
+    orphan: tuple[str, str, float, Line] | None = None  # a value whose label did not match (yet)
     ended_by_marker = False
     junk_run = 0
     last_line_no = lines[start].no
@@ -503,9 +504,11 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             break
         cells = _split_row(text, value_col, ncols)
         label = cells.label
+        if cells.has_value_cell:
+            orphan = None
         if absorb_close:
             absorb_close = False
-            if not cells.has_value_cell and _unbalanced_close(label):
+            if not cells.has_value_cell and _unbalanced_close(label) and orphan is None:
                 continue  # the rest of the previous row's note: "方式公开相同信息计1条）"
         absorb_close = cells.open_note
         if cells.has_value_cell:
@@ -516,6 +519,14 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             if nfkc(label).strip() in UNITS:
                 pending_unit = nfkc(label).strip()
                 continue
+            if orphan is not None:
+                olabel, ounit, ovalue, oline = orphan
+                orphan = None
+                orow, _ = _match(olabel + label, last_index)
+                if orow is not None and orow.key is not None:
+                    emit(orow, ovalue, ounit, oline, olabel + label)
+                    last_index = orow.index
+                    continue
             lone = parse_number(label)
             if lone is not None and wrapped is not None:
                 # PDF text wrapped the 统计数 of "label 单位" onto its own line
@@ -594,6 +605,10 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         row, _, used_label = best
         unit = cells.unit or pending_unit
         pending_unit = ""
+        if (row is None or row.key is None) and cells.value is not None:
+            # "（一）主动公开 条 120" / "政府信息数（…）": the cell wrapped below the line carrying the value
+            orphan = (used_label, unit, cells.value, ln)
+            continue
         if row is None:
             continue
         last_index = row.index

@@ -528,3 +528,25 @@ def test_property_labels_wrapped_at_any_point(values, sep, splits):
             out.append(sep.join([label, unit, v]))
     out.append("单位负责人：张三")
     assert parsed("\n".join(out)) == values
+
+
+@pytest.mark.parametrize("value_on_first_line", [False, True])
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_every_label_wrapped_at_many_points(sep, value_on_first_line):
+    """Exhaustive-ish: each row's label cut at every 3rd character, the number on either line."""
+    failures = []
+    for i, (label, unit, key) in enumerate(ROWS):
+        for cut in range(1, len(label), 3):
+            out = ["政府信息公开情况统计表", sep.join(["统计指标", "单位", "统计数"])]
+            for j, (lb, u, k) in enumerate(ROWS):
+                v = "" if k is None else _num(VALUES[k])
+                if j != i:
+                    out.append(sep.join([lb, u, v]))
+                elif value_on_first_line:
+                    out += [sep.join([lb[:cut], u, v]), lb[cut:]]
+                else:
+                    out += [lb[:cut], sep.join([lb[cut:], u, v])]
+            out.append("单位负责人：张三")
+            if parsed("\n".join(out)) != VALUES:
+                failures.append((label[:cut], label[cut:]))
+    assert failures == []

@@ -607,7 +607,7 @@ class Answerer:
                 gov = self.agencies[res.ids[0]].name
                 notes.append(f"「{m.text}」按{gov}理解；该地还有 {len(res.others)} 个单位的报告。")
             elif res.place and m.how == "place" and not res.note:
-                notes.append(f"「{m.text}」只有一个单位的报告：{self.agencies[res.ids[0]].name}。")
+                notes.append(f"「{m.text}」按{self.agencies[res.ids[0]].name}理解（该地只有这一个单位的报告）。")
         if not ids and not place:
             ids = [self.by_name[n] for n in parts.agency_names if n in self.by_name]
             place = parts.place if not ids else ""

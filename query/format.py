@@ -129,11 +129,11 @@ def render_rows(rows: Sequence[AnswerRow], header: str = "", notes: Sequence[str
     parts: list[str] = []
     if header:
         parts.append(header)
+    if notes:  # how the question was read (which body, which year) comes before the numbers
+        parts.append("\n".join(n for n in notes if n))
     many = len(rows) > 1
     for i, r in enumerate(rows, 1):
         parts.append(row_text(r, i if (numbered or many) else None))
-    if notes:
-        parts.append("\n".join(n for n in notes if n))
     return "\n".join(p for p in parts if p)
 
 

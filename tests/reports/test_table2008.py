@@ -535,7 +535,7 @@ def test_property_labels_wrapped_at_any_point(values, sep, splits):
 def test_every_label_wrapped_at_many_points(sep, value_on_first_line):
     """Exhaustive-ish: each row's label cut at every 3rd character, the number on either line."""
     failures = []
-    for i, (label, unit, key) in enumerate(ROWS):
+    for i, (label, _unit, _key) in enumerate(ROWS):
         for cut in range(1, len(label), 3):
             out = ["政府信息公开情况统计表", sep.join(["统计指标", "单位", "统计数"])]
             for j, (lb, u, k) in enumerate(ROWS):

@@ -50,6 +50,10 @@ _RECEIVED = re.compile(
 _RECEIVED_ZERO = re.compile(
     rf"(?:没有|尚未|均未|未曾|未|无)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
 )
+# "本年度无政府信息公开申请" — no verb, so nothing may stand between the negation and the object
+_RECEIVED_ABSENT = re.compile(
+    r"(?:没有|无)(?:任何)?(?P<gap>)(?:政府信息公开申请|信息公开申请|依申请公开(?:的)?(?:申请|事项))"
+)
 _RECEIVED_NONE = re.compile(rf"{_OBJ}(?:数量|数|件数|总数)?(?:均|都)?(?:为|是)(?:零|0)件?(?![\d.])")
 _LIST_ZERO = re.compile(
     r"(?P<items>(?:行政复议|行政诉讼|举报投诉|投诉举报)(?:(?:[、和及与]|以及)(?:行政复议|行政诉讼|举报投诉|投诉举报))*)"
@@ -259,11 +263,11 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
                             if cv is not None:
                                 add(key, cv, p, off + m.end() + cm.start("n"), cm.group(0))
                 break
-            for m in _RECEIVED_ZERO.finditer(s):
+            for m in (*_RECEIVED_ZERO.finditer(s), *_RECEIVED_ABSENT.finditer(s)):
                 if re.search(r"因|结转|上年|去年", m.group("gap")):
                     continue
                 clause_rest = _CLAUSE_SPLIT.split(s[m.end() :], maxsplit=1)[0]
-                if re.search(r"复议|诉讼|投诉|举报", clause_rest):
+                if re.search(r"复议|诉讼|投诉|举报|费", clause_rest):
                     continue
                 add("apply.received.total", 0.0, p, off + m.start(), m.group(0))
                 break

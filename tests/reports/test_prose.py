@@ -148,3 +148,10 @@ def test_value_records_the_heading_it_was_stated_under():
 def test_vague_chinese_quantities_are_not_counts():
     assert prose("全年共收到政府信息公开申请数十件。") == {}
     assert prose("全年共收到政府信息公开申请几件。") == {}
+
+
+def test_no_applications_without_a_verb():
+    assert prose("本年度无政府信息公开申请。") == {"apply.received.total": 0.0}
+    assert prose("全年没有依申请公开事项。") == {"apply.received.total": 0.0}
+    assert prose("无依申请公开事项收费情况。") == {}
+    assert prose("没有按时办结的政府信息公开申请。") == {}

@@ -1067,6 +1067,20 @@ def _body_modern(ctx: _Ctx, agency: str, year: int, template: str, v: dict[str, 
     if "apply.received.total" not in absent:
         recv_sentence = f"{year}{sp}年，{_short(agency)}共受理政府信息公开申请{sp}{_digits(ctx, v['apply.received.total'])}{sp}件，均在法定期限内予以答复。"
     out.append(f"{_md(ctx, '（一）主动公开情况。')}" + _para(ctx, _distractors(ctx, year)))
+    review_keys = [k for k in _REVIEW_KEYS if k.startswith(("review.", "litigation."))]
+    if recv_sentence and not absent & set(review_keys) and rng.random() < 0.5:
+        # 02_: the 复议/诉讼 figures repeated in prose (litigation = direct + after review)
+        lit = {
+            p: v[f"litigation.direct.{p}"] + v[f"litigation.after_review.{p}"]
+            for p in ("upheld", "corrected", "other", "pending")
+        }
+        recv_sentence += (
+            f"政府信息公开行政复议{sp}{_digits(ctx, v['review.total'])}{sp}件，其中结果维持{sp}{_digits(ctx, v['review.upheld'])}{sp}件，"
+            f"结果纠正{sp}{_digits(ctx, v['review.corrected'])}{sp}件，其他结果{sp}{_digits(ctx, v['review.other'])}{sp}件，"
+            f"尚未审结{sp}{_digits(ctx, v['review.pending'])}{sp}件；政府信息公开行政诉讼{sp}{_digits(ctx, sum(lit.values()))}{sp}件，"
+            f"其中结果维持{sp}{_digits(ctx, lit['upheld'])}{sp}件，结果纠正{sp}{_digits(ctx, lit['corrected'])}{sp}件，"
+            f"其他结果{sp}{_digits(ctx, lit['other'])}{sp}件，尚未审结{sp}{_digits(ctx, lit['pending'])}{sp}件。"
+        )
     out.append(f"{_md(ctx, '（二）依申请公开情况。')}进一步规范依申请公开办理流程。" + recv_sentence)
     if "footer" in ctx.noise:
         out.append(ctx.footer())

@@ -75,6 +75,12 @@ def _setup_logging(debug: bool) -> None:
     handler._disclosure_cli = True  # type: ignore[attr-defined]
     fmt = "%(levelname)s %(name)s: %(message)s"
     handler.setFormatter(logging.Formatter(fmt) if debug else _NoTraceback(fmt))
+    try:  # the same secret masking as the bot's logs (tokens, database passwords)
+        from bot.logs import RedactingFilter
+
+        handler.addFilter(RedactingFilter())
+    except ImportError:  # pragma: no cover - bot.logs ships with the package
+        pass
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
     for noisy in ("httpx", "httpcore", "alembic", "pdfminer"):
@@ -562,11 +568,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - one clear line unless --debug
         if debug:
             raise
+        from sqlalchemy.exc import OperationalError
+
         message = str(err).splitlines()[0] if str(err) else ""
         message = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", message)  # never print a password
-        print(
-            f"disclosure-bot {args.command}: 出错了 (error): {type(err).__name__}: {message}", file=sys.stderr
-        )
+        if isinstance(err, OperationalError):
+            from storage.db import database_url, redact
+
+            where = redact(database_url(_store_url(args)))
+            message = re.sub(r"^\([\w.]+\) ", "", message)
+            print(
+                f"disclosure-bot {args.command}: 无法使用数据库 {where} (database error): {message}",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"disclosure-bot {args.command}: 出错了 (error): {type(err).__name__}: {message}",
+                file=sys.stderr,
+            )
         print("加 --debug 查看详情 (rerun with --debug for details)", file=sys.stderr)
         return 1
 

@@ -486,3 +486,16 @@ def test_every_intent_on_the_test_engine(fresh_fixture_answerer):
     total = a.ask("银川市 2020 依申请数合计", today=TODAY)
     assert total.intent == "total" and len(total.answers) == 5
     assert a.ask("兴庆区教育局 2020 复议", today=TODAY).status == "no_data"
+
+
+@pytest.mark.parametrize(("q", "intent"), [("2020年各单位依申请数", "rank"), ("2020年所有单位的依申请数", "rank"),
+                                         ("银川市 2020 各单位依申请数之和", "total"), ("西夏区和兴庆区哪个依申请数多", "compare")])
+def test_listing_words(fixture_answerer, q, intent):
+    ans = fixture_answerer.ask(q, today=TODAY)
+    assert ans.status == "ok" and ans.intent == intent, ans.text
+
+
+def test_command_and_mention_prefixes_are_ignored(fixture_answerer):
+    for q in ("/ask 西夏区 2020 依申请数", "@disclosure_bot 西夏区 2020 依申请数", "/ask@disclosure_bot 西夏区 2020 依申请数"):
+        ans = fixture_answerer.ask(q, today=TODAY)
+        assert [(r.agency, r.year) for r in ans.answers] == [(XX_SP, 2020)], q

@@ -18,13 +18,80 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
-                  "地区", "新区", "林区", "矿区", "街道", "省", "市", "州", "盟", "县", "区", "旗", "镇", "乡")
+PLACE_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "新区",
+    "林区",
+    "矿区",
+    "街道",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+    "镇",
+    "乡",
+)
 _PLACE_TOKEN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:" + "|".join(PLACE_SUFFIXES) + "))")
-NOT_PLACES = {"城市", "都市", "超市", "城区", "社区", "园区", "景区", "小区", "辖区", "城乡", "市区", "街区", "片区",
-              "校区", "新区", "郊区", "矿区", "林区", "政区", "地区", "市市", "工区", "营区", "考区", "展区", "服务区",
-              "保税区", "示范区", "功能区", "管理区"}
-GENERIC_SHORT = {"城", "新", "郊", "矿", "林", "开发", "高新", "经济", "中", "东", "西", "南", "北", "市", "城关"}
+NOT_PLACES = {
+    "城市",
+    "都市",
+    "超市",
+    "城区",
+    "社区",
+    "园区",
+    "景区",
+    "小区",
+    "辖区",
+    "城乡",
+    "市区",
+    "街区",
+    "片区",
+    "校区",
+    "新区",
+    "郊区",
+    "矿区",
+    "林区",
+    "政区",
+    "地区",
+    "市市",
+    "工区",
+    "营区",
+    "考区",
+    "展区",
+    "服务区",
+    "保税区",
+    "示范区",
+    "功能区",
+    "管理区",
+}
+GENERIC_SHORT = {
+    "城",
+    "新",
+    "郊",
+    "矿",
+    "林",
+    "开发",
+    "高新",
+    "经济",
+    "中",
+    "东",
+    "西",
+    "南",
+    "北",
+    "市",
+    "城关",
+}
 
 # abbreviations: full piece → what people write instead
 ABBREVIATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -118,15 +185,17 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
         if not hit:
             break
         tokens.append(hit)
-        rest = rest[len(hit):]
+        rest = rest[len(hit) :]
     return tokens, rest
 
 
 _NAME_NOISE = re.compile(r"[\s,，、;；:：!！?？。\"'“”‘’()（）\[\]【】{}<>《》〈〉|/\\·•*#@$%^&_=+`…的]+")
 
 
-_TRAD_CANDIDATES = ("區縣審務報內國們開門與東車長馬書機關廳處會議廣衛體鄉鎮蘭寧銀陝遼黑龍雲貴齊濟陽韓鄭劉陳楊黃趙吳錢孫"
-                    "衆經濟發環資監辦財稅農醫療計劃統檢")
+_TRAD_CANDIDATES = (
+    "區縣審務報內國們開門與東車長馬書機關廳處會議廣衛體鄉鎮蘭寧銀陝遼黑龍雲貴齊濟陽韓鄭劉陳楊黃趙吳錢孫"
+    "衆經濟發環資監辦財稅農醫療計劃統檢"
+)
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +274,7 @@ def initials(text: str) -> str:
 def _grams(text: str, n: int) -> set[str]:
     if len(text) < n:
         return {text} if text else set()
-    return {text[i: i + n] for i in range(len(text) - n + 1)}
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
 
 
 class NgramIndex:
@@ -373,11 +442,11 @@ class AgencyIndex:
         for j in range(1, len(chain)):  # 银川市西夏区, 宁夏银川市, 银川西夏区 …
             sub_path = "/".join(chain[: j + 1])
             for i in range(0, j):
-                joined = "".join(chain[i: j + 1])
+                joined = "".join(chain[i : j + 1])
                 self.places[joined].add(sub_path)
                 sp = short_place(chain[i])
                 if sp:
-                    self.places[sp + "".join(chain[i + 1: j + 1])].add(sub_path)
+                    self.places[sp + "".join(chain[i + 1 : j + 1])].add(sub_path)
         if not core:
             return
         cores = {core: 0} | {ab: 1 for ab in abbreviations(core)}
@@ -479,8 +548,13 @@ class AgencyIndex:
             if len(ascii_q) >= 3:
                 cand = self.pinyin_index.candidates(ascii_q)
                 if cand:
-                    got = process.extract(ascii_q, [self.fz_pinyin[i] for i in cand], scorer=fuzz.ratio,
-                                          limit=limit, score_cutoff=60)
+                    got = process.extract(
+                        ascii_q,
+                        [self.fz_pinyin[i] for i in cand],
+                        scorer=fuzz.ratio,
+                        limit=limit,
+                        score_cutoff=60,
+                    )
                     for _s, sc, k in got:
                         i = cand[k]
                         scores[i] = max(scores.get(i, 0), sc * 0.95)
@@ -490,8 +564,9 @@ class AgencyIndex:
                     scores[i] = max(scores.get(i, 0), 95.0)  # homophone: same sound, other characters
             cand = self.char_index.candidates(q)
             if cand:
-                got = process.extract(q, [self.fz_strings[i] for i in cand], scorer=fuzz.ratio, limit=limit * 2,
-                                      score_cutoff=45)
+                got = process.extract(
+                    q, [self.fz_strings[i] for i in cand], scorer=fuzz.ratio, limit=limit * 2, score_cutoff=45
+                )
                 for _s, sc, k in got:
                     i = cand[k]
                     scores[i] = max(scores.get(i, 0), float(sc))
@@ -515,8 +590,9 @@ class AgencyIndex:
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:limit]
         return [(aid, path, sc) for (aid, path), sc in ranked]
 
-    def resolve_text(self, query: str, ok_score: float = 80.0, margin: float = 6.0,
-                     floor: float = 70.0) -> Resolution:
+    def resolve_text(
+        self, query: str, ok_score: float = 80.0, margin: float = 6.0, floor: float = 70.0
+    ) -> Resolution:
         """Resolve a whole string (exact form, place, then fuzzy); never picks between close scores."""
         from query.indicators import clean
 

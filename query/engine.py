@@ -52,12 +52,19 @@ DEFAULT_TOP = 10
 MAX_LIST = 60
 MAX_TEXT_ROWS = 20
 SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
-ORG_SUFFIX = re.compile(r"(局|委|办|中心|政府|院|所|站|队|会|厅|室|处|馆|集团|公司|大队|支队|分局|委员会|办公室|街道|镇|乡|"
-                        r"管委会|研究院|学校|医院|银行|区|县|市|旗|州|盟|省)$")
-DERIVED_KEYS = {"denied": "apply.result.denied.total", "share_granted": "share.granted",
-                "correction_rate": "rate.correction", "correction_total": "corrected.total",
-                "unavailable": "apply.result.unavailable.total", "not_processed": "apply.result.not_processed.total",
-                "litigation_corrected": "litigation.corrected"}
+ORG_SUFFIX = re.compile(
+    r"(局|委|办|中心|政府|院|所|站|队|会|厅|室|处|馆|集团|公司|大队|支队|分局|委员会|办公室|街道|镇|乡|"
+    r"管委会|研究院|学校|医院|银行|区|县|市|旗|州|盟|省)$"
+)
+DERIVED_KEYS = {
+    "denied": "apply.result.denied.total",
+    "share_granted": "share.granted",
+    "correction_rate": "rate.correction",
+    "correction_total": "corrected.total",
+    "unavailable": "apply.result.unavailable.total",
+    "not_processed": "apply.result.not_processed.total",
+    "litigation_corrected": "litigation.corrected",
+}
 KEY_FIGURES = ("apply_received", "granted", "review_total", "litigation_total", "active_total", "license")
 
 
@@ -158,10 +165,13 @@ class Answerer:
 
     def _signature(self) -> tuple:
         with self.engine.connect() as c:
-            row = c.execute(sql(
-                f"SELECT (SELECT count(*) FROM {T_AG}), (SELECT max(id) FROM {T_AG}), "
-                f"(SELECT count(*) FROM {T_AL}), (SELECT count(*) FROM {T_REP}), (SELECT max(id) FROM {T_REP}), "
-                f"(SELECT max(ingested_at) FROM {T_REP}), (SELECT max(id) FROM {T_VAL})")).one()
+            row = c.execute(
+                sql(
+                    f"SELECT (SELECT count(*) FROM {T_AG}), (SELECT max(id) FROM {T_AG}), "
+                    f"(SELECT count(*) FROM {T_AL}), (SELECT count(*) FROM {T_REP}), (SELECT max(id) FROM {T_REP}), "
+                    f"(SELECT max(ingested_at) FROM {T_REP}), (SELECT max(id) FROM {T_VAL})"
+                )
+            ).one()
         return tuple(str(x) for x in row)
 
     def _ensure(self) -> None:
@@ -193,9 +203,12 @@ class Answerer:
                 for aid, alias in c.execute(sql(f"SELECT agency_id, alias FROM {T_AL}")):
                     aliases.setdefault(aid, []).append(alias)
                 for aid, name, kind, rp in c.execute(sql(f"SELECT id, name, kind, region_path FROM {T_AG}")):
-                    agencies[aid] = AgencyRec(aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ())))
-                for rid, aid, year, tpl, title, fname in c.execute(sql(
-                        f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")):
+                    agencies[aid] = AgencyRec(
+                        aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ()))
+                    )
+                for rid, aid, year, tpl, title, fname in c.execute(
+                    sql(f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")
+                ):
                     rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
                     reports[(aid, int(year))] = rec
                     by_id[rid] = rec
@@ -222,11 +235,29 @@ class Answerer:
     def _report_values(self, report_id: int) -> dict[str, ValueRec]:
         def load() -> dict[str, ValueRec]:
             with self.engine.connect() as c:
-                rows = c.execute(sql(
-                    "SELECT indicator, value, unit, line_no, line_text, origin, section, row_label, column_label "
-                    f"FROM {T_VAL} WHERE report_id = :r"), {"r": report_id})
-                return {r[0]: ValueRec(r[0], float(r[1]), r[2] or "", int(r[3] or 0), r[4] or "", r[5] or "table",
-                                       r[6] or "", r[7] or "", r[8] or "") for r in rows if r[1] is not None}
+                rows = c.execute(
+                    sql(
+                        "SELECT indicator, value, unit, line_no, line_text, origin, section, row_label, column_label "
+                        f"FROM {T_VAL} WHERE report_id = :r"
+                    ),
+                    {"r": report_id},
+                )
+                return {
+                    r[0]: ValueRec(
+                        r[0],
+                        float(r[1]),
+                        r[2] or "",
+                        int(r[3] or 0),
+                        r[4] or "",
+                        r[5] or "table",
+                        r[6] or "",
+                        r[7] or "",
+                        r[8] or "",
+                    )
+                    for r in rows
+                    if r[1] is not None
+                }
+
         return self._values.get_or(report_id, load)
 
     def _prefetch(self, report_ids: list[int]) -> None:
@@ -240,16 +271,34 @@ class Answerer:
             for chunk in _chunks(missing, 500):
                 params = {f"r{i}": r for i, r in enumerate(chunk)}
                 marks = ", ".join(f":r{i}" for i in range(len(chunk)))
-                rows = c.execute(sql(
-                    "SELECT report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, "
-                    f"column_label FROM {T_VAL} WHERE report_id IN ({marks})"), params)
+                rows = c.execute(
+                    sql(
+                        "SELECT report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, "
+                        f"column_label FROM {T_VAL} WHERE report_id IN ({marks})"
+                    ),
+                    params,
+                )
                 for r in rows:
                     if r[2] is not None:
-                        vals[r[0]][r[1]] = ValueRec(r[1], float(r[2]), r[3] or "", int(r[4] or 0), r[5] or "",
-                                                    r[6] or "table", r[7] or "", r[8] or "", r[9] or "")
+                        vals[r[0]][r[1]] = ValueRec(
+                            r[1],
+                            float(r[2]),
+                            r[3] or "",
+                            int(r[4] or 0),
+                            r[5] or "",
+                            r[6] or "table",
+                            r[7] or "",
+                            r[8] or "",
+                            r[9] or "",
+                        )
                 try:
-                    frows = c.execute(sql(f"SELECT report_id, rule, message, indicators, \"values\" FROM {T_FIND} "
-                                          f"WHERE report_id IN ({marks})"), params)
+                    frows = c.execute(
+                        sql(
+                            f'SELECT report_id, rule, message, indicators, "values" FROM {T_FIND} '
+                            f"WHERE report_id IN ({marks})"
+                        ),
+                        params,
+                    )
                     for rid, rule, message, inds, fvals in frows:
                         fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
                         finds[rid].append((fkeys, message or rule))
@@ -264,29 +313,44 @@ class Answerer:
             out = []
             try:
                 with self.engine.connect() as c:
-                    rows = c.execute(sql(f"SELECT rule, message, indicators, \"values\" FROM {T_FIND} "
-                                         "WHERE report_id = :r"), {"r": report_id})
+                    rows = c.execute(
+                        sql(f'SELECT rule, message, indicators, "values" FROM {T_FIND} WHERE report_id = :r'),
+                        {"r": report_id},
+                    )
                     for rule, message, inds, vals in rows:
                         keys = set(_json(inds) or []) | set((_json(vals) or {}).keys())
                         out.append((keys, message or rule))
             except Exception:  # noqa: BLE001 - findings are a bonus; the number stands without them
                 pass
             return out
+
         return self._findings.get_or(report_id, load)
 
     def _column(self, key: str, year: int) -> dict[int, float]:
         """report id → value of `key` for every report of `year` (ranking and totals)."""
+
         def load() -> dict[int, float]:
             with self.engine.connect() as c:
-                rows = c.execute(sql(
-                    f"SELECT v.report_id, v.value FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
-                    "WHERE v.indicator = :k AND r.year = :y"), {"k": key, "y": year})
+                rows = c.execute(
+                    sql(
+                        f"SELECT v.report_id, v.value FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
+                        "WHERE v.indicator = :k AND r.year = :y"
+                    ),
+                    {"k": key, "y": year},
+                )
                 return {rid: float(val) for rid, val in rows if val is not None}
+
         return self._columns.get_or((key, year), load)
 
     # ================================================================== public
-    def ask(self, question: str, *, today: date | None = None, chat_key: str | None = None,
-            context: dict | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        today: date | None = None,
+        chat_key: str | None = None,
+        context: dict | None = None,
+    ) -> Answer:
         today = today or datetime.now(TZ).date()
         with self._lock:
             self._ensure()
@@ -302,8 +366,11 @@ class Answerer:
             try:
                 answer = self._answer(question, today, ctx)
             except Exception as err:  # noqa: BLE001 - the user gets a plain message, never a traceback
-                answer = Answer("not_found", f"抱歉，这个问题没能处理（{type(err).__name__}）。请换个说法再试，或发送“帮助”。",
-                                intent="help")
+                answer = Answer(
+                    "not_found",
+                    f"抱歉，这个问题没能处理（{type(err).__name__}）。请换个说法再试，或发送“帮助”。",
+                    intent="help",
+                )
             answer.question = question if isinstance(question, str) else str(question)
             if chat_key and answer.status in {"ok", "no_data"} and answer.context.get("save", True):
                 try:
@@ -381,8 +448,11 @@ class Answerer:
     def _answer(self, question: str, today: date, ctx: dict[str, Any]) -> Answer:
         pq = parse_question(question, today)
         if not self.agencies:
-            return Answer("no_data", "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。",
-                          intent="help")
+            return Answer(
+                "no_data",
+                "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。",
+                intent="help",
+            )
         mentions, matches, segments = self._scan(pq)
         residual = " ".join(seg.residual for seg in segments if seg.residual and not seg.mentions)
         if pq.help and not mentions and not matches:
@@ -393,8 +463,15 @@ class Answerer:
             body = "\n\n".join(glossary(m) for m in matches[:3])
             return Answer("ok", body, intent="glossary", context={"save": False})
 
-        parts = Parts(mentions=mentions, indicators=matches, years=list(pq.years), recent_n=pq.recent_n,
-                      since_year=pq.since_year, all_years=pq.all_years, residual=residual)
+        parts = Parts(
+            mentions=mentions,
+            indicators=matches,
+            years=list(pq.years),
+            recent_n=pq.recent_n,
+            since_year=pq.since_year,
+            all_years=pq.all_years,
+            residual=residual,
+        )
         self._merge_context(pq, parts, ctx)
 
         # a name with unexplained characters ("石嘴山市大武口区", "银川市西下区审批…"), or a place followed by
@@ -422,13 +499,24 @@ class Answerer:
             if parts.residual:
                 sugg = suggestions(parts.residual)
                 if True:
-                    return Answer("not_found", f"没有认出要查的指标「{parts.residual}」。"
-                                  + (f"您是不是想问：{'、'.join(sugg)}？" if sugg else "可以问：依申请数、行政复议、行政诉讼、予以公开……"),
-                                  candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
+                    return Answer(
+                        "not_found",
+                        f"没有认出要查的指标「{parts.residual}」。"
+                        + (
+                            f"您是不是想问：{'、'.join(sugg)}？"
+                            if sugg
+                            else "可以问：依申请数、行政复议、行政诉讼、予以公开……"
+                        ),
+                        candidates=[Candidate(s, "indicator", s) for s in sugg],
+                        intent="value",
+                    )
             if not parts.mentions and not parts.agency_names:
                 if pq.glossary:
-                    return Answer("not_found", "没有认出要解释的指标。可以问：依申请数是什么意思、纠错率怎么算。",
-                                  intent="glossary")
+                    return Answer(
+                        "not_found",
+                        "没有认出要解释的指标。可以问：依申请数是什么意思、纠错率怎么算。",
+                        intent="glossary",
+                    )
                 if pq.avail_agencies or pq.rank:
                     return self._availability(pq, parts)
                 return self._help(prefix="没有看懂这个问题。")
@@ -438,14 +526,23 @@ class Answerer:
             return res_answer
         agency_ids, place, notes, others = scope
 
-        wants_total = bool(parts.indicators) and (pq.total_strong or (pq.total_weak and place and not agency_ids))
+        wants_total = bool(parts.indicators) and (
+            pq.total_strong or (pq.total_weak and place and not agency_ids)
+        )
         if wants_total and (place or not agency_ids):
             return self._total(pq, parts, place, notes)
         if parts.indicators and not agency_ids and not place and not pq.rank and not parts.years:
-            cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in list(self.agencies)[:8]]
-            return Answer("ambiguous", f"没有说明要查哪个单位的「{parts.indicators[0].label}」。请加上单位名称，例如"
-                          f"「西夏区 2020 依申请数」；或问「2020年{parts.indicators[0].concept.words[0] if parts.indicators[0].concept.words else '依申请数'}排名」。",
-                          candidates=cands if len(self.agencies) <= 8 else [], intent="value")
+            cands = [
+                Candidate(self.agencies[a].name, "agency", self.agencies[a].name)
+                for a in list(self.agencies)[:8]
+            ]
+            return Answer(
+                "ambiguous",
+                f"没有说明要查哪个单位的「{parts.indicators[0].label}」。请加上单位名称，例如"
+                f"「西夏区 2020 依申请数」；或问「2020年{parts.indicators[0].concept.words[0] if parts.indicators[0].concept.words else '依申请数'}排名」。",
+                candidates=cands if len(self.agencies) <= 8 else [],
+                intent="value",
+            )
         if parts.indicators and (pq.rank or not agency_ids):
             return self._rank(pq, parts, place, notes)
         if pq.trend and not (parts.years or parts.recent_n or parts.since_year) and len(agency_ids) == 1:
@@ -492,11 +589,17 @@ class Answerer:
             pq.top_n = pq.top_n or ctx.get("top_n")
             pq.ascending = pq.ascending or bool(ctx.get("ascending"))
 
-    def _context(self, pq: ParsedQuestion, parts: Parts, intent: str, agency_ids: list[int], place: str) -> dict:
+    def _context(
+        self, pq: ParsedQuestion, parts: Parts, intent: str, agency_ids: list[int], place: str
+    ) -> dict:
         named = [self.agencies[a].name for a in agency_ids] if (parts.mentions or parts.agency_names) else []
-        ctx: dict[str, Any] = {"agencies": named, "place": place if not named else "",
-                               "years": list(parts.years), "indicators": [m.id for m in parts.indicators],
-                               "intent": intent}
+        ctx: dict[str, Any] = {
+            "agencies": named,
+            "place": place if not named else "",
+            "years": list(parts.years),
+            "indicators": [m.id for m in parts.indicators],
+            "intent": intent,
+        }
         if parts.recent_n:
             ctx["recent_n"] = parts.recent_n
         if parts.since_year:
@@ -580,11 +683,17 @@ class Answerer:
         others: list[int] = []
         region_intent = pq.rank or pq.total_strong or pq.avail_agencies
         for m in parts.mentions:
-            weak_total = pq.total_weak and m.place and "|" not in m.place and self.index.government_of(m.place) is None
+            weak_total = (
+                pq.total_weak and m.place and "|" not in m.place and self.index.government_of(m.place) is None
+            )
             if m.place and (region_intent or weak_total) and (len(parts.mentions) == 1):
                 place = m.place
                 continue
-            res = self.index.resolve_mention(m) if m.how != "fuzzy" or not m.place else self.index.resolve_place(m.place)
+            res = (
+                self.index.resolve_mention(m)
+                if m.how != "fuzzy" or not m.place
+                else self.index.resolve_place(m.place)
+            )
             if m.how == "fuzzy" and not m.place:
                 res = Resolution("ok", m.ids[:1], [100.0])
             if res.status == "ambiguous":
@@ -592,8 +701,10 @@ class Answerer:
                     place = m.place
                     continue
                 # never pick for the user; but list first the bodies that have the year asked about
-                order = sorted(range(len(res.ids)), key=lambda k: not any(
-                    (res.ids[k], y) in self.reports for y in parts.years))
+                order = sorted(
+                    range(len(res.ids)),
+                    key=lambda k: not any((res.ids[k], y) in self.reports for y in parts.years),
+                )
                 ids = [res.ids[k] for k in order]
                 scores = [res.scores[k] for k in order] if len(res.scores) == len(res.ids) else res.scores
                 return None, self._ambiguous(m.text, ids, scores, place=res.place)
@@ -607,7 +718,9 @@ class Answerer:
                 gov = self.agencies[res.ids[0]].name
                 notes.append(f"「{m.text}」按{gov}理解；该地还有 {len(res.others)} 个单位的报告。")
             elif res.place and m.how == "place" and not res.note:
-                notes.append(f"「{m.text}」按{self.agencies[res.ids[0]].name}理解（该地只有这一个单位的报告）。")
+                notes.append(
+                    f"「{m.text}」按{self.agencies[res.ids[0]].name}理解（该地只有这一个单位的报告）。"
+                )
         if not ids and not place:
             ids = [self.by_name[n] for n in parts.agency_names if n in self.by_name]
             place = parts.place if not ids else ""
@@ -615,11 +728,16 @@ class Answerer:
 
     def _ambiguous(self, text: str, ids: list[int], scores: list[float], place: str = "") -> Answer:
         ids = ids[:MAX_LIST]
-        cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name, float(s))
-                 for a, s in zip(ids, scores or [0.0] * len(ids), strict=False)]
+        cands = [
+            Candidate(self.agencies[a].name, "agency", self.agencies[a].name, float(s))
+            for a, s in zip(ids, scores or [0.0] * len(ids), strict=False)
+        ]
         where = f"（地区：{place.split('/')[-1]}）" if place and "|" not in place else ""
         lines = [f"「{text}」{where}对应多个单位，请选择一个（或写出全称）："]
-        lines += [f"{i}. {c.label}{self._years_hint(a)}" for i, (c, a) in enumerate(zip(cands, ids, strict=False), 1)]
+        lines += [
+            f"{i}. {c.label}{self._years_hint(a)}"
+            for i, (c, a) in enumerate(zip(cands, ids, strict=False), 1)
+        ]
         return Answer("ambiguous", "\n".join(lines), candidates=cands, intent="value")
 
     def _years_hint(self, aid: int) -> str:
@@ -646,8 +764,9 @@ class Answerer:
             if v is not None:
                 return Evaluated(v.value, [v])
             if formula == "litigation.total" and template in MODERN:
-                return self._evaluate(("sum", ("litigation.direct.total", "litigation.after_review.total")), vals,
-                                      template)
+                return self._evaluate(
+                    ("sum", ("litigation.direct.total", "litigation.after_review.total")), vals, template
+                )
             return Evaluated(None, missing=[formula])
         if formula[0] == "sum":
             total = 0.0
@@ -673,8 +792,14 @@ class Answerer:
             return out
         return Evaluated(None)
 
-    def _row(self, agency_id: int, rep: ReportRec, m: IndicatorMatch, vals: dict[str, ValueRec] | None = None,
-             findings: list[tuple[set[str], str]] | None = None) -> tuple[AnswerRow | None, str]:
+    def _row(
+        self,
+        agency_id: int,
+        rep: ReportRec,
+        m: IndicatorMatch,
+        vals: dict[str, ValueRec] | None = None,
+        findings: list[tuple[set[str], str]] | None = None,
+    ) -> tuple[AnswerRow | None, str]:
         """One number with its source, or (None, why not)."""
         agency = self.agencies[agency_id].name
         formula = m.formula(rep.template)
@@ -689,10 +814,15 @@ class Answerer:
         ev = self._evaluate(formula, vals, rep.template)
         if ev.value is None:
             if ev.zero_den:
-                return None, f"{agency} {rep.year} 年「{m.label}」无法计算：分母为 0（{_short_formula(formula, rep)}）。"
+                return (
+                    None,
+                    f"{agency} {rep.year} 年「{m.label}」无法计算：分母为 0（{_short_formula(formula, rep)}）。",
+                )
             names = "、".join(_name(k, rep.template) for k in ev.missing[:3])
-            return None, (f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字"
-                          f"——空白不按 0 计。")
+            return None, (
+                f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字"
+                f"——空白不按 0 计。"
+            )
         derived = not isinstance(formula, str) or (ev.parts and ev.parts[0].key != formula)
         if findings is None:
             findings = self._report_findings(rep.id)
@@ -701,9 +831,18 @@ class Answerer:
         if not derived:
             v = ev.parts[0]
             d = definition(v.key, rep.template)
-            src = Source(rep.title or rep.file_name, rep.file_name, v.line_no, v.line_text, v.section or (d.section if d else ""),
-                         v.row_label or (d.row_label if d else ""), v.column_label or (d.column_label if d else ""),
-                         v.origin, rep.template, notes)
+            src = Source(
+                rep.title or rep.file_name,
+                rep.file_name,
+                v.line_no,
+                v.line_text,
+                v.section or (d.section if d else ""),
+                v.row_label or (d.row_label if d else ""),
+                v.column_label or (d.column_label if d else ""),
+                v.origin,
+                rep.template,
+                notes,
+            )
             unit = v.unit or (d.unit if d else "")
             key = v.key
             name = d.name_zh if d else m.label
@@ -718,11 +857,24 @@ class Answerer:
             shown = formula
             if isinstance(formula, str) and formula == "litigation.total":
                 shown = ("sum", ("litigation.direct.total", "litigation.after_review.total"))
-            src = Source(rep.title or rep.file_name, rep.file_name, first.line_no if first else 0,
-                         " | ".join(lines)[:1500], first.section if first else "", describe(shown, rep.template),
-                         "", "derived", rep.template, notes)
+            src = Source(
+                rep.title or rep.file_name,
+                rep.file_name,
+                first.line_no if first else 0,
+                " | ".join(lines)[:1500],
+                first.section if first else "",
+                describe(shown, rep.template),
+                "",
+                "derived",
+                rep.template,
+                notes,
+            )
             unit = m.concept.unit or (ev.parts[0].unit if ev.parts else "")
-            key = formula if isinstance(formula, str) else DERIVED_KEYS.get(m.concept.id, "derived." + m.concept.id)
+            key = (
+                formula
+                if isinstance(formula, str)
+                else DERIVED_KEYS.get(m.concept.id, "derived." + m.concept.id)
+            )
             name = m.label
         value: float | int = ev.value
         if float(value).is_integer() and unit != "%":
@@ -748,8 +900,15 @@ class Answerer:
             return [], ""
         return [have[-1]], f"未指定年份，按最新的 {have[-1]} 年度报告回答。"
 
-    def _values_answer(self, pq: ParsedQuestion, parts: Parts, agency_ids: list[int], notes: list[str],
-                       others: list[int], summary: bool = False) -> Answer:
+    def _values_answer(
+        self,
+        pq: ParsedQuestion,
+        parts: Parts,
+        agency_ids: list[int],
+        notes: list[str],
+        others: list[int],
+        summary: bool = False,
+    ) -> Answer:
         rows: list[AnswerRow] = []
         problems: list[str] = []
         year_notes: list[str] = []
@@ -780,15 +939,21 @@ class Answerer:
                         rows.append(row)
                     elif not summary:
                         problems.append(why)
-        intent = "trend" if multi_year and len(agency_ids) == 1 else ("compare" if len(agency_ids) > 1 else "value")
+        intent = (
+            "trend"
+            if multi_year and len(agency_ids) == 1
+            else ("compare" if len(agency_ids) > 1 else "value")
+        )
         if multi_year and len(agency_ids) > 1:
             intent = "compare"
         ctx = self._context(pq, parts, intent, agency_ids, "")
         head = []
         for aid, ys in missing_years.items():
             have = self.years.get(aid, [])
-            head.append(f"{self.agencies[aid].name} 没有 {fmt.year_list(ys)} 的年度报告。"
-                        + (f"库中已有：{fmt.year_list(have)}。" if have else "库中还没有它的任何报告。"))
+            head.append(
+                f"{self.agencies[aid].name} 没有 {fmt.year_list(ys)} 的年度报告。"
+                + (f"库中已有：{fmt.year_list(have)}。" if have else "库中还没有它的任何报告。")
+            )
         cands: list[Candidate] = []
         if not rows:
             if missing_years and not problems:
@@ -801,10 +966,17 @@ class Answerer:
             title = f"{agency} {rows[0].year} 年主要数字（未指定指标）："
             text = fmt.render_rows(rows, header=title, notes=notes + year_notes + head)
         else:
-            text = fmt.render_rows(rows, header=fmt.header(intent, rows, parts.indicators[0].label), notes=notes + year_notes + head + problems)
+            text = fmt.render_rows(
+                rows,
+                header=fmt.header(intent, rows, parts.indicators[0].label),
+                notes=notes + year_notes + head + problems,
+            )
         if others:
-            text += "\n该地其他单位：" + "、".join(self.agencies[a].name for a in others[:8]) + (
-                " 等" if len(others) > 8 else "")
+            text += (
+                "\n该地其他单位："
+                + "、".join(self.agencies[a].name for a in others[:8])
+                + (" 等" if len(others) > 8 else "")
+            )
             cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in others[:8]]
         return Answer("ok", text, rows, cands, intent=intent, context=ctx)
 
@@ -821,13 +993,16 @@ class Answerer:
             return None, ""
         return ys[-1], f"未指定年份，按最新的 {ys[-1]} 年回答。"
 
-    def _collect(self, m: IndicatorMatch, year: int, scope: list[int], top: int | None = None,
-                 ascending: bool = False) -> tuple[list[AnswerRow], list[str], list[str]]:
+    def _collect(
+        self, m: IndicatorMatch, year: int, scope: list[int], top: int | None = None, ascending: bool = False
+    ) -> tuple[list[AnswerRow], list[str], list[str]]:
         """Rows for every body in scope with a report that year; names without a report; blank/absent ones.
 
         With `top`, only the best `top` bodies get full rows (sources), the rest are only counted."""
-        keys = sorted({k for t in ("2008", "2019", "2021", "narrative") for k in keys_of(m.formula(t))}
-                      | {"litigation.direct.total", "litigation.after_review.total"})
+        keys = sorted(
+            {k for t in ("2008", "2019", "2021", "narrative") for k in keys_of(m.formula(t))}
+            | {"litigation.direct.total", "litigation.after_review.total"}
+        )
         reports = self.reports
         pairs = [(aid, reports.get((aid, year))) for aid in scope]
         rids = tuple(sorted(rep.id for _a, rep in pairs if rep is not None))
@@ -840,13 +1015,17 @@ class Answerer:
                 continue
             if top is not None:
                 f = m.formula(rep.template)
-                ev = self._evaluate(f, vals_by_report.get(rep.id, {}), rep.template) if f is not None else None
+                ev = (
+                    self._evaluate(f, vals_by_report.get(rep.id, {}), rep.template) if f is not None else None
+                )
                 if ev is None or ev.value is None:
                     blank.append(self.agencies[aid].name)
                 else:
                     scored.append((ev.value if ascending else -ev.value, self.agencies[aid].name, aid, rep))
                 continue
-            row, _why = self._row(aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, []))
+            row, _why = self._row(
+                aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, [])
+            )
             if row is None:
                 blank.append(self.agencies[aid].name)
             else:
@@ -856,7 +1035,9 @@ class Answerer:
             self._ranked_count = len(scored)
             self._ranked_sum = sum(abs(x[0]) for x in scored)
             for _v, _n, aid, rep in scored[:top]:
-                row, _why = self._row(aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, []))
+                row, _why = self._row(
+                    aid, rep, m, vals_by_report.get(rep.id, {}), finds_by_report.get(rep.id, [])
+                )
                 if row is not None:
                     rows.append(row)
         return rows, no_report, blank
@@ -864,6 +1045,7 @@ class Answerer:
     def _year_slice(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]):
         """Values of `keys` and all findings for the given reports of `year` (rank and total), in a few
         queries over the (report_id, indicator) index; cached per scope."""
+
         def load():
             vals: dict[int, dict[str, ValueRec]] = {}
             finds: dict[int, list[tuple[set[str], str]]] = {}
@@ -873,25 +1055,42 @@ class Answerer:
                 for chunk in _chunks(list(rids), 500):
                     params = kparams | {f"r{i}": r for i, r in enumerate(chunk)}
                     marks = ", ".join(f":r{i}" for i in range(len(chunk)))
-                    rows = c.execute(sql(
-                        f"SELECT report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, "
-                        f"column_label FROM {T_VAL} WHERE report_id IN ({marks}) AND indicator IN ({kmarks})"), params)
+                    rows = c.execute(
+                        sql(
+                            f"SELECT report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, "
+                            f"column_label FROM {T_VAL} WHERE report_id IN ({marks}) AND indicator IN ({kmarks})"
+                        ),
+                        params,
+                    )
                     for r in rows:
                         if r[2] is None:
                             continue
-                        vals.setdefault(r[0], {})[r[1]] = ValueRec(r[1], float(r[2]), r[3] or "", int(r[4] or 0),
-                                                                   r[5] or "", r[6] or "table", r[7] or "",
-                                                                   r[8] or "", r[9] or "")
+                        vals.setdefault(r[0], {})[r[1]] = ValueRec(
+                            r[1],
+                            float(r[2]),
+                            r[3] or "",
+                            int(r[4] or 0),
+                            r[5] or "",
+                            r[6] or "table",
+                            r[7] or "",
+                            r[8] or "",
+                            r[9] or "",
+                        )
                     try:
-                        frows = c.execute(sql(
-                            f"SELECT report_id, rule, message, indicators, \"values\" FROM {T_FIND} "
-                            f"WHERE report_id IN ({marks})"), {f"r{i}": r for i, r in enumerate(chunk)})
+                        frows = c.execute(
+                            sql(
+                                f'SELECT report_id, rule, message, indicators, "values" FROM {T_FIND} '
+                                f"WHERE report_id IN ({marks})"
+                            ),
+                            {f"r{i}": r for i, r in enumerate(chunk)},
+                        )
                         for rid, rule, message, inds, fvals in frows:
                             fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
                             finds.setdefault(rid, []).append((fkeys, message or rule))
                     except Exception:  # noqa: BLE001
                         pass
             return vals, finds
+
         return self._columns.get_or((year, keys, hash(rids)), load)
 
     def _rank(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
@@ -908,20 +1107,29 @@ class Answerer:
         total_ranked = self._ranked_count
         if not rows:
             have = sorted({y for a in scope for y in self.years.get(a, [])})
-            return Answer("no_data", f"{where}{year} 年没有可排名的「{m.label}」数字。"
-                          + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""),
-                          candidates=[Candidate(f"{y}年", "year", f"{y}年") for y in have[-8:]], intent="rank",
-                          context=ctx)
+            return Answer(
+                "no_data",
+                f"{where}{year} 年没有可排名的「{m.label}」数字。"
+                + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""),
+                candidates=[Candidate(f"{y}年", "year", f"{y}年") for y in have[-8:]],
+                intent="rank",
+                context=ctx,
+            )
         shown = rows[:n]
         order = "从少到多" if pq.ascending else "从多到少"
-        head = f"{where}{year} 年「{m.label}」排名（{order}，共 {total_ranked} 个单位有数字" + (
-            f"，显示前 {len(shown)} 名" if total_ranked > len(shown) else "") + "）："
+        head = (
+            f"{where}{year} 年「{m.label}」排名（{order}，共 {total_ranked} 个单位有数字"
+            + (f"，显示前 {len(shown)} 名" if total_ranked > len(shown) else "")
+            + "）："
+        )
         extra = []
         if blank:
             extra.append(f"报告中该项空白或没有这一项：{fmt.names(blank)}。")
         if no_report and place:
             extra.append(f"没有 {year} 年报告：{fmt.names(no_report)}。")
-        text = fmt.render_rows(shown, header=head, notes=notes + ([note] if note else []) + extra, numbered=True)
+        text = fmt.render_rows(
+            shown, header=head, notes=notes + ([note] if note else []) + extra, numbered=True
+        )
         return Answer("ok", text, shown, intent="rank", context=ctx)
 
     def _total(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
@@ -933,25 +1141,38 @@ class Answerer:
             return Answer("no_data", f"{where}还没有任何年度报告。", intent="total", context=ctx)
         m = parts.indicators[0]
         if m.concept.unit == "%":
-            return Answer("no_data", f"「{m.label}」是比例，不能相加；可以问各单位的排名。", intent="total", context=ctx)
+            return Answer(
+                "no_data", f"「{m.label}」是比例，不能相加；可以问各单位的排名。", intent="total", context=ctx
+            )
         self._ranked_count, self._ranked_sum = 0, 0.0
         rows, no_report, blank = self._collect(m, year, scope, top=MAX_TEXT_ROWS)
         counted, total = self._ranked_count, self._ranked_sum
         if not rows:
             have = sorted({y for a in scope for y in self.years.get(a, [])})
-            return Answer("no_data", f"{where}{year} 年没有可合计的「{m.label}」数字。"
-                          + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""), intent="total", context=ctx)
+            return Answer(
+                "no_data",
+                f"{where}{year} 年没有可合计的「{m.label}」数字。"
+                + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""),
+                intent="total",
+                context=ctx,
+            )
         unit = rows[0].unit
-        head = (f"{where}{year} 年「{m.label}」合计 {fmt.number(total, unit)}："
-                f"计入 {counted} 份报告（共 {len(scope)} 个单位）。")
+        head = (
+            f"{where}{year} 年「{m.label}」合计 {fmt.number(total, unit)}："
+            f"计入 {counted} 份报告（共 {len(scope)} 个单位）。"
+        )
         extra = []
         if no_report:
             extra.append(f"未计入（没有 {year} 年报告）：{fmt.names(no_report)}。")
         if blank:
             extra.append(f"未计入（该项空白或表中没有）：{fmt.names(blank)}。")
         if counted > len(rows):
-            extra.append(f"以上列出数字最大的 {len(rows)} 个单位及其来源；其余 {counted - len(rows)} 个也已计入合计。")
-        text = fmt.render_rows(rows, header=head, notes=notes + ([note] if note else []) + extra, numbered=True)
+            extra.append(
+                f"以上列出数字最大的 {len(rows)} 个单位及其来源；其余 {counted - len(rows)} 个也已计入合计。"
+            )
+        text = fmt.render_rows(
+            rows, header=head, notes=notes + ([note] if note else []) + extra, numbered=True
+        )
         return Answer("ok", text, rows, intent="total", context=ctx)
 
     def _place_label(self, place: str) -> str:
@@ -981,15 +1202,21 @@ class Answerer:
             cands = []
             for a in ids:
                 ys = self.years.get(a, [])
-                lines.append(f"{self.agencies[a].name}：" + (f"有 {fmt.year_list(ys)} 的年度报告（{len(ys)} 份）。"
-                                                            if ys else "还没有年度报告。"))
+                lines.append(
+                    f"{self.agencies[a].name}："
+                    + (f"有 {fmt.year_list(ys)} 的年度报告（{len(ys)} 份）。" if ys else "还没有年度报告。")
+                )
                 cands += [Candidate(f"{y}年", "year", f"{y}年") for y in ys[-8:]]
             ctx = {"agencies": [self.agencies[a].name for a in ids], "intent": "availability"}
             return Answer("ok", "\n".join(lines), candidates=cands, intent="availability", context=ctx)
         if pq.avail_years and not place:
             ys = self.all_years
-            return Answer("ok", f"库中共有 {len(self.reports)} 份年度报告，年份：{fmt.year_list(ys)}。",
-                          intent="availability", context={"save": False})
+            return Answer(
+                "ok",
+                f"库中共有 {len(self.reports)} 份年度报告，年份：{fmt.year_list(ys)}。",
+                intent="availability",
+                context={"save": False},
+            )
         scope = self._scope(place)
         where = self._place_label(place) if place else "库中"
         if parts.years:
@@ -1011,7 +1238,7 @@ class Answerer:
 
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
-        yield items[i: i + size]
+        yield items[i : i + size]
 
 
 def _json(v: Any) -> Any:

@@ -50,7 +50,9 @@ def year_list(years: Iterable[int]) -> str:
         if y is not None and y == prev + 1:
             prev = y
             continue
-        runs.append(f"{start}" if start == prev else (f"{start}、{prev}" if prev == start + 1 else f"{start}–{prev}"))
+        runs.append(
+            f"{start}" if start == prev else (f"{start}、{prev}" if prev == start + 1 else f"{start}–{prev}")
+        )
         if y is not None:
             start = prev = y
     return "、".join(runs) + " 年"
@@ -124,7 +126,9 @@ def header(intent: str, rows: Sequence[AnswerRow], label: str = "") -> str:
     return f"「{label}」："
 
 
-def render_rows(rows: Sequence[AnswerRow], header: str = "", notes: Sequence[str] = (), numbered: bool = False) -> str:
+def render_rows(
+    rows: Sequence[AnswerRow], header: str = "", notes: Sequence[str] = (), numbered: bool = False
+) -> str:
     """The whole reply: header, one block per number, then notes (defaults chosen, missing reports)."""
     parts: list[str] = []
     if header:

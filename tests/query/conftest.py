@@ -52,34 +52,75 @@ def shared_answerer(tmp_path_factory, gold_answerer) -> Answerer:
 # ---------------------------------------------------------------------------------------------- fixture store
 def v2008(seed: int, **over: float | None) -> dict[str, float | None]:
     vals: dict[str, float | None] = {
-        "active.total": 1000 + seed, "active.by_website": 800 + seed, "active.by_weibo": 50 + seed,
-        "apply.received.total": 20 + seed, "apply.received.in_person": 10 + seed, "apply.received.online": 10,
-        "apply.received.fax": 0, "apply.received.letter": 0,
-        "apply.answered.total": 20 + seed, "apply.answered.granted": 15 + seed, "apply.answered.partial": 2,
-        "apply.answered.denied": 3, "review.total": 4, "review.corrected": 1, "review.upheld": 3,
-        "litigation.total": 2, "litigation.corrected": 1, "complaints.total": 0, "apply.fees": 0.5,
-        "org.staff": 9, "org.staff_full_time": 3, "org.staff_part_time": 6, "training.trainees": 100 + seed,
-        "training.classes": 2, "response.other": None,
+        "active.total": 1000 + seed,
+        "active.by_website": 800 + seed,
+        "active.by_weibo": 50 + seed,
+        "apply.received.total": 20 + seed,
+        "apply.received.in_person": 10 + seed,
+        "apply.received.online": 10,
+        "apply.received.fax": 0,
+        "apply.received.letter": 0,
+        "apply.answered.total": 20 + seed,
+        "apply.answered.granted": 15 + seed,
+        "apply.answered.partial": 2,
+        "apply.answered.denied": 3,
+        "review.total": 4,
+        "review.corrected": 1,
+        "review.upheld": 3,
+        "litigation.total": 2,
+        "litigation.corrected": 1,
+        "complaints.total": 0,
+        "apply.fees": 0.5,
+        "org.staff": 9,
+        "org.staff_full_time": 3,
+        "org.staff_part_time": 6,
+        "training.trainees": 100 + seed,
+        "training.classes": 2,
+        "response.other": None,
     }
     vals.update(over)
     return vals
 
 
-DENIED = ("state_secret", "law_prohibited", "security_stability", "third_party", "internal_affairs", "process_info",
-          "enforcement_file", "query_item")
+DENIED = (
+    "state_secret",
+    "law_prohibited",
+    "security_stability",
+    "third_party",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "query_item",
+)
 
 
 def v2019(seed: int, **over: float | None) -> dict[str, float | None]:
     vals: dict[str, float | None] = {
-        "apply.received.natural_person": 10 + seed, "apply.received.commercial": 5, "apply.received.research": 0,
-        "apply.received.social": 0, "apply.received.legal": 1, "apply.received.other_org": 0,
-        "apply.received.total": 16 + seed, "apply.carried_in.total": 2,
-        "apply.result.granted.total": 8 + seed, "apply.result.granted.natural_person": 6 + seed,
-        "apply.result.partial.total": 2, "apply.result.total.total": 18 + seed, "apply.carried_out.total": 1,
-        "review.upheld": 1, "review.corrected": 1, "review.other": 0, "review.pending": 0, "review.total": 2,
-        "litigation.direct.upheld": 1, "litigation.direct.corrected": 1, "litigation.direct.total": 2,
-        "litigation.after_review.corrected": 0, "litigation.after_review.total": 1,
-        "active.license.decisions": 5000 + seed, "active.penalty.decisions": 30 + seed,
+        "apply.received.natural_person": 10 + seed,
+        "apply.received.commercial": 5,
+        "apply.received.research": 0,
+        "apply.received.social": 0,
+        "apply.received.legal": 1,
+        "apply.received.other_org": 0,
+        "apply.received.total": 16 + seed,
+        "apply.carried_in.total": 2,
+        "apply.result.granted.total": 8 + seed,
+        "apply.result.granted.natural_person": 6 + seed,
+        "apply.result.partial.total": 2,
+        "apply.result.total.total": 18 + seed,
+        "apply.carried_out.total": 1,
+        "review.upheld": 1,
+        "review.corrected": 1,
+        "review.other": 0,
+        "review.pending": 0,
+        "review.total": 2,
+        "litigation.direct.upheld": 1,
+        "litigation.direct.corrected": 1,
+        "litigation.direct.total": 2,
+        "litigation.after_review.corrected": 0,
+        "litigation.after_review.total": 1,
+        "active.license.decisions": 5000 + seed,
+        "active.penalty.decisions": 30 + seed,
     }
     for i, k in enumerate(DENIED):
         vals[f"apply.result.denied.{k}.total"] = i % 2
@@ -109,8 +150,15 @@ SZS_HN = "石嘴山市惠农区人民政府"
 FIXTURE_REPORTS: list[FakeReport] = [
     FakeReport(XQ_GOV, 2017, "2008", v2008(7)),
     FakeReport(XQ_GOV, 2018, "2008", v2008(8, **{"apply.received.online": 4})),
-    FakeReport(XQ_GOV, 2019, "2019", v2019(9),
-               findings=[("apply_balance", "办理结果总计与新收+结转-结转下年不符：18 ≠ 27", ["apply.result.total.total"])]),
+    FakeReport(
+        XQ_GOV,
+        2019,
+        "2019",
+        v2019(9),
+        findings=[
+            ("apply_balance", "办理结果总计与新收+结转-结转下年不符：18 ≠ 27", ["apply.result.total.total"])
+        ],
+    ),
     FakeReport(XQ_GOV, 2020, "2019", v2019(10)),
     FakeReport(XQ_EDU, 2019, "2019", v2019(3)),
     FakeReport(XQ_EDU, 2020, "2019", v2019(4, **{"review.total": None})),
@@ -120,15 +168,37 @@ FIXTURE_REPORTS: list[FakeReport] = [
     FakeReport(YC_SP, 2018, "2008", v2008(18)),
     FakeReport(JF_GOV, 2020, "2019", v2019(20, **{"review.total": None, "review.corrected": None})),
     FakeReport(JF_SJ, 2020, "2019", v2019(21)),
-    FakeReport(ZW_SP, 2019, "2019", v2019(30, **{k: 0 for k in (
-        "review.upheld", "review.corrected", "review.total", "litigation.direct.upheld", "litigation.direct.corrected",
-        "litigation.direct.total", "litigation.after_review.corrected", "litigation.after_review.total")})),
+    FakeReport(
+        ZW_SP,
+        2019,
+        "2019",
+        v2019(
+            30,
+            **{
+                k: 0
+                for k in (
+                    "review.upheld",
+                    "review.corrected",
+                    "review.total",
+                    "litigation.direct.upheld",
+                    "litigation.direct.corrected",
+                    "litigation.direct.total",
+                    "litigation.after_review.corrected",
+                    "litigation.after_review.total",
+                )
+            },
+        ),
+    ),
     FakeReport(ZW_SPT, 2021, "2021", v2021(31)),
     FakeReport(ZW_SPT, 2022, "2021", v2021(32)),
     FakeReport(HZ_GOV, 2023, "2021", v2021(40)),
     FakeReport(SZS_HN, 2020, "2019", v2019(50)),
-    FakeReport("中卫市政务服务中心", 2017, "narrative", {"apply.received.total": 0, "review.total": 0,
-                                                     "litigation.total": 0, "complaints.total": 0}),
+    FakeReport(
+        "中卫市政务服务中心",
+        2017,
+        "narrative",
+        {"apply.received.total": 0, "review.total": 0, "litigation.total": 0, "complaints.total": 0},
+    ),
 ]
 
 

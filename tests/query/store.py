@@ -66,8 +66,13 @@ def write_reports(engine: Engine, reports: Iterable[FakeReport]) -> None:
                 ag = s.exec(select(Agency).where(Agency.name == fr.agency)).first()
             if ag is None:
                 rp = fr.region_path if fr.region_path is not None else region_of(fr.agency)
-                ag = Agency(name=fr.agency, kind=kind_of(fr.agency), region_path=rp, region=rp.split("/")[-1] if rp else "",
-                            first_year=fr.year)
+                ag = Agency(
+                    name=fr.agency,
+                    kind=kind_of(fr.agency),
+                    region_path=rp,
+                    region=rp.split("/")[-1] if rp else "",
+                    first_year=fr.year,
+                )
                 s.add(ag)
                 s.flush()
                 for al in fr.aliases:
@@ -75,8 +80,14 @@ def write_reports(engine: Engine, reports: Iterable[FakeReport]) -> None:
             agencies[fr.agency] = ag
             file = fr.file or f"{fr.agency}_{fr.year}.txt"
             title = f"{fr.agency}{fr.year}年政府信息公开工作年度报告"
-            rep = Report(agency_id=ag.id, year=fr.year, template=fr.template, title=title, file_name=file,
-                         file_hash=hashlib.sha256(f"{file}{fr.year}".encode()).hexdigest())
+            rep = Report(
+                agency_id=ag.id,
+                year=fr.year,
+                template=fr.template,
+                title=title,
+                file_name=file,
+                file_hash=hashlib.sha256(f"{file}{fr.year}".encode()).hexdigest(),
+            )
             s.add(rep)
             s.flush()
             for i, (key, val) in enumerate(sorted(fr.values.items()), 1):
@@ -84,13 +95,30 @@ def write_reports(engine: Engine, reports: Iterable[FakeReport]) -> None:
                     continue
                 d = definition(key, fr.template if fr.template != "narrative" else None)
                 row = d.row_label if d else key
-                s.add(IndicatorValue(report_id=rep.id, indicator=key, value=float(val), unit=d.unit if d else "件",
-                                     line_no=i + 10, line_text=f"{row}\t{val:g}", origin="table" if d and
-                                     fr.template != "narrative" else "prose", section=d.section if d else "",
-                                     row_label=row, column_label=d.column_label if d else ""))
+                s.add(
+                    IndicatorValue(
+                        report_id=rep.id,
+                        indicator=key,
+                        value=float(val),
+                        unit=d.unit if d else "件",
+                        line_no=i + 10,
+                        line_text=f"{row}\t{val:g}",
+                        origin="table" if d and fr.template != "narrative" else "prose",
+                        section=d.section if d else "",
+                        row_label=row,
+                        column_label=d.column_label if d else "",
+                    )
+                )
             for rule, message, keys in fr.findings:
-                s.add(ReportFinding(report_id=rep.id, rule=rule, message=message, indicators=keys,
-                                    values={k: fr.values.get(k) for k in keys}))
+                s.add(
+                    ReportFinding(
+                        report_id=rep.id,
+                        rule=rule,
+                        message=message,
+                        indicators=keys,
+                        values={k: fr.values.get(k) for k in keys},
+                    )
+                )
 
 
 def gold_reports(gold_dir: Path) -> list[FakeReport]:

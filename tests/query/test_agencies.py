@@ -42,57 +42,65 @@ def name_of(index: AgencyIndex, res) -> list[str]:
     return [index.agencies[i].name for i in res.ids]
 
 
-@pytest.mark.parametrize(("q", "expect"), [
-    ("银川市西夏区审批服务管理局", "银川市西夏区审批服务管理局"),
-    ("西夏区审批服务管理局", "银川市西夏区审批服务管理局"),
-    ("西夏区审批局", "银川市西夏区审批服务管理局"),
-    ("银川市西夏区审批局", "银川市西夏区审批服务管理局"),
-    ("西夏审批局", "银川市西夏区审批服务管理局"),
-    ("西夏区", "银川市西夏区审批服务管理局"),  # the only body there
-    ("兴庆区", "银川市兴庆区人民政府"),  # a place means its people's government
-    ("兴庆区政府", "银川市兴庆区人民政府"),
-    ("兴庆区教育局", "银川市兴庆区教育局"),
-    ("银川审批局", "银川市行政审批服务局"),
-    ("银川市审批局", "银川市行政审批服务局"),
-    ("银川市政务服务管理局", "银川市行政审批服务局"),  # alias
-    ("中卫审批局", "中卫市审批服务管理局"),
-    ("中卫市政务中心", "中卫市政务服务中心"),
-    ("淮安", "淮安市人民政府"),
-    ("淮安市洪泽区", "淮安市洪泽区人民政府"),
-    ("洪泽区市场监管局", "淮安市洪泽区市场监督管理局"),
-    ("洪泽区市监局", "淮安市洪泽区市场监督管理局"),
-    ("宁夏", "宁夏回族自治区人民政府"),
-    ("xixiaqu", "银川市西夏区审批服务管理局"),
-    ("xxq", "银川市西夏区审批服务管理局"),
-    ("hongzequ", "淮安市洪泽区人民政府"),
-    ("XingQingQu", "银川市兴庆区人民政府"),
-    ("西厦区", "银川市西夏区审批服务管理局"),  # homophone, polyphonic 厦
-    ("醒庆区", "银川市兴庆区人民政府"),
-    ("洪则区", "淮安市洪泽区人民政府"),
-    ("银川市西夏区审批服务管里局", "银川市西夏区审批服务管理局"),  # typo
-    ("银川市西夏区审批服务局", "银川市西夏区审批服务管理局"),
-    ("銀川市西夏區審批服務管理局", "银川市西夏区审批服务管理局"),  # traditional
-    ("ＸＸＱ", "银川市西夏区审批服务管理局"),  # full-width
-])
+@pytest.mark.parametrize(
+    ("q", "expect"),
+    [
+        ("银川市西夏区审批服务管理局", "银川市西夏区审批服务管理局"),
+        ("西夏区审批服务管理局", "银川市西夏区审批服务管理局"),
+        ("西夏区审批局", "银川市西夏区审批服务管理局"),
+        ("银川市西夏区审批局", "银川市西夏区审批服务管理局"),
+        ("西夏审批局", "银川市西夏区审批服务管理局"),
+        ("西夏区", "银川市西夏区审批服务管理局"),  # the only body there
+        ("兴庆区", "银川市兴庆区人民政府"),  # a place means its people's government
+        ("兴庆区政府", "银川市兴庆区人民政府"),
+        ("兴庆区教育局", "银川市兴庆区教育局"),
+        ("银川审批局", "银川市行政审批服务局"),
+        ("银川市审批局", "银川市行政审批服务局"),
+        ("银川市政务服务管理局", "银川市行政审批服务局"),  # alias
+        ("中卫审批局", "中卫市审批服务管理局"),
+        ("中卫市政务中心", "中卫市政务服务中心"),
+        ("淮安", "淮安市人民政府"),
+        ("淮安市洪泽区", "淮安市洪泽区人民政府"),
+        ("洪泽区市场监管局", "淮安市洪泽区市场监督管理局"),
+        ("洪泽区市监局", "淮安市洪泽区市场监督管理局"),
+        ("宁夏", "宁夏回族自治区人民政府"),
+        ("xixiaqu", "银川市西夏区审批服务管理局"),
+        ("xxq", "银川市西夏区审批服务管理局"),
+        ("hongzequ", "淮安市洪泽区人民政府"),
+        ("XingQingQu", "银川市兴庆区人民政府"),
+        ("西厦区", "银川市西夏区审批服务管理局"),  # homophone, polyphonic 厦
+        ("醒庆区", "银川市兴庆区人民政府"),
+        ("洪则区", "淮安市洪泽区人民政府"),
+        ("银川市西夏区审批服务管里局", "银川市西夏区审批服务管理局"),  # typo
+        ("银川市西夏区审批服务局", "银川市西夏区审批服务管理局"),
+        ("銀川市西夏區審批服務管理局", "银川市西夏区审批服务管理局"),  # traditional
+        ("ＸＸＱ", "银川市西夏区审批服务管理局"),  # full-width
+    ],
+)
 def test_resolves(index, q, expect):
     res = index.resolve_text(q)
     assert res.status == "ok", (q, res)
     assert name_of(index, res) == [expect]
 
 
-@pytest.mark.parametrize(("q", "must"), [
-    ("审批局", {"银川市西夏区审批服务管理局", "银川市行政审批服务局", "中卫市审批服务管理局"}),
-    ("审批服务管理局", {"银川市西夏区审批服务管理局", "中卫市审批服务管理局"}),
-    ("中卫", {"中卫市审批服务管理局", "中卫市政务服务中心"}),
-    ("银川", {"银川市西夏区审批服务管理局", "银川市兴庆区人民政府", "银川市行政审批服务局"}),
-])
+@pytest.mark.parametrize(
+    ("q", "must"),
+    [
+        ("审批局", {"银川市西夏区审批服务管理局", "银川市行政审批服务局", "中卫市审批服务管理局"}),
+        ("审批服务管理局", {"银川市西夏区审批服务管理局", "中卫市审批服务管理局"}),
+        ("中卫", {"中卫市审批服务管理局", "中卫市政务服务中心"}),
+        ("银川", {"银川市西夏区审批服务管理局", "银川市兴庆区人民政府", "银川市行政审批服务局"}),
+    ],
+)
 def test_ambiguous(index, q, must):
     res = index.resolve_text(q)
     assert res.status == "ambiguous", res
     assert must <= set(name_of(index, res))
 
 
-@pytest.mark.parametrize("q", ["石嘴山市大武口区", "北京市朝阳区人民政府", "火星", "qwertyuiop", "兴庆区公安局"])
+@pytest.mark.parametrize(
+    "q", ["石嘴山市大武口区", "北京市朝阳区人民政府", "火星", "qwertyuiop", "兴庆区公安局"]
+)
 def test_not_found(index, q):
     assert index.resolve_text(q).status == "not_found"
 
@@ -111,7 +119,11 @@ def test_scan_finds_longest_mention(index):
 
 
 def test_helpers():
-    assert short_place("银川市") == "银川" and short_place("宁夏回族自治区") == "宁夏" and short_place("城区") == ""
+    assert (
+        short_place("银川市") == "银川"
+        and short_place("宁夏回族自治区") == "宁夏"
+        and short_place("城区") == ""
+    )
     assert split_places("银川市西夏区审批服务管理局") == (["银川市", "西夏区"], "审批服务管理局")
     assert split_places("淮安市城市管理局")[0] == ["淮安市"]
     assert pinyin("西夏区") == "xixiaqu" and initials("西夏区") == "xxq"
@@ -139,6 +151,6 @@ def test_many_generated_names_resolve_exactly_and_fuzzily():
     for i in rng.sample(range(len(gen)), 200):
         name = gen[i].name
         k = rng.randrange(len(name))
-        res = idx.resolve_text(name[:k] + "甲" + name[k + 1:])
+        res = idx.resolve_text(name[:k] + "甲" + name[k + 1 :])
         wrong += res.status == "ok" and res.ids != [i + 1]
     assert wrong <= 2

@@ -144,28 +144,82 @@ def test_single_value(fixture_answerer, question, agency, year, key):
 
 
 DERIVED = [
-    ("兴庆区 2019 诉讼", XQ_GOV, 2019, "litigation.total",
-     lambda v: v["litigation.direct.total"] + v["litigation.after_review.total"]),
-    ("洪泽区 2023 行政诉讼数", HZ_GOV, 2023, "litigation.total",
-     lambda v: v["litigation.direct.total"] + v["litigation.after_review.total"]),
-    ("兴庆区 2019 纠错率", XQ_GOV, 2019, "rate.correction",
-     lambda v: round(100 * (v["review.corrected"] + v["litigation.direct.corrected"] + v["litigation.after_review.corrected"])
-                     / (v["review.total"] + v["litigation.direct.total"] + v["litigation.after_review.total"]), 2)),
-    ("兴庆区 2018 纠错率", XQ_GOV, 2018, "rate.correction",
-     lambda v: round(100 * (v["review.corrected"] + v["litigation.corrected"]) / (v["review.total"] + v["litigation.total"]),
-                     2)),
-    ("兴庆区 2019 予以公开比例", XQ_GOV, 2019, "share.granted",
-     lambda v: round(100 * v["apply.result.granted.total"] / v["apply.result.total.total"], 2)),
-    ("兴庆区 2018 公开率", XQ_GOV, 2018, "share.granted",
-     lambda v: round(100 * v["apply.answered.granted"] / v["apply.answered.total"], 2)),
-    ("兴庆区 2019 不予公开", XQ_GOV, 2019, "apply.result.denied.total",
-     lambda v: sum(v[k] for k in v if k.startswith("apply.result.denied.") and k.endswith(".total"))),
-    ("兴庆区 2019 诉讼纠正", XQ_GOV, 2019, "litigation.corrected",
-     lambda v: v["litigation.direct.corrected"] + v["litigation.after_review.corrected"]),
+    (
+        "兴庆区 2019 诉讼",
+        XQ_GOV,
+        2019,
+        "litigation.total",
+        lambda v: v["litigation.direct.total"] + v["litigation.after_review.total"],
+    ),
+    (
+        "洪泽区 2023 行政诉讼数",
+        HZ_GOV,
+        2023,
+        "litigation.total",
+        lambda v: v["litigation.direct.total"] + v["litigation.after_review.total"],
+    ),
+    (
+        "兴庆区 2019 纠错率",
+        XQ_GOV,
+        2019,
+        "rate.correction",
+        lambda v: round(
+            100
+            * (
+                v["review.corrected"]
+                + v["litigation.direct.corrected"]
+                + v["litigation.after_review.corrected"]
+            )
+            / (v["review.total"] + v["litigation.direct.total"] + v["litigation.after_review.total"]),
+            2,
+        ),
+    ),
+    (
+        "兴庆区 2018 纠错率",
+        XQ_GOV,
+        2018,
+        "rate.correction",
+        lambda v: round(
+            100
+            * (v["review.corrected"] + v["litigation.corrected"])
+            / (v["review.total"] + v["litigation.total"]),
+            2,
+        ),
+    ),
+    (
+        "兴庆区 2019 予以公开比例",
+        XQ_GOV,
+        2019,
+        "share.granted",
+        lambda v: round(100 * v["apply.result.granted.total"] / v["apply.result.total.total"], 2),
+    ),
+    (
+        "兴庆区 2018 公开率",
+        XQ_GOV,
+        2018,
+        "share.granted",
+        lambda v: round(100 * v["apply.answered.granted"] / v["apply.answered.total"], 2),
+    ),
+    (
+        "兴庆区 2019 不予公开",
+        XQ_GOV,
+        2019,
+        "apply.result.denied.total",
+        lambda v: sum(v[k] for k in v if k.startswith("apply.result.denied.") and k.endswith(".total")),
+    ),
+    (
+        "兴庆区 2019 诉讼纠正",
+        XQ_GOV,
+        2019,
+        "litigation.corrected",
+        lambda v: v["litigation.direct.corrected"] + v["litigation.after_review.corrected"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("question", "agency", "year", "key", "compute"), DERIVED, ids=[d[0] for d in DERIVED])
+@pytest.mark.parametrize(
+    ("question", "agency", "year", "key", "compute"), DERIVED, ids=[d[0] for d in DERIVED]
+)
 def test_derived_value(fixture_answerer, question, agency, year, key, compute):
     from tests.query.conftest import FIXTURE_REPORTS
 
@@ -292,12 +346,21 @@ def test_findings_touching_the_number_are_shown(fixture_answerer):
 def test_trend_range(fixture_answerer):
     ans = fixture_answerer.ask("兴庆区 2017-2020 依申请数", today=TODAY)
     assert ans.status == "ok" and ans.intent == "trend"
-    assert [(r.year, r.value) for r in ans.answers] == [(y, fixture_value(XQ_GOV, y, RECEIVED))
-                                                        for y in (2017, 2018, 2019, 2020)]
+    assert [(r.year, r.value) for r in ans.answers] == [
+        (y, fixture_value(XQ_GOV, y, RECEIVED)) for y in (2017, 2018, 2019, 2020)
+    ]
 
 
-@pytest.mark.parametrize("q", ["兴庆区 2017到2020 依申请数", "兴庆区 2017至2020年 依申请数", "兴庆区 2017年-2020年依申请数",
-                               "兴庆区 2017~2020 依申请数", "兴庆区 2017－2020 依申请数"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "兴庆区 2017到2020 依申请数",
+        "兴庆区 2017至2020年 依申请数",
+        "兴庆区 2017年-2020年依申请数",
+        "兴庆区 2017~2020 依申请数",
+        "兴庆区 2017－2020 依申请数",
+    ],
+)
 def test_trend_range_words(fixture_answerer, q):
     ans = fixture_answerer.ask(q, today=TODAY)
     assert [r.year for r in ans.answers] == [2017, 2018, 2019, 2020], ans.text
@@ -327,8 +390,10 @@ def test_trend_word_without_years(fixture_answerer):
 def test_compare_two_agencies(fixture_answerer):
     ans = fixture_answerer.ask("兴庆区和西夏区 2020 依申请数 对比", today=TODAY)
     assert ans.status == "ok" and ans.intent == "compare"
-    assert {(r.agency, r.value) for r in ans.answers} == {(XQ_GOV, fixture_value(XQ_GOV, 2020, RECEIVED)),
-                                                          (XX_SP, fixture_value(XX_SP, 2020, RECEIVED))}
+    assert {(r.agency, r.value) for r in ans.answers} == {
+        (XQ_GOV, fixture_value(XQ_GOV, 2020, RECEIVED)),
+        (XX_SP, fixture_value(XX_SP, 2020, RECEIVED)),
+    }
 
 
 def test_compare_without_year_uses_common_latest(fixture_answerer):
@@ -346,7 +411,11 @@ def test_compare_blank_cell_reported(fixture_answerer):
 def _received_2020() -> list[tuple[str, float]]:
     from tests.query.conftest import FIXTURE_REPORTS
 
-    rows = [(r.agency, r.values[RECEIVED]) for r in FIXTURE_REPORTS if r.year == 2020 and r.values.get(RECEIVED) is not None]
+    rows = [
+        (r.agency, r.values[RECEIVED])
+        for r in FIXTURE_REPORTS
+        if r.year == 2020 and r.values.get(RECEIVED) is not None
+    ]
     return sorted(rows, key=lambda x: (-x[1], x[0]))
 
 
@@ -356,8 +425,15 @@ def test_rank_all(fixture_answerer):
     assert [(r.agency, r.value) for r in ans.answers] == _received_2020()
 
 
-@pytest.mark.parametrize("q", ["2020年依申请数最多的前3个单位", "2020 依申请数 top3", "2020年依申请数前三名",
-                               "2020年哪个单位依申请数最多 前3"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "2020年依申请数最多的前3个单位",
+        "2020 依申请数 top3",
+        "2020年依申请数前三名",
+        "2020年哪个单位依申请数最多 前3",
+    ],
+)
 def test_rank_top_n(fixture_answerer, q):
     ans = fixture_answerer.ask(q, today=TODAY)
     assert [(r.agency, r.value) for r in ans.answers] == _received_2020()[:3], ans.text
@@ -393,7 +469,9 @@ def test_regional_total(fixture_answerer):
     assert YC_SP in ans.text  # no 2020 report: said to be missing
 
 
-@pytest.mark.parametrize("q", ["银川市 2020 依申请总数", "银川市2020年依申请数一共多少", "银川市 2020 全市依申请数"])
+@pytest.mark.parametrize(
+    "q", ["银川市 2020 依申请总数", "银川市2020年依申请数一共多少", "银川市 2020 全市依申请数"]
+)
 def test_regional_total_words(fixture_answerer, q):
     ans = fixture_answerer.ask(q, today=TODAY)
     assert ans.intent == "total", ans.text
@@ -429,9 +507,17 @@ def test_agencies_available(fixture_answerer):
     assert XQ_GOV in ans.text and HZ_GOV not in ans.text
 
 
-@pytest.mark.parametrize("q,must", [("依申请数是什么意思", "新收"), ("纠错率怎么算", "÷"), ("什么是予以公开比例", "÷"),
-                                    ("诉讼是什么", "复议后起诉"), ("不予公开指什么", "不予公开"),
-                                    ("網上申請是什麼意思", "2008")])
+@pytest.mark.parametrize(
+    "q,must",
+    [
+        ("依申请数是什么意思", "新收"),
+        ("纠错率怎么算", "÷"),
+        ("什么是予以公开比例", "÷"),
+        ("诉讼是什么", "复议后起诉"),
+        ("不予公开指什么", "不予公开"),
+        ("網上申請是什麼意思", "2008"),
+    ],
+)
 def test_glossary(fixture_answerer, q, must):
     ans = fixture_answerer.ask(q, today=TODAY)
     assert ans.status == "ok" and ans.intent == "glossary", ans.text
@@ -469,8 +555,18 @@ def test_json_contract(fixture_answerer):
     assert set(got) == {"status", "answers", "candidates", "text"}
     a = got["answers"][0]
     assert isinstance(a["value"], int) and a["unit"] == "件"
-    assert set(a["source"]) >= {"report_title", "file_name", "line_no", "line_text", "section", "row_label",
-                                "column_label", "origin", "template", "findings"}
+    assert set(a["source"]) >= {
+        "report_title",
+        "file_name",
+        "line_no",
+        "line_text",
+        "section",
+        "row_label",
+        "column_label",
+        "origin",
+        "template",
+        "findings",
+    }
 
 
 @pytest.mark.pg
@@ -479,7 +575,12 @@ def test_every_intent_on_the_test_engine(fresh_fixture_answerer):
     a = fresh_fixture_answerer
     one = a.ask("兴庆区 2019 申请答复数", today=TODAY)
     assert one.status == "ok" and one.answers[0].source.findings
-    assert [r.year for r in a.ask("兴庆区 2017-2020 依申请数", today=TODAY).answers] == [2017, 2018, 2019, 2020]
+    assert [r.year for r in a.ask("兴庆区 2017-2020 依申请数", today=TODAY).answers] == [
+        2017,
+        2018,
+        2019,
+        2020,
+    ]
     assert len(a.ask("兴庆区 西夏区 2020 依申请数", today=TODAY).answers) == 2
     ranked = a.ask("2020年依申请数排名", today=TODAY)
     assert [(r.agency, r.value) for r in ranked.answers] == _received_2020()
@@ -488,14 +589,25 @@ def test_every_intent_on_the_test_engine(fresh_fixture_answerer):
     assert a.ask("兴庆区教育局 2020 复议", today=TODAY).status == "no_data"
 
 
-@pytest.mark.parametrize(("q", "intent"), [("2020年各单位依申请数", "rank"), ("2020年所有单位的依申请数", "rank"),
-                                         ("银川市 2020 各单位依申请数之和", "total"), ("西夏区和兴庆区哪个依申请数多", "compare")])
+@pytest.mark.parametrize(
+    ("q", "intent"),
+    [
+        ("2020年各单位依申请数", "rank"),
+        ("2020年所有单位的依申请数", "rank"),
+        ("银川市 2020 各单位依申请数之和", "total"),
+        ("西夏区和兴庆区哪个依申请数多", "compare"),
+    ],
+)
 def test_listing_words(fixture_answerer, q, intent):
     ans = fixture_answerer.ask(q, today=TODAY)
     assert ans.status == "ok" and ans.intent == intent, ans.text
 
 
 def test_command_and_mention_prefixes_are_ignored(fixture_answerer):
-    for q in ("/ask 西夏区 2020 依申请数", "@disclosure_bot 西夏区 2020 依申请数", "/ask@disclosure_bot 西夏区 2020 依申请数"):
+    for q in (
+        "/ask 西夏区 2020 依申请数",
+        "@disclosure_bot 西夏区 2020 依申请数",
+        "/ask@disclosure_bot 西夏区 2020 依申请数",
+    ):
         ans = fixture_answerer.ask(q, today=TODAY)
         assert [(r.agency, r.year) for r in ans.answers] == [(XX_SP, 2020)], q

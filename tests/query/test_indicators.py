@@ -15,27 +15,44 @@ def match(word: str) -> IndicatorMatch:
     return IndicatorMatch(column_concept(col) if col else concept(cid), col)
 
 
-@pytest.mark.parametrize(("word", "template", "key"), [
-    ("依申请数", "2008", "apply.received.total"), ("依申请数", "2019", "apply.received.total"),
-    ("依申请数", "2021", "apply.received.total"), ("收到申请", "2008", "apply.received.total"),
-    ("申请量", "2021", "apply.received.total"), ("新收申请", "2019", "apply.received.total"),
-    ("复议", "2008", "review.total"), ("复议", "2021", "review.total"),
-    ("诉讼", "2008", "litigation.total"), ("诉讼", "2019", "litigation.total"),
-    ("主动公开", "2008", "active.total"), ("予以公开", "2008", "apply.answered.granted"),
-    ("予以公开", "2019", "apply.result.granted.total"), ("不予公开", "2008", "apply.answered.denied"),
-    ("网站公开", "2008", "active.by_website"), ("培训人次", "2008", "training.trainees"),
-    ("专职人员", "2008", "org.staff_full_time"), ("收费", "2008", "apply.fees"),
-    ("收费", "2021", "apply.processing_fee"), ("网上申请", "2008", "apply.received.online"),
-    ("网络申请", "2008", "apply.received.online"), ("复议纠错", "2008", "review.corrected"),
-    ("行政复议纠正", "2019", "review.corrected"), ("收到申请数", "2019", "apply.received.total"),
-    ("行政复议数量", "2019", "review.total"),
-])
+@pytest.mark.parametrize(
+    ("word", "template", "key"),
+    [
+        ("依申请数", "2008", "apply.received.total"),
+        ("依申请数", "2019", "apply.received.total"),
+        ("依申请数", "2021", "apply.received.total"),
+        ("收到申请", "2008", "apply.received.total"),
+        ("申请量", "2021", "apply.received.total"),
+        ("新收申请", "2019", "apply.received.total"),
+        ("复议", "2008", "review.total"),
+        ("复议", "2021", "review.total"),
+        ("诉讼", "2008", "litigation.total"),
+        ("诉讼", "2019", "litigation.total"),
+        ("主动公开", "2008", "active.total"),
+        ("予以公开", "2008", "apply.answered.granted"),
+        ("予以公开", "2019", "apply.result.granted.total"),
+        ("不予公开", "2008", "apply.answered.denied"),
+        ("网站公开", "2008", "active.by_website"),
+        ("培训人次", "2008", "training.trainees"),
+        ("专职人员", "2008", "org.staff_full_time"),
+        ("收费", "2008", "apply.fees"),
+        ("收费", "2021", "apply.processing_fee"),
+        ("网上申请", "2008", "apply.received.online"),
+        ("网络申请", "2008", "apply.received.online"),
+        ("复议纠错", "2008", "review.corrected"),
+        ("行政复议纠正", "2019", "review.corrected"),
+        ("收到申请数", "2019", "apply.received.total"),
+        ("行政复议数量", "2019", "review.total"),
+    ],
+)
 def test_word_to_key(word, template, key):
     assert match(word).formula(template) == key
 
 
-@pytest.mark.parametrize(("word", "template"), [("主动公开", "2019"), ("网上申请", "2021"), ("培训人次", "2019"),
-                                                ("自然人", "2008"), ("收费", "2019")])
+@pytest.mark.parametrize(
+    ("word", "template"),
+    [("主动公开", "2019"), ("网上申请", "2021"), ("培训人次", "2019"), ("自然人", "2008"), ("收费", "2019")],
+)
 def test_not_in_format(word, template):
     assert match(word).formula(template) is None
 

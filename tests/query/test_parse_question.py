@@ -13,34 +13,37 @@ from query.parse_question import cn_number, normalize, parse_question, strip_fil
 TODAY = date(2021, 1, 31)
 
 
-@pytest.mark.parametrize(("q", "years"), [
-    ("西夏区 2020 依申请数", [2020]),
-    ("西夏区2020年依申请数", [2020]),
-    ("西夏区 2020年度 依申请数", [2020]),
-    ("二〇二〇年 西夏区", [2020]),
-    ("二零二零年 西夏区", [2020]),
-    ("20年 西夏区", [2020]),
-    ("19年度西夏区", [2019]),
-    ("２０２０年", [2020]),
-    ("去年", [2020]),
-    ("前年", [2019]),
-    ("今年", [2021]),
-    ("大前年", [2018]),
-    ("2017-2020", [2017, 2018, 2019, 2020]),
-    ("2017到2020", [2017, 2018, 2019, 2020]),
-    ("2017至2020年", [2017, 2018, 2019, 2020]),
-    ("2017年-2020年", [2017, 2018, 2019, 2020]),
-    ("2017~2020", [2017, 2018, 2019, 2020]),
-    ("2020-2017", [2017, 2018, 2019, 2020]),
-    ("2017-20", [2017, 2018, 2019, 2020]),
-    ("2018和2020", [2018, 2020]),
-    ("2018、2019年", [2018, 2019]),
-    ("西夏区依申请数", []),
-    ("上年结转申请", []),
-    ("本年新收申请", []),
-    ("前3名", []),
-    ("近三年", []),
-])
+@pytest.mark.parametrize(
+    ("q", "years"),
+    [
+        ("西夏区 2020 依申请数", [2020]),
+        ("西夏区2020年依申请数", [2020]),
+        ("西夏区 2020年度 依申请数", [2020]),
+        ("二〇二〇年 西夏区", [2020]),
+        ("二零二零年 西夏区", [2020]),
+        ("20年 西夏区", [2020]),
+        ("19年度西夏区", [2019]),
+        ("２０２０年", [2020]),
+        ("去年", [2020]),
+        ("前年", [2019]),
+        ("今年", [2021]),
+        ("大前年", [2018]),
+        ("2017-2020", [2017, 2018, 2019, 2020]),
+        ("2017到2020", [2017, 2018, 2019, 2020]),
+        ("2017至2020年", [2017, 2018, 2019, 2020]),
+        ("2017年-2020年", [2017, 2018, 2019, 2020]),
+        ("2017~2020", [2017, 2018, 2019, 2020]),
+        ("2020-2017", [2017, 2018, 2019, 2020]),
+        ("2017-20", [2017, 2018, 2019, 2020]),
+        ("2018和2020", [2018, 2020]),
+        ("2018、2019年", [2018, 2019]),
+        ("西夏区依申请数", []),
+        ("上年结转申请", []),
+        ("本年新收申请", []),
+        ("前3名", []),
+        ("近三年", []),
+    ],
+)
 def test_years(q, years):
     assert parse_question(q, TODAY).years == years
 
@@ -50,7 +53,9 @@ def test_relative_years_follow_injected_today():
     assert parse_question("今年", date(2019, 12, 31)).years == [2019]
 
 
-@pytest.mark.parametrize(("q", "n"), [("近三年", 3), ("近3年", 3), ("最近五年", 5), ("近十年", 10), ("过去两年", 2)])
+@pytest.mark.parametrize(
+    ("q", "n"), [("近三年", 3), ("近3年", 3), ("最近五年", 5), ("近十年", 10), ("过去两年", 2)]
+)
 def test_recent_years(q, n):
     pq = parse_question(q, TODAY)
     assert pq.recent_n == n and pq.years == []
@@ -61,20 +66,35 @@ def test_since_and_all_years():
     assert parse_question("历年依申请数", TODAY).all_years
 
 
-@pytest.mark.parametrize(("q", "n"), [("前5名", 5), ("前三", 3), ("top 10", 10), ("TOP3", 3), ("最多的5个", 5),
-                                     ("前十个单位", 10)])
+@pytest.mark.parametrize(
+    ("q", "n"), [("前5名", 5), ("前三", 3), ("top 10", 10), ("TOP3", 3), ("最多的5个", 5), ("前十个单位", 10)]
+)
 def test_top_n(q, n):
     pq = parse_question(q, TODAY)
     assert pq.top_n == n and pq.rank
 
 
-@pytest.mark.parametrize(("q", "flag"), [
-    ("2020年依申请数最多的单位", "rank"), ("依申请数排名", "rank"), ("依申请数最少", "ascending"),
-    ("银川市依申请数合计", "total_strong"), ("银川市依申请总数", "total_weak"), ("西夏区和兴庆区对比", "compare"),
-    ("西夏区依申请数趋势", "trend"), ("西夏区有哪些年份", "avail_years"), ("有哪些单位", "avail_agencies"),
-    ("依申请数是什么意思", "glossary"), ("纠错率怎么算", "glossary"), ("帮助", "help"), ("help", "help"),
-    ("那2019年呢", "followup"), ("兴庆区呢", "followup"), ("那么复议", "followup"),
-])
+@pytest.mark.parametrize(
+    ("q", "flag"),
+    [
+        ("2020年依申请数最多的单位", "rank"),
+        ("依申请数排名", "rank"),
+        ("依申请数最少", "ascending"),
+        ("银川市依申请数合计", "total_strong"),
+        ("银川市依申请总数", "total_weak"),
+        ("西夏区和兴庆区对比", "compare"),
+        ("西夏区依申请数趋势", "trend"),
+        ("西夏区有哪些年份", "avail_years"),
+        ("有哪些单位", "avail_agencies"),
+        ("依申请数是什么意思", "glossary"),
+        ("纠错率怎么算", "glossary"),
+        ("帮助", "help"),
+        ("help", "help"),
+        ("那2019年呢", "followup"),
+        ("兴庆区呢", "followup"),
+        ("那么复议", "followup"),
+    ],
+)
 def test_intent_flags(q, flag):
     assert getattr(parse_question(q, TODAY), flag) is True
 
@@ -92,8 +112,16 @@ def test_normalize():
 
 
 def test_cn_number():
-    assert [cn_number(s) for s in ("三", "十", "十五", "二十", "两", "12", "百", "x")] == [3, 10, 15, 20, 2, 12, None,
-                                                                                     None]
+    assert [cn_number(s) for s in ("三", "十", "十五", "二十", "两", "12", "百", "x")] == [
+        3,
+        10,
+        15,
+        20,
+        2,
+        12,
+        None,
+        None,
+    ]
 
 
 def test_strip_fillers():
@@ -109,8 +137,14 @@ def test_reader_never_raises(text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789年度到至-~近前三十两〇零一二去今西夏区依申请数排名呢那 ，？")),
-               max_size=200))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("0123456789年度到至-~近前三十两〇零一二去今西夏区依申请数排名呢那 ，？")
+        ),
+        max_size=200,
+    )
+)
 def test_reader_never_raises_on_year_like_text(text):
     pq = parse_question(text, TODAY)
     assert len(pq.years) <= 41

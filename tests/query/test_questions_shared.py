@@ -61,7 +61,9 @@ def test_blank_cell_is_not_zero(shared_answerer):
     assert got.status == "no_data" and not got.answers and "空白" in got.text
 
 
-@pytest.mark.skipif(not QUESTIONS or not (ROOT / "bot" / "cli.py").is_file(), reason="bot/cli.py not there yet")
+@pytest.mark.skipif(
+    not QUESTIONS or not (ROOT / "bot" / "cli.py").is_file(), reason="bot/cli.py not there yet"
+)
 def test_shared_questions_through_cli(tmp_path):
     """`disclosure-bot ask --json` with questions on stdin: one JSON object per line."""
     from storage.db import create_all, get_engine
@@ -74,8 +76,15 @@ def test_shared_questions_through_cli(tmp_path):
     write_reports(eng, gold_reports(SHARED_GOLD))
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", PYTHONPATH=str(ROOT))
     stdin = "\n".join(q["q"] for q in QUESTIONS) + "\n"
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "--today", TODAY.isoformat()],
-                          input=stdin, capture_output=True, text=True, cwd=str(ROOT), env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "--json", "--today", TODAY.isoformat()],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=str(ROOT),
+        env=env,
+        timeout=120,
+    )
     if proc.returncode != 0 and "invalid choice" in proc.stderr:
         pytest.skip("ask sub-command not wired yet")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -89,7 +98,11 @@ def test_cli_file_exists_or_is_pending():
     assert Path(ROOT / "query" / "engine.py").is_file()
 
 
-SHORT = {"银川市西夏区审批服务管理局": "西夏区", "银川市兴庆区人民政府": "兴庆区", "淮安市洪泽区人民政府": "洪泽区"}
+SHORT = {
+    "银川市西夏区审批服务管理局": "西夏区",
+    "银川市兴庆区人民政府": "兴庆区",
+    "淮安市洪泽区人民政府": "洪泽区",
+}
 TOO_GENERIC = ("apply.result.other.other.",)  # the row is printed as just "3.其他"
 
 
@@ -130,19 +143,44 @@ def _gold(agency: str, year: int) -> dict:
     raise KeyError(agency)
 
 
-@pytest.mark.parametrize(("q", "agency", "year", "key"), [
-    ("西夏区 2020 行政许可 上一年项目数量", "银川市西夏区审批服务管理局", 2020, "active.license.prev_items"),
-    ("西夏区 2020 其他对外管理服务事项本年增/减", "银川市西夏区审批服务管理局", 2020, "active.other_services.change"),
-    ("西夏区2020年行政许可本年增减", "银川市西夏区审批服务管理局", 2020, "active.license.change"),
-    ("淮安市 2024 行政复议 结果纠正", "淮安市人民政府", 2024, "review.corrected"),
-    ("淮安市 2024 复议维持", "淮安市人民政府", 2024, "review.upheld"),
-    ("淮安市 2024 未经复议直接起诉 结果维持", "淮安市人民政府", 2024, "litigation.direct.upheld"),
-    ("淮安市 2024 规章 现行有效件数", "淮安市人民政府", 2024, "active.regulations.in_force"),
-    ("淮安市 2024 行政规范性文件本年废止件数", "淮安市人民政府", 2024, "active.normative.repealed"),
-    ("淮安市 2024 不予公开 属于国家秘密 自然人", "淮安市人民政府", 2024, "apply.result.denied.state_secret.natural_person"),
-    ("淮安市 2024 本年度办理结果 予以公开 商业企业", "淮安市人民政府", 2024, "apply.result.granted.commercial"),
-])
+@pytest.mark.parametrize(
+    ("q", "agency", "year", "key"),
+    [
+        (
+            "西夏区 2020 行政许可 上一年项目数量",
+            "银川市西夏区审批服务管理局",
+            2020,
+            "active.license.prev_items",
+        ),
+        (
+            "西夏区 2020 其他对外管理服务事项本年增/减",
+            "银川市西夏区审批服务管理局",
+            2020,
+            "active.other_services.change",
+        ),
+        ("西夏区2020年行政许可本年增减", "银川市西夏区审批服务管理局", 2020, "active.license.change"),
+        ("淮安市 2024 行政复议 结果纠正", "淮安市人民政府", 2024, "review.corrected"),
+        ("淮安市 2024 复议维持", "淮安市人民政府", 2024, "review.upheld"),
+        ("淮安市 2024 未经复议直接起诉 结果维持", "淮安市人民政府", 2024, "litigation.direct.upheld"),
+        ("淮安市 2024 规章 现行有效件数", "淮安市人民政府", 2024, "active.regulations.in_force"),
+        ("淮安市 2024 行政规范性文件本年废止件数", "淮安市人民政府", 2024, "active.normative.repealed"),
+        (
+            "淮安市 2024 不予公开 属于国家秘密 自然人",
+            "淮安市人民政府",
+            2024,
+            "apply.result.denied.state_secret.natural_person",
+        ),
+        (
+            "淮安市 2024 本年度办理结果 予以公开 商业企业",
+            "淮安市人民政府",
+            2024,
+            "apply.result.granted.commercial",
+        ),
+    ],
+)
 def test_table_columns_on_gold(gold_answerer, q, agency, year, key):
     got = gold_answerer.ask(q, today=TODAY)
     assert got.status == "ok", got.text
-    assert [(a.agency, a.indicator, a.value) for a in got.answers] == [(agency, key, _gold(agency, year)[key])]
+    assert [(a.agency, a.indicator, a.value) for a in got.answers] == [
+        (agency, key, _gold(agency, year)[key])
+    ]

@@ -137,6 +137,9 @@ _SUPERSEDED = (
 _INSERT_AGENCY = insert(AGENCY)
 _INSERT_REPORT = insert(REPORT)
 _INSERT_EVENT = insert(EVENT)
+_REGISTRY_ALIAS = select(ALIAS.c.agency_id).where(
+    ALIAS.c.alias == bindparam("alias"), ALIAS.c.source == "registry"
+)
 _ALIASES_OF = select(ALIAS.c.alias).where(ALIAS.c.agency_id == bindparam("agency_id"))
 _REPORT_BY_HASH = (
     select(REPORT.c.id, REPORT.c.year, REPORT.c.template, AGENCY.c.name)
@@ -334,6 +337,13 @@ def store_parsed(
         "file_hash": file_hash,
     }
     existing = conn.execute(_AGENCY_BY_NAME, {"name": name}).first()
+    if existing is None:
+        # A name the registry lists as another form of a known body (curated, unlike learned short forms).
+        ids = conn.execute(_REGISTRY_ALIAS, {"alias": name}).scalars().all()
+        if len(set(ids)) == 1:
+            existing = conn.execute(select(AGENCY).where(AGENCY.c.id == ids[0])).first()
+            name = existing.name
+            base["agency"] = name
     report = None
     if existing is not None:
         report = conn.execute(_REPORT_BY_AGENCY_YEAR, {"agency_id": existing.id, "year": ident.year}).first()

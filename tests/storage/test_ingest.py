@@ -392,3 +392,22 @@ def test_reparse_through_ingest_paths(engine, parser, tmp_path):
     ingest_paths(engine, [folder], progress=False, parser=parser)
     summary = ingest_paths(engine, [folder], progress=False, parser=parser, reparse=True)
     assert [r.outcome for r in summary.results] == ["unchanged"] and "re-parsed" in summary.results[0].reason
+
+
+def test_a_registry_alias_maps_a_report_to_the_registered_body(engine, parser):
+    with Session(engine) as s, s.begin():
+        s.add(
+            Agency(name="银川市西夏区审批服务管理局", kind="department", source="registry", first_year=2019)
+        )
+        s.flush()
+        agency_id = s.execute(select(Agency.id)).scalar_one()
+        s.add(AgencyAlias(agency_id=agency_id, alias="西夏区审批局", source="registry"))
+        s.add(AgencyAlias(agency_id=agency_id, alias="西夏区", source="ingest"))  # learned: not trusted
+    result = ingest_bytes(engine, fake_report("西夏区审批局", 2020), "a.txt", parser=parser)
+    assert result.outcome == "stored" and result.agency == "银川市西夏区审批服务管理局"
+    other = ingest_bytes(engine, fake_report("西夏区", 2020), "b.txt", parser=parser)
+    assert other.agency == "西夏区"  # a learned short form never captures another body's report
+    with Session(engine) as s:
+        reg = s.execute(select(Agency).where(Agency.id == agency_id)).scalar_one()
+        assert (reg.source, reg.first_year, reg.region_path) == ("registry", 2019, "宁夏回族自治区/银川市")
+        assert len(s.execute(select(Agency)).all()) == 2

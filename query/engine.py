@@ -38,6 +38,7 @@ from query.indicators import (
     phrase_table,
     suggestions,
     template_name,
+    typo_fix,
 )
 from query.parse_question import ParsedQuestion, parse_question, strip_fillers
 from query.types import Answer, AnswerRow, Candidate, Source
@@ -125,7 +126,7 @@ class Segment:
 def _meaningful(residual: str) -> str:
     """Residual characters minus fillers and digits; words of one CJK character are noise."""
     rest = strip_fillers(residual)
-    return " ".join(w for w in rest.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}", w))
+    return " ".join(w for w in rest.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}|率", w))
 
 
 @dataclass
@@ -497,6 +498,12 @@ class Answerer:
             if parts.residual and not parts.mentions and not parts.agency_names:
                 return self._agency_not_found(parts.residual)
             if parts.residual:
+                fixed = typo_fix(parts.residual)
+                if fixed is not None:  # one clearly closest indicator word: use it, and say so
+                    parts.indicators = [IndicatorMatch(fixed[0])]
+                    parts.inherited.append(f"note:指标「{parts.residual}」按「{fixed[1]}」理解。")
+                    parts.residual = ""
+            if parts.residual:
                 sugg = suggestions(parts.residual)
                 if True:
                     return Answer(
@@ -521,6 +528,19 @@ class Answerer:
                     return self._availability(pq, parts)
                 return self._help(prefix="没有看懂这个问题。")
 
+        if (
+            parts.indicators
+            and re.search(r"率|比例|占比|百分比", parts.residual or "")
+            and not any(m.concept.unit == "%" for m in parts.indicators)
+        ):
+            asked = parts.indicators[0].concept.words[0] if parts.indicators[0].concept.words else ""
+            return Answer(
+                "not_found",
+                f"没有「{asked}{parts.residual.strip()}」这个比例指标。能算的比例有：予以公开比例（公开率）、"
+                "复议诉讼纠错率；也可以直接问件数。",
+                candidates=[Candidate(w, "indicator", w) for w in ("公开率", "纠错率")],
+                intent="value",
+            )
         scope, res_answer = self._resolve_agencies(pq, parts)
         if res_answer is not None:
             return res_answer

@@ -831,3 +831,30 @@ def suggestions(text: str, limit: int = 5) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+def typo_fix(text: str, floor: float = 74.0, margin: float = 8.0) -> tuple[Concept, str] | None:
+    """The one indicator a mistyped word clearly means ("依申情数" → 依申请数), else None.
+
+    Only same-length-ish words count (a ratio, not a partial match), and the runner-up concept must
+    score clearly lower, so a guess between two indicators is never made."""
+    from rapidfuzz import fuzz, process
+
+    text = clean(text)
+    if len(text) < 2:
+        return None
+    table = phrase_table()
+    choices = [w for w, (cid, _c) in table.items() if cid in CONCEPTS]
+    got = process.extract(text, choices, scorer=fuzz.ratio, limit=12, score_cutoff=50)
+    best: dict[str, tuple[float, str]] = {}
+    for w, sc, _i in got:
+        cid = table[w][0]
+        if sc > best.get(cid, (0.0, ""))[0]:
+            best[cid] = (sc, w)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+    if not ranked or ranked[0][1][0] < floor:
+        return None
+    if len(ranked) > 1 and ranked[1][1][0] > ranked[0][1][0] - margin:
+        return None
+    c = CONCEPTS[ranked[0][0]]
+    return c, c.words[0]

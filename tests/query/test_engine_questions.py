@@ -611,3 +611,22 @@ def test_command_and_mention_prefixes_are_ignored(fixture_answerer):
     ):
         ans = fixture_answerer.ask(q, today=TODAY)
         assert [(r.agency, r.year) for r in ans.answers] == [(XX_SP, 2020)], q
+
+
+@pytest.mark.parametrize(
+    ("q", "key"), [("兴庆区 2019 依申情数", RECEIVED), ("兴庆区 2019 行政复义", "review.total")]
+)
+def test_clear_indicator_typo_is_read_and_said(fixture_answerer, q, key):
+    ans = fixture_answerer.ask(q, today=TODAY)
+    assert ans.status == "ok" and ans.answers[0].indicator == key
+    assert "理解" in ans.text
+
+
+def test_unclear_indicator_typo_offers_choices(fixture_answerer):
+    ans = fixture_answerer.ask("兴庆区 2018 诉松", today=TODAY)
+    assert ans.status == "not_found" and "行政诉讼" in [c.label for c in ans.candidates]
+
+
+def test_unknown_rate_is_not_answered_with_a_count(fixture_answerer):
+    ans = fixture_answerer.ask("兴庆区 2018 办结率", today=TODAY)
+    assert ans.status == "not_found" and not ans.answers

@@ -52,6 +52,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_TOP = 10
 MAX_LIST = 60
 MAX_TEXT_ROWS = 20
+MAX_SCAN = 600  # characters of a question scanned for names and indicators (the bot caps questions at 500)
 SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
 ORG_SUFFIX = re.compile(
     r"(局|委|办|中心|政府|院|所|站|队|会|厅|室|处|馆|集团|公司|大队|支队|分局|委员会|办公室|街道|镇|乡|"
@@ -394,7 +395,7 @@ class Answerer:
         Also returns the name-like segments: runs of agency mentions and unexplained characters between
         indicator phrases and spaces, so "银川市西下区审批服务管理局" is judged as one (mistyped) name.
         """
-        text = pq.rest.replace("的", "")
+        text = pq.rest.replace("的", "")[:MAX_SCAN]
         table = phrase_table()
         mentions: list[Mention] = []
         matches: list[IndicatorMatch] = []

@@ -798,8 +798,14 @@ def _ingest_parallel(
     extra: dict[str, Any] = (
         {"initializer": _forget_connections, "initargs": (engine,)} if method == "fork" else {}
     )
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context(method), **extra)
-    broken = False
+    try:
+        pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=n_workers, mp_context=multiprocessing.get_context(method), **extra
+        )
+        broken = False
+    except Exception:  # noqa: BLE001 - no process support here (sandbox, no /dev/shm): parse in-process
+        log.warning("cannot start parser workers; parsing in this process", exc_info=True)
+        pool, broken = None, True
 
     def finish(item: IngestResult | _Pending) -> None:
         nonlocal broken
@@ -818,6 +824,8 @@ def _ingest_parallel(
                 except BrokenProcessPool:
                     broken = True
                     log.warning("parser worker died; parsing the rest in this process")
+                except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled: parse it here
+                    log.warning("worker could not parse %s; parsing it in this process", name, exc_info=True)
             if outcome is None:
                 outcome = _parse_safely(parser or _default_parser(), item.data, name, item.file_hash)
             parsed, result = outcome
@@ -839,12 +847,13 @@ def _ingest_parallel(
                 if not reparse:
                     with engine.connect() as conn:
                         already = _unchanged_by_hash(conn, item.file_hash) is not None
-                if not broken and not already:
+                if pool is not None and not broken and not already:
                     try:
                         item.future = pool.submit(
                             _parse_job, (item.data, path.name[:500], item.file_hash, parser)
                         )
-                    except BrokenProcessPool:
+                    except Exception:  # noqa: BLE001 - broken pool, or no child processes allowed here
+                        log.warning("parser workers unavailable; parsing in this process", exc_info=True)
                         broken = True
                 window.append(item)
             while len(window) > limit:
@@ -852,4 +861,5 @@ def _ingest_parallel(
         while window:
             finish(window.popleft())
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import zipfile
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from sqlmodel import Session, SQLModel
 from reports.model import ParsedReport, ParsedValue, ReportIdentity
 from storage.ingest import IngestResult, ingest_bytes, ingest_paths, store_parsed
 from storage.models import Agency, AgencyAlias, IndicatorValue, IngestEvent, Report, ReportFinding
-from tests.storage.conftest import fake_report
+from tests.storage.conftest import fake_parse, fake_report
 
 pytestmark = pytest.mark.pg
 
@@ -411,3 +412,35 @@ def test_a_registry_alias_maps_a_report_to_the_registered_body(engine, parser):
         reg = s.execute(select(Agency).where(Agency.id == agency_id)).scalar_one()
         assert (reg.source, reg.first_year, reg.region_path) == ("registry", 2019, "宁夏回族自治区/银川市")
         assert len(s.execute(select(Agency)).all()) == 2
+
+
+PARENT_PID = os.getpid()
+
+
+def dying_in_workers(data: bytes, name: str):
+    """A parser that kills any worker process it runs in (and works in the parent)."""
+    if os.getpid() != PARENT_PID:
+        os._exit(3)
+    return fake_parse(data, name)
+
+
+def unpicklable_in_workers(data: bytes, name: str):
+    parsed = fake_parse(data, name)
+    if os.getpid() != PARENT_PID:
+        parsed.warnings.append(lambda: None)  # type: ignore[arg-type]  # cannot travel back to the parent
+    return parsed
+
+
+@pytest.mark.parametrize("bad_parser", [dying_in_workers, unpicklable_in_workers])
+def test_parallel_ingest_survives_broken_workers(tmp_path, bad_parser):
+    from storage.db import create_all, get_engine
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_bytes(fake_report(f"局{i}", 2020))
+    eng = get_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    create_all(eng)
+    summary = ingest_paths(eng, [folder], progress=False, parser=bad_parser, workers=2)
+    assert [r.outcome for r in summary.results] == ["stored"] * 6
+    eng.dispose()

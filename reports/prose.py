@@ -24,7 +24,6 @@ NUM = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 _APPROX_AFTER = re.compile(r"^(?:余|多|左右|以上|上下)")
 _APPROX_BEFORE = re.compile(r"(?:约|近|超过|逾|大约|将近)$")
 _CLAUSE_SPLIT = re.compile(r"[,;。!?:]")
-_TABLE_ROW = re.compile(r"\t|\|")
 
 # Keys prose may set, per template family of the report.
 _KEYS_2008 = {
@@ -114,13 +113,15 @@ _SPACES = re.compile(r"\s+")
 
 def _is_table_row(text: str) -> bool:
     """Cells joined by tabs/pipes, or a PDF table row ending in a run of 3+ bare numbers."""
-    if _TABLE_ROW.search(text):
+    if "\t" in text or "|" in text:
         return True
     return text[-1:].isdigit() and bool(_TRAILING_NUMBERS.search(text))
 
 
 def _compact(t: str) -> str:
     """Whitespace removed, except one separator between two digits ("3001 53" must not read 300153)."""
+    if " " not in t and "\t" not in t and "\u3000" not in t:
+        return t
     return _SPACES.sub("", _DIGIT_GAP.sub("\x00", t)).replace("\x00", " ")
 
 

@@ -527,7 +527,15 @@ class Answerer:
                     )
                 if pq.avail_agencies or pq.rank:
                     return self._availability(pq, parts)
-                return self._help(prefix="没有看懂这个问题。")
+                if pq.followup or pq.has_time:
+                    return Answer(
+                        "not_found",
+                        "这像是接着上一个问题问的，但这里没有上一个问题可接。请写出单位和指标，例如“西夏区 2019 依申请数”。",
+                        intent="help",
+                    )
+                help_answer = self._help(prefix="没有看懂这个问题。")
+                help_answer.status = "not_found"
+                return help_answer
 
         if (
             parts.indicators

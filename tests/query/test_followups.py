@@ -143,3 +143,13 @@ def test_save_and_load_context_round_trip(engine):
     assert load_context(engine, "k") == {"years": [2019]}
     clear_context(engine, "k")
     assert load_context(engine, "k") == {}
+
+
+def test_follow_up_without_a_previous_question(fixture_answerer):
+    ans = fixture_answerer.ask("那2019年呢", today=TODAY, chat_key="fresh:never-asked")
+    assert ans.status == "not_found" and not ans.answers and "上一个问题" in ans.text
+
+
+def test_gibberish_is_not_ok(fixture_answerer):
+    ans = fixture_answerer.ask("随便说点什么", today=TODAY)
+    assert ans.status == "not_found" and not ans.answers

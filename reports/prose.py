@@ -89,6 +89,10 @@ _PROCESSING_FEE_ZERO = re.compile(
 _FEES_ZERO = re.compile(r"(?:没有|未|无|不)收取(?:任何)?(?:费用|信息公开费用?)|无(?:任何)?收费")
 _ZERO_STMT = re.compile(rf"{_NEG}(?:发生|出现|收到|接到|因|被|产生|涉及|有)")
 _ZERO_EXCLUDE = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持|\d")
+_PLAIN_NONE = re.compile(
+    r"^(?:\d{4}年度?|本年度?|全年|今年|报告期内)?,?(?:[^,。;]{0,12}?)?(?:均|都)?"
+    r"(?:无|没有|未发生|未出现|未收到|未产生)(?:此类|相关|该类|上述|类似)?(?:情况|情形|案件|事项|申请)?[。.]?$"
+)
 _HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.]")
 _KEYWORDS = re.compile(r"申请|复议|诉讼|投诉|举报|主动公开|处理费|收费|费用")
 _ABOUT_DISCLOSURE = re.compile(r"信息公开|依申请|申请公开|公开申请")
@@ -197,6 +201,22 @@ def _number(m: re.Match[str], sentence: str) -> float | None:
     return to_number(tok)
 
 
+def _heading_keys(heading: str) -> list[str]:
+    """Which totals a plain "无。" under this heading sets to 0 (only disclosure headings count)."""
+    if not _ABOUT_DISCLOSURE.search(heading):
+        return []
+    keys = []
+    if "复议" in heading:
+        keys.append("review.total")
+    if "诉讼" in heading:
+        keys.append("litigation.total")
+    if "投诉" in heading or "举报" in heading:
+        keys.append("complaints.total")
+    if not keys and "依申请公开" in heading and not re.search(r"收费|费用|减免", heading):
+        keys.append("apply.received.total")
+    return keys
+
+
 def _allowed(template: str) -> set[str]:
     base = _KEYS_2008 if template in ("2008", "narrative") else _KEYS_MODERN
     fam = "2008" if template in ("2008", "narrative") else template
@@ -238,10 +258,20 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
             )
         )
 
+    pending_heading = ""  # a heading whose body has not been read yet
     for p in _paragraphs(lines):
         head = p.lines[0].text
+        body_at: int | None = 0
         if _HEADING.match(head) and len(head) <= 40:
-            section = head  # "四、政府信息依申请公开情况": where the figure was stated
+            section = pending_heading = head  # "四、政府信息依申请公开情况": where the figure was stated
+            body_at = p.starts[1] if len(p.lines) > 1 else None
+        if pending_heading and body_at is not None:
+            # "五、因政府信息公开申请行政复议、提起行政诉讼的情况" followed by just "无。"
+            first = _SENTENCE.match(p.chars, body_at)
+            if first and _PLAIN_NONE.match(first.group(0)):
+                for key in _heading_keys(pending_heading):
+                    add(key, 0.0, p, body_at, f"{pending_heading}：{first.group(0)}")
+            pending_heading = ""
         for off, s in _sentences(p):
             if not _KEYWORDS.search(s):
                 continue

@@ -155,3 +155,16 @@ def test_no_applications_without_a_verb():
     assert prose("全年没有依申请公开事项。") == {"apply.received.total": 0.0}
     assert prose("无依申请公开事项收费情况。") == {}
     assert prose("没有按时办结的政府信息公开申请。") == {}
+
+
+def test_plain_none_under_a_disclosure_heading():
+    text = "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n\n无。\n\n六、其他需要报告的事项\n\n无。"
+    vals = parse_prose(to_lines(text), "narrative")
+    assert {v.key: v.value for v in vals} == {"review.total": 0.0, "litigation.total": 0.0}
+    assert all(v.line_no == 3 for v in vals)
+    # PDF text: heading and body in one paragraph
+    got = prose("四、政府信息依申请公开情况\n本年度未收到此类申请。")
+    assert got == {"apply.received.total": 0.0}
+    assert prose("七、政府信息公开收费及减免情况\n无。") == {}
+    # a stated number under the heading is a count, not "none"
+    assert prose("五、因政府信息公开申请行政复议的情况\n本年度共办理行政复议2件。") == {"review.total": 2.0}

@@ -335,6 +335,19 @@ class AgencyIndex:
     """Built once from the stored agencies; `scan` finds exact forms, `fuzzy` the rest."""
 
     def __init__(self, agencies: Iterable[AgencyRec]) -> None:
+        import gc
+
+        was_enabled = gc.isenabled()
+        gc.disable()  # millions of small objects: collections during the build only cost time
+        try:
+            self._build(agencies)
+        finally:
+            if was_enabled:
+                gc.enable()
+        # the index lives as long as the process: keep the collector from rescanning it (GC pauses)
+        gc.freeze()
+
+    def _build(self, agencies: Iterable[AgencyRec]) -> None:
         self.agencies: dict[int, AgencyRec] = {a.id: a for a in agencies}
         # form → agency_id * 8 + penalty (one agency) or {agency_id: penalty} (shared form)
         self.forms: dict[str, int | dict[int, int]] = {}
@@ -379,10 +392,6 @@ class AgencyIndex:
             import threading
 
             threading.Thread(target=lambda: self.pinyin_index, name="pinyin-index", daemon=True).start()
-        # the index lives as long as the process: keep the collector from rescanning it (GC pauses)
-        import gc
-
-        gc.freeze()
 
     @property
     def pinyin_index(self) -> NgramIndex:

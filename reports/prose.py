@@ -119,7 +119,7 @@ def _is_table_row(text: str) -> bool:
     """Cells joined by tabs/pipes, or a PDF table row ending in a run of 3+ bare numbers."""
     if "\t" in text or "|" in text:
         return True
-    return text[-1:].isdigit() and bool(_TRAILING_NUMBERS.search(text))
+    return text[-1:].isdigit() and len(text) < 2000 and bool(_TRAILING_NUMBERS.search(text))
 
 
 def _compact(t: str) -> str:

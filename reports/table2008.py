@@ -323,7 +323,7 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
     if not multi:
         cells = text.split()
         if len(cells) <= 1:
-            g = _GLUED.match(nfkc(text).strip())
+            g = _GLUED.match(nfkc(text).strip()) if len(text) <= 200 else None
             if g and not _unbalanced_open(g.group("label")):
                 # "制发规范性文件总数件0": PDF text that lost the gaps between cells
                 cells = [g.group("label"), g.group("unit") or "", g.group("num")]
@@ -502,6 +502,13 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
         if _END_MARKERS.match(squash(text)) or _NOTE.match(text):
             ended_by_marker = True
             break
+        if len(text) > 300:
+            # no 统计表 row is this long: running text after (or inside) the table region
+            pending, orphan = [], None
+            junk_run += 1
+            if junk_run >= 3:
+                break
+            continue
         cells = _split_row(text, value_col, ncols)
         label = cells.label
         if cells.has_value_cell:

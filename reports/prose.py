@@ -44,7 +44,7 @@ _NEG = r"(?:没有|尚未|均未|未曾|未|无)"
 _OBJ = r"(?:政府信息公开申请|信息公开申请|依申请公开(?:政府信息)?(?:的)?(?:申请|事项)?|公开申请)"
 _RECEIVED = re.compile(
     rf"(?<!未)(?<!没有)(?<!无)(?:收到|受理|接到|接收|新收)(?:了)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
-    rf"(?:共|总计|合计|总数|数量|数)?(?:为|是)?{NUM}(?:件|个|份|条)"
+    rf"(?:共|总计|合计|总数|数量|数)?(?:为|是)?{NUM}(?:件|宗|个|份|条)"
 )
 _RECEIVED_ZERO = re.compile(
     rf"(?:没有|尚未|均未|未曾|未|无)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
@@ -60,13 +60,13 @@ _LIST_ZERO = re.compile(
 )
 _ONE_CHANNEL = re.compile(r"网站|微博|微信|公报|客户端|新媒体|公众号|公开栏")
 _CHANNELS = [
-    ("apply.received.in_person", re.compile(rf"当面(?:申请|提交|提出|递交)?(?:的)?(?:申请)?{NUM}件")),
+    ("apply.received.in_person", re.compile(rf"当面(?:申请|提交|提出|递交)?(?:的)?(?:申请)?{NUM}(?:件|宗)")),
     (
         "apply.received.online",
-        re.compile(rf"(?:网上|网络|在线|互联网)(?:申请|提交|提出)?(?:的)?(?:申请)?{NUM}件"),
+        re.compile(rf"(?:网上|网络|在线|互联网)(?:申请|提交|提出)?(?:的)?(?:申请)?{NUM}(?:件|宗)"),
     ),
-    ("apply.received.fax", re.compile(rf"传真(?:申请|提交)?(?:的)?(?:申请)?{NUM}件")),
-    ("apply.received.letter", re.compile(rf"(?:信函|邮寄|来信)(?:申请|提交)?(?:的)?(?:申请)?{NUM}件")),
+    ("apply.received.fax", re.compile(rf"传真(?:申请|提交)?(?:的)?(?:申请)?{NUM}(?:件|宗)")),
+    ("apply.received.letter", re.compile(rf"(?:信函|邮寄|来信)(?:申请|提交)?(?:的)?(?:申请)?{NUM}(?:件|宗)")),
 ]
 _COUNTS = [
     ("review.total", re.compile(rf"行政复议(?:案件)?(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}(?:件|起|宗)")),

@@ -168,3 +168,12 @@ def test_plain_none_under_a_disclosure_heading():
     assert prose("七、政府信息公开收费及减免情况\n无。") == {}
     # a stated number under the heading is a count, not "none"
     assert prose("五、因政府信息公开申请行政复议的情况\n本年度共办理行政复议2件。") == {"review.total": 2.0}
+
+
+def test_cantonese_measure_word():
+    got = prose("全年共受理政府信息公开申请12宗，其中网上申请10宗，当面申请2宗。")
+    assert got == {
+        "apply.received.total": 12.0,
+        "apply.received.online": 10.0,
+        "apply.received.in_person": 2.0,
+    }

@@ -2,8 +2,8 @@
 
 Why caches: agencies, aliases and the report list are small and read on every question, so they live
 in memory (built on first use, rebuilt by `refresh()` or when the store's signature changes); the
-numbers of a report and the column of one indicator for one year are loaded on demand and kept in
-LRU caches, so 3,000 agencies × 10 years answer in a few milliseconds.
+numbers of a report (and, for rankings and totals, one indicator across a region's reports of one
+year) are loaded on demand and kept in LRU caches, so 3,000 agencies × 10 years answer in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -327,22 +327,6 @@ class Answerer:
             return out
 
         return self._findings.get_or(report_id, load)
-
-    def _column(self, key: str, year: int) -> dict[int, float]:
-        """report id → value of `key` for every report of `year` (ranking and totals)."""
-
-        def load() -> dict[int, float]:
-            with self.engine.connect() as c:
-                rows = c.execute(
-                    sql(
-                        f"SELECT v.report_id, v.value FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
-                        "WHERE v.indicator = :k AND r.year = :y"
-                    ),
-                    {"k": key, "y": year},
-                )
-                return {rid: float(val) for rid, val in rows if val is not None}
-
-        return self._columns.get_or((key, year), load)
 
     # ================================================================== public
     def ask(

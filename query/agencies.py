@@ -344,8 +344,10 @@ class AgencyIndex:
         finally:
             if was_enabled:
                 gc.enable()
-        # the index lives as long as the process: keep the collector from rescanning it (GC pauses)
-        gc.freeze()
+        # a big index lives as long as the process: keep the collector from rescanning millions of its
+        # objects on every full collection (pauses of seconds otherwise); small stores do not need it
+        if len(self.agencies) >= 50000:
+            gc.freeze()
 
     def _build(self, agencies: Iterable[AgencyRec]) -> None:
         self.agencies: dict[int, AgencyRec] = {a.id: a for a in agencies}

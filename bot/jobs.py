@@ -120,6 +120,15 @@ class ReminderRunner:
     def today(self):
         return today_in_shanghai(self.clock)
 
+    def plan_date(self):
+        """The day whose runs are due: today from REMINDER_RUN_TIME (09:00) on, else yesterday. So a start-up
+        or standby check at 03:00 neither sends today's reminders early nor re-plans yesterday's."""
+        now = self.clock()
+        if now.tzinfo is not None:
+            now = now.astimezone(TZ)
+        run = time.fromisoformat(self.config.run_time)
+        return now.date() if now.time().replace(tzinfo=None) >= run else now.date() - timedelta(days=1)
+
     async def _leader(self) -> bool:
         ok = await asyncio.to_thread(self.lease.try_acquire)
         if ok and not self._recovered:
@@ -137,7 +146,7 @@ class ReminderRunner:
         from reminders.digest import plan_weekly_digest, plan_yearly_summary
         from reminders.planner import plan_reminders
 
-        today = self.today()
+        today = self.plan_date()
         out: dict[str, Any] = {"today": today.isoformat()}
         if what in {"all", "reminders"}:
             out["reminders"] = plan_reminders(self.engine, today, self.config.plan()).as_dict()
@@ -176,7 +185,7 @@ class ReminderRunner:
         """
         if self._lock.locked():
             return None
-        today = self.today().isoformat()
+        today = self.plan_date().isoformat()
         need_plan = ("all", today) not in self._planned
         pending = await asyncio.to_thread(delivery.pending_count, self.engine)
         if not need_plan and not pending:

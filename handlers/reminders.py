@@ -14,7 +14,7 @@ import base64
 import hashlib
 import hmac
 import logging
-from datetime import datetime
+from datetime import datetime, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -338,7 +338,12 @@ def register(application: Application, settings) -> None:
         clock = config.clock()
     else:
         def clock() -> datetime:
-            return datetime.combine(svc.today(), datetime.now(TZ).timetz())
+            """Real time; a date injected into the BotService (tests, demos) is that day at the run time."""
+            now = datetime.now(TZ)
+            day = svc.today()
+            if day == now.date():
+                return now
+            return datetime.combine(day, time.fromisoformat(config.run_time), TZ)
     from telegram import Bot
     from telegram.request import HTTPXRequest
 

@@ -190,3 +190,17 @@ def test_import_agencies_all_or_nothing(engine, tmp_path):
     assert outstanding(engine, 2020, "region", "乙县", today=date(2021, 1, 31)) == []  # nothing partial
     again = import_agencies(engine, good)
     assert again.added == [] and sorted(again.unchanged) == ["甲县人民政府", "甲县教育局"]
+
+
+def test_runs_before_the_run_time_belong_to_yesterday(engine):
+    """A start-up or standby check at 03:00 on 15 January sends nothing early; from 09:00 it does."""
+    add_agencies(engine)
+    subscribe(engine, 301, "private", "all")
+    recorder = Recorder()
+    clock = [datetime(2021, 1, 15, 3, 0, tzinfo=TZ)]
+    runner = _runner(engine, recorder, clock)
+    asyncio.run(runner.run_cycle("all", reason="test"))
+    assert recorder.sent == []  # 14 January's latest occasion (1 January) is past the catch-up window
+    clock[0] = datetime(2021, 1, 15, 9, 0, tzinfo=TZ)
+    asyncio.run(runner.run_cycle("all", reason="test"))
+    assert [r.period for _d, r in recorder.sent] == ["2020/jan/2021-01-15"]

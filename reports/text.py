@@ -42,7 +42,7 @@ def clean_line(raw: str) -> str:
     s = _MD_BOLD.sub(r"\2", s)
     s = s.replace("**", "")
     s = _MD_HEADING.sub("", s)
-    if "\t" not in s:
+    if "\t" not in s and not _FOOTER.match(s):  # "- 4 -" is a page footer, not a Markdown bullet
         s = _MD_BULLET.sub("", s)
     return s.strip()
 

@@ -199,12 +199,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question).strip()
     questions: Iterable[str] = [question] if question else sys.stdin
     rc = 0
+    batch_context: dict | None = {} if not question and not args.chat_key else None  # follow-ups within stdin
     for raw in questions:
         q = raw.strip()
         if not q:
             continue
         try:
-            answer = answerer.ask(q, today=args.today, chat_key=args.chat_key)
+            answer = answerer.ask(q, today=args.today, chat_key=args.chat_key, context=batch_context)
+            if batch_context is not None and answer.status in {"ok", "no_data"} and answer.context:
+                batch_context = {k: v for k, v in answer.context.items() if k != "save"}
         except Exception as err:  # noqa: BLE001 - one bad question must not end a batch
             log.error("ask failed for %r: %s", q, err, exc_info=True)
             rc = 1

@@ -130,12 +130,24 @@ def answer_blocks(answer: Answer, m: Markup) -> list[str]:
         return blocks
     rows = answer.answers
     if len(rows) == 1:
-        return [row_block(rows[0], m)]
+        notes = _notes_before(answer.text, rows[0].agency)
+        return ([m.i(_short(notes, 600))] if notes else []) + [row_block(rows[0], m)]
     header = _header(answer, m)
     blocks = [header] if header else []
     numbered = answer.intent in {"rank", "trend", "compare", "total"}
     blocks.extend(row_block(r, m, i if numbered else None) for i, r in enumerate(rows, 1))
     return blocks
+
+
+def _notes_before(text: str, agency: str) -> str:
+    """How the engine read the question ("未指定年份，按最新的 2020 年度报告回答") — printed before the number."""
+    notes = []
+    for line in text.strip().splitlines():
+        if line.startswith(agency):
+            break
+        if line.strip():
+            notes.append(line.strip())
+    return "\n".join(notes)
 
 
 def _header(answer: Answer, m: Markup) -> str:

@@ -142,13 +142,19 @@ def _is_good_char(ch: str) -> bool:
     )
 
 
+_BAD_CHAR = re.compile(
+    "[^\\s\x20-\x7e\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u27bf\u2e80-\u2fdf"
+    "\u3200-\u33ff\ufe30-\ufe4f\u0391-\u03c9\u0410-\u044f\xa0·×÷°±§¨©®µ¶é\ufeff]"
+)  # the complement of _is_good_char, as one regex: a per-character loop cost ~8 ms on a long report
+_SPACE = re.compile(r"\s")
+
+
 def _junk_ratio(text: str) -> float:
     sample = text[:200_000]
-    chars = [c for c in sample if not c.isspace()]
-    if not chars:
+    visible = len(sample) - len(_SPACE.findall(sample))
+    if visible <= 0:
         return 0.0
-    bad = sum(1 for c in chars if not _is_good_char(c))
-    return bad / len(chars)
+    return len(_BAD_CHAR.findall(sample)) / visible
 
 
 def _rare_cjk_ratio(text: str) -> float:

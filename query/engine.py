@@ -93,6 +93,21 @@ class ValueRec:
     column_label: str
 
 
+def _value_rec(r) -> ValueRec:
+    """A ValueRec from a (report_id, indicator, value, unit, line_no, line_text, origin, section, row, column) row."""
+    return ValueRec(
+        r[1],
+        float(r[2]),
+        r[3] or "",
+        int(r[4] or 0),
+        r[5] or "",
+        r[6] or "table",
+        r[7] or "",
+        r[8] or "",
+        r[9] or "",
+    )
+
+
 @dataclass
 class Evaluated:
     value: float | None
@@ -282,17 +297,7 @@ class Answerer:
                 )
                 for r in rows:
                     if r[2] is not None:
-                        vals[r[0]][r[1]] = ValueRec(
-                            r[1],
-                            float(r[2]),
-                            r[3] or "",
-                            int(r[4] or 0),
-                            r[5] or "",
-                            r[6] or "table",
-                            r[7] or "",
-                            r[8] or "",
-                            r[9] or "",
-                        )
+                        vals[r[0]][r[1]] = _value_rec(r)
                 try:
                     frows = c.execute(
                         sql(
@@ -1076,19 +1081,8 @@ class Answerer:
                         params,
                     )
                     for r in rows:
-                        if r[2] is None:
-                            continue
-                        vals.setdefault(r[0], {})[r[1]] = ValueRec(
-                            r[1],
-                            float(r[2]),
-                            r[3] or "",
-                            int(r[4] or 0),
-                            r[5] or "",
-                            r[6] or "table",
-                            r[7] or "",
-                            r[8] or "",
-                            r[9] or "",
-                        )
+                        if r[2] is not None:
+                            vals.setdefault(r[0], {})[r[1]] = _value_rec(r)
                     try:
                         frows = c.execute(
                             sql(

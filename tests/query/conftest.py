@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from query.engine import Answerer
+from reports.checks_modern import DENIED
 from storage.db import create_all, get_engine
 from tests.conftest import SHARED_GOLD, SHARED_REPORTS
 from tests.query.store import FakeReport, gold_reports, write_reports
@@ -80,18 +81,6 @@ def v2008(seed: int, **over: float | None) -> dict[str, float | None]:
     }
     vals.update(over)
     return vals
-
-
-DENIED = (
-    "state_secret",
-    "law_prohibited",
-    "security_stability",
-    "third_party",
-    "internal_affairs",
-    "process_info",
-    "enforcement_file",
-    "query_item",
-)
 
 
 def v2019(seed: int, **over: float | None) -> dict[str, float | None]:

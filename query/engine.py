@@ -170,8 +170,7 @@ class Answerer:
         self._loaded = False
         self._sig: tuple | None = None
         self._sig_checked = 0.0
-        self._values = _LRU(4000)
-        self._findings = _LRU(4000)
+        self._data = _LRU(4000)  # report id → (values, findings)
         self._columns = _LRU(256)
 
     # ================================================================== caches
@@ -243,49 +242,40 @@ class Answerer:
         self.all_years = sorted({y for _a, y in reports})
         self.by_name = {a.name: a.id for a in agencies.values()}
         self.index = AgencyIndex(agencies.values())
-        self._values.clear()
-        self._findings.clear()
+        self._data.clear()
         self._columns.clear()
         phrase_table()
         self._loaded = True
 
-    def _report_values(self, report_id: int) -> dict[str, ValueRec]:
-        def load() -> dict[str, ValueRec]:
-            with self.engine.connect() as c:
-                rows = c.execute(
-                    sql(
-                        "SELECT indicator, value, unit, line_no, line_text, origin, section, row_label, column_label "
-                        f"FROM {T_VAL} WHERE report_id = :r"
-                    ),
-                    {"r": report_id},
-                )
-                return {
-                    r[0]: ValueRec(
-                        r[0],
-                        float(r[1]),
-                        r[2] or "",
-                        int(r[3] or 0),
-                        r[4] or "",
-                        r[5] or "table",
-                        r[6] or "",
-                        r[7] or "",
-                        r[8] or "",
-                    )
-                    for r in rows
-                    if r[1] is not None
-                }
+    def _report(self, report_id: int) -> tuple[dict[str, ValueRec], list[tuple[set[str], str]]]:
+        """The values and findings of one report, from the cache or the store."""
+        hit = self._data.get(report_id)
+        if hit is not None:
+            self._data.move_to_end(report_id)
+            return hit
+        return self._fetch([report_id])[report_id]
 
-        return self._values.get_or(report_id, load)
+    def _report_values(self, report_id: int) -> dict[str, ValueRec]:
+        return self._report(report_id)[0]
+
+    def _report_findings(self, report_id: int) -> list[tuple[set[str], str]]:
+        return self._report(report_id)[1]
 
     def _prefetch(self, report_ids: list[int]) -> None:
-        """Load values and findings of several reports in a few queries (trend, compare)."""
-        missing = [r for r in dict.fromkeys(report_ids) if r not in self._values]
-        if len(missing) < 2:
-            return
-        vals: dict[int, dict[str, ValueRec]] = {r: {} for r in missing}
-        finds: dict[int, list[tuple[set[str], str]]] = {r: [] for r in missing}
+        """Load several reports in a few queries (trend, compare) instead of one query each."""
+        missing = [r for r in dict.fromkeys(report_ids) if r not in self._data]
+        if len(missing) >= 2:
+            self._fetch(missing)
+
+    def _fetch(self, report_ids: list[int]) -> dict[int, tuple[dict[str, ValueRec], list[tuple[set[str], str]]]]:
+        """The one loader of values and findings, 500 reports a query; the result is cached.
+
+        A store error propagates (the caller answers with an error reply) and nothing half-read is cached.
+        """
+        vals: dict[int, dict[str, ValueRec]] = {r: {} for r in report_ids}
+        finds: dict[int, list[tuple[set[str], str]]] = {r: [] for r in report_ids}
         with self.engine.connect() as c:
-            for chunk in _chunks(missing, 500):
+            for chunk in _chunks(report_ids, 500):
                 params = {f"r{i}": r for i, r in enumerate(chunk)}
                 marks = ", ".join(f":r{i}" for i in range(len(chunk)))
                 rows = c.execute(
@@ -298,40 +288,20 @@ class Answerer:
                 for r in rows:
                     if r[2] is not None:
                         vals[r[0]][r[1]] = _value_rec(r)
-                try:
-                    frows = c.execute(
-                        sql(
-                            f'SELECT report_id, rule, message, indicators, "values" FROM {T_FIND} '
-                            f"WHERE report_id IN ({marks})"
-                        ),
-                        params,
-                    )
-                    for rid, rule, message, inds, fvals in frows:
-                        fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
-                        finds[rid].append((fkeys, message or rule))
-                except Exception:  # noqa: BLE001
-                    pass
-        for r in missing:
-            self._values.get_or(r, lambda r=r: vals[r])
-            self._findings.get_or(r, lambda r=r: finds[r])
-
-    def _report_findings(self, report_id: int) -> list[tuple[set[str], str]]:
-        def load() -> list[tuple[set[str], str]]:
-            out = []
-            try:
-                with self.engine.connect() as c:
-                    rows = c.execute(
-                        sql(f'SELECT rule, message, indicators, "values" FROM {T_FIND} WHERE report_id = :r'),
-                        {"r": report_id},
-                    )
-                    for rule, message, inds, vals in rows:
-                        keys = set(_json(inds) or []) | set((_json(vals) or {}).keys())
-                        out.append((keys, message or rule))
-            except Exception:  # noqa: BLE001 - findings are a bonus; the number stands without them
-                pass
-            return out
-
-        return self._findings.get_or(report_id, load)
+                frows = c.execute(
+                    sql(
+                        f'SELECT report_id, rule, message, indicators, "values" FROM {T_FIND} '
+                        f"WHERE report_id IN ({marks})"
+                    ),
+                    params,
+                )
+                for rid, rule, message, inds, fvals in frows:
+                    fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
+                    finds[rid].append((fkeys, message or rule))
+        out = {r: (vals[r], finds[r]) for r in report_ids}
+        for r, data in out.items():
+            self._data.get_or(r, lambda data=data: data)
+        return out
 
     # ================================================================== public
     def ask(

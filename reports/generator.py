@@ -29,6 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reports.catalogue import catalogue
+
 TEMPLATES: tuple[str, ...] = ("2008", "2019", "2021", "narrative")
 NOISE_KINDS: tuple[str, ...] = (
     "tabs",
@@ -239,74 +241,35 @@ _RESULT_WEIGHTS = {
     "other.overdue_correction": 3, "other.unpaid_fee": 0.5, "other.other": 3,
 }  # fmt: skip
 
-# 2008 统计表: (key or None for a heading row, label, unit)
-_T2008: tuple[tuple[str | None, str, str], ...] = (
-    (None, "一、主动公开情况", ""),
-    ("active.total", "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条"),
-    ("active.normative_docs_published", "其中：主动公开规范性文件数", "条"),
-    ("active.normative_docs_made", "制发规范性文件总数", "件"),
-    (None, "（二）通过不同渠道和方式公开政府信息的情况", ""),
-    ("active.by_gazette", "1.政府公报公开政府信息数", "条"),
-    ("active.by_website", "2.政府网站公开政府信息数", "条"),
-    ("active.by_weibo", "3.政务微博公开政府信息数", "条"),
-    ("active.by_wechat", "4.政务微信公开政府信息数", "条"),
-    ("active.by_other", "5.其他方式公开政府信息数", "条"),
-    (None, "二、回应解读情况", ""),
-    ("response.hot_topics", "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "次"),
-    (None, "（二）通过不同渠道和方式回应解读的情况", ""),
-    ("response.press_conferences", "1.参加或举办新闻发布会总次数", "次"),
-    ("response.press_conferences_by_head", "其中：主要负责同志参加新闻发布会次数", "次"),
-    ("response.online_interviews", "2.政府网站在线访谈次数", "次"),
-    ("response.online_interviews_by_head", "其中：主要负责同志参加政府网站在线访谈次数", "次"),
-    ("response.interpretations", "3.政策解读稿件发布数", "篇"),
-    ("response.weibo_wechat", "4.微博微信回应事件数", "次"),
-    ("response.other", "5.其他方式回应事件数", "次"),
-    (None, "三、依申请公开情况", ""),
-    ("apply.received.total", "（一）收到申请数", "件"),
-    ("apply.received.in_person", "1.当面申请数", "件"),
-    ("apply.received.fax", "2.传真申请数", "件"),
-    ("apply.received.online", "3.网络申请数", "件"),
-    ("apply.received.letter", "4.信函申请数", "件"),
-    ("apply.closed.total", "（二）申请办结数", "件"),
-    ("apply.closed.on_time", "1.按时办结数", "件"),
-    ("apply.closed.extended", "2.延期办结数", "件"),
-    ("apply.answered.total", "（三）申请答复数", "件"),
-    ("apply.answered.already_public", "1.属于已主动公开范围数", "件"),
-    ("apply.answered.granted", "2.同意公开答复数", "件"),
-    ("apply.answered.partial", "3.同意部分公开答复数", "件"),
-    ("apply.answered.denied", "4.不同意公开答复数", "件"),
-    ("apply.answered.denied.state_secret", "其中：涉及国家秘密", "件"),
-    ("apply.answered.denied.commercial_secret", "涉及商业秘密", "件"),
-    ("apply.answered.denied.privacy", "涉及个人隐私", "件"),
-    ("apply.answered.denied.security_stability", "危及国家安全、公共安全、经济安全和社会稳定", "件"),
-    ("apply.answered.denied.not_gov_info", "不是《条例》所指政府信息", "件"),
-    ("apply.answered.denied.other_legal", "法律法规规定的其他情形", "件"),
-    ("apply.answered.not_this_agency", "5.不属于本行政机关公开数", "件"),
-    ("apply.answered.not_exist", "6.申请信息不存在数", "件"),
-    ("apply.answered.asked_to_amend", "7.告知作出更改补充数", "件"),
-    ("apply.answered.other_channel", "8.告知通过其他途径办理数", "件"),
-    ("review.total", "四、行政复议数量", "件"),
-    ("review.upheld", "（一）维持具体行政行为数", "件"),
-    ("review.corrected", "（二）被依法纠错数", "件"),
-    ("review.other", "（三）其他情形数", "件"),
-    ("litigation.total", "五、行政诉讼数量", "件"),
-    ("litigation.upheld", "（一）维持具体行政行为或者驳回原告诉讼请求数", "件"),
-    ("litigation.corrected", "（二）被依法纠错数", "件"),
-    ("litigation.other", "（三）其他情形数", "件"),
-    ("complaints.total", "六、举报投诉数量", "件"),
-    ("apply.fees", "七、依申请公开信息收取的费用", "万元"),
-    (None, "八、机构建设和保障经费情况", ""),
-    ("org.units", "（一）政府信息公开工作专门机构数", "个"),
-    ("org.reading_points", "（二）设置政府信息公开查阅点数", "个"),
-    ("org.staff", "（三）从事政府信息公开工作人员数", "人"),
-    ("org.staff_full_time", "1.专职人员数（不包括政府公报及政府网站工作人员数）", "人"),
-    ("org.staff_part_time", "2.兼职人员数", "人"),
-    ("org.budget", "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "万元"),
-    (None, "九、政府信息公开会议和培训情况", ""),
-    ("training.meetings", "（一）召开政府信息公开工作会议或专题会议数", "次"),
-    ("training.classes", "（二）举办各类培训班数", "次"),
-    ("training.trainees", "（三）接受培训人员数", "人次"),
-)  # fmt: skip
+# 2008 统计表 heading rows (no figure of their own), each printed just before the catalogue row named here.
+# Labels and units of the keyed rows come from the catalogue (reports/data/indicators.csv), in its order.
+_T2008_HEADINGS: dict[str, str] = {
+    "active.total": "一、主动公开情况",
+    "active.by_gazette": "（二）通过不同渠道和方式公开政府信息的情况",
+    "response.hot_topics": "二、回应解读情况",
+    "response.press_conferences": "（二）通过不同渠道和方式回应解读的情况",
+    "apply.received.total": "三、依申请公开情况",
+    "org.units": "八、机构建设和保障经费情况",
+    "training.meetings": "九、政府信息公开会议和培训情况",
+}
+
+
+def _rows_2008() -> tuple[tuple[str | None, str, str], ...]:
+    """The 统计表 as printed: (key or None for a heading row, label, unit), catalogue order."""
+    rows: list[tuple[str | None, str, str]] = []
+    for d in catalogue():
+        if "2008" not in d.templates:
+            continue
+        if d.key in _T2008_HEADINGS:
+            rows.append((None, _T2008_HEADINGS[d.key], ""))
+        rows.append((d.key, d.row_label, d.unit))
+    missing = set(_T2008_HEADINGS) - {k for k, _, _ in rows}
+    if missing:
+        raise RuntimeError(f"统计表 headings refer to keys not in the catalogue: {sorted(missing)}")
+    return tuple(rows)
+
+
+_T2008 = _rows_2008()
 
 _REVIEW_KEYS = (
     [f"review.{p}" for p in ("upheld", "corrected", "other", "pending", "total")]

@@ -18,9 +18,7 @@ line on stderr; `--debug` adds the traceback.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib
-import io
 import json
 import logging
 import os
@@ -29,25 +27,9 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 log = logging.getLogger("disclosure_bot.cli")
-
-KINDS = {"people_gov", "department", "township", "devzone", "other"}
-KIND_WORDS = {  # what a registry spreadsheet is likely to say instead of the code
-    "人民政府": "people_gov",
-    "政府": "people_gov",
-    "部门": "department",
-    "政府部门": "department",
-    "乡镇": "township",
-    "街道": "township",
-    "乡镇街道": "township",
-    "开发区": "devzone",
-    "园区": "devzone",
-    "其他": "other",
-    "": "other",
-}
-
 
 class CliError(Exception):
     """A failure to report as one line (exit code 1), not as a traceback."""
@@ -305,127 +287,19 @@ def cmd_samples(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CliError(f"{path}: 无法识别编码，请存为 UTF-8 (cannot decode; save as UTF-8)")
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise CliError(
-            f"{path}: 需要表头 name,kind,region,first_year (header row with at least 'name' required)"
-        )
-    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
-
-
-def parse_agency_rows(rows: Sequence[dict[str, str]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Validate registry rows; returns (clean rows, errors). Nothing is stored when there are errors."""
-    clean: list[dict[str, Any]] = []
-    errors: list[str] = []
-    seen: set[str] = set()
-    for i, row in enumerate(rows, start=2):  # line 1 is the header
-        name = row.get("name", "")
-        if not name:
-            errors.append(f"第 {i} 行：缺少 name (line {i}: name is empty)")
-            continue
-        if name in seen:
-            errors.append(f"第 {i} 行：{name} 重复 (line {i}: duplicate name)")
-            continue
-        seen.add(name)
-        kind_raw = row.get("kind", "")
-        kind = kind_raw if kind_raw in KINDS else KIND_WORDS.get(kind_raw)
-        if kind is None:
-            errors.append(
-                f"第 {i} 行：kind {kind_raw!r} 无效，应为 {'/'.join(sorted(KINDS))} (line {i}: bad kind)"
-            )
-            continue
-        first_year: int | None = None
-        fy = row.get("first_year", "").removesuffix("年")
-        if fy:
-            if not fy.isdigit() or not 1990 <= int(fy) <= 2100:
-                errors.append(f"第 {i} 行：first_year {fy!r} 不是年份 (line {i}: first_year must be a year)")
-                continue
-            first_year = int(fy)
-        region_raw = row.get("region", "").replace("›", "/").replace(">", "/")
-        parts = [p.strip() for p in region_raw.split("/") if p.strip()]
-        aliases = [
-            a.strip()
-            for a in row.get("aliases", "").replace("；", ";").replace("|", ";").split(";")
-            if a.strip()
-        ]
-        clean.append(
-            {
-                "name": name,
-                "kind": kind,
-                "region_path": "/".join(parts),
-                "region": parts[-1] if parts else "",
-                "first_year": first_year,
-                "aliases": aliases,
-            }
-        )
-    return clean, errors
-
-
-def import_agencies(engine, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """Upsert registry agencies in one transaction; returns (created, updated)."""
-    from sqlalchemy import select
-    from sqlmodel import Session
-
-    from storage.models import Agency, AgencyAlias
-
-    created = updated = 0
-    with Session(engine) as session, session.begin():
-        existing = {a.name: a for a in session.execute(select(Agency)).scalars()}
-        for row in rows:
-            agency = existing.get(row["name"])
-            if agency is None:
-                agency = Agency(
-                    name=row["name"],
-                    kind=row["kind"],
-                    region_path=row["region_path"],
-                    region=row["region"],
-                    first_year=row["first_year"],
-                    source="registry",
-                )
-                session.add(agency)
-                session.flush()
-                created += 1
-            else:
-                # The registry is authoritative for what it states; blanks keep what reports taught us.
-                if row["kind"] != "other" or not agency.kind:
-                    agency.kind = row["kind"]
-                if row["region_path"]:
-                    agency.region_path, agency.region = row["region_path"], row["region"]
-                if row["first_year"] is not None:
-                    agency.first_year = row["first_year"]
-                updated += 1
-            have = set(
-                session.execute(select(AgencyAlias.alias).where(AgencyAlias.agency_id == agency.id)).scalars()
-            )
-            for alias in row["aliases"]:
-                if alias not in have and alias != agency.name:
-                    session.add(AgencyAlias(agency_id=agency.id, alias=alias, source="registry"))
-                    have.add(alias)
-    return created, updated
-
-
 def cmd_import_agencies(args: argparse.Namespace) -> int:
+    from reminders.registry import RegistryError, import_agencies
+
     path = Path(args.csv)
     if not path.is_file():
         raise CliError(f"找不到 {path} (no such file)")
-    engine = _engine(args)
-    rows, errors = parse_agency_rows(_read_csv(path))
-    if errors:
-        for e in errors[:50]:
-            print(e, file=sys.stderr)
-        raise CliError(f"{path}: {len(errors)} 行有错误，未导入任何单位 (nothing imported)")
-    created, updated = import_agencies(engine, rows)
-    print(f"导入单位：新增 {created}，更新 {updated} (agencies imported: {created} new, {updated} updated)")
+    try:
+        summary = import_agencies(_engine(args), path)
+    except RegistryError as err:
+        for problem in err.problems[:50]:
+            print(problem, file=sys.stderr)
+        raise CliError(f"{path}: {len(err.problems)} 处错误，未导入任何单位 (nothing imported)") from None
+    print(f"导入单位：{summary.render()}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Who is expected to report, and who has not filed yet.
 
 Expected reporters = every Agency row: bodies learned from ingested reports (source "report") plus an
-importable registry CSV (source "registry") with columns name, kind, region, first_year. An agency is
+importable registry CSV (source "registry") with columns name, kind, region, first_year and optional
+aliases (";"-separated other names the answer engine should know). An agency is
 expected for report year Y when its first_year is unknown or <= Y. "Filed" means a Report row exists for
 (agency, Y) in the store.
 
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from reminders.calendar import KIND_NAMES, DueDate, due_date
-from storage.models import Agency, Report
+from storage.models import Agency, AgencyAlias, Report
 
 KINDS = set(KIND_NAMES)
 KIND_SYNONYMS = {
@@ -30,13 +31,14 @@ KIND_SYNONYMS = {
     "department": "department", "部门": "department", "政府部门": "department", "dept": "department",
     "township": "township", "乡镇": "township", "街道": "township", "乡镇街道": "township",
     "乡镇（街道）": "township", "devzone": "devzone", "开发区": "devzone", "开发区管委会": "devzone",
-    "管委会": "devzone", "other": "other", "其他": "other",
+    "管委会": "devzone", "园区": "devzone", "other": "other", "其他": "other",
 }
 HEADER_SYNONYMS = {
     "name": "name", "名称": "name", "机关": "name", "机关名称": "name",
     "kind": "kind", "类型": "kind", "类别": "kind",
     "region": "region", "地区": "region", "区域": "region", "region_path": "region",
     "first_year": "first_year", "首年": "first_year", "起始年度": "first_year", "首个年度": "first_year",
+    "aliases": "aliases", "别名": "aliases", "简称": "aliases",
 }
 
 
@@ -47,7 +49,10 @@ class ImportSummary:
     unchanged: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        return f"新增 {len(self.added)} 个机关，更新 {len(self.updated)} 个，未变 {len(self.unchanged)} 个"
+        return (
+            f"新增 {len(self.added)} 个机关，更新 {len(self.updated)} 个，未变 {len(self.unchanged)} 个 "
+            f"(agencies: {len(self.added)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged)"
+        )
 
 
 class RegistryError(ValueError):
@@ -64,18 +69,23 @@ def _decode(data: bytes) -> str:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise RegistryError(["file is neither UTF-8 nor GBK/GB18030 text"])
+    raise RegistryError(["无法识别编码，请存为 UTF-8 (file is neither UTF-8 nor GBK/GB18030 text)"])
+
+
+def _problem(line_no: int, zh: str, en: str) -> str:
+    return f"第 {line_no} 行：{zh} (line {line_no}: {en})"
 
 
 def parse_registry(text: str) -> list[dict]:
-    """Validated rows {name, kind, region_path, region, first_year}; raises RegistryError on any bad row."""
+    """Validated rows {name, kind, region_path, region, first_year, aliases}; RegistryError on any bad row."""
     reader = csv.reader(io.StringIO(text))
     rows = [r for r in reader if any(c.strip() for c in r)]
     if not rows:
-        raise RegistryError(["empty file"])
+        raise RegistryError(["文件是空的 (empty file)"])
     header = [HEADER_SYNONYMS.get(h.strip().lower(), HEADER_SYNONYMS.get(h.strip(), "")) for h in rows[0]]
     if "name" not in header or "kind" not in header:
-        raise RegistryError([f"line 1: header must name the columns name, kind, region, first_year; got {rows[0]}"])
+        raise RegistryError([_problem(1, f"表头应为 name,kind,region,first_year[,aliases]，实为 {rows[0]}",
+                                      "header must name the columns name, kind, region, first_year")])
     problems: list[str] = []
     out: list[dict] = []
     seen: dict[str, int] = {}
@@ -83,38 +93,43 @@ def parse_registry(text: str) -> list[dict]:
         rec = {header[i]: raw[i].strip() for i in range(min(len(header), len(raw))) if header[i]}
         name = rec.get("name", "")
         if not name:
-            problems.append(f"line {line_no}: name is empty")
+            problems.append(_problem(line_no, "缺少 name", "name is empty"))
             continue
         if name in seen:
-            problems.append(f"line {line_no}: {name} already on line {seen[name]}")
+            problems.append(_problem(line_no, f"{name} 与第 {seen[name]} 行重复", f"{name} already on line {seen[name]}"))
             continue
         seen[name] = line_no
         kind = KIND_SYNONYMS.get(rec.get("kind", "").strip().lower(), KIND_SYNONYMS.get(rec.get("kind", "")))
         if kind is None:
-            problems.append(f"line {line_no}: unknown kind {rec.get('kind', '')!r} "
-                            f"(use {', '.join(sorted(KINDS))} or 人民政府/部门/乡镇/街道/开发区)")
+            kind_raw = rec.get("kind", "")
+            problems.append(_problem(line_no, f"kind {kind_raw!r} 无效，应为 {'/'.join(sorted(KINDS))} 或 "
+                                     "人民政府/部门/乡镇/街道/开发区", f"unknown kind {kind_raw!r}"))
             continue
         first_year = None
         if rec.get("first_year"):
             try:
                 first_year = int(rec["first_year"].rstrip("年"))
             except ValueError:
-                problems.append(f"line {line_no}: first_year {rec['first_year']!r} is not a year")
+                problems.append(_problem(line_no, f"first_year {rec['first_year']!r} 不是年份",
+                                         f"first_year {rec['first_year']!r} is not a year"))
                 continue
             if not 1990 <= first_year <= 2200:
-                problems.append(f"line {line_no}: first_year {first_year} is implausible")
+                problems.append(_problem(line_no, f"first_year {first_year} 不合理", f"first_year {first_year} is implausible"))
                 continue
         region_path = "/".join(p.strip() for p in rec.get("region", "").replace("›", "/").replace(">", "/")
                                .split("/") if p.strip())
+        aliases = [a.strip() for a in rec.get("aliases", "").replace("；", ";").replace("|", ";").split(";")
+                   if a.strip() and a.strip() != name]
         out.append({"name": name, "kind": kind, "region_path": region_path,
-                    "region": region_path.rsplit("/", 1)[-1] if region_path else "", "first_year": first_year})
+                    "region": region_path.rsplit("/", 1)[-1] if region_path else "", "first_year": first_year,
+                    "aliases": list(dict.fromkeys(aliases))})
     if problems:
         raise RegistryError(problems)
     return out
 
 
 def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
-    """Add/update agencies from a registry CSV in one transaction (all rows or none)."""
+    """Add/update agencies (and their aliases) from a registry CSV in one transaction (all rows or none)."""
     rows = parse_registry(_decode(Path(csv_path).read_bytes()))
     summary = ImportSummary()
     with Session(engine) as session:
@@ -122,11 +137,14 @@ def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
         for rec in rows:
             agency = existing.get(rec["name"])
             if agency is None:
-                session.add(Agency(name=rec["name"], kind=rec["kind"], region_path=rec["region_path"],
-                                   region=rec["region"], first_year=rec["first_year"], source="registry"))
+                agency = Agency(name=rec["name"], kind=rec["kind"], region_path=rec["region_path"],
+                                region=rec["region"], first_year=rec["first_year"], source="registry")
+                session.add(agency)
+                session.flush()
+                _add_aliases(session, agency, rec["aliases"])
                 summary.added.append(rec["name"])
                 continue
-            changed = False
+            changed = _add_aliases(session, agency, rec["aliases"])
             for key in ("kind", "region_path", "region", "first_year"):
                 value = rec[key]
                 if value in (None, "") and key != "kind":
@@ -141,6 +159,15 @@ def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
                 summary.unchanged.append(rec["name"])
         session.commit()
     return summary
+
+
+def _add_aliases(session: Session, agency: Agency, aliases: list[str]) -> bool:
+    """Store the aliases the agency does not have yet; True when any was added."""
+    have = set(session.exec(select(AgencyAlias.alias).where(AgencyAlias.agency_id == agency.id)).all())
+    new = [a for a in aliases if a not in have]
+    for alias in new:
+        session.add(AgencyAlias(agency_id=agency.id, alias=alias, source="registry"))
+    return bool(new)
 
 
 @dataclass(frozen=True)

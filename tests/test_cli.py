@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from bot import cli
 from bot.cli import main
 from query.types import Answer, AnswerRow, Candidate, Source
+from reminders.registry import parse_registry
 from storage.db import get_engine
 from storage.models import Agency, AgencyAlias
 from tests.storage.conftest import fake_parse, fake_report
@@ -243,7 +243,7 @@ def test_import_agencies(url, tmp_path, capsys):
         )
         assert sorted(s.execute(select(AgencyAlias.alias)).scalars()) == ["西夏区", "西夏区政府"]
     assert main(["--database-url", url, "import-agencies", str(good)]) == 0  # idempotent
-    assert "更新 2" in capsys.readouterr().out
+    assert "未变 2" in capsys.readouterr().out
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -259,9 +259,10 @@ def test_import_agencies(url, tmp_path, capsys):
     assert main(["--database-url", url, "import-agencies", str(tmp_path / "nope.csv")]) == 1
 
 
-def test_parse_agency_rows_maps_chinese_kinds():
-    rows, errors = cli.parse_agency_rows([{"name": "甲镇人民政府", "kind": "乡镇", "region": "A › B"}])
-    assert not errors and rows[0]["kind"] == "township" and rows[0]["region_path"] == "A/B"
+def test_registry_rows_map_chinese_kinds_and_aliases():
+    rows = parse_registry("名称,类型,地区,别名\n甲镇人民政府,乡镇,A › B,甲镇；甲镇政府|甲镇人民政府\n")
+    assert rows[0]["kind"] == "township" and rows[0]["region_path"] == "A/B"
+    assert rows[0]["aliases"] == ["甲镇", "甲镇政府"]  # its own name is not an alias
 
 
 # --------------------------------------------------------------------------- due / samples / chat / run

@@ -22,6 +22,7 @@ from handlers.format import (
     with_page_footer,
 )
 from handlers.service import chat_key_for
+from reports.catalogue import catalogue, definition
 
 # (command, description) — the menu users see; admin-only ones say so.
 COMMANDS: list[tuple[str, str]] = [
@@ -99,36 +100,23 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                                               reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    q = _args(context)
-    if not q:
-        await update.effective_message.reply_text("用法：/ask 西夏区 2020 依申请数")
-        return
-    await respond(update, context, q)
+def question_command(suffix: str, usage: str):
+    """A command that is a question with a word added (/trend X → "X 趋势"), so all of them share one answer path."""
+
+    async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        q = _args(context)
+        if not q:
+            await update.effective_message.reply_text(f"用法：{usage}")
+            return
+        await respond(update, context, f"{q} {suffix}".strip())
+
+    return command
 
 
-async def compare_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    q = _args(context)
-    if not q:
-        await update.effective_message.reply_text("用法：/compare 兴庆区 西夏区 2020 依申请数")
-        return
-    await respond(update, context, f"{q} 对比")
-
-
-async def top_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    q = _args(context)
-    if not q:
-        await update.effective_message.reply_text("用法：/top 2020 依申请数")
-        return
-    await respond(update, context, f"{q} 排名")
-
-
-async def trend_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    q = _args(context)
-    if not q:
-        await update.effective_message.reply_text("用法：/trend 西夏区 依申请数")
-        return
-    await respond(update, context, f"{q} 趋势")
+ask_command = question_command("", "/ask 西夏区 2020 依申请数")
+compare_command = question_command("对比", "/compare 兴庆区 西夏区 2020 依申请数")
+top_command = question_command("排名", "/top 2020 依申请数")
+trend_command = question_command("趋势", "/trend 西夏区 依申请数")
 
 
 async def agencies_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,8 +137,6 @@ async def agencies_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def indicators_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from reports.catalogue import catalogue
-
     word = _args(context)
     seen: set[str] = set()
     m = Markup(True)
@@ -173,14 +159,12 @@ async def indicators_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = service(context)
     args = _args(context)
-    years = YEAR.findall(args)
     match = YEAR.search(args)
     if not args or not match:
         await update.effective_message.reply_text("用法：/report 机关名称 年份，例如 /report 西夏区 2020")
         return
     year = int(match.group(0))
     name = (args[: match.start()] + " " + args[match.end():]).replace("年", " ").strip()
-    del years
     m = Markup(True)
     found = await asyncio.to_thread(lookups.find_agencies, svc.engine, name)
     if not found:
@@ -202,8 +186,6 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
              f"标题：{m.t(card.title or card.file_name)}",
              f"模板：{m.t(card.template)} · 共 {card.value_count} 个数字"]
     for key, value, unit, line_no, _line in card.figures:
-        from reports.catalogue import definition
-
         d = definition(key, card.template)
         lines.append(f"• {m.t(d.name_zh if d else key)}：{m.b(format_number(value, unit))}（第 {line_no} 行）")
     if card.findings:

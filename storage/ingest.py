@@ -10,6 +10,11 @@ Outcomes (each also recorded as an `IngestEvent`):
 - rejected   the parser refused the file (`ReportError`, or a parser crash): only the event is written.
 - skipped    (ingest_paths only) a file in a folder that is not a report (README, manifest, hidden, …).
 
+Files that move under our feet (ingest_paths): each file is read once, and the sha256 and the parse are
+both of those very bytes. A file deleted after its folder was listed is rejected as vanished; a file
+that changes while it is read (size or modification time differ before and after) is read again, and
+rejected as changed if it keeps changing. Either way the rest of the batch goes on.
+
 Speed (10,000 reports into SQLite within 2 minutes, parse included): rows are written with Core
 statements built once and the values with one driver-level executemany per report; `ingest_paths` parses
 large batches in worker processes while this process stores the results in input order.
@@ -48,7 +53,10 @@ log = logging.getLogger(__name__)
 Parser = Callable[[bytes, str], Any]  # (data, file_name) -> reports.model.ParsedReport
 DEFAULT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-PARALLEL_MIN_FILES = 64  # below this a process pool costs more than it saves
+# Below PARALLEL_MIN_FILES a process pool costs more than it saves (env DISCLOSURE_INGEST_PARALLEL_MIN).
+PARALLEL_MIN_FILES = 64
+READ_CHUNK = 1024 * 1024
+READ_ATTEMPTS = 2  # a file that changes during both reads is refused as "changed"
 MAX_WORKERS = 4
 OUTCOME_ZH = {
     "stored": "已入库",
@@ -455,7 +463,7 @@ def _parse_safely(
             code="internal",
         )
     parsed.file_name = parsed.file_name or file_name
-    parsed.file_hash = parsed.file_hash or file_hash
+    parsed.file_hash = file_hash  # the hash of the bytes that were parsed, whatever the parser says
     return parsed, None
 
 
@@ -512,6 +520,7 @@ def ingest_bytes(
     """
     now = now or _now()
     file_name = (file_name or "")[:500]
+    data = bytes(data)  # a snapshot: a bytearray the caller still holds cannot change between hash and parse
     file_hash = hashlib.sha256(data).hexdigest()
     known = None if reparse else _known(engine, file_hash, file_name, now)
     if known is not None:
@@ -652,10 +661,12 @@ def _worker_count(n_files: int, workers: int | None) -> int:
     """Parsing is CPU-bound and storing is not: big batches parse in worker processes."""
     if workers is None:
         env = os.environ.get("DISCLOSURE_INGEST_WORKERS", "")
+        floor = os.environ.get("DISCLOSURE_INGEST_PARALLEL_MIN", "")
+        threshold = int(floor) if floor.isdigit() else PARALLEL_MIN_FILES
         if env.isdigit():
             workers = int(env)
         else:
-            workers = 1 if n_files < PARALLEL_MIN_FILES else min(os.cpu_count() or 1, MAX_WORKERS)
+            workers = 1 if n_files < threshold else min(os.cpu_count() or 1, MAX_WORKERS)
     return max(1, workers)
 
 
@@ -695,6 +706,8 @@ def ingest_paths(
     DISCLOSURE_INGEST_WORKERS) while this process stores results in input order, one transaction each.
     `reparse=True` re-parses files already stored (after a parser upgrade) and rewrites changed ones.
     """
+    paths = list(paths)
+    named = {Path(p) for p in paths if not Path(p).is_dir()}  # the rest were found by listing a folder
     files = list(expand_paths(paths))
     summary = IngestSummary()
     max_bytes = _max_bytes()
@@ -713,10 +726,10 @@ def ingest_paths(
 
     try:
         if n_workers > 1:
-            _ingest_parallel(engine, files, max_bytes, parser, now, n_workers, done, reparse)
+            _ingest_parallel(engine, files, max_bytes, parser, now, n_workers, done, reparse, named)
         else:
             for path, skip in files:
-                pre = _precheck(engine, path, skip, max_bytes, now)
+                pre = _precheck(engine, path, skip, max_bytes, now, path in named)
                 if isinstance(pre, IngestResult):
                     done(pre)
                     continue
@@ -738,38 +751,95 @@ def ingest_paths(
     return summary
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class _Changed(Exception):
+    """The file kept changing while it was read."""
+
+
+def _read_chunk(f: Any, size: int) -> bytes:
+    """One read from an open report file (a seam: tests change the file between two reads here)."""
+    return f.read(size)
+
+
+def _same_version(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_size, before.st_mtime_ns, before.st_ctime_ns) == (
+        after.st_size,
+        after.st_mtime_ns,
+        after.st_ctime_ns,
+    )
+
+
+def read_stable(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, read once through one descriptor and checked not to have changed meanwhile.
+
+    Raises FileNotFoundError/OSError, _TooLarge (never reads more than max_bytes + one chunk) or _Changed
+    (still changing after READ_ATTEMPTS reads). A file replaced by a rename while it is read is read
+    whole in its old version (the open descriptor keeps it), which is consistent too.
+    """
+    for _ in range(READ_ATTEMPTS):
+        with open(path, "rb") as f:
+            before = os.fstat(f.fileno())
+            if before.st_size > max_bytes:
+                raise _TooLarge(before.st_size)
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := _read_chunk(f, READ_CHUNK):
+                total += len(chunk)
+                if total > max_bytes:  # grew past the limit while being read
+                    raise _TooLarge(total)
+                chunks.append(chunk)
+            after = os.fstat(f.fileno())
+        if _same_version(before, after) and total == after.st_size:
+            return b"".join(chunks)
+    raise _Changed()
+
+
 def _precheck(
-    engine: Engine, path: Path, skip: str | None, max_bytes: int, now: datetime | None
+    engine: Engine,
+    path: Path,
+    skip: str | None,
+    max_bytes: int,
+    now: datetime | None,
+    named: bool = True,
 ) -> IngestResult | tuple[bytes, str]:
-    """Skipped / missing / too large / unreadable as a result; else the file's bytes and sha256."""
+    """Skipped / missing / vanished / too large / changing / unreadable as a result; else bytes and sha256.
+
+    `named`: the path was given explicitly (a missing one is a typo, not an event); otherwise it was
+    found by listing a folder, and its disappearance since then is recorded as "vanished".
+    """
     if skip is not None:
         return IngestResult("skipped", skip, file_name=path.name, path=str(path))
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            # Not read at all: a huge file is refused before it costs memory.
-            result = IngestResult(
-                "rejected",
-                f"文件过大 ({size / 1048576:.1f} MB > {max_bytes // 1048576} MB) (file too large)",
-                file_name=path.name,
-                code="too_large",
-                path=str(path),
-            )
+
+    def reject(reason: str, code: str, record: bool = True) -> IngestResult:
+        result = IngestResult("rejected", reason, file_name=path.name[:500], path=str(path), code=code)
+        if record:
             _record_event(engine, result, now or _now())
-            return result
-        data = path.read_bytes()
+        return result
+
+    try:
+        data = read_stable(path, max_bytes)
+    except _TooLarge as big:
+        # Never read past the limit: a huge file is refused before it costs memory.
+        return reject(
+            f"文件过大 ({big.size / 1048576:.1f} MB > {max_bytes // 1048576} MB) (file too large)",
+            "too_large",
+        )
+    except _Changed:
+        return reject(
+            f"文件在读取时被改动，连续 {READ_ATTEMPTS} 次读取不一致 (file changed while being read; not stored)",
+            "changed",
+        )
     except FileNotFoundError:
-        return IngestResult(
-            "rejected", "文件不存在 (no such file)", file_name=path.name, path=str(path), code="missing"
-        )
+        if named:
+            return reject("文件不存在 (no such file)", "missing", record=False)
+        return reject("文件在列出目录后消失 (file vanished after the folder was listed)", "vanished")
     except OSError as err:
-        return IngestResult(
-            "rejected",
-            f"无法读取文件 (cannot read: {err.strerror or err})",
-            file_name=path.name,
-            path=str(path),
-            code="unreadable",
-        )
+        return reject(f"无法读取文件 (cannot read: {err.strerror or err})", "unreadable", record=False)
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -782,6 +852,7 @@ def _ingest_parallel(
     n_workers: int,
     done: Callable[[IngestResult], None],
     reparse: bool = False,
+    named: frozenset[Path] | set[Path] = frozenset(),
 ) -> None:
     """Parse ahead in worker processes (a bounded window, so memory stays flat); store in input order."""
     import multiprocessing
@@ -838,7 +909,7 @@ def _ingest_parallel(
 
     try:
         for path, skip in files:
-            pre = _precheck(engine, path, skip, max_bytes, now)
+            pre = _precheck(engine, path, skip, max_bytes, now, path in named)
             if isinstance(pre, IngestResult):
                 window.append(pre)
             else:

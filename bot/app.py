@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from bot.settings import Settings
+from handlers import delivery
 from handlers.commands import COMMANDS
 from handlers.service import BotService
 from handlers.setup import register_handlers
@@ -69,8 +70,14 @@ async def post_init(application: Application) -> None:
 
 
 def build_application(settings: Settings, answerer=None, *, engine: Engine | None = None,
-                      today: Callable[[], date] | None = None) -> Application:
-    """The fully wired Application (not started). `answerer` defaults to query.engine.Answerer(engine)."""
+                      today: Callable[[], date] | None = None,
+                      read_timeout: float = delivery.READ_TIMEOUT) -> Application:
+    """The fully wired Application (not started). `answerer` defaults to query.engine.Answerer(engine).
+
+    Every Bot API call but getUpdates goes through handlers.delivery.RetryingRateLimiter: flood limits,
+    retries when Telegram certainly did not take a request, no resend when it may have (`read_timeout`
+    is when a sent request becomes "in doubt").
+    """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set (use `disclosure-bot chat` for a terminal without Telegram)")
     from storage.db import get_engine
@@ -80,23 +87,33 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         from query.engine import Answerer
 
         answerer = Answerer(engine)
+    limiter = delivery.RetryingRateLimiter(overall_max_rate=settings.rate_overall_per_second,
+                                           group_max_rate=settings.rate_group_per_minute, max_retries=5)
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .defaults(Defaults(tzinfo=TZ))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_overall_per_second,
-                                     group_max_rate=settings.rate_group_per_minute, max_retries=3))
+        .rate_limiter(limiter)
         .connection_pool_size(16)
         .pool_timeout(10)
+        .connect_timeout(delivery.CONNECT_TIMEOUT)
+        .write_timeout(delivery.WRITE_TIMEOUT)
+        .read_timeout(read_timeout)
         .get_updates_connection_pool_size(2)
         .get_updates_read_timeout(settings.polling_timeout + 10)
         .concurrent_updates(settings.concurrent_updates)
         .post_init(post_init)
         .build()
     )
-    application.bot_data["service"] = BotService(settings, engine, answerer, today=today)
+    service = BotService(settings, engine, answerer, today=today)
+
+    def count_send_event(name: str) -> None:
+        service.counters[f"send.{name}"] += 1
+
+    limiter.on_event = count_send_event
+    application.bot_data["service"] = service
     application.bot_data["settings"] = settings
     register_handlers(application)
     reminders = _reminders_module()

@@ -1,6 +1,19 @@
 """The error handler: the user gets a short apology with an error id; admins get the details.
 
 Why an id: a user can quote it, and the same id is in the log line with the traceback.
+
+Three kinds of failure are told apart:
+
+* **The store is down** (StoreUnavailable, any SQLAlchemy error — e.g. PostgreSQL restarting): the user
+  gets a plain Chinese message saying the database is briefly unreachable and to send the message again;
+  admins get at most one notice per STORE_NOTICE_EVERY seconds, not a traceback per question.
+* **A Bot API call is in doubt** (DeliveryInDoubt: the request reached Telegram, the answer did not come
+  back, so the message may have been delivered): logged with its error id, nothing else is sent — an
+  apology next to an answer the user may already have is noise, and a resend would be a duplicate.
+* **Anything else**: the apology with an error id, the traceback to admins.
+
+Sending itself (handlers.delivery): 429 with retry_after, 5xx and connection failures before the request
+was sent are retried with backoff a bounded number of times; after a read timeout nothing is resent.
 """
 
 from __future__ import annotations
@@ -8,14 +21,25 @@ from __future__ import annotations
 import html
 import logging
 import secrets
+import time
 import traceback
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from handlers.delivery import DeliveryInDoubt
+from handlers.service import STORE_DOWN_TEXT, StoreUnavailable
+
 log = logging.getLogger(__name__)
+STORE_NOTICE_EVERY = 300.0  # seconds between admin notices about an unreachable store
+_last_store_notice = [float("-inf")]
+
+
+def is_store_error(err: BaseException | None) -> bool:
+    return isinstance(err, (StoreUnavailable, SQLAlchemyError))
 
 
 def _describe(update: object) -> str:
@@ -35,21 +59,37 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(err, NetworkError) and not isinstance(update, Update):
         log.warning("network error (id %s): %s", error_id, err)  # polling hiccup: PTB retries by itself
         return
-    log.error("error %s while handling %s", error_id, _describe(update), exc_info=err)
     service = context.application.bot_data.get("service")
+    if isinstance(err, DeliveryInDoubt):
+        log.warning("delivery in doubt (error id %s) while handling %s: not resent, no apology", err.error_id,
+                    _describe(update))
+        if service is not None:
+            service.counters["delivery_in_doubt"] += 1
+        return
+    store_down = is_store_error(err)
+    if store_down:
+        log.warning("store unavailable (id %s) while handling %s: %s", error_id, _describe(update), err)
+        text = f"{STORE_DOWN_TEXT}（错误编号 {error_id}）"
+    else:
+        log.error("error %s while handling %s", error_id, _describe(update), exc_info=err)
+        text = f"抱歉，处理时出错了（错误编号 {error_id}），管理员已收到通知。请稍后再试。"
     if service is not None:
-        service.counters["errors"] += 1
+        service.counters["store_down_replies" if store_down else "errors"] += 1
     if isinstance(update, Update) and update.effective_chat is not None and not isinstance(err, Forbidden):
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(f"出错了（错误编号 {error_id}）")
-            await context.bot.send_message(update.effective_chat.id,
-                                           f"抱歉，处理时出错了（错误编号 {error_id}），管理员已收到通知。请稍后再试。")
+            await context.bot.send_message(update.effective_chat.id, text)
         except TelegramError:
             log.warning("could not tell the user about error %s", error_id)
     admins = sorted(service.settings.admin_ids) if service is not None else []
     if not admins:
         return
+    if store_down:
+        now = time.monotonic()
+        if now - _last_store_notice[0] < STORE_NOTICE_EVERY:
+            return
+        _last_store_notice[0] = now
     tb = "".join(traceback.format_exception(type(err), err, err.__traceback__)) if err else "no exception"
     head = f"⚠️ 错误 <code>{error_id}</code>\n{html.escape(_describe(update))}\n"
     budget = 4000 - len(head) - 20

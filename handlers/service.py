@@ -3,6 +3,13 @@
 Why a service object: handlers stay thin and testable, and the terminal front end uses the same ask
 path. The engine is synchronous (SQLAlchemy), so calls run in a worker thread; one lock serialises
 them because the engine keeps caches that are not promised to be thread-safe.
+
+Store outages (PostgreSQL restarting, network gone): the answer engine swallows some store errors (a
+failed follow-up load or save, a failed cache reload) and turns others into a "could not process"
+answer. So the service watches the engine's own error events: when any store error happened while a
+question was answered, the question fails as a whole with StoreUnavailable (the user is told to send it
+again; nothing half-done is shown, and the follow-up context stays what the user last saw), and the
+engine's caches are reloaded before the next question once the store answers again.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers import state as ui_state
 from query.types import Answer
@@ -26,6 +35,38 @@ from query.types import Answer
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
 STATE_CACHE_SIZE = 5000
+
+
+STORE_DOWN_TEXT = "数据库暂时连不上（可能正在重启或维护），这条消息没有处理。请过几秒钟再发一次。"
+
+
+class StoreUnavailable(RuntimeError):
+    """The store failed while a question was being answered; the user should send it again."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(STORE_DOWN_TEXT + (f"（{detail}）" if detail else ""))
+        self.detail = detail
+
+
+_thread_errors = threading.local()
+
+
+def _note_store_error(ctx: Any) -> None:
+    """SQLAlchemy handle_error hook: count store errors per thread (a failed pre-ping that reconnects is not one)."""
+    if getattr(ctx, "is_pre_ping", False):
+        return
+    _thread_errors.count = getattr(_thread_errors, "count", 0) + 1
+    _thread_errors.last = type(ctx.original_exception).__name__
+
+
+def store_errors() -> int:
+    """Store errors seen so far in this thread (compare before and after a call)."""
+    return getattr(_thread_errors, "count", 0)
+
+
+def watch_store_errors(engine: Engine) -> None:
+    if isinstance(engine, Engine) and not event.contains(engine, "handle_error", _note_store_error):
+        event.listen(engine, "handle_error", _note_store_error)
 
 
 class AnswererLike(Protocol):
@@ -77,11 +118,24 @@ class BotService:
         self.started = time.time()
         self.counters: dict[str, int] = defaultdict(int)
         self._state_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()  # write-through; one bot process
+        self._store_suspect = False  # a store error happened: reload the engine's caches when it is back
+        watch_store_errors(engine)
 
     # ----------------------------------------------------------------- answers
     def ask_sync(self, question: str, chat_key: str | None) -> Answer:
+        """The engine's answer; StoreUnavailable when the store failed on the way (see module docstring)."""
         with self._engine_lock:
-            answer = self.answerer.ask(question, today=self.today(), chat_key=chat_key)
+            if self._store_suspect:
+                self._recover()
+            before = store_errors()
+            try:
+                answer = self.answerer.ask(question, today=self.today(), chat_key=chat_key)
+            except SQLAlchemyError as err:
+                self._store_failed(err)
+                raise StoreUnavailable(type(err).__name__) from err
+            if store_errors() != before:
+                self._store_failed(None)
+                raise StoreUnavailable(getattr(_thread_errors, "last", ""))
         if not answer.question:
             answer.question = question
         self.counters["questions"] += 1
@@ -90,6 +144,28 @@ class BotService:
 
     async def ask(self, question: str, chat_key: str | None) -> Answer:
         return await asyncio.to_thread(self.ask_sync, question, chat_key)
+
+    def _store_failed(self, err: BaseException | None) -> None:
+        self._store_suspect = True
+        self.counters["store_errors"] += 1
+        log.warning("store unavailable while answering: %s", err or getattr(_thread_errors, "last", "?"))
+
+    def _recover(self) -> None:
+        """After a store error: if the store answers now, reload the engine's caches (a reload that failed
+        half-way leaves them empty or stale). If it does not answer yet, keep going: the question will fail
+        on its own store access, or be answered from intact caches."""
+        before = store_errors()
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return
+        refresh = getattr(self.answerer, "refresh", None)
+        if callable(refresh):
+            refresh()
+        if store_errors() == before:
+            self._store_suspect = False
+            log.info("store is back; answer caches reloaded")
 
     def refresh(self) -> None:
         refresh = getattr(self.answerer, "refresh", None)
@@ -108,16 +184,27 @@ class BotService:
 
     # ----------------------------------------------------------------- UI state in the store
     async def load_state(self, chat_key: str) -> dict[str, Any]:
+        """The chat's UI state; StoreUnavailable when it is not cached and the store is down."""
         cached = self._state_cache.get(chat_key)
         if cached is not None:
             self._state_cache.move_to_end(chat_key)
             return copy.deepcopy(cached)
-        data = await asyncio.to_thread(ui_state.load, self.engine, chat_key)
+        try:
+            data = await asyncio.to_thread(ui_state.load, self.engine, chat_key)
+        except SQLAlchemyError as err:
+            self._store_failed(err)
+            raise StoreUnavailable(type(err).__name__) from err
         self._remember(chat_key, data)
         return copy.deepcopy(data)
 
     async def save_state(self, chat_key: str, data: dict[str, Any]) -> None:
-        await asyncio.to_thread(ui_state.save, self.engine, chat_key, data)
+        """Write-through; when the store is down the state is kept here (buttons keep working in this
+        process) and the next successful save writes it, since a save always writes the whole state."""
+        try:
+            await asyncio.to_thread(ui_state.save, self.engine, chat_key, data)
+        except SQLAlchemyError as err:
+            self._store_failed(err)
+            log.warning("UI state of %s kept in memory only: %s", chat_key, type(err).__name__)
         self._remember(chat_key, copy.deepcopy(data))
 
     def _remember(self, chat_key: str, data: dict[str, Any]) -> None:

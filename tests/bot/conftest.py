@@ -32,11 +32,14 @@ def bot_settings(api: BotApiStandin, **extra) -> Settings:
 
 
 def run_bot(api: BotApiStandin, engine, scenario: Callable[[object], Awaitable[None]], answerer=None,
-            today: date = date(2021, 1, 31), **settings_extra) -> None:
-    """Build the real Application against the stand-in, poll, run `scenario(app)`, stop cleanly."""
+            today: date = date(2021, 1, 31), build: dict | None = None, **settings_extra) -> None:
+    """Build the real Application against the stand-in, poll, run `scenario(app)`, stop cleanly.
+
+    `build`: extra keyword arguments for build_application (e.g. read_timeout)."""
 
     async def main() -> None:
-        app = build_application(bot_settings(api, **settings_extra), answerer, engine=engine, today=lambda: today)
+        app = build_application(bot_settings(api, **settings_extra), answerer, engine=engine, today=lambda: today,
+                                **(build or {}))
         await start(app, timeout=1)
         try:
             await asyncio.wait_for(scenario(app), timeout=60)

@@ -1,21 +1,32 @@
-"""Faults on the Telegram side: a throttled or failing Bot API loses no answer and sends none twice.
+"""Faults on the Telegram side: a throttled, failing, slow or unreachable Bot API loses no answer that
+Telegram certainly did not take, and never sends one twice.
 
-The stand-in answers 429 with retry_after or 500 once; the real Application (AIORateLimiter, HTTPXRequest)
-must deliver each answer exactly once.
+The real Application (RetryingRateLimiter over AIORateLimiter, HTTPXRequest) talks HTTP to the stand-in,
+which answers 429/500, answers late, resets the connection, or (behind a TCP proxy) is unreachable.
+Policy under test (handlers/delivery.py): retry when not taken, never resend when in doubt.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
+import threading
 
+import httpx
 import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from handlers.delivery import IN_DOUBT, NOT_TAKEN, REFUSED, classify
 from query.engine import Answerer
 from storage.ingest import ingest_paths
 from tests.bot.conftest import USER, run_bot
 from tests.conftest import require_shared
+from tests.pgproxy import TcpProxy
 
 pytestmark = pytest.mark.pg
+
+XIXIA = "银川市西夏区审批服务管理局"
+XINGQING_Q = "兴庆区 2018 行政复议数量"
 
 
 @pytest.fixture
@@ -25,28 +36,197 @@ def store(engine):
 
 
 def _answers(api, chat_id: int) -> list:
-    return [c for c in api.calls("sendMessage", chat_id=chat_id, ok=True)
-            if "银川市西夏区审批服务管理局" in html.unescape(c.text or "")]
+    return [c for c in api.calls("sendMessage", chat_id=chat_id, ok=True) if XIXIA in html.unescape(c.text or "")]
 
 
+def _attempts(api, chat_id: int) -> list:
+    """Every sendMessage the stand-in saw for the 西夏区 question, failed ones included."""
+    return [c for c in api.calls("sendMessage", chat_id=chat_id) if c.ok is False or XIXIA in html.unescape(c.text)]
+
+
+def _counters(app) -> dict:
+    return app.bot_data["service"].counters
+
+
+async def _barrier(api, chat_id: int) -> None:
+    """Ask a second question in the same chat and wait for its answer: the chat lock means the first
+    question's handling (including any resend) is over by then."""
+    mark = api.mark()
+    api.push_message(chat_id, XINGQING_Q)
+    await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == chat_id and c.ok
+                        and "兴庆区" in html.unescape(c.text), timeout=15, since=mark)
+
+
+# ------------------------------------------------------------------ classification (unit)
+def _chained(err: Exception, cause: BaseException | None) -> Exception:
+    err.__cause__ = cause
+    return err
+
+
+@pytest.mark.parametrize(
+    ("err", "kind"),
+    [
+        (RetryAfter(3), NOT_TAKEN),
+        (NetworkError("Internal Server Error"), NOT_TAKEN),  # a 5xx status: Telegram answered
+        (_chained(NetworkError("httpx.ConnectError: refused"), httpx.ConnectError("refused")), NOT_TAKEN),
+        (_chained(TimedOut(), httpx.ConnectTimeout("slow connect")), NOT_TAKEN),
+        (_chained(TimedOut("Pool timeout"), httpx.PoolTimeout("pool")), NOT_TAKEN),
+        (_chained(TimedOut(), httpx.ReadTimeout("no answer")), IN_DOUBT),
+        (_chained(NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("disconnected")), IN_DOUBT),
+        (_chained(NetworkError("httpx.ReadError"), httpx.ReadError("reset")), IN_DOUBT),
+        (BadRequest("chat not found"), REFUSED),
+        (Forbidden("bot was blocked by the user"), REFUSED),
+    ],
+)
+def test_failures_are_sorted_by_what_they_prove(err, kind):
+    assert classify(err) == kind
+
+
+# ------------------------------------------------------------------ statuses
 def test_429_retry_after_delivers_once(api, store):
     async def scenario(app):
         api.inject(status=429, method="sendMessage", count=1, retry_after=1)
         api.push_message(USER, "西夏区 2020 依申请数")
         await api.await_until(lambda: len(_answers(api, USER)) >= 1, 15)
+        await _barrier(api, USER)
 
     run_bot(api, store, scenario, Answerer(store))
     assert len(_answers(api, USER)) == 1
     assert len(api.calls("sendMessage", chat_id=USER, ok=False)) == 1
 
 
-def test_a_failing_send_does_not_stop_later_answers(api, store):
+def test_a_500_is_retried_and_the_answer_delivered_once(api, store):
+    seen: dict = {}
+
     async def scenario(app):
         api.inject(status=500, method="sendMessage", count=1)
         api.push_message(USER, "西夏区 2020 依申请数")
-        await api.await_until(lambda: len(api.calls("sendMessage", chat_id=USER, ok=False)) >= 1, 10)
-        api.push_message(USER + 1, "西夏区 2020 依申请数")
+        await api.await_until(lambda: len(_answers(api, USER)) >= 1, 15)
+        await _barrier(api, USER)
+        api.push_message(USER + 1, "西夏区 2020 依申请数")  # later answers are unaffected
         await api.await_until(lambda: len(_answers(api, USER + 1)) >= 1, 15)
+        seen.update(_counters(app))
 
     run_bot(api, store, scenario, Answerer(store))
+    assert [c.status for c in _attempts(api, USER)] == [500, 200]
+    assert len(_answers(api, USER)) == 1
     assert len(_answers(api, USER + 1)) == 1
+    assert seen.get("send.retried") == 1
+    assert not seen.get("errors")
+
+
+def test_a_burst_of_429s_across_many_chats_answers_every_chat_once(api, store):
+    chats = [USER + 100 + i for i in range(12)]
+
+    async def scenario(app):
+        api.inject(status=429, method="sendMessage", count=len(chats) * 2, retry_after=1)
+        for chat in chats:
+            api.push_message(chat, "西夏区 2020 依申请数")
+        await api.await_until(lambda: all(_answers(api, c) for c in chats), 40)
+        for chat in chats:
+            await _barrier(api, chat)
+
+    run_bot(api, store, scenario, Answerer(store))
+    assert len(api.calls("sendMessage", ok=False)) == len(chats) * 2  # the burst really happened
+    assert {c: len(_answers(api, c)) for c in chats} == {c: 1 for c in chats}
+
+
+# ------------------------------------------------------------------ slow answers and lost answers
+def test_slow_but_within_the_read_timeout_delivers_once(api, store):
+    seen: dict = {}
+
+    async def scenario(app):
+        api.slow(1.5, method="sendMessage", chat_id=USER)
+        api.push_message(USER, "西夏区 2020 依申请数")
+        await api.await_until(lambda: len(_answers(api, USER)) >= 1, 15)
+        await _barrier(api, USER)
+        seen.update(_counters(app))
+
+    run_bot(api, store, scenario, Answerer(store), build={"read_timeout": 4.0})
+    assert len(_attempts(api, USER)) == 1
+    assert not seen.get("send.in_doubt") and not seen.get("send.retried")
+
+
+def test_slow_beyond_the_read_timeout_is_not_resent(api, store):
+    """Telegram (the stand-in) delivers after the bot stopped waiting: in doubt, so no resend, no apology."""
+    seen: dict = {}
+
+    async def scenario(app):
+        api.slow(3.0, method="sendMessage", chat_id=USER)
+        api.push_message(USER, "西夏区 2020 依申请数")
+        await api.await_until(lambda: _counters(app).get("delivery_in_doubt", 0) >= 1, 15)
+        await api.await_until(lambda: len(_answers(api, USER)) >= 1, 15)  # the late delivery
+        await _barrier(api, USER)
+        seen.update(_counters(app))
+
+    run_bot(api, store, scenario, Answerer(store), build={"read_timeout": 1.0})
+    assert len(_attempts(api, USER)) == 1
+    assert seen.get("send.in_doubt") == 1 and not seen.get("send.retried")
+    assert not [c for c in api.calls("sendMessage", chat_id=USER) if "出错" in c.text]
+
+
+@pytest.mark.parametrize("deliver", [True, False], ids=["delivered", "lost"])
+def test_a_connection_reset_after_the_request_is_not_resent(api, store, deliver):
+    """The request was written, the connection died before the answer: in doubt either way. When the
+    stand-in had delivered, the user has exactly one answer; when it had not, the answer is lost (the
+    price of never sending twice) — and the bot says nothing more about it."""
+    seen: dict = {}
+
+    async def scenario(app):
+        api.drop(method="sendMessage", chat_id=USER, deliver=deliver)
+        api.push_message(USER, "西夏区 2020 依申请数")
+        await api.await_until(lambda: _counters(app).get("delivery_in_doubt", 0) >= 1, 15)
+        await _barrier(api, USER)
+        seen.update(_counters(app))
+
+    run_bot(api, store, scenario, Answerer(store))
+    attempts = _attempts(api, USER)
+    assert len(attempts) == 1
+    assert attempts[0].ok is deliver
+    assert seen.get("send.in_doubt") == 1 and not seen.get("send.retried")
+
+
+# ------------------------------------------------------------------ unreachable
+class _HeldAnswerer:
+    """The real Answerer, but the first ask waits until the test lets it go (to cut the network while
+    the bot is between reading a question and sending the answer)."""
+
+    def __init__(self, inner: Answerer) -> None:
+        self.inner = inner
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def ask(self, *args, **kwargs):
+        self.entered.set()
+        self.release.wait(10)
+        return self.inner.ask(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def test_bot_api_unreachable_for_a_while_then_the_answer_is_delivered_once(api, store):
+    """Connections refused (nothing sent) are retried with backoff until the Bot API is back."""
+    proxy = TcpProxy(api.port).start()
+    answerer = _HeldAnswerer(Answerer(store))
+    seen: dict = {}
+
+    async def scenario(app):
+        api.push_message(USER, "西夏区 2020 依申请数")
+        await asyncio.to_thread(answerer.entered.wait, 10)
+        proxy.refuse()  # open connections reset, new ones refused
+        answerer.release.set()
+        await api.await_until(lambda: _counters(app).get("send.retried", 0) >= 2, 15)  # refused twice
+        proxy.accept()
+        await api.await_until(lambda: len(_answers(api, USER)) >= 1, 20)
+        await _barrier(api, USER)
+        seen.update(_counters(app))
+
+    try:
+        run_bot(api, store, scenario, answerer,
+                telegram_base_url=f"http://127.0.0.1:{proxy.port}/bot",
+                telegram_base_file_url=f"http://127.0.0.1:{proxy.port}/file/bot")
+    finally:
+        proxy.stop()
+    assert len(_answers(api, USER)) == 1
+    assert seen.get("send.retried", 0) >= 2 and seen.get("send.in_doubt", 0) == 0

@@ -49,6 +49,14 @@ Stable API (used by tests/bot, tests/reminders and bench/; keep it backwards com
     api.block_chat(chat_id) / api.unblock_chat(chat_id)
         sending to that chat → 403 "Forbidden: bot was blocked by the user" until unblocked
     api.set_delay(seconds, method=None)   sleep before answering (method=None → all but getUpdates)
+    api.slow(seconds, method=None, chat_id=None, count=1)
+        the next `count` matching calls sleep `seconds` before being handled (and recorded); when the
+        bot has given up waiting by then, the call is still carried out: "Telegram delivered, the
+        answer never arrived"
+    api.drop(method=None, chat_id=None, count=1, deliver=True)
+        the next `count` matching calls get no HTTP answer: the connection is reset after the request
+        was read. deliver=True carries the call out first (recorded with status 200: delivered, answer
+        lost); deliver=False drops it unprocessed (recorded with status 0, not ok)
     api.clear_faults()
 
   Webhook mode: after setWebhook, pushed updates are POSTed to the webhook URL (with the
@@ -76,6 +84,8 @@ import base64
 import itertools
 import json
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -190,6 +200,14 @@ class _Fault:
     count: int
     retry_after: int
     description: str | None
+    delay: float = 0.0  # kind "slow"
+    kind: str = "status"  # "status" | "slow" | "drop" | "drop-deliver"
+
+    def matches(self, method: str, chat_id: Any) -> bool:
+        return self.count > 0 and self.method in (None, method) and self.chat_id in (None, chat_id)
+
+
+DROP = -1  # handle() status meaning "reset the connection instead of answering"
 
 
 def _decode_value(name: str, raw: str) -> Any:
@@ -520,6 +538,16 @@ class BotApiStandin:
         with self._cond:
             self._faults.append(_Fault(status, method, chat_id, count, retry_after, description))
 
+    def slow(self, seconds: float, method: str | None = None, chat_id: int | None = None, count: int = 1) -> None:
+        with self._cond:
+            self._faults.append(_Fault(0, method, chat_id, count, 0, None, float(seconds), "slow"))
+
+    def drop(self, method: str | None = None, chat_id: int | None = None, count: int = 1,
+             deliver: bool = True) -> None:
+        with self._cond:
+            self._faults.append(_Fault(0, method, chat_id, count, 0, None, 0.0,
+                                       "drop-deliver" if deliver else "drop"))
+
     def block_chat(self, chat_id: int) -> None:
         with self._cond:
             self._blocked.add(int(chat_id))
@@ -555,9 +583,7 @@ class BotApiStandin:
         if method in QUIET:
             return None
         for fault in self._faults:
-            if fault.count <= 0:
-                continue
-            if fault.method not in (None, method) or fault.chat_id not in (None, chat_id):
+            if fault.kind != "status" or not fault.matches(method, chat_id):
                 continue
             fault.count -= 1
             if fault.status == 429:
@@ -679,11 +705,15 @@ class BotApiStandin:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         delay = self._delays.get(method, self._delays.get(None, 0.0)) if method not in QUIET else 0.0
+        delay += self._take(method, params, "slow")
         if delay:
             time.sleep(delay)
         with self._cond:
-            fault = self._fault_for(method, params)
-            if fault is not None:
+            drop = self._take(method, params, "drop", "drop-deliver")
+            fault = None if drop else self._fault_for(method, params)
+            if drop == "drop":
+                status, body, result = 0, {}, None
+            elif fault is not None:
                 status, body = fault
                 result = None
             else:
@@ -699,7 +729,18 @@ class BotApiStandin:
             listeners = list(self._listeners) if call is not None else []
         for listener in listeners:
             listener(call)  # type: ignore[arg-type]
-        return status, body
+        return (DROP, {}) if drop else (status, body)
+
+    def _take(self, method: str, params: dict[str, Any], *kinds: str) -> Any:
+        """Consume one matching one-shot slow/drop fault: its delay (slow) or its kind (drop), else 0/None."""
+        if method in QUIET:
+            return 0.0 if kinds == ("slow",) else None
+        with self._cond:
+            for fault in self._faults:
+                if fault.kind in kinds and fault.matches(method, params.get("chat_id")):
+                    fault.count -= 1
+                    return fault.delay if fault.kind == "slow" else fault.kind
+        return 0.0 if kinds == ("slow",) else None
 
     def _append_state(self, call: Call) -> None:
         line = {
@@ -875,6 +916,8 @@ class BotApiStandin:
         "block_chat",
         "unblock_chat",
         "set_delay",
+        "slow",
+        "drop",
         "clear_faults",
         "reset",
         "pending_updates",
@@ -960,6 +1003,10 @@ def _make_handler(api: BotApiStandin) -> type[BaseHTTPRequestHandler]:
                 return
             token, _, method = path[4:].partition("/")
             status, body = api.handle(token, method, params, files)
+            if status == DROP:  # reset: the request was read, no answer ever comes
+                self.close_connection = True
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
             try:
                 self._json(status, body)
             except (BrokenPipeError, ConnectionResetError):

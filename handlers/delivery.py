@@ -1,0 +1,129 @@
+"""Delivery policy for every Bot API call the bot makes (except getUpdates): retry only when Telegram
+certainly did not take the request; never resend when it may have.
+
+Why: a lost answer is bad, a duplicated answer is worse (users see the same reply twice and cannot tell
+which one belongs to which question). So each failure is sorted by what it proves:
+
+* **Not taken → retry with backoff, a bounded number of times.** 429 Too Many Requests (wait
+  ``retry_after``; python-telegram-bot's AIORateLimiter already retries these ``max_retries`` times),
+  other error statuses from Telegram such as 500/502 (Telegram answered, so it did not deliver),
+  connection refused / connect timeout / no free connection in the pool (nothing was sent), and a write
+  that failed (the request never reached Telegram complete).
+* **In doubt → do not resend.** A read timeout or a connection dropped after the request was written:
+  Telegram may well have delivered the message. The call fails with :class:`DeliveryInDoubt` (a
+  ``TimedOut``) carrying an error id that is also in the warning log line; the error handler logs it and
+  sends no apology (that would be a second message in a chat that may already have the answer).
+* **Refused → no retry.** 400/403/404/409 and the like: resending cannot help.
+
+The read timeout (``READ_TIMEOUT``) is generous so that "in doubt" stays rare: Telegram answers within a
+second normally, and a slow answer that arrives in time is a clean success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import httpx
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+NOT_TAKEN = "not_taken"
+IN_DOUBT = "in_doubt"
+REFUSED = "refused"
+
+READ_TIMEOUT = 15.0  # seconds to wait for Telegram's answer before the call is "in doubt"
+CONNECT_TIMEOUT = 5.0
+WRITE_TIMEOUT = 10.0
+SEND_RETRIES = 4  # extra attempts after a not-taken failure (429s have AIORateLimiter's own budget)
+BACKOFF = 0.5  # first retry delay in seconds, doubling per attempt
+BACKOFF_MAX = 8.0
+
+_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
+                    httpx.WriteTimeout, httpx.UnsupportedProtocol)
+
+
+class DeliveryInDoubt(TimedOut):
+    """The request reached Telegram but no answer came back: it may have been delivered. Not resent."""
+
+    __slots__ = ("endpoint", "error_id")
+
+    def __init__(self, endpoint: str, error_id: str, cause: BaseException) -> None:
+        super().__init__(f"{endpoint} in doubt (error id {error_id}): {type(cause).__name__}: {cause}")
+        self.endpoint = endpoint
+        self.error_id = error_id
+
+
+def classify(err: BaseException) -> str:
+    """NOT_TAKEN, IN_DOUBT or REFUSED for an error raised by a Bot API call (see module docstring)."""
+    if isinstance(err, RetryAfter):
+        return NOT_TAKEN
+    if isinstance(err, DeliveryInDoubt):
+        return IN_DOUBT
+    if not isinstance(err, NetworkError) or isinstance(err, BadRequest):
+        return REFUSED  # BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated, ...
+    cause = err.__cause__
+    if isinstance(cause, _NOT_SENT_CAUSES):
+        return NOT_TAKEN
+    if isinstance(err, TimedOut) or isinstance(cause, (httpx.HTTPError, OSError)):
+        return IN_DOUBT  # read timeout, reset or disconnect while waiting for the answer
+    if cause is None or isinstance(cause, TelegramError):
+        # PTB raises a plain NetworkError for an error *status* (500, 502, ...; the TelegramError cause
+        # is a body that was not JSON): Telegram answered, so it did not deliver.
+        return NOT_TAKEN
+    return IN_DOUBT  # "Unknown error in HTTP implementation": we cannot tell
+
+
+def backoff(attempt: int, err: BaseException) -> float:
+    delay = min(BACKOFF * 2**attempt, BACKOFF_MAX)
+    if isinstance(err, RetryAfter):
+        wait = err._retry_after  # noqa: SLF001 - a timedelta; the public property warns (PTB 22.2+)
+        delay = max(delay, wait.total_seconds() + 0.1)
+    return delay
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (flood limits, 429 retries) plus the delivery policy above."""
+
+    def __init__(self, *args: Any, send_retries: int = SEND_RETRIES,
+                 sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
+                 on_event: Callable[[str], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.send_retries = send_retries
+        self._sleep = sleep
+        self.on_event = on_event  # counters: "retried", "in_doubt", "gave_up"
+
+    def _count(self, name: str) -> None:
+        if self.on_event is not None:
+            self.on_event(name)
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: ANN001
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except TelegramError as err:
+                kind = classify(err)
+                chat_id = data.get("chat_id")
+                if kind == IN_DOUBT:
+                    error_id = secrets.token_hex(4)
+                    log.warning("%s to chat %s in doubt, not resent (error id %s): %s", endpoint, chat_id,
+                                error_id, err, extra={"error_id": error_id, "endpoint": endpoint})
+                    self._count("in_doubt")
+                    raise DeliveryInDoubt(endpoint, error_id, err) from err
+                if kind == NOT_TAKEN and attempt < self.send_retries:
+                    delay = backoff(attempt, err)
+                    attempt += 1
+                    log.warning("%s to chat %s not taken (%s); retry %d/%d in %.1f s", endpoint, chat_id,
+                                err, attempt, self.send_retries, delay)
+                    self._count("retried")
+                    await self._sleep(delay)
+                    continue
+                if kind == NOT_TAKEN:
+                    self._count("gave_up")
+                raise

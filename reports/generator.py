@@ -1521,14 +1521,48 @@ def _wrap(s: str, width: float, size: float) -> list[str]:
     return out
 
 
-def to_pdf(text: str) -> bytes:
-    """A PDF with a text layer (CID font, no font file): prose wrapped, table rows as text, "- n -" footers.
+PDF_TABLES: tuple[str, ...] = ("text", "grid", "positions")
+_PDF_FOOTER = re.compile(r"\s*-\s*\d+\s*-\s*")
+
+
+def _pdf_col_widths(block: list[list[str]], avail: float, size: float, pad: float) -> list[float]:
+    """Column widths for a drawn table: each column as wide as its widest cell, the widest columns
+    capped (water-filling) so the table fits `avail`; capped cells wrap."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    ncol = max(len(r) for r in block)
+    natural = [2 * pad + 6.0] * ncol
+    for row in block:
+        for i, cell in enumerate(row):
+            natural[i] = max(natural[i], stringWidth(_BOLD.sub(r"\1", cell), _PDF_FONT, size) + 2 * pad + 1)
+    if sum(natural) <= avail:
+        return natural
+    lo, hi = 0.0, max(natural)
+    for _ in range(40):  # the cap at which the capped widths just fill the line
+        cap = (lo + hi) / 2
+        if sum(min(w, cap) for w in natural) > avail:
+            hi = cap
+        else:
+            lo = cap
+    return [min(w, lo) for w in natural]
+
+
+def to_pdf(text: str, tables: str = "text") -> bytes:
+    """A PDF with a text layer (CID font, no font file): prose wrapped, "- n -" footers, and table rows
+    (tab/pipe lines) drawn as `tables` says:
+
+    - "text": each row as one line of text, cells joined by single spaces (blank cells leave no trace);
+    - "grid": a real ruled table (one cell per tab/pipe cell, rows padded to the widest row, group labels
+      merged down over the rows that leave them empty, as Word prints them), split across pages;
+    - "positions": the same cells at the same places but without rules (only x positions tell columns).
 
     Page footers already in `text` are dropped (the PDF prints its own); Markdown artefacts are dropped.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
+    if tables not in PDF_TABLES:
+        raise ValueError(f"unknown table style {tables!r}; expected one of {PDF_TABLES}")
     _register_pdf_font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
@@ -1547,10 +1581,59 @@ def to_pdf(text: str) -> bytes:
         page += 1
         y = ph - margin
 
-    for raw in text.split("\n"):
-        line = _BOLD.sub(r"\1", _ANGLE_LINK.sub(r"\1", raw))
-        if re.fullmatch(r"\s*-\s*\d+\s*-\s*", line):
+    def draw_table(block: list[list[str]]) -> None:
+        """Rows top to bottom; a row that does not fit starts a new page (the table continues there)."""
+        nonlocal y
+        tsize, tlead, pad = 9.0, 12.0, 3.0
+        ncol = max(len(r) for r in block)
+        rows = [[_BOLD.sub(r"\1", x) for x in r] + [""] * (ncol - len(r)) for r in block]
+        widths = _pdf_col_widths(rows, pw - 2 * margin, tsize, pad)
+        xs = [float(margin)]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        merged = {(r, col) for col, first, last in _label_spans(rows) for r in range(first + 1, last + 1)}
+        wrapped = [[_wrap(x, widths[i] - 2 * pad, tsize) if x else [] for i, x in enumerate(r)] for r in rows]
+        heights = [max(1, *(len(w) for w in ws)) * tlead + 2 * pad for ws in wrapped]
+        bottom = margin + 20
+        c.setLineWidth(0.6)
+        for r, ws in enumerate(wrapped):
+            fresh = False
+            if y - heights[r] < bottom:
+                finish_page()
+                fresh = True
+            c.setFont(_PDF_FONT, tsize)
+            for i, pieces in enumerate(ws):
+                for k, piece in enumerate(pieces):
+                    c.drawString(xs[i] + pad, y - pad - tsize - k * tlead, piece)
+                if tables != "grid":
+                    continue
+                x0, x1, y1 = xs[i], xs[i + 1], y - heights[r]
+                c.line(x0, y, x0, y1)
+                c.line(x1, y, x1, y1)
+                if (r, i) not in merged or fresh:  # a merged cell stays open at the top …
+                    c.line(x0, y, x1, y)
+                goes_on = (r + 1, i) in merged and y1 - heights[r + 1] >= bottom
+                if not goes_on:  # … and at the bottom while it goes on below on this page
+                    c.line(x0, y1, x1, y1)
+            y -= heights[r]
+        y -= 12  # the next text baseline clears the last row
+
+    lines = [_BOLD.sub(r"\1", _ANGLE_LINK.sub(r"\1", raw)) for raw in text.split("\n")]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _PDF_FOOTER.fullmatch(line):
+            i += 1
             continue  # the PDF paginates itself and prints its own "- n -" footers
+        if tables != "text" and _is_table_line(line):
+            block = []
+            while i < len(lines) and (_is_table_line(lines[i]) or _PDF_FOOTER.fullmatch(lines[i])):
+                if _is_table_line(lines[i]):  # a "- n -" inside a table: the PDF paginates itself
+                    block.append(_cells(lines[i]))
+                i += 1
+            draw_table(block)
+            continue
+        i += 1
         if _is_table_line(line):
             pieces = [" ".join(x for x in _cells(line) if x)]
             fsize = 9.0

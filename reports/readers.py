@@ -512,10 +512,10 @@ def _read_pdf(data: bytes) -> str:
             for page in pdf.pages:
                 try:
                     # Fake-bold titles print every glyph twice at the same spot ("政政府府"): dedupe first.
-                    text = page.dedupe_chars().extract_text() or ""
+                    lines = _pdf_page_lines(page.dedupe_chars())
                 except Exception as e:  # a broken page should not hide the others
                     raise _err("PDF 页面无法解析", f"damaged PDF page: {type(e).__name__}", "corrupt") from e
-                out.extend(_drop_page_furniture(text.split("\n")))
+                out.extend(_drop_page_furniture(lines))
                 page.flush_cache()
     except ReportError:
         raise
@@ -533,9 +533,57 @@ def _read_pdf(data: bytes) -> str:
     return text
 
 
+def _pdf_page_lines(page) -> list[str]:  # noqa: ANN001 - pdfplumber Page
+    """The page's text lines top to bottom; ruled tables come out one row per line, cells joined by a
+    tab and blank cells kept as "" (as HTML/DOCX tables do), so a blank cell cannot shift a number into
+    its neighbour's column as it does in plain text extraction."""
+    tables = [t for t in page.find_tables() if _is_data_table(t)]
+    if not tables:
+        return (page.extract_text() or "").split("\n")
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x < x1 and top <= y < bottom for x0, top, x1, bottom in boxes)
+
+    items: list[tuple[float, int, str]] = [
+        (ln["top"], 0, ln["text"]) for ln in page.filter(outside).extract_text_lines()
+    ]
+    for t in tables:
+        items.extend((top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t))
+    items.sort(key=lambda it: (it[0], it[1]))
+    return [text for _, _, text in items]
+
+
+def _is_data_table(table) -> bool:  # noqa: ANN001 - pdfplumber Table
+    """A ruled grid with at least two columns; a single box (a framed paragraph, a page border) is text."""
+    return any(sum(c is not None for c in row.cells) >= 2 for row in table.rows)
+
+
+def _pdf_table_rows(table) -> Iterable[tuple[float, list[str]]]:  # noqa: ANN001 - pdfplumber Table
+    """(top, cells) per row with text. A grid position no cell starts at is either inside a cell merged
+    across columns (left out, as a DOCX/HTML colspan gives one cell) or under a cell merged down from
+    the rows above ("", as the DOCX reader gives a vertically merged cell)."""
+    starts = sorted({c[0] for c in table.cells})  # the grid's column positions, as Table.rows uses them
+    for row, texts in zip(table.rows, table.extract(), strict=True):
+        cells: list[str] = []
+        for x, bbox, text in zip(starts, row.cells, texts, strict=True):
+            if bbox is None:
+                if any(c is not None and c[0] < x < c[2] for c in row.cells):
+                    continue  # merged across columns
+                cells.append("")
+            else:
+                cells.append(join_fragments((text or "").split("\n")).replace("\t", " "))
+        if any(cells):
+            yield row.bbox[1], cells
+
+
 def _drop_page_furniture(lines: list[str]) -> list[str]:
     """Remove page numbers ("- 3 -", "第3页", "3/9") printed in the first or last lines of a page."""
-    lines = [unicodedata.normalize("NFC", ln).rstrip() for ln in lines]
+    # Trailing tabs are blank cells at the end of a table row: keep them (HTML/DOCX rows keep them too).
+    lines = [unicodedata.normalize("NFC", ln).rstrip(" \r\n\f\v\u3000\xa0") for ln in lines]
     n = len(lines)
     edge = {i for i in range(min(3, n))} | {i for i in range(max(0, n - 3), n)}
     return [ln for i, ln in enumerate(lines) if not (i in edge and is_page_footer(ln))]

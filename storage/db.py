@@ -44,21 +44,51 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur.close()
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """A cached engine per URL; creates the SQLite folder if needed."""
+PG_CONNECT_TIMEOUT = 5  # seconds; a server that does not answer must not hold a question for minutes
+PG_POOL_RECYCLE = 1800  # seconds; firewalls and proxies drop idle connections silently
+
+
+def engine_options(url: str) -> dict:
+    """create_engine options for `url`.
+
+    PostgreSQL restarts (upgrades, failover, a crash) must cost a few error replies, not a stuck bot:
+    pool_pre_ping replaces connections the restart killed before they are used, a disconnect error
+    invalidates the whole pool (SQLAlchemy's default), connect_timeout bounds a connection attempt to
+    an unreachable server, TCP keepalives notice a dead peer on a connection that waits, and
+    pool_recycle drops connections idle long enough for a firewall to have forgotten them.
+    """
+    if url.startswith("sqlite"):
+        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 10,
+        "pool_timeout": 10,
+        "pool_recycle": PG_POOL_RECYCLE,
+        "connect_args": {"connect_timeout": PG_CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": 30,
+                         "keepalives_interval": 10, "keepalives_count": 3},
+    }
+
+
+def new_engine(url: str) -> Engine:
+    """An engine with engine_options (not cached; get_engine is the cached one)."""
     url = database_url(url)
-    eng = _engines.get(url)
-    if eng is not None:
-        return eng
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    eng = create_engine(url, **engine_options(url))
+    if url.startswith("sqlite"):
         event.listen(eng, "connect", _sqlite_pragmas)
-    else:
-        eng = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
-    _engines[url] = eng
+    return eng
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """A cached engine per URL; creates the SQLite folder if needed."""
+    url = database_url(url)
+    eng = _engines.get(url)
+    if eng is None:
+        eng = _engines[url] = new_engine(url)
     return eng
 
 

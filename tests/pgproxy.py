@@ -118,6 +118,8 @@ class TcpProxy:
         self._pairs.add(pair)
         try:
             await asyncio.gather(_pipe(client_r, up_w), _pipe(up_r, client_w))
+        except asyncio.CancelledError:
+            pass  # stop(): asyncio would log a cancelled connection task as an error
         finally:
             self._pairs.discard(pair)
             for writer in pair:

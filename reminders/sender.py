@@ -1,9 +1,9 @@
 """Broadcast claimed Delivery rows within Telegram's flood limits.
 
 Limits (Telegram's published ones, configurable): at most 30 messages a second overall, 20 a minute per
-group or channel, 1 a second per chat. The limiter hands out send slots: evenly spaced overall (a little
-wider than 1/30 s, for network jitter), at least 1 s apart per chat, and no more than 20 per sliding minute
-per group, so bursts never trip 429.
+group or channel, 1 a second per chat. The limiter hands out send slots, evenly spaced overall, and counts
+each send from its start to Telegram's answer, so no one-second window of Telegram's clock can see more
+than 30 whatever the latency or a stalled event loop does (FloodLimiter, _Window); bursts never trip 429.
 
 Errors:
 - RetryAfter: every worker pauses for the time Telegram gave (it is a bot-wide signal), then the same row
@@ -19,10 +19,13 @@ At most `concurrency` rows are claimed and unfinished at any time, which bounds 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
+import math
 import time
-from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -32,6 +35,7 @@ from reminders import delivery
 from reminders.delivery import Claimed
 
 log = logging.getLogger(__name__)
+EPS = 1e-9  # seconds: float noise when a fake clock adds a sleep to now
 SendFn = Callable[[Claimed], Awaitable[int | None]]
 
 
@@ -40,80 +44,159 @@ class Limits:
     overall_per_second: float = 30.0
     per_chat_seconds: float = 1.0
     group_per_minute: int = 20
-    jitter_margin: float = 0.05  # seconds: the one-second window is checked over 1.05 s (network jitter)
+    jitter_margin: float = 0.02  # seconds added to each window (clock granularity, Telegram's own jitter)
+
+
+class _Window:
+    """At most `cap` sends inside any `seconds` — counted on the sending side so the receiver's count holds.
+
+    A send holds one of `cap` permits from its start until `seconds` after its END (the answer back). The
+    receiver stamps a message somewhere between our start and our end, so for any cap + 1 sends, the one
+    started last began at least `seconds` after an earlier one ended: their receive stamps are at least
+    `seconds` apart, whatever the network, the event loop or the receiver's own stalls did in between.
+    A send with no known end (plain ``acquire``) ends when it starts."""
+
+    __slots__ = ("cap", "seconds", "in_flight", "released")
+
+    def __init__(self, cap: int, seconds: float) -> None:
+        self.cap = max(1, cap)
+        self.seconds = seconds
+        self.in_flight = 0
+        self.released: deque[float] = deque()  # when finished sends give their permit back, ascending
+
+    def ready(self, now: float) -> float:
+        """The earliest time a new send may start: `now`, a time to sleep until, or inf (wait for an end)."""
+        while self.released and self.released[0] <= now + EPS:
+            self.released.popleft()
+        if self.in_flight + len(self.released) < self.cap:
+            return now
+        return self.released[0] if self.released else math.inf
+
+    def start(self) -> None:
+        self.in_flight += 1
+
+    def finish(self, end: float) -> None:
+        self.in_flight -= 1
+        until = end + self.seconds
+        if self.released and until < self.released[-1]:
+            bisect.insort(self.released, until)
+        else:
+            self.released.append(until)
+
+    def idle(self, now: float) -> bool:
+        return self.in_flight == 0 and (not self.released or self.released[-1] <= now)
 
 
 class FloodLimiter:
-    """Paces sends. One gate hands out slots one at a time, measured from the previous REAL start, so a busy
-    event loop can delay sends but never bunch them; a chat or group that is not ready yet waits outside
-    the gate (no head-of-line blocking). Overall spacing is (1 + jitter_margin) / rate and a guard keeps at
-    most int(rate) starts in any (1 + jitter_margin) seconds, so network jitter of up to that margin cannot
-    push Telegram's count over the limit."""
+    """Paces sends so that no window of the receiver's (Telegram's) clock sees more than the limits.
+
+    ``async with limiter.slot(chat_id):`` wraps one request: it waits for a slot, and the slot's permits are
+    held until the request has been answered (see _Window for why that makes the guarantee independent of
+    latency and stalls). Limits, each a _Window over [start, end + window]:
+      - overall: int(rate) sends per 1 + jitter_margin seconds, and starts evenly spaced
+        (1 + jitter_margin) / rate apart so a broadcast is a steady stream, never a burst;
+      - per chat: 1 send per per_chat_seconds (+ margin);
+      - per group (negative chat id): group_per_minute sends per 60 s (+ margin).
+    Throughput is rate / (1 + margin + latency) — about 29/s at 10 ms per request. One gate hands out
+    slots one at a time; a chat or group that is not ready waits outside the gate (no head-of-line blocking).
+    A RetryAfter pauses everybody (`pause`)."""
 
     def __init__(self, limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.limits = limits
         self.clock = clock
         self.sleep = sleep
+        margin = max(0.0, limits.jitter_margin)
+        self.spacing = (1.0 + margin) / limits.overall_per_second
         self._gate = asyncio.Lock()
-        self._last_start = float("-inf")
-        self._next_chat: dict[int, float] = {}
-        self._group: dict[int, deque[float]] = defaultdict(deque)
-        self._starts: deque[float] = deque()
+        self._last_start = -math.inf
+        self._overall = _Window(int(limits.overall_per_second), 1.0 + margin)
+        self._chats: dict[int, _Window] = {}
+        self._groups: dict[int, _Window] = {}
+        self._ended: asyncio.Event | None = None  # set when a send ends (waiters on an all-in-flight window)
         self.paused_until = 0.0
 
     def pause(self, seconds: float) -> None:
         """RetryAfter: nobody sends before now + seconds."""
         self.paused_until = max(self.paused_until, self.clock() + max(0.0, seconds))
 
-    def _chat_ready(self, chat_id: int, now: float) -> float:
-        t = max(self._next_chat.get(chat_id, 0.0), self.paused_until)
+    # ------------------------------------------------------------------ the windows of one chat
+    def _windows(self, chat_id: int) -> list[_Window]:
+        out = []
+        if self.limits.per_chat_seconds > 0:
+            w = self._chats.get(chat_id)
+            if w is None:
+                w = self._chats[chat_id] = _Window(1, self.limits.per_chat_seconds + self.limits.jitter_margin)
+            out.append(w)
         if chat_id < 0 and self.limits.group_per_minute > 0:
-            window = self._group[chat_id]
-            while window and window[0] <= now - 60.0:
-                window.popleft()
-            if len(window) >= self.limits.group_per_minute:
-                t = max(t, window[0] + 60.0)
-        return t
+            w = self._groups.get(chat_id)
+            if w is None:
+                w = self._groups[chat_id] = _Window(self.limits.group_per_minute, 60.0 + self.limits.jitter_margin)
+            out.append(w)
+        return out
+
+    def _chat_ready(self, chat_id: int, now: float) -> float:
+        return max([self.paused_until, *(w.ready(now) for w in self._windows(chat_id))])
 
     def _overall_ready(self, now: float) -> float:
-        window = 1.0 + self.limits.jitter_margin
-        cap = max(1, int(self.limits.overall_per_second))
-        while self._starts and self._starts[0] <= now - window:
-            self._starts.popleft()
-        t = self._last_start + window / self.limits.overall_per_second
-        if len(self._starts) >= cap:
-            t = max(t, self._starts[0] + window)
-        return t
+        return max(self._last_start + self.spacing, self._overall.ready(now))
 
-    async def acquire(self, chat_id: int) -> None:
+    async def _wait(self, until: float, now: float) -> None:
+        if until == math.inf:  # every permit is held by a send in flight: wait for one to end
+            if self._ended is None:
+                self._ended = asyncio.Event()
+            await self._ended.wait()
+        else:
+            await self.sleep(until - now)
+
+    # ------------------------------------------------------------------ slots
+    async def _start(self, chat_id: int) -> list[_Window]:
         while True:
             now = self.clock()
             ready = self._chat_ready(chat_id, now)
-            if ready > now:
-                await self.sleep(ready - now)
+            if ready > now + EPS:
+                await self._wait(ready, now)
                 continue
             async with self._gate:
                 now = self.clock()
-                if self._chat_ready(chat_id, now) > now:
+                if self._chat_ready(chat_id, now) > now + EPS:
                     continue
                 t = self._overall_ready(now)
-                if t > now:
-                    await self.sleep(t - now)
+                if t > now + EPS:
+                    await self._wait(t, now)
                     now = self.clock()
-                    if self._chat_ready(chat_id, now) > now or self._overall_ready(now) > now + 1e-9:
+                    if self._chat_ready(chat_id, now) > now + EPS or self._overall_ready(now) > now + EPS:
                         continue
-                spacing = (1.0 + self.limits.jitter_margin) / self.limits.overall_per_second
                 # a wake-up a little late (sleep overshoot) keeps the planned cadence; a very late one
                 # (stalled loop) restarts it from now — never a catch-up burst
-                self._last_start = t if t <= now < t + spacing else now
-                self._starts.append(now)
-                self._next_chat[chat_id] = now + self.limits.per_chat_seconds
-                if chat_id < 0 and self.limits.group_per_minute > 0:
-                    self._group[chat_id].append(now)
-                if len(self._next_chat) > 50_000:  # forget chats whose spacing has long passed
-                    self._next_chat = {k: v for k, v in self._next_chat.items() if v > now}
-                return
+                self._last_start = t if t <= now < t + self.spacing else now
+                windows = [self._overall, *self._windows(chat_id)]
+                for w in windows:
+                    w.start()
+                return windows
+
+    def _finish(self, windows: list[_Window]) -> None:
+        end = self.clock()
+        for w in windows:
+            w.finish(end)
+        if self._ended is not None:
+            self._ended.set()
+            self._ended = None
+        if len(self._chats) > 50_000:  # forget chats whose window has long passed
+            self._chats = {k: w for k, w in self._chats.items() if not w.idle(end)}
+
+    @asynccontextmanager
+    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+        """Wait for a slot to send to `chat_id`; hold it until the block (the request) is over."""
+        windows = await self._start(chat_id)
+        try:
+            yield
+        finally:
+            self._finish(windows)
+
+    async def acquire(self, chat_id: int) -> None:
+        """A slot for a send that takes no time (start = end); use `slot` when the request's end is known."""
+        self._finish(await self._start(chat_id))
 
 
 @dataclass
@@ -228,16 +311,33 @@ class Broadcaster:
         attempt = 0
         pauses = 0
         while True:
-            await self.limiter.acquire(row.chat_id)
-            if time.monotonic() - self._confirmed > 2 * self.heartbeat:  # we were asleep (paused, stalled)
-                await self._confirm()
-            if self._lost:  # another instance may own this row now: do not send, give it back
+            error: TelegramError | OSError | None = None
+            handed_back = False
+            # the slot is held until Telegram has answered: the flood limits count from that answer
+            async with self.limiter.slot(row.chat_id):
+                if time.monotonic() - self._confirmed > 2 * self.heartbeat:  # we were asleep (paused, stalled)
+                    await self._confirm()
+                if self._lost:  # another instance may own this row now: do not send, give it back
+                    handed_back = True
+                else:
+                    try:
+                        message_id = await self.send(row)
+                    except (TelegramError, OSError) as err:
+                        error = err
+            if handed_back:
                 await asyncio.to_thread(delivery.release, self.engine, row.id, self.owner, "leadership lost")
                 return
-            try:
-                message_id = await self.send(row)
-            except RetryAfter as err:
-                seconds = _retry_seconds(err)
+            if error is None:
+                ok = await asyncio.to_thread(delivery.mark_sent, self.engine, row.id, message_id)
+                if ok:
+                    self.stats.sent += 1
+                else:
+                    self.stats.already_sent += 1
+                    log.error("delivery %s was already marked sent: duplicate message to chat %s", row.id,
+                              row.chat_id)
+                return
+            if isinstance(error, RetryAfter):
+                seconds = _retry_seconds(error)
                 self.stats.retry_after += 1
                 pauses += 1
                 log.warning("RetryAfter %ss while sending delivery %s", seconds, row.id)
@@ -246,33 +346,24 @@ class Broadcaster:
                     await self._fail(row, f"RetryAfter repeated {pauses} times")
                     return
                 continue
-            except Forbidden as err:
+            if isinstance(error, Forbidden):
                 self.stats.blocked += 1
-                await self._fail(row, f"Forbidden: {err.message}", blocked=True)
+                await self._fail(row, f"Forbidden: {error.message}", blocked=True)
                 return
-            except ChatMigrated as err:
-                await self._fail(row, f"chat migrated to {err.new_chat_id}")
+            if isinstance(error, ChatMigrated):
+                await self._fail(row, f"chat migrated to {error.new_chat_id}")
                 return
-            except BadRequest as err:
-                await self._fail(row, f"BadRequest: {err.message}")
+            if isinstance(error, BadRequest):
+                await self._fail(row, f"BadRequest: {error.message}")
                 return
-            except (TelegramError, OSError) as err:
-                attempt += 1
-                if attempt >= self.max_attempts:
-                    await self._fail(row, f"{type(err).__name__}: {err} (after {attempt} attempts)")
-                    return
-                self.stats.retries += 1
-                delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-                log.info("send of delivery %s failed (%s); retry %s in %.1fs", row.id, err, attempt, delay)
-                await self.sleep(delay)
-                continue
-            ok = await asyncio.to_thread(delivery.mark_sent, self.engine, row.id, message_id)
-            if ok:
-                self.stats.sent += 1
-            else:
-                self.stats.already_sent += 1
-                log.error("delivery %s was already marked sent: duplicate message to chat %s", row.id, row.chat_id)
-            return
+            attempt += 1  # network errors, 5xx: retry with backoff
+            if attempt >= self.max_attempts:
+                await self._fail(row, f"{type(error).__name__}: {error} (after {attempt} attempts)")
+                return
+            self.stats.retries += 1
+            delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+            log.info("send of delivery %s failed (%s); retry %s in %.1fs", row.id, error, attempt, delay)
+            await self.sleep(delay)
 
     async def _fail(self, row: Claimed, error: str, blocked: bool = False) -> None:
         self.stats.failed += 1

@@ -43,10 +43,14 @@ class AgencyAlias(SQLModel, table=True):
 class Report(SQLModel, table=True):
     """The current report of one agency for one year (a newer file replaces it; see IngestEvent)."""
 
-    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "year"),
+        # one year's reports (rankings, totals, reminders) without touching the table: 0002
+        Index("ix_report_year_agency", "year", "agency_id", postgresql_include=["id"]),
+    )
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
-    year: int = Field(index=True)
+    year: int
     template: str = Field(max_length=12)  # 2008|2019|2021|narrative
     title: str = Field(default="", max_length=500)
     file_name: str = Field(default="", max_length=500)
@@ -62,10 +66,12 @@ class IndicatorValue(SQLModel, table=True):
     __tablename__ = "indicator_value"
     __table_args__ = (
         UniqueConstraint("report_id", "indicator"),
-        Index("ix_value_indicator_report", "indicator", "report_id"),
+        # one indicator over many reports (rankings, totals): the value rides in the index (0002), so
+        # ranking a year nation-wide is an index-only scan; report_id alone is served by the unique key
+        Index("ix_value_indicator_report", "indicator", "report_id", postgresql_include=["value"]),
     )
     id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="report.id", index=True)
+    report_id: int = Field(foreign_key="report.id")
     indicator: str = Field(max_length=120)
     value: float
     unit: str = Field(default="", max_length=12)
@@ -99,7 +105,7 @@ class IngestEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     file_name: str = Field(default="", max_length=500)
-    file_hash: str = Field(default="", max_length=64)
+    file_hash: str = Field(default="", max_length=64, index=True)  # was this file seen before: 0002
     outcome: str = Field(max_length=12)  # stored|unchanged|replaced|rejected
     reason: str = Field(default="", max_length=1000)
     report_id: int | None = Field(default=None, index=True)

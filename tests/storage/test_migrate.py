@@ -17,8 +17,8 @@ EXTRA_REVISION = '''"""test-only second revision"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -64,7 +64,7 @@ def pg_engine():
 def _fresh_store_matches_models(eng) -> None:
     assert migrate.schema_problem(eng) is None  # empty: fine, about to be created
     migrate.ensure_schema(eng)
-    assert migrate.current_revision(eng) == migrate.head_revision() == "0001"
+    assert migrate.current_revision(eng) == migrate.head_revision() == "0002"
     assert migrate.schema_diff(eng) == []
     tables = set(inspect(eng).get_table_names())
     assert set(SQLModel.metadata.tables) | {"alembic_version"} == tables
@@ -83,14 +83,14 @@ def test_upgrade_on_empty_postgresql_creates_exactly_the_models(pg_engine):
 
 def test_upgrade_accepts_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'u.db'}"
-    assert migrate.upgrade(url) == "0001"
+    assert migrate.upgrade(url) == "0002"
 
 
 def test_create_all_store_is_adopted_by_stamp(sqlite_engine):
     create_all(sqlite_engine)
     assert "disclosure-bot migrate" in migrate.schema_problem(sqlite_engine)
     migrate.ensure_schema(sqlite_engine)
-    assert migrate.current_revision(sqlite_engine) == "0001"
+    assert migrate.current_revision(sqlite_engine) == "0002"
 
 
 def test_unversioned_store_that_differs_is_refused(sqlite_engine):
@@ -106,14 +106,14 @@ def test_behind_head_is_refused_then_migrate_fixes_it(sqlite_engine, tmp_path, m
     migrate.upgrade(sqlite_engine)
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_note.py").write_text(EXTRA_REVISION)
+    (scripts / "versions" / "0003_note.py").write_text(EXTRA_REVISION)
     monkeypatch.setattr(migrate, "SCRIPTS", scripts)
-    assert migrate.head_revision() == "0002"
+    assert migrate.head_revision() == "0003"
     problem = migrate.schema_problem(sqlite_engine)
-    assert problem == "数据库结构版本落后 (schema at 0001, code expects 0002): run `disclosure-bot migrate`"
-    with pytest.raises(migrate.SchemaError, match="schema at 0001, code expects 0002"):
+    assert problem == "数据库结构版本落后 (schema at 0002, code expects 0003): run `disclosure-bot migrate`"
+    with pytest.raises(migrate.SchemaError, match="schema at 0002, code expects 0003"):
         migrate.ensure_schema(sqlite_engine)
-    assert migrate.migrate(sqlite_engine) == ("0001", "0002")
+    assert migrate.migrate(sqlite_engine) == ("0002", "0003")
     assert migrate.schema_problem(sqlite_engine) is None
     assert "note" in {c["name"] for c in inspect(sqlite_engine).get_columns("app_meta")}
 
@@ -142,4 +142,82 @@ def test_concurrent_start_on_empty_postgresql_creates_the_schema_once(pg_engine)
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(lambda _: migrate.ensure_schema(pg_engine), range(3)))
     assert results == [None, None, None]
-    assert migrate.current_revision(pg_engine) == "0001" and migrate.schema_diff(pg_engine) == []
+    assert migrate.current_revision(pg_engine) == "0002" and migrate.schema_diff(pg_engine) == []
+
+
+def _indexes(eng, table: str) -> dict[str, list[str]]:
+    return {i["name"]: i["column_names"] for i in inspect(eng).get_indexes(table)}
+
+
+def _upgrade_from_0001_with_data(eng) -> None:
+    """0002 on a store at 0001 holding a report: the indexes change, the rows stay, downgrade restores 0001."""
+    from alembic import command
+
+    assert migrate.upgrade(eng, "0001") == "0001"
+    with eng.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO agency (id, name, kind, region_path, region, source, created_at) "
+                "VALUES (1, 'A', 'other', '', '', 'report', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO report (id, agency_id, year, template, title, file_name, file_hash, "
+                "ingested_at, replaced_count, warnings) VALUES (1, 1, 2020, '2019', '', '', 'h', "
+                "CURRENT_TIMESTAMP, 0, '[]')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO indicator_value (report_id, indicator, value, unit, line_no, line_text, "
+                "origin, section, row_label, column_label) VALUES (1, 'k', 3, '', 0, '', 'table', '', '', '')"
+            )
+        )
+    assert "ix_indicator_value_report_id" in _indexes(eng, "indicator_value")
+    assert migrate.migrate(eng) == ("0001", "0002")
+    assert migrate.schema_diff(eng) == []
+    ix = _indexes(eng, "indicator_value")
+    assert "ix_indicator_value_report_id" not in ix and ix["ix_value_indicator_report"] == [
+        "indicator",
+        "report_id",
+    ]
+    assert _indexes(eng, "report")["ix_report_year_agency"] == ["year", "agency_id"]
+    assert _indexes(eng, "ingest_event")["ix_ingest_event_file_hash"] == ["file_hash"]
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT value FROM indicator_value WHERE report_id = 1")).scalar() == 3
+    with eng.begin() as conn:
+        command.downgrade(migrate._config(conn), "0001")
+    assert migrate.current_revision(eng) == "0001"
+    assert "ix_report_year" in _indexes(eng, "report") and "ix_report_year_agency" not in _indexes(
+        eng, "report"
+    )
+    assert "ix_ingest_event_file_hash" not in _indexes(eng, "ingest_event")
+
+
+def test_0002_upgrades_a_0001_sqlite_store_and_downgrades(sqlite_engine):
+    _upgrade_from_0001_with_data(sqlite_engine)
+
+
+@pytest.mark.pg
+def test_0002_upgrades_a_0001_postgresql_store_and_downgrades(pg_engine):
+    _upgrade_from_0001_with_data(pg_engine)
+    with pg_engine.connect() as conn:
+        assert (
+            "INCLUDE"
+            not in conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_value_indicator_report'")
+            ).scalar()
+        )
+    migrate.migrate(pg_engine)
+    with pg_engine.connect() as conn:
+        defs = dict(
+            conn.execute(
+                text(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+                    "('ix_value_indicator_report', 'ix_report_year_agency')"
+                )
+            ).all()
+        )
+    assert defs["ix_value_indicator_report"].endswith("INCLUDE (value)")
+    assert defs["ix_report_year_agency"].endswith("INCLUDE (id)")

@@ -3,6 +3,10 @@
 
 The reply lists what happened per file: stored, replaced, unchanged, flagged (stored with arithmetic
 findings) or rejected with the reason. Non-admins are refused; nothing is downloaded for them.
+
+Size limit (MAX_UPLOAD_MB): a document whose size Telegram announces (in the message, else in getFile)
+above the limit is refused before it is downloaded; without an announced size the download is streamed
+and cut off as soon as it passes the limit, so a large file never sits in memory whole.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import logging
 from pathlib import PurePath
 
+import httpx
 from sqlmodel import func, select
 from telegram import Update
 from telegram.constants import ParseMode
@@ -26,6 +31,44 @@ SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
 NOT_ADMIN = "只有管理员可以上传报告入库。"
 OUTCOME_ZH = {"stored": "已入库", "replaced": "已替换旧版本", "unchanged": "未变化（同一文件已入库）",
               "rejected": "已拒绝", "flagged": "已入库，但有勾稽关系问题"}
+
+DOWNLOAD_TIMEOUT = 120.0  # seconds for the whole file (50 MB at the largest setting)
+
+
+class TooLarge(Exception):
+    """The download passed the upload limit and was abandoned."""
+
+
+class DownloadFailed(Exception):
+    """The file could not be fetched (the message never carries the URL: it contains the bot token)."""
+
+
+async def download_capped(tg_file, limit: int) -> bytes:
+    """The file's bytes, reading at most `limit` + one chunk; TooLarge past the limit."""
+    url = tg_file.file_path or ""
+    if not url.startswith(("http://", "https://")):  # a local Bot API server in --local mode: a path
+        data = bytes(await tg_file.download_as_bytearray())
+        if len(data) > limit:
+            raise TooLarge
+        return data
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client, client.stream("GET", url) as resp:
+            if resp.status_code != 200:
+                raise DownloadFailed(f"HTTP {resp.status_code}")
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise TooLarge
+            async for chunk in resp.aiter_bytes():
+                total += len(chunk)
+                if total > limit:
+                    raise TooLarge
+                chunks.append(chunk)
+    except httpx.HTTPError as err:
+        raise DownloadFailed(type(err).__name__) from None  # str(err) may hold the URL, i.e. the token
+    return b"".join(chunks)
+
 
 DOCUMENTS = filters.UpdateType.MESSAGE & filters.Document.ALL & (
     filters.ChatType.PRIVATE | filters.CaptionRegex(r"^/ingest\b"))
@@ -68,14 +111,26 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(f"{m.t(name)}：{OUTCOME_ZH['rejected']} — 不支持的文件类型，请发送 DOCX/PDF/HTML/TXT。",
                                  parse_mode=ParseMode.HTML)
         return
-    if doc.file_size and doc.file_size > svc.settings.max_upload_bytes:
-        await message.reply_text(f"{m.t(name)}：{OUTCOME_ZH['rejected']} — 文件超过 {svc.settings.max_upload_mb} MB。",
-                                 parse_mode=ParseMode.HTML)
+    limit = svc.settings.max_upload_bytes
+    too_large = f"{m.t(name)}：{OUTCOME_ZH['rejected']} — 文件超过 {svc.settings.max_upload_mb} MB。"
+    if doc.file_size and doc.file_size > limit:
+        svc.counters["upload_too_large"] += 1
+        await message.reply_text(too_large, parse_mode=ParseMode.HTML)
         return
     tg_file = await doc.get_file()
-    data = bytes(await tg_file.download_as_bytearray())
-    if len(data) > svc.settings.max_upload_bytes:
-        await message.reply_text(f"{m.t(name)}：{OUTCOME_ZH['rejected']} — 文件过大。", parse_mode=ParseMode.HTML)
+    if tg_file.file_size and tg_file.file_size > limit:  # the message did not say; getFile does
+        svc.counters["upload_too_large"] += 1
+        await message.reply_text(too_large, parse_mode=ParseMode.HTML)
+        return
+    try:
+        data = await download_capped(tg_file, limit)
+    except TooLarge:
+        svc.counters["upload_too_large"] += 1
+        await message.reply_text(too_large, parse_mode=ParseMode.HTML)
+        return
+    except DownloadFailed as err:
+        log.warning("download of %s failed: %s", name, err)
+        await message.reply_text(f"{m.t(name)}：下载失败（{m.t(err)}），请重新发送。", parse_mode=ParseMode.HTML)
         return
     from storage.ingest import ingest_bytes
 

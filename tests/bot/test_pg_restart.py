@@ -153,3 +153,35 @@ def test_real_postgresql_restart(api, store, pg_url):
         bot_engine.dispose()
     print(f"resumed {out['resumed_after']:.2f} s after PostgreSQL accepted again")
     _check(api, out)
+
+
+def test_a_follow_up_after_the_outage_continues_the_last_answer_the_user_saw(api, store, pg_url):
+    """The follow-up context stays what the user last saw: a follow-up that got the error reply changed
+    nothing, and the same follow-up sent again after the restart continues the answer before it."""
+    url = make_url(pg_url)
+    proxy = TcpProxy(url.port or 5432, url.host or "127.0.0.1").start()
+    bot_engine = new_engine(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
+    chat = FIRST_CHAT + 999
+
+    async def scenario(app) -> None:
+        def reply(since: int):
+            return api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == chat, timeout=20, since=since)
+
+        mark = api.mark()
+        api.push_message(chat, "西夏区 2020 依申请数")
+        assert "银川市西夏区审批服务管理局" in _text(await reply(mark))
+        proxy.refuse()
+        mark = api.mark()
+        api.push_message(chat, "兴庆区呢")
+        assert TRY_AGAIN in _text(await reply(mark))
+        proxy.accept()
+        mark = api.mark()
+        api.push_message(chat, "复议呢")
+        text = _text(await reply(mark))
+        assert "银川市西夏区审批服务管理局" in text and "复议" in text, text
+
+    try:
+        run_bot(api, bot_engine, scenario, Answerer(bot_engine))
+    finally:
+        bot_engine.dispose()
+        proxy.stop()

@@ -88,7 +88,8 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
 
         answerer = Answerer(engine)
     limiter = delivery.RetryingRateLimiter(overall_max_rate=settings.rate_overall_per_second,
-                                           group_max_rate=settings.rate_group_per_minute, max_retries=5)
+                                           group_max_rate=settings.rate_group_per_minute,
+                                           max_retries=delivery.RATE_LIMIT_RETRIES)
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)

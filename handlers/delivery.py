@@ -4,9 +4,9 @@ certainly did not take the request; never resend when it may have.
 Why: a lost answer is bad, a duplicated answer is worse (users see the same reply twice and cannot tell
 which one belongs to which question). So each failure is sorted by what it proves:
 
-* **Not taken → retry with backoff, a bounded number of times.** 429 Too Many Requests (wait
-  ``retry_after``; python-telegram-bot's AIORateLimiter already retries these ``max_retries`` times),
-  other error statuses from Telegram such as 500/502 (Telegram answered, so it did not deliver),
+* **Not taken → retry with backoff, a bounded number of times.** 429 Too Many Requests: waited out
+  (``retry_after``) and retried by python-telegram-bot's AIORateLimiter, ``max_retries`` times; other
+  error statuses from Telegram such as 500/502 (Telegram answered, so it did not deliver),
   connection refused / connect timeout / no free connection in the pool (nothing was sent), and a write
   that failed (the request never reached Telegram complete).
 * **In doubt → do not resend.** A read timeout or a connection dropped after the request was written:
@@ -40,7 +40,8 @@ REFUSED = "refused"
 READ_TIMEOUT = 15.0  # seconds to wait for Telegram's answer before the call is "in doubt"
 CONNECT_TIMEOUT = 5.0
 WRITE_TIMEOUT = 10.0
-SEND_RETRIES = 4  # extra attempts after a not-taken failure (429s have AIORateLimiter's own budget)
+SEND_RETRIES = 4  # extra attempts after a not-taken failure other than 429 (those: RATE_LIMIT_RETRIES)
+RATE_LIMIT_RETRIES = 5  # AIORateLimiter max_retries: attempts after a 429, each after its retry_after
 BACKOFF = 0.5  # first retry delay in seconds, doubling per attempt
 BACKOFF_MAX = 8.0
 
@@ -116,7 +117,8 @@ class RetryingRateLimiter(AIORateLimiter):
                                 error_id, err, extra={"error_id": error_id, "endpoint": endpoint})
                     self._count("in_doubt")
                     raise DeliveryInDoubt(endpoint, error_id, err) from err
-                if kind == NOT_TAKEN and attempt < self.send_retries:
+                if kind == NOT_TAKEN and attempt < self.send_retries and not isinstance(err, RetryAfter):
+                    # (429s were already retried max_retries times by AIORateLimiter, each after retry_after)
                     delay = backoff(attempt, err)
                     attempt += 1
                     log.warning("%s to chat %s not taken (%s); retry %d/%d in %.1f s", endpoint, chat_id,

@@ -95,11 +95,12 @@ def test_429_retry_after_delivers_once(api, store):
     assert len(api.calls("sendMessage", chat_id=USER, ok=False)) == 1
 
 
-def test_a_500_is_retried_and_the_answer_delivered_once(api, store):
+@pytest.mark.parametrize("status", [500, 502])
+def test_a_5xx_is_retried_and_the_answer_delivered_once(api, store, status):
     seen: dict = {}
 
     async def scenario(app):
-        api.inject(status=500, method="sendMessage", count=1)
+        api.inject(status=status, method="sendMessage", count=1)
         api.push_message(USER, "西夏区 2020 依申请数")
         await api.await_until(lambda: len(_answers(api, USER)) >= 1, 15)
         await _barrier(api, USER)
@@ -108,7 +109,7 @@ def test_a_500_is_retried_and_the_answer_delivered_once(api, store):
         seen.update(_counters(app))
 
     run_bot(api, store, scenario, Answerer(store))
-    assert [c.status for c in _attempts(api, USER)] == [500, 200]
+    assert [c.status for c in _attempts(api, USER)] == [status, 200]
     assert len(_answers(api, USER)) == 1
     assert len(_answers(api, USER + 1)) == 1
     assert seen.get("send.retried") == 1

@@ -244,7 +244,12 @@ def source_blocks(rows: Iterable[AnswerRow], m: Markup) -> list[str]:
 
 
 def rows_to_csv(rows: Iterable[AnswerRow]) -> bytes:
-    """/export: one CSV row per answer row (UTF-8 with BOM so spreadsheet apps read Chinese)."""
+    """/export: one CSV row per answer row (UTF-8 with BOM so spreadsheet apps read Chinese).
+
+    Text cells that a spreadsheet would evaluate ("=…", "+…", "-…", "@…") get a leading "'".
+    """
+    from storage.export import csv_safe
+
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["agency", "year", "indicator", "indicator_name", "value", "unit", "report", "file",
@@ -252,9 +257,10 @@ def rows_to_csv(rows: Iterable[AnswerRow]) -> bytes:
     for r in rows:
         s = r.source
         value = "" if r.value is None else (int(r.value) if float(r.value).is_integer() else r.value)
-        writer.writerow([r.agency, r.year, r.indicator, indicator_label(r), value, r.unit,
-                         s.report_title if s else "", s.file_name if s else "", s.line_no if s else "",
-                         s.line_text if s else "", s.origin if s else ""])
+        writer.writerow([csv_safe(x) for x in (
+            r.agency, r.year, r.indicator, indicator_label(r), value, r.unit,
+            s.report_title if s else "", s.file_name if s else "", s.line_no if s else "",
+            s.line_text if s else "", s.origin if s else "")])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

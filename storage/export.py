@@ -26,6 +26,20 @@ def _num(value: float) -> int | float:
     return value
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(…)", "@SUM(…)") gets a leading "'".
+
+    Agency names (from a registry CSV) and file names (from uploads) are free text; a CSV opened in a
+    spreadsheet must show them, not evaluate them. Numbers pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def export_rows(engine: Engine, *, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """{agency, year, template, indicator, value, unit, report, line} ordered by agency, year, indicator.
 
@@ -79,12 +93,12 @@ def write_json_lines(engine: Engine, out: TextIO) -> int:
 
 
 def write_csv(engine: Engine, out: TextIO) -> int:
-    """The same rows as CSV with a header line."""
+    """The same rows as CSV with a header line (text cells that look like formulas are neutralised)."""
     writer = csv.DictWriter(out, fieldnames=[*FIELDS, "origin"], lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in export_rows(engine):
-        writer.writerow(row)
+        writer.writerow({k: csv_safe(v) for k, v in row.items()})
         n += 1
     return n
 

@@ -436,3 +436,81 @@ def test_no_token_or_secret_in_logs_or_admin_messages_on_the_real_path(api, engi
     for call in api.calls():
         text = call.text
         assert secret_part not in text and SIGNING not in text, (call.method, text)
+
+
+# --------------------------------------------------------------------------- CSV opened in a spreadsheet
+
+FORMULA_NAMES = ("=HYPERLINK(1,2).txt", "@SUM(A1).txt", "+1+2.txt", "-3+4.txt")
+
+
+def _cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
+
+
+def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_path):
+    """/export (Telegram) and `disclosure-bot export --csv`: file names from uploads are free text."""
+    from storage.export import write_csv
+    from storage.ingest import ingest_bytes
+
+    made = {p.name: p for p in write_samples(tmp_path / "gen")}
+    for name, sample in zip(FORMULA_NAMES, ("SAMPLE_临江市教育局_2019.txt", "SAMPLE_临江市人民政府_2020.txt",
+                                            "SAMPLE_临江市河西区审批服务管理局_2020.txt",
+                                            "SAMPLE_临江市城关区人民政府_2020.txt"), strict=True):
+        assert ingest_bytes(engine, made[sample].read_bytes(), name).outcome == "stored"
+
+    async def scenario(app):
+        api.push_message(USER, "2020 依申请数 排名")
+        await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER, timeout=20)
+        api.push_message(USER, "/export")
+        await api.await_for(lambda c: c.method == "sendDocument" and c.chat_id == USER, timeout=20)
+
+    run_bot(api, engine, scenario, Answerer(engine))
+    sent = api.calls("sendDocument", chat_id=USER)[0].files["document"][1].decode("utf-8")
+    buf = io.StringIO()
+    write_csv(engine, buf)
+    for text in (sent, buf.getvalue()):
+        cells = _cells(text)
+        assert any(c.startswith("'=HYPERLINK") or c.startswith("'+1+2") for c in cells), text[:500]
+        for cell in cells:
+            if cell[:1] in {"=", "+", "@"} or (cell.startswith("-") and not re.fullmatch(r"-\d+(\.\d+)?", cell)):
+                pytest.fail(f"formula-like cell {cell!r}")
+
+
+# --------------------------------------------------------------------------- webhook without a secret
+
+
+@pytest.mark.xfail(strict=True, reason="bot/app.py serves the webhook without any secret check when "
+                   "WEBHOOK_SECRET is empty: anyone who learns the URL can post updates as any user id, "
+                   "admins included (fix: derive a secret from the token, as CALLBACK_SECRET is, or refuse "
+                   "to start webhook mode without one)")
+def test_webhook_mode_without_a_configured_secret_still_refuses_unsigned_updates(api, engine):
+    import asyncio
+
+    from bot.app import build_application, run_webhook
+    from tests.bot.conftest import bot_settings
+    from tests.bot.test_webhook_and_units import free_port
+
+    port = free_port()
+    settings = bot_settings(api, webhook_url=f"http://127.0.0.1:{port}/tg/hook", webhook_secret="",
+                            port=port, webhook_listen="127.0.0.1")
+    statuses: list[int] = []
+
+    async def main() -> None:
+        app = build_application(settings, ScriptedAnswerer({}), engine=engine, today=lambda: date(2021, 1, 31))
+        stop_event = asyncio.Event()
+        task = asyncio.create_task(run_webhook(app, settings, stop_event))
+        try:
+            await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url, 20)
+            forged = {"update_id": 4242, "message": {
+                "message_id": 1, "date": 0, "chat": {"id": ADMIN, "type": "private"},
+                "from": {"id": ADMIN, "is_bot": False, "first_name": "not really the admin"}, "text": "/stats"}}
+            statuses.append(await asyncio.to_thread(api.post_webhook, forged, ""))
+            if statuses != [403]:  # accepted: wait for the forged admin's /stats to be answered
+                await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, timeout=20)
+        finally:
+            stop_event.set()
+            await asyncio.wait_for(task, 20)
+
+    asyncio.run(main())
+    assert statuses == [403] and api.calls("sendMessage", chat_id=ADMIN) == []
+    assert api.webhook == {} or api.webhook.get("secret_token")  # some secret was registered with Telegram

@@ -125,8 +125,9 @@ class BotService:
     def ask_sync(self, question: str, chat_key: str | None) -> Answer:
         """The engine's answer; StoreUnavailable when the store failed on the way (see module docstring)."""
         with self._engine_lock:
-            if self._store_suspect:
-                self._recover()
+            if self._store_suspect and not self._recover():
+                self.counters["store_errors"] += 1
+                raise StoreUnavailable("store not back yet")
             before = store_errors()
             try:
                 answer = self.answerer.ask(question, today=self.today(), chat_key=chat_key)
@@ -150,22 +151,23 @@ class BotService:
         self.counters["store_errors"] += 1
         log.warning("store unavailable while answering: %s", err or getattr(_thread_errors, "last", "?"))
 
-    def _recover(self) -> None:
-        """After a store error: if the store answers now, reload the engine's caches (a reload that failed
-        half-way leaves them empty or stale). If it does not answer yet, keep going: the question will fail
-        on its own store access, or be answered from intact caches."""
+    def _recover(self) -> bool:
+        """After a store error: True once the store answers and the engine's caches are reloaded (a reload
+        that failed half-way may have left them empty or stale, so no answer comes from them before)."""
         before = store_errors()
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError:
-            return
+            return False
         refresh = getattr(self.answerer, "refresh", None)
         if callable(refresh):
             refresh()
-        if store_errors() == before:
-            self._store_suspect = False
-            log.info("store is back; answer caches reloaded")
+        if store_errors() != before:
+            return False
+        self._store_suspect = False
+        log.info("store is back; answer caches reloaded")
+        return True
 
     def refresh(self) -> None:
         refresh = getattr(self.answerer, "refresh", None)

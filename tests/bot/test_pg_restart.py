@@ -6,7 +6,7 @@ The real Application polls the Bot API stand-in; its store engine talks to Postg
 tests/pgproxy.TcpProxy, and the test "restarts PostgreSQL" by resetting every proxied connection and
 refusing new ones for 2 s — what clients see during a real restart — without touching the shared server.
 test_real_postgresql_restart does the same with `pg_ctlcluster ... restart` and runs only with
-PG_REAL_RESTART=1 (never on a shared machine).
+PG_REAL_RESTART=1 (never on a shared machine). The first test checks the mechanism on any store.
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ import time
 from collections.abc import Awaitable, Callable
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.settings import Settings
+from handlers.service import BotService, StoreUnavailable
 from query.engine import Answerer
+from query.types import Answer
 from storage.db import database_url, new_engine
 from storage.ingest import ingest_paths
 from tests.bot.conftest import run_bot
@@ -48,6 +52,38 @@ def pg_url() -> str:
 def store(engine, pg_url):
     ingest_paths(engine, [require_shared()], progress=False)
     return engine
+
+
+class _SwallowingAnswerer:
+    """Like query.engine.Answerer: a store error inside ask() is caught and an answer comes out anyway."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.broken = True
+        self.refreshed = 0
+
+    def ask(self, question: str, **_kw) -> Answer:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT * FROM store_is_down" if self.broken else "SELECT 1"))
+        except Exception:  # noqa: BLE001 - the point: the error does not reach the caller
+            return Answer("not_found", "从空缓存得到的答案")
+        return Answer("ok", "好答案")
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+
+def test_a_swallowed_store_error_fails_the_question_and_reloads_caches_when_back(engine):
+    answerer = _SwallowingAnswerer(engine)
+    svc = BotService(Settings(_env_file=None), engine, answerer)
+    with pytest.raises(StoreUnavailable, match=TRY_AGAIN):
+        svc.ask_sync("西夏区 2020 依申请数", "tg:1")
+    answerer.broken = False
+    assert svc.ask_sync("西夏区 2020 依申请数", "tg:1").text == "好答案"
+    assert answerer.refreshed == 1  # caches reloaded once, before the first answer after the error
+    svc.ask_sync("西夏区 2020 依申请数", "tg:1")
+    assert answerer.refreshed == 1
 
 
 def _text(call) -> str:

@@ -19,6 +19,7 @@ import httpx
 from sqlmodel import func, select
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
 from handlers.answers import service
@@ -117,7 +118,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         svc.counters["upload_too_large"] += 1
         await message.reply_text(too_large, parse_mode=ParseMode.HTML)
         return
-    tg_file = await doc.get_file()
+    try:
+        tg_file = await doc.get_file()
+    except BadRequest as err:  # the cloud Bot API serves files up to 20 MB only: "file is too big"
+        log.warning("getFile for %s refused: %s", name, err)
+        big = "too big" in str(err).lower()
+        reason = "Telegram 不允许机器人下载超过 20 MB 的文件" if big else "Telegram 拒绝提供这个文件"
+        await message.reply_text(f"{m.t(name)}：{OUTCOME_ZH['rejected']} — {reason}。", parse_mode=ParseMode.HTML)
+        return
     if tg_file.file_size and tg_file.file_size > limit:  # the message did not say; getFile does
         svc.counters["upload_too_large"] += 1
         await message.reply_text(too_large, parse_mode=ParseMode.HTML)

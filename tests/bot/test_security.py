@@ -514,3 +514,19 @@ def test_webhook_mode_without_a_configured_secret_still_refuses_unsigned_updates
     asyncio.run(main())
     assert statuses == [403] and api.calls("sendMessage", chat_id=ADMIN) == []
     assert api.webhook == {} or api.webhook.get("secret_token")  # some secret was registered with Telegram
+
+
+def test_a_file_the_bot_api_will_not_serve_is_refused_politely(api, engine):
+    """The cloud Bot API lets bots download 20 MB at most; with MAX_UPLOAD_MB above that getFile says so."""
+    files = FileLog(api)
+    before = dump(engine)
+
+    async def scenario(app):
+        api.inject(400, method="getFile", description="Bad Request: file is too big")
+        api.push_document(ADMIN, ADMIN, "big.txt", b"pretend 30 MB")
+        reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN)
+        assert "20 MB" in reply.text and "已拒绝" in reply.text and "错误编号" not in reply.text
+
+    run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=30)
+    assert files.paths == [] and dump(engine) == before
+    assert [c.chat_id for c in api.calls("sendMessage")] == [ADMIN]  # no error report to admins either

@@ -259,6 +259,11 @@ EXPLAINS = {
         'SELECT report_id, rule, message, indicators, "values" FROM report_finding WHERE report_id IN ({province})'
     ),
     "ingest dedupe by file_hash": "SELECT id FROM ingest_event WHERE file_hash = '{hash}'",
+    "reports of one year": "SELECT agency_id, id FROM report WHERE year = 2020",
+    "proposed: one indicator over a year, nation-wide (scoring only)": (
+        "SELECT r.agency_id, v.value FROM report r JOIN indicator_value v ON v.report_id = r.id "
+        "AND v.indicator = 'apply.received.total' WHERE r.year = 2020"
+    ),
 }
 
 

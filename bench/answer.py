@@ -451,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         "target": 10,
         "met": res["cpu_p99_ms"] <= 10,
     }
-    out["load_average"] = {"value": round(load, 2), "unit": "", "target": None, "met": None}
+    # at the end of the run; bench/run_all.py records answer.load_average (at the start) for every step
+    out["load_average_end"] = {"value": round(load, 2), "unit": "", "target": None, "met": None}
     if args.quick:
         for v in out.values():
             v["quick"] = True

@@ -5,10 +5,11 @@ ReminderRunner (leader lease, claim → send → mark), the real sender with its
 limits (30 msg/s overall, 1/s per chat, 20/min per group), python-telegram-bot's HTTP stack, and the
 stand-in recording every call. Figures:
   - messages_per_second: delivered messages / (last − first delivery) — target ≥ 27 (90% of 30/s);
-  - peak_1s: most deliveries in any one-second window as the stand-in processed them (≤ 30 wanted);
-    peak_1s_client: the same for send starts on the bot's side. The sender spaces starts 1.05/30 s apart and
-    allows ≤ 30 starts per 1.05 s, so peak_1s_client ≤ 30 by construction; peak_1s can exceed it only by
-    stalls between our start and the stand-in's timestamp (HTTP stack, the stand-in's own GC pauses);
+  - peak_1s: most deliveries in any one-second window as the stand-in (a separate process, like Telegram)
+    stamped them — target ≤ 30 (Telegram's limit);
+    peak_1s_bound: the most that ANY receiver could count in one second, each send stamped anywhere between
+    its start and its answer on our side — the sender's guarantee (≤ 30 by construction: a send holds its
+    flood-limit permit until answered, see reminders.sender); peak_1s_client: the same for starts only;
   - duplicates / misses: subscribers with more than one / no message — target 0 / 0;
   - plan_seconds: time to plan the broadcast.
 Some chats are groups (negative ids) so the per-group limit is exercised too.
@@ -79,16 +80,29 @@ def peak_per_second(times: list[float]) -> int:
     return max((bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)), default=0)
 
 
+def worst_window(spans: list[tuple[float, float]], width: float = 1.0) -> int:
+    """Most sends one window [w, w + width) could hold if each is stamped anywhere in its [start, end]
+    (the best w is some send's end; see tests/reminders/test_sender_pacing.py)."""
+    starts = sorted(s for s, _e in spans)
+    ends = sorted(e for _s, e in spans)
+    return max((bisect.bisect_left(starts, e + width) - bisect.bisect_left(ends, e) for e in ends), default=0)
+
+
 async def broadcast(engine, base_url: str, config: ReminderConfig) -> dict:
     bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=config.concurrency + 2,
                                                             pool_timeout=30))
     clock = lambda: datetime.combine(datetime(2021, 1, 15).date(), dtime(9), TZ)  # noqa: E731 - a reminder day
     inner = telegram_sender(bot)
     starts: list[float] = []
+    spans: list[tuple[float, float]] = []
 
-    async def send(row):  # records when each send really starts on our side
-        starts.append(time.monotonic())
-        return await inner(row)
+    async def send(row):  # records when each send really starts and is answered on our side
+        start = time.monotonic()
+        starts.append(start)
+        try:
+            return await inner(row)
+        finally:
+            spans.append((start, time.monotonic()))
 
     runner = ReminderRunner(engine, send, config, clock=clock)
     t0 = time.perf_counter()
@@ -100,6 +114,7 @@ async def broadcast(engine, base_url: str, config: ReminderConfig) -> dict:
     await bot.shutdown()
     return {"planned": planned["reminders"]["planned"], "plan_seconds": round(plan_seconds, 2),
             "send_seconds": round(send_seconds, 2), "peak_1s_client": peak_per_second(starts),
+            "peak_1s_bound": worst_window(spans),
             "stats": result.get("stats", {})}
 
 
@@ -155,13 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         "peak_1s": peak_per_second(times),
         "duplicates": sum(1 for c in chats if counts[c] > 1),
         "misses": sum(1 for c in chats if counts[c] == 0),
-        "target": {"messages_per_second": ">= 27", "duplicates": 0, "misses": 0, "peak_1s_client": "<= 30"},
+        "target": {"messages_per_second": ">= 27", "duplicates": "== 0", "misses": "== 0",
+                   "peak_1s": f"<= {args.rate:g}", "peak_1s_bound": f"<= {args.rate:g}"},
         **run,
     }
-    # the issue's targets (rate, duplicates, misses) plus what the sender controls (client-side peak);
-    # the stand-in-side peak is reported, not gated: its excess comes from stalls we do not control
+    # the issue's targets: rate, duplicates, misses, and never more than the limit in any second at Telegram
     out["ok"] = bool(out["messages_per_second"] and out["messages_per_second"] >= 27 * args.rate / 30
-                     and out["duplicates"] == 0 and out["misses"] == 0 and out["peak_1s_client"] <= args.rate)
+                     and out["duplicates"] == 0 and out["misses"] == 0 and out["peak_1s"] <= args.rate
+                     and out["peak_1s_bound"] <= args.rate)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")

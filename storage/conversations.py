@@ -28,16 +28,34 @@ def load_context(engine: Engine, key: str) -> dict[str, Any]:
 
 
 def save_context(engine: Engine, key: str, ctx: dict[str, Any]) -> None:
-    """Replace the stored context for `key` (a new dict object so the JSON column is marked dirty)."""
+    """Replace the stored context for `key` in one statement (an upsert).
+
+    Why one statement: two bot instances (or a retry after a lost connection) saving the first context
+    of a chat at once must not collide on the primary key; the last write wins, as it would anyway.
+    """
     if not key:
         return
-    with session_scope(engine) as session:
+    table = Conversation.__table__
+    values = {"chat_key": key[:MAX_KEY], "context": dict(ctx), "updated_at": utcnow()}
+    if engine.dialect.name in {"postgresql", "sqlite"}:
+        if engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table).values(**values)
+        stmt = stmt.on_conflict_do_update(index_elements=[table.c.chat_key],
+                                          set_={"context": stmt.excluded.context,
+                                                "updated_at": stmt.excluded.updated_at})
+        with engine.begin() as conn:
+            conn.execute(stmt)
+        return
+    with session_scope(engine) as session:  # other databases: read, then insert or update
         row = session.get(Conversation, key[:MAX_KEY])
         if row is None:
-            session.add(Conversation(chat_key=key[:MAX_KEY], context=dict(ctx), updated_at=utcnow()))
+            session.add(Conversation(**values))
         else:
-            row.context = dict(ctx)
-            row.updated_at = utcnow()
+            row.context = values["context"]
+            row.updated_at = values["updated_at"]
             session.add(row)
 
 

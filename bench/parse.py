@@ -11,6 +11,7 @@ also checked against the numbers that made them, so a fast-but-wrong parser show
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -58,13 +59,20 @@ def bench_shared(repeat: int) -> dict[str, float] | None:
     }
 
 
-def bench_generated(n: int, seed: int) -> dict[str, float]:
-    """Parse `n` generated reports (UTF-8 text with random noise); also count wrong round trips."""
+def bench_generated(n: int, seed: int) -> dict:
+    """Parse `n` generated reports (UTF-8 text with random noise); also count wrong round trips.
+
+    The corpus depends only on (n, seed) and the generator's code — its sha256 is reported so two runs can
+    be told apart — and the parser uses no clock, so the mismatch count is deterministic: a change between
+    runs is a code change, never load. Each mismatch is kept (report text + what differed) for save_mismatches.
+    """
     from reports.generator import generate_report, plan_corpus
     from reports.parse import parse_bytes
 
     reports = [generate_report(rseed, t, a, y) for a, y, t, rseed in plan_corpus(n, seed)]
     blobs = [(r.file_name, r.text.encode("utf-8")) for r in reports]
+    corpus_sha = hashlib.sha256(b"".join(data for _name, data in blobs)).hexdigest()[:16]
+    bad: list[dict] = []
     parse_bytes(*reversed(blobs[0]))  # warm-up
     times: list[float] = []
     cpu: list[float] = []
@@ -80,10 +88,21 @@ def bench_generated(n: int, seed: int) -> dict[str, float]:
         cpu.append(time.process_time() - c)
         if parsed is None:
             mismatches += 1
+            bad.append({"report": rep, "problem": "parser raised"})
             continue
         got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
         if got != rep.values or parsed.identity.agency != rep.agency or parsed.identity.year != rep.year:
             mismatches += 1
+            diff = {
+                k: {"expected": rep.values.get(k), "parsed": got.get(k)}
+                for k in sorted(set(got) | set(rep.values))
+                if got.get(k) != rep.values.get(k)
+            }
+            if parsed.identity.agency != rep.agency:
+                diff["identity.agency"] = {"expected": rep.agency, "parsed": parsed.identity.agency}
+            if parsed.identity.year != rep.year:
+                diff["identity.year"] = {"expected": rep.year, "parsed": parsed.identity.year}
+            bad.append({"report": rep, "problem": diff})
     total = time.perf_counter() - t0
     return {
         "n": n,
@@ -92,7 +111,32 @@ def bench_generated(n: int, seed: int) -> dict[str, float]:
         "p95_ms": sorted(times)[int(len(times) * 0.95) - 1] * 1000 if times else float("nan"),
         "reports_per_s": n / total,
         "mismatches": mismatches,
+        "corpus_sha": corpus_sha,
+        "bad": bad,
     }
+
+
+def save_mismatches(bad: list[dict], folder: Path, seed: int) -> None:
+    """Each mismatching report's text plus mismatches.json (template, noise, seed, what differed): the
+    reproducers for whoever fixes the parser (parse_bytes(path.read_bytes(), path.name))."""
+    folder.mkdir(parents=True, exist_ok=True)
+    index = []
+    for item in bad:
+        rep = item["report"]
+        (folder / rep.file_name).write_text(rep.text, encoding="utf-8")
+        index.append(
+            {
+                "file": rep.file_name,
+                "template": getattr(rep, "template", None),
+                "noise": sorted(getattr(rep, "noise", ()) or ()),
+                "corpus_seed": seed,
+                "problem": item["problem"],
+            }
+        )
+    (folder / "mismatches.json").write_text(
+        json.dumps(index, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    print(f"[parse] {len(bad)} mismatching reports saved to {folder}", file=sys.stderr)
 
 
 def _fresh_sqlite(folder: Path):
@@ -204,6 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     put(f"generated_{n_gen}_p95_ms", gen["p95_ms"], "ms")
     put(f"generated_{n_gen}_reports_per_s", gen["reports_per_s"], "/s")
     put(f"generated_{n_gen}_mismatches", gen["mismatches"], "reports", "== 0")
+    print(
+        f"[parse] generated corpus: {n_gen} reports, seed {args.seed}, sha256 {gen['corpus_sha']}",
+        file=sys.stderr,
+    )
+    mismatch_dir = ROOT / "bench" / "out" / f"parse_mismatches_{n_gen}_seed{args.seed}"
+    if gen["bad"]:
+        save_mismatches(gen["bad"], mismatch_dir, args.seed)
 
     from reports.generator import write_corpus
 
@@ -251,7 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"metrics": metrics, "quick": quick, "seed": args.seed, "load_average": load}
+        payload = {
+            "metrics": metrics,
+            "quick": quick,
+            "seed": args.seed,
+            "generated_corpus_sha": gen["corpus_sha"],
+            "mismatch_reports": str(mismatch_dir) if gen["bad"] else None,
+            "load_average": load,
+        }
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -80,6 +80,11 @@ def peak_per_second(times: list[float]) -> int:
     return max((bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)), default=0)
 
 
+def _pct(values: list[float], q: float) -> float | None:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(len(values) * q / 100))] * 1000, 1) if values else None
+
+
 def worst_window(spans: list[tuple[float, float]], width: float = 1.0) -> int:
     """Most sends one window [w, w + width) could hold if each is stamped anywhere in its [start, end]
     (the best w is some send's end; see tests/reminders/test_sender_pacing.py)."""
@@ -115,6 +120,9 @@ async def broadcast(engine, base_url: str, config: ReminderConfig) -> dict:
     return {"planned": planned["reminders"]["planned"], "plan_seconds": round(plan_seconds, 2),
             "send_seconds": round(send_seconds, 2), "peak_1s_client": peak_per_second(starts),
             "peak_1s_bound": worst_window(spans),
+            # the sender's throughput is about rate / (1 + margin + latency): a send holds its permit until answered
+            "send_latency_p50_ms": _pct([e - s for s, e in spans], 50),
+            "send_latency_p99_ms": _pct([e - s for s, e in spans], 99),
             "stats": result.get("stats", {})}
 
 

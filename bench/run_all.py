@@ -465,7 +465,8 @@ def run_pytest_step(
     env = dict(env, HYPOTHESIS_PROFILE=profile, BENCH_FULL="1" if profile == "full" else "0")
     env.pop("TEST_DATABASE_URL", None)
     # no extra -q: addopts has one, and -qq would drop the closing "N passed, N failed" line read below
-    cmd = [sys.executable, "-m", "pytest", "-m", marker, "-p", "no:cacheprovider"]
+    # -rfE: a "FAILED <test id>" line per failure, so the note names the failing tests
+    cmd = [sys.executable, "-m", "pytest", "-m", marker, "-p", "no:cacheprovider", "-rfE"]
     print(
         f"[bench] {name}: pytest -m {marker!r} (HYPOTHESIS_PROFILE={profile}, timeout {timeout:.0f} s)",
         file=sys.stderr,
@@ -475,7 +476,9 @@ def run_pytest_step(
     with log_path.open("w", encoding="utf-8") as log:
         code = _run_group(cmd, env, log, timeout)
     run.seconds = time.monotonic() - t0
-    counts, closing = _pytest_counts(log_path.read_text(encoding="utf-8", errors="replace"))
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    counts, closing = _pytest_counts(text)
+    failing = re.findall(r"^(?:FAILED|ERROR) (\S+)", text, re.M)
     failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
     passed = counts.get("passed", 0)
     prefix = "tests.slow" if name == "tests" else name  # tests.slow.* as before
@@ -497,7 +500,9 @@ def run_pytest_step(
         run.note = f"no test is marked {marker}"
     else:
         run.status = "ok" if code == 0 else f"exit {code}"
-        run.note = closing[:300] if code != 0 else ""
+        if code != 0:
+            run.note = (f"failed: {', '.join(failing)}; " if failing else "") + closing
+            run.note = run.note[:400]
     print(f"[bench] {name}: {run.status} in {run.seconds:.1f} s ({closing})", file=sys.stderr, flush=True)
     return run
 

@@ -688,7 +688,12 @@ def _names_a_row(sq: str) -> bool:
 
 
 def _header_fragment(sq: str) -> bool:
-    """Pieces of a PDF-scrambled header ("总计商 业 企", "其他") that must not become a row label."""
+    """Pieces of a PDF-scrambled header ("总计商 业 企", "其他") that must not become a row label.
+
+    "（七）总计" is the 总计 row, not the header's 总计 column: a header repeated after a page break
+    may stand right above it, with its numbers on the next line."""
+    if sq != _strip_ordinals(sq) and _strip_ordinals(sq) in {"总计", "合计"}:
+        return False
     return not _names_a_row(sq) and ("总计" in sq or sq in {"其他", "其它"})
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
@@ -22,6 +23,25 @@ SHARED_REPORTS = SHARED / "reports"
 SHARED_GOLD = SHARED / "gold"
 SHARED_SPEC = SHARED / "spec"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Hypothesis profiles. "default" keeps the fuzz tests (tests/*/test_fuzz*.py) to well under a minute in
+# `make test` on 2 cores; "full" (HYPOTHESIS_PROFILE=full, used by `make bench`) runs many more examples.
+# No deadline in either: a loaded machine must not turn a slow example into a failure (speed is
+# measured by bench/, not here). 100 is Hypothesis's own default, so other property tests are unchanged;
+# tests that set their own max_examples keep them.
+settings.register_profile(
+    "default",
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "full",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def require_shared() -> Path:

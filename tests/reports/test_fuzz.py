@@ -1,0 +1,473 @@
+"""Fuzzing the report parser (issue 7): arbitrary text, and real-looking reports mutated line by line.
+
+Properties, for every input:
+- parse_text / parse_bytes / parse_path either return a ParsedReport or raise ReportError (with a code);
+  any other exception is a bug;
+- every value has provenance: a line number inside the normalised input, and a non-empty line text that
+  is exactly that line (surrounding whitespace aside);
+- no number the input does not contain: a table or prose value appears on its cited line (after the
+  documented normalisations: NFKC full-width digits, thousands separators, "12件"-style units, Chinese
+  numerals in prose; a prose 0 may come from a "无/未收到" sentence; a number wrapped onto the next line
+  of a paragraph; a 2019/2021 table row whose cells were printed one per line cites the row's first line);
+  a derived value equals its documented formula over values that are themselves present.
+
+`HYPOTHESIS_PROFILE=full` (registered in tests/conftest.py) runs many more examples; the tests carry the
+`fuzz` marker so `pytest -m fuzz` selects just them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, example, given, note
+from hypothesis import strategies as st
+
+from reports.generator import NOISE_KINDS, TEMPLATES, generate_agencies, generate_report
+from reports.model import ParsedReport, ReportError
+from reports.parse import DERIVED_MODERN, parse_bytes, parse_path, parse_text
+from reports.prose import to_number
+from reports.readers import read_document
+from reports.text import to_lines
+
+pytestmark = pytest.mark.fuzz
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+YEAR = {"2008": 2016, "2019": 2020, "2021": 2023, "narrative": 2014}
+EPS = 1e-6
+
+# ----------------------------------------------------------------------------------------- the property
+
+
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+
+
+def _numbers_in(text: str, chinese: bool = False) -> set[float]:
+    """Every number a line prints, after the normalisations the parsers document."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)  # thousands separators
+    found = {float(m.group(0)) for m in _NUM.finditer(t)}
+    if chinese:
+        for m in _CN_RUN.finditer(t):
+            run = m.group(0)
+            # every substring: "共收到二十件" → 二十, also "十二五" style runs where a part is the number
+            for i in range(len(run)):
+                for j in range(i + 1, min(len(run), i + 8) + 1):
+                    v = to_number(run[i:j])
+                    if v is not None:
+                        found.add(v)
+    return found
+
+
+def _digits_only(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def check_report(text: str, parsed: ParsedReport) -> None:
+    """Provenance and "no invented number" for one parse of `text` (the decoded, pre-split input)."""
+    lines = to_lines(text)
+    by_key = {v.key: v for v in parsed.values}
+    assert len(by_key) == len(parsed.values), "a key appears twice"
+    for v in parsed.values:
+        where = f"{v.key}={v.value} ({v.origin}) line {v.line_no}: {v.line_text!r}"
+        assert 1 <= v.line_no <= len(lines), where
+        printed = lines[v.line_no - 1].raw
+        assert v.line_text.strip(), where
+        assert v.line_text.strip() == printed.strip(), f"{where} but line is {printed!r}"
+        assert v.value == v.value and abs(v.value) != float("inf"), where
+        if v.origin == "derived":
+            parts = dict(DERIVED_MODERN).get(v.key)
+            assert parts is not None, f"undocumented derived value {where}"
+            assert all(p in by_key and by_key[p].origin != "derived" for p in parts), where
+            assert abs(v.value - sum(by_key[p].value for p in parts)) < EPS, where
+            continue
+        if v.origin == "prose":
+            if v.value == 0:
+                continue  # "未收到…申请", "无。": a zero stated in words
+            # a paragraph joins wrapped lines, so the number may continue on the next line
+            joined = _digits_only(printed) + "".join(
+                _digits_only(ln.raw) for ln in lines[v.line_no : v.line_no + 2]
+            )
+            assert v.value in _numbers_in(printed, chinese=True) or v.value in _numbers_in(
+                joined, chinese=True
+            ), f"prose number not on its line: {where}"
+            continue
+        assert v.origin == "table", where
+        values_here = _numbers_in(printed)
+        if abs(v.value) in values_here:
+            continue
+        if parsed.template in ("2019", "2021"):
+            # a row whose cells were printed one per line (web tables) cites its first line
+            later = set().union(*(_numbers_in(ln.raw) for ln in lines[v.line_no - 1 :]))
+            assert abs(v.value) in later, f"table number not in the input after its line: {where}"
+            continue
+        raise AssertionError(f"table number not on its line: {where}")
+
+
+def parse_or_reject(text: str, file_name: str = "") -> ParsedReport | None:
+    try:
+        parsed = parse_text(text, file_name=file_name)
+    except ReportError as err:
+        assert err.code and err.reason, err
+        return None
+    check_report(text, parsed)
+    return parsed
+
+
+# ----------------------------------------------------------------------------------------- seed texts
+
+
+@functools.cache
+def fixture_texts() -> tuple[tuple[str, str], ...]:
+    """(file name, decoded text) of every committed sample fixture (all four containers)."""
+    out = []
+    for p in sorted(FIXTURES.glob("sample_*")):
+        if p.name.endswith(".json"):
+            continue
+        out.append((p.name, read_document(p.read_bytes(), p.name)))
+    return tuple(out)
+
+
+@st.composite
+def generated_text(draw) -> tuple[str, str]:
+    template = draw(st.sampled_from(TEMPLATES))
+    seed = draw(st.integers(0, 10**6))
+    noise = draw(st.one_of(st.none(), st.frozensets(st.sampled_from(NOISE_KINDS), max_size=5)))
+    agency = generate_agencies(3, seed % 31)[seed % 3]
+    rep = generate_report(seed, template, agency, YEAR[template] + seed % 2, noise=noise)
+    return rep.file_name, rep.text
+
+
+def seed_text() -> st.SearchStrategy[tuple[str, str]]:
+    return st.one_of(st.sampled_from(fixture_texts()), generated_text())
+
+
+# ----------------------------------------------------------------------------------------- mutations
+
+_FW = str.maketrans("0123456789", "０１２３４５６７８９")
+_CN = str.maketrans("0123456789", "〇一二三四五六七八九")
+_SNIPPETS = (
+    "统计指标 单位 统计数",
+    "收到申请数 件",
+    "（一）收到申请数",
+    "件",
+    "条",
+    "0",
+    "12",
+    "1,234",
+    "－3",
+    "二十",
+    "一、主动公开情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "本年新收政府信息公开申请数量 1 2 3 4 5 6 21",
+    "共收到政府信息公开申请二十件，其中当面申请5件。",
+    "未发生行政复议、行政诉讼。",
+    "无。",
+    "- 3 -",
+    "第 2 页",
+    "|---|---|",
+    "\t\t\t",
+    "（不同渠道和方式公开相同信息计1条）",
+    "注：",
+    "单位负责人：",
+    "2019年",
+)
+
+
+def _mutate_line(draw, line: str) -> str:
+    kind = draw(st.sampled_from(["insert", "fullwidth", "chinese", "digit", "cut", "replace_num"]))
+    if kind == "fullwidth":
+        return line.translate(_FW)
+    if kind == "chinese":
+        return line.translate(_CN)
+    pos = draw(st.integers(0, len(line)))
+    if kind == "insert":
+        piece = draw(
+            st.one_of(
+                st.text(max_size=4),
+                st.sampled_from(["0", "7", "99", "1.5", "-", "|", "\t", "  ", "（", "）", "件", "万元"]),
+            )
+        )
+        return line[:pos] + piece + line[pos:]
+    if kind == "digit":
+        return line[:pos] + str(draw(st.integers(0, 99999))) + line[pos:]
+    if kind == "cut":
+        end = draw(st.integers(pos, len(line)))
+        return line[:pos] + line[end:]
+    nums = list(re.finditer(r"\d+", line))
+    if not nums:
+        return line
+    m = draw(st.sampled_from(nums))
+    return line[: m.start()] + str(draw(st.integers(0, 10**7))) + line[m.end() :]
+
+
+@st.composite
+def mutated(draw, base: st.SearchStrategy[tuple[str, str]] | None = None) -> tuple[str, str]:
+    """A seed report with 1–6 random line-level edits."""
+    name, text = draw(base if base is not None else seed_text())
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 6))):
+        if not lines:
+            lines = [""]
+        n = len(lines)
+        i = draw(st.integers(0, n - 1))
+        op = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "swap", "edit", "merge", "split", "insert", "truncate", "digits"]
+            )
+        )
+        if op == "delete":
+            del lines[i : i + draw(st.integers(1, 5))]
+        elif op == "duplicate":
+            lines[i:i] = lines[i : i + draw(st.integers(1, 3))]
+        elif op == "swap":
+            j = draw(st.integers(0, n - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "edit":
+            lines[i] = _mutate_line(draw, lines[i])
+        elif op == "merge" and i + 1 < n:
+            lines[i : i + 2] = [lines[i] + draw(st.sampled_from(["", " ", "\t", "  "])) + lines[i + 1]]
+        elif op == "split":
+            pos = draw(st.integers(0, len(lines[i])))
+            lines[i : i + 1] = [lines[i][:pos], lines[i][pos:]]
+        elif op == "insert":
+            lines.insert(i, draw(st.one_of(st.sampled_from(_SNIPPETS), st.text(max_size=30))))
+        elif op == "truncate":
+            lines = lines[: i + 1]
+            lines[-1] = lines[-1][: draw(st.integers(0, len(lines[-1])))]
+        elif op == "digits":
+            table = draw(st.sampled_from([_FW, _CN]))
+            lines = [ln.translate(table) for ln in lines]
+    return name, "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------- tests
+
+
+def test_the_checker_can_fail():
+    """The property is real: a value moved to another line, or changed, is caught."""
+    name, text = fixture_texts()[0]
+    parsed = parse_text(text, file_name=name)
+    check_report(text, parsed)
+    v = next(v for v in parsed.values if v.origin == "table" and v.value > 1)
+    original = (v.value, v.line_no)
+    v.value = v.value * 1000 + 7
+    with pytest.raises(AssertionError):
+        check_report(text, parsed)
+    v.value, v.line_no = original
+    v.line_no = v.line_no + 1 if v.line_no < len(text.split("\n")) else v.line_no - 1
+    with pytest.raises(AssertionError):
+        check_report(text, parsed)
+
+
+@pytest.mark.parametrize("index", range(16))
+def test_fixtures_satisfy_the_property(index):
+    name, text = fixture_texts()[index]
+    assert parse_or_reject(text, name) is not None
+
+
+@given(st.text(max_size=2000), st.sampled_from(["", "x.txt", "某某区人民政府2019年报告.txt"]))
+def test_arbitrary_text(text, file_name):
+    parse_or_reject(text, file_name)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SNIPPETS),
+            st.text(alphabet="0123456789０１２３ 　\t|件条一二十（）、.-", max_size=20),
+            st.text(max_size=12),
+        ),
+        max_size=60,
+    )
+)
+def test_report_shaped_noise(lines):
+    """Lines made of report vocabulary, numbers and separators, under a real title."""
+    text = "临江市河西区人民政府2019年政府信息公开工作年度报告\n" + "\n".join(lines)
+    parse_or_reject(text)
+
+
+@given(generated_text())
+def test_generated_reports(seed):
+    name, text = seed
+    assert parse_or_reject(text, name) is not None
+
+
+@given(mutated())
+def test_mutated_reports(seed):
+    name, text = seed
+    note(text)
+    parse_or_reject(text, name)
+
+
+@given(mutated(st.sampled_from(fixture_texts())), st.sampled_from(["", "file"]))
+def test_mutated_fixtures_with_and_without_file_name(seed, use_name):
+    name, text = seed
+    parse_or_reject(text, name if use_name else "")
+
+
+_ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "big5", "utf-16-le"]
+
+
+@given(
+    mutated(),
+    st.sampled_from(_ENCODINGS),
+    st.sampled_from([".txt", ".md", ".TXT", ".html", ".htm", ""]),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_mutated_reports_as_bytes(seed, encoding, suffix, newline):
+    name, text = seed
+    data = text.replace("\n", newline).encode(encoding, errors="replace")
+    file_name = Path(name).stem + suffix
+    try:
+        decoded = read_document(data, file_name)
+    except ReportError as err:
+        assert err.code, err
+        decoded = None
+    try:
+        parsed = parse_bytes(data, file_name)
+    except ReportError as err:
+        assert err.code and err.reason, err
+        return
+    assert decoded is not None
+    check_report(decoded, parsed)
+
+
+@given(st.binary(max_size=3000), st.sampled_from(["a.txt", "a.pdf", "a.docx", "a.html", "a.md", "a.doc", "a"]))
+def test_arbitrary_bytes(data, file_name):
+    try:
+        parsed = parse_bytes(data, file_name)
+    except ReportError as err:
+        assert err.code and err.reason, err
+        return
+    check_report(read_document(data, file_name), parsed)
+
+
+@given(mutated(st.sampled_from(fixture_texts())))
+def test_parse_path_matches_parse_bytes(tmp_path_factory, seed):
+    name, text = seed
+    path = tmp_path_factory.mktemp("fuzz") / (Path(name).stem + ".txt")
+    path.write_bytes(text.encode("utf-8"))
+    try:
+        parsed = parse_path(path)
+    except ReportError as err:
+        assert err.code
+        with pytest.raises(ReportError):
+            parse_bytes(path.read_bytes(), path.name)
+        return
+    check_report(read_document(path.read_bytes(), path.name), parsed)
+    again = parse_bytes(path.read_bytes(), path.name)
+    assert [(v.key, v.value, v.line_no) for v in again.values] == [
+        (v.key, v.value, v.line_no) for v in parsed.values
+    ]
+
+
+_ = (assume, example)  # re-exported for regression examples below
+
+
+# ----------------------------------------------------------------------------------------- metamorphic
+
+
+def _signature(text: str, file_name: str = "") -> tuple:
+    try:
+        p = parse_text(text, file_name=file_name)
+    except ReportError as err:
+        return ("rejected", err.code)
+    return (
+        p.identity.agency,
+        p.identity.year,
+        p.template,
+        sorted((v.key, v.value, v.line_no, v.origin) for v in p.values),
+    )
+
+
+@given(st.one_of(seed_text(), mutated()))
+def test_full_width_digits_and_line_endings_change_nothing(seed):
+    """NFKC is documented: ０-９ read as 0-9; CRLF/CR read as LF; trailing blank lines are nothing."""
+    name, text = seed
+    want = _signature(text, name)
+    assert _signature(text.translate(_FW), name) == want
+    assert _signature(text.replace("\n", "\r\n"), name) == want
+    assert _signature(text + "\n \n\u3000\n", name) == want
+
+
+@given(st.one_of(seed_text(), mutated()), st.sampled_from(["gb18030", "utf-16", "utf-8-sig"]))
+def test_an_encoding_round_trip_changes_nothing(seed, encoding):
+    """Bytes in GB18030/UTF-16/UTF-8 with BOM read back to the same report. Control characters are
+    dropped first: the reader rejects text with more than 2% of them as undecodable, by design."""
+    name, text = seed
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    want = _signature(text, "report.txt")
+    assume(want[0] != "rejected")
+    try:
+        p = parse_bytes(text.encode(encoding), "report.txt")
+        got: tuple = (
+            p.identity.agency,
+            p.identity.year,
+            p.template,
+            sorted((v.key, v.value, v.line_no, v.origin) for v in p.values),
+        )
+    except ReportError as err:
+        got = ("rejected", err.code)
+    assert got == want
+
+
+@given(
+    st.sampled_from(TEMPLATES),
+    st.integers(0, 10**6),
+    st.one_of(st.none(), st.frozensets(st.sampled_from(NOISE_KINDS), max_size=5)),
+    st.data(),
+)
+def test_page_breaks_anywhere_in_the_body_change_no_value(template, seed, noise, data):
+    """A page footer or a blank line between any two lines (a PDF page break) moves no number."""
+    agency = generate_agencies(3, seed % 31)[seed % 3]
+    rep = generate_report(seed, template, agency, YEAR[template], noise=noise)
+    lines = rep.text.split("\n")
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(3, len(lines) - 1))
+        lines.insert(i, data.draw(st.sampled_from(["- 3 -", "第 2 页", "— 12 —", "3/9", "", "  "])))
+    text = "\n".join(lines)
+    note(text)
+    parsed = parse_text(text, file_name=rep.file_name)
+    check_report(text, parsed)
+    got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
+    assert got == rep.values
+
+
+# ----------------------------------------------------------------------------------------- regressions
+
+
+def test_total_row_under_a_repeated_header_keeps_its_numbers():
+    """Found by test_page_breaks_anywhere…: 2019, seed 3, noise {repeated_header, footer, split_labels}.
+    The 三 header repeated after a page break left "机构" pending and swallowed "（七）总计" as a header
+    fragment, so the 总计 row's numbers on the next line were dropped."""
+    from reports.tables_modern import parse_modern_tables
+
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "申请人情况",
+            "自然人",
+            "法人或其他组织",
+            "总计",
+            "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1",
+            "（六）其他处理 0 0 0 0 0 0 0",
+            "- 5 -",
+            "申请人情况",
+            "法 律 服 务",
+            "机构",
+            "其他",
+            "（七）总计",
+            "1 0 0 0 0 0 1",
+            "四、结转下年度继续办理 0 0 0 0 0 0 0",
+        ]
+    )
+    got = {v.key: (v.value, v.line_no) for v in parse_modern_tables(to_lines(text), "2019")}
+    assert got["apply.result.total.total"] == (1.0, 14)
+    assert got["apply.result.total.natural_person"] == (1.0, 14)
+    assert got["apply.carried_out.total"] == (0.0, 15)

@@ -209,7 +209,7 @@ def bench_ingest(engine, folder: Path, deadline: float | None) -> dict[str, floa
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
-        "--quick", action="store_true", help="smaller run: 200 generated, 1,000 ingested (projected)"
+        "--quick", action="store_true", help="smaller run: 200 generated, 500 ingested (projected)"
     )
     ap.add_argument("--json", type=Path, help="write {metrics: {name: {value, unit, target, met}}} here")
     ap.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL") or DEFAULT_PG)
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
     n_gen = args.generated or (200 if quick else 1000)
-    n_ingest = args.ingest or (1000 if quick else 10_000)
+    n_ingest = args.ingest or (500 if quick else 10_000)
     metrics: dict[str, dict] = {}
     started = time.monotonic()
 

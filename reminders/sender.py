@@ -44,7 +44,7 @@ class Limits:
     overall_per_second: float = 30.0
     per_chat_seconds: float = 1.0
     group_per_minute: int = 20
-    jitter_margin: float = 0.02  # seconds added to each window (clock granularity, Telegram's own jitter)
+    jitter_margin: float = 0.01  # seconds added to each window (float rounding, clock rate differences)
 
 
 class _Window:

@@ -221,6 +221,7 @@ def test_all_permits_in_flight_wait_for_an_answer_not_for_a_timer():
 
 
 # ----------------------------------------------------------------- the real Broadcaster, REMINDER_CONCURRENCY=8
+@pytest.mark.pg
 def test_broadcaster_holds_the_slot_until_telegram_answers(engine, monkeypatch):
     """2,000 Delivery rows through Broadcaster at concurrency 8 with a 429 in the middle: every chat gets
     exactly one message, and the worst window Telegram could count stays at 30."""

@@ -457,6 +457,8 @@ def run_pytest_step(
 
     Figures: <name>.passed, <name>.failed (== 0) and, when `need_tests`, <name>.collected (>= 1): a marker
     with no test (pytest's exit 5) is then a recorded failure; otherwise it is fine (nothing to run).
+    Each test's outcome is logged as it finishes (-vv), so a step cut off by its timeout still reports
+    what it had done (status "timeout …", note "N of M tests done").
     """
     run = BenchRun(name)
     run.load = load_average()
@@ -464,9 +466,9 @@ def run_pytest_step(
     log_path = OUT_DIR / f"{name}.log"
     env = dict(env, HYPOTHESIS_PROFILE=profile, BENCH_FULL="1" if profile == "full" else "0")
     env.pop("TEST_DATABASE_URL", None)
-    # no extra -q: addopts has one, and -qq would drop the closing "N passed, N failed" line read below
-    # -rfE: a "FAILED <test id>" line per failure, so the note names the failing tests
-    cmd = [sys.executable, "-m", "pytest", "-m", marker, "-p", "no:cacheprovider", "-rfE"]
+    # -vv (with addopts' -q: one line per test as it finishes, and pytest's closing "N passed" line);
+    # -rfE: a "FAILED <test id>" summary line per failure, so the note names the failing tests
+    cmd = [sys.executable, "-m", "pytest", "-m", marker, "-p", "no:cacheprovider", "-vv", "-rfE"]
     print(
         f"[bench] {name}: pytest -m {marker!r} (HYPOTHESIS_PROFILE={profile}, timeout {timeout:.0f} s)",
         file=sys.stderr,
@@ -479,6 +481,15 @@ def run_pytest_step(
     text = log_path.read_text(encoding="utf-8", errors="replace")
     counts, closing = _pytest_counts(text)
     failing = re.findall(r"^(?:FAILED|ERROR) (\S+)", text, re.M)
+    selected = re.search(r"collected \d+ items?(?: / (\d+) deselected)?(?: / (\d+) selected)?", text)
+    if code is None:  # cut off: count the per-test lines written so far
+        done = re.findall(r"^\S+::\S+ (PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b", text, re.M)
+        counts = {k.lower(): done.count(k) for k in ("PASSED", "FAILED", "ERROR", "SKIPPED")}
+        failing = re.findall(r"^(\S+::\S+) (?:FAILED|ERROR)\b", text, re.M)
+        total = selected.group(2) if selected and selected.group(2) else "?"
+        closing = f"{len(done)} of {total} tests done: " + ", ".join(
+            f"{n} {k}" for k, n in counts.items() if n
+        )
     failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
     passed = counts.get("passed", 0)
     prefix = "tests.slow" if name == "tests" else name  # tests.slow.* as before
@@ -494,7 +505,7 @@ def run_pytest_step(
         }
     if code is None:
         run.status = f"timeout after {timeout:.0f} s"
-        run.note = closing[:300]
+        run.note = ((f"failed: {', '.join(failing)}; " if failing else "") + closing)[:400]
     elif code == 5:
         run.status = "exit 5: no tests" if need_tests else "ok"
         run.note = f"no test is marked {marker}"
@@ -586,8 +597,9 @@ def busy_steps(runs: list[BenchRun]) -> list[tuple[str, float]]:
     return [(r.name, r.load[0]) for r in runs if r.load and r.load[0] > BUSY_LOAD and r.seconds > 0]
 
 
-def write_md(generated: str, path: Path = RESULTS_MD) -> None:
+def write_md(generated: str, path: Path | None = None) -> None:
     """Replace only the generated block of RESULTS.md; hand-written text around it stays."""
+    path = path or RESULTS_MD  # looked up at call time (tests point RESULTS_MD elsewhere)
     if path.exists():
         text = path.read_text(encoding="utf-8")
         if BEGIN in text and END in text:

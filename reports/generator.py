@@ -1523,6 +1523,7 @@ def _wrap(s: str, width: float, size: float) -> list[str]:
 
 PDF_TABLES: tuple[str, ...] = ("text", "grid", "positions")
 _PDF_FOOTER = re.compile(r"\s*-\s*\d+\s*-\s*")
+_SIDE_SCRAP = re.compile(r"\s*[^\s\d０-９]{1,3}\s*")  # one line of a heading printed down the side
 
 
 def _pdf_col_widths(block: list[list[str]], avail: float, size: float, pad: float) -> list[float]:
@@ -1581,12 +1582,22 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
         page += 1
         y = ph - margin
 
-    def draw_table(block: list[list[str]]) -> None:
-        """Rows top to bottom; a row that does not fit starts a new page (the table continues there)."""
+    def draw_table(block: list[list[str] | str]) -> None:
+        """Rows top to bottom; a row that does not fit starts a new page (the table continues there).
+        A string in `block` is a heading printed down the side, one scrap per line: drawn as text between
+        the rows, the table going on below it with the same columns."""
         nonlocal y
         tsize, tlead, pad = 9.0, 12.0, 3.0
-        ncol = max(len(r) for r in block)
-        rows = [[_BOLD.sub(r"\1", x) for x in r] + [""] * (ncol - len(r)) for r in block]
+        ncol = max(len(r) for r in block if isinstance(r, list))
+        rows = [
+            [_BOLD.sub(r"\1", x) for x in r] + [""] * (ncol - len(r)) for r in block if isinstance(r, list)
+        ]
+        side: dict[int, list[str]] = {}  # row index → side scraps printed above it
+        for item in block:
+            if isinstance(item, str):
+                side.setdefault(sum(isinstance(x, list) for x in block[: block.index(item)]), []).append(item)
+        if tables == "positions":
+            pad = 6.0  # without rules, cells stay apart by a gap wider than a character; rows by 2 × pad
         widths = _pdf_col_widths(rows, pw - 2 * margin, tsize, pad)
         xs = [float(margin)]
         for w in widths:
@@ -1598,6 +1609,13 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
         c.setLineWidth(0.6)
         for r, ws in enumerate(wrapped):
             fresh = False
+            for scrap in side.get(r, []):
+                if y - lead < bottom:
+                    finish_page()
+                c.setFont(_PDF_FONT, size)
+                c.drawString(margin, y - size, scrap)
+                y -= lead
+                fresh = True
             if y - heights[r] < bottom:
                 finish_page()
                 fresh = True
@@ -1612,7 +1630,7 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
                 c.line(x1, y, x1, y1)
                 if (r, i) not in merged or fresh:  # a merged cell stays open at the top …
                     c.line(x0, y, x1, y)
-                goes_on = (r + 1, i) in merged and y1 - heights[r + 1] >= bottom
+                goes_on = (r + 1, i) in merged and y1 - heights[r + 1] >= bottom and r + 1 not in side
                 if not goes_on:  # … and at the bottom while it goes on below on this page
                     c.line(x0, y1, x1, y1)
             y -= heights[r]
@@ -1627,10 +1645,23 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
             continue  # the PDF paginates itself and prints its own "- n -" footers
         if tables != "text" and _is_table_line(line):
             block = []
-            while i < len(lines) and (_is_table_line(lines[i]) or _PDF_FOOTER.fullmatch(lines[i])):
-                if _is_table_line(lines[i]):  # a "- n -" inside a table: the PDF paginates itself
+            while i < len(lines):
+                if _is_table_line(lines[i]):
                     block.append(_cells(lines[i]))
-                i += 1
+                    i += 1
+                    continue
+                k = i  # a page break inside a table ("", "- n -"): the PDF paginates itself
+                scraps = []  # … and a heading down the side ("三、", "本", "年" …) belongs to the table
+                while k < len(lines) and (
+                    not lines[k].strip() or _PDF_FOOTER.fullmatch(lines[k]) or _SIDE_SCRAP.fullmatch(lines[k])
+                ):
+                    if _SIDE_SCRAP.fullmatch(lines[k]):
+                        scraps.append(lines[k])
+                    k += 1
+                if k == i or k == len(lines) or not _is_table_line(lines[k]):
+                    break
+                block.extend(scraps)
+                i = k
             draw_table(block)
             continue
         i += 1

@@ -313,7 +313,7 @@ def join_fragments(parts: Iterable[str]) -> str:
 
 def _is_cjkish(ch: str) -> bool:
     o = ord(ch)
-    return 0x3000 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF
+    return 0x3000 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF or 0x2018 <= o <= 0x201F  # “” ‘’ in Chinese text
 
 
 def _html_text(data: bytes) -> str:
@@ -507,12 +507,13 @@ def _read_pdf(data: bytes) -> str:
             raise _err("PDF 已加密，无法读取", "encrypted PDF", "encrypted") from e
         raise _err("PDF 文件已损坏，无法读取", f"damaged PDF: {type(e).__name__}", "corrupt") from e
     out: list[str] = []
+    carry: list[list[float]] = []  # columns of an unruled table that may go on on the next page
     try:
         with pdf:
             for page in pdf.pages:
                 try:
                     # Fake-bold titles print every glyph twice at the same spot ("政政府府"): dedupe first.
-                    lines = _pdf_page_lines(page.dedupe_chars())
+                    lines = _pdf_page_lines(page.dedupe_chars(), carry)
                 except Exception as e:  # a broken page should not hide the others
                     raise _err("PDF 页面无法解析", f"damaged PDF page: {type(e).__name__}", "corrupt") from e
                 out.extend(_drop_page_furniture(lines))
@@ -533,13 +534,12 @@ def _read_pdf(data: bytes) -> str:
     return text
 
 
-def _pdf_page_lines(page) -> list[str]:  # noqa: ANN001 - pdfplumber Page
-    """The page's text lines top to bottom; ruled tables come out one row per line, cells joined by a
-    tab and blank cells kept as "" (as HTML/DOCX tables do), so a blank cell cannot shift a number into
-    its neighbour's column as it does in plain text extraction."""
+def _pdf_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN001 - pdfplumber Page
+    """The page's text lines top to bottom. Table rows come out one per line, cells joined by a tab and
+    blank cells kept as "" (as HTML/DOCX tables do), so a blank cell cannot shift a number into its
+    neighbour's column as it does in plain text extraction: ruled tables from their grid, unruled ones
+    from the x positions of their cells (_positional_rows)."""
     tables = [t for t in page.find_tables() if _is_data_table(t)]
-    if not tables:
-        return (page.extract_text() or "").split("\n")
     boxes = [t.bbox for t in tables]
 
     def outside(obj: dict) -> bool:
@@ -548,13 +548,174 @@ def _pdf_page_lines(page) -> list[str]:  # noqa: ANN001 - pdfplumber Page
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x < x1 and top <= y < bottom for x0, top, x1, bottom in boxes)
 
+    text_page = page.filter(outside) if boxes else page
     items: list[tuple[float, int, str]] = [
-        (ln["top"], 0, ln["text"]) for ln in page.filter(outside).extract_text_lines()
+        (top, 0, text)
+        for top, text in _positional_rows(text_page.extract_text_lines(return_chars=True), carry)
     ]
     for t in tables:
         items.extend((top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t))
     items.sort(key=lambda it: (it[0], it[1]))
     return [text for _, _, text in items]
+
+
+# --------------------------------------------------------------------------------------------- pdf, unruled
+
+_CELL_GAP = (
+    1.0  # an empty stretch at least this many characters wide (no glyph, not even a space) ends a cell
+)
+_NUMERIC = re.compile(r"[+\-－＋]?[0-9０-９][0-9０-９.．,，]*%?")
+
+
+def _segments(chars: list[dict]) -> list[tuple[float, float, str]]:
+    """(x0, x1, text) of the runs of one text line that are separated by wide empty gaps."""
+    from pdfplumber.utils import extract_text
+
+    runs: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: c["x0"]):
+        if runs:
+            prev = runs[-1][-1]
+            if ch["x0"] - prev["x1"] < _CELL_GAP * max(ch.get("size", 0), prev.get("size", 0), 1.0):
+                runs[-1].append(ch)
+                continue
+        runs.append([ch])
+    out = []
+    for run in runs:
+        text = extract_text(run).strip()
+        if text:
+            out.append((run[0]["x0"], max(c["x1"] for c in run), text))
+    return out
+
+
+def _positional_rows(lines: list[dict], carry: list[list[float]]) -> list[tuple[float, str]]:
+    """(top, text) per line; runs of lines that are table rows without rules become tab-joined cells.
+
+    A table here: three or more rows split into two or more runs by wide gaps, with figures in some,
+    plus lines of one run that start where a cell of those lines starts (a wrapped label, a row whose
+    figures are all blank). Lines closer together than the table's row pitch are one row (a cell
+    wrapped over several lines). Anything else (prose, a table printed with single spaces) keeps
+    pdfplumber's line text. `carry` holds the columns of the page's last such table when this returns,
+    and on entry those of the previous page's, for a table that goes on at the top of this page without
+    its header (a column blank in every row there is still a column)."""
+    segs = [_segments(ln.get("chars", [])) for ln in lines]
+    out: list[tuple[float, str]] = []
+    prev_cols, prev_end = list(carry), -1  # the last table's columns and its last line (-1: page before)
+    i, n = 0, len(lines)
+    while i < n:
+        if len(segs[i]) < 2:
+            out.append((lines[i]["top"], lines[i]["text"]))
+            i += 1
+            continue
+        starts = [x0 for x0, _, _ in segs[i]]
+        last, j = i, i
+        while j + 1 < n and segs[j + 1]:
+            nxt = segs[j + 1]
+            if len(nxt) < 2 and not any(abs(nxt[0][0] - x) <= 2 for x in starts):
+                break
+            j += 1
+            if len(nxt) >= 2:
+                last = j
+                starts.extend(x0 for x0, _, _ in nxt)
+        last = j if j > last and _continues(lines, i, last, j) else last
+        # The same table goes on after a page break or a heading printed down the side (三、/本/年/度 …):
+        # only page numbers and scraps of one to three characters lie between.
+        between = lines[prev_end + 1 : i]
+        known = (
+            prev_cols
+            if all(is_page_footer(ln["text"]) or len(ln["text"].strip()) <= 3 for ln in between)
+            else []
+        )
+        found = _table_rows_by_position(lines[i : last + 1], segs[i : last + 1], known)
+        if found is None:
+            out.extend((ln["top"], ln["text"]) for ln in lines[i : last + 1])
+            if all(is_page_footer(ln["text"]) for ln in lines[j + 1 :]):
+                # header rows at the foot of a page: the table's rows follow on the next page
+                prev_cols, prev_end = _union([(a, b) for s in segs[i : j + 1] for a, b, _ in s], []), j
+                out.extend((ln["top"], ln["text"]) for ln in lines[last + 1 : j + 1])
+                last = j
+        else:
+            out.extend(found[0])
+            prev_cols, prev_end = found[1], last
+        i = last + 1
+    tail = lines[prev_end + 1 :] if prev_cols else []
+    carry[:] = prev_cols if all(is_page_footer(ln["text"]) for ln in tail) else []  # goes on next page?
+    return out
+
+
+def _union(spans: list[tuple[float, float]], into: list[list[float]]) -> list[list[float]]:
+    """Merge x extents that overlap (or nearly touch) into columns, appended to `into`."""
+    for x0, x1 in sorted(spans):
+        if into and x0 <= into[-1][1] + 1:
+            into[-1][1] = max(into[-1][1], x1)
+        else:
+            into.append([x0, x1])
+    return into
+
+
+def _continues(lines: list[dict], first: int, last: int, j: int) -> bool:
+    """Are lines last+1..j, after the last line with several cells, the rest of that line's row? Yes
+    when they follow at the table's in-cell leading, closer than its rows are to each other."""
+    inner = [lines[k]["top"] - lines[k - 1]["top"] for k in range(first + 1, last + 1)]
+    after = [lines[k]["top"] - lines[k - 1]["top"] for k in range(last + 1, j + 1)]
+    if not inner or not after:
+        return False
+    small = min(inner)
+    return max(inner) > 1.4 * small and max(after) <= 1.15 * small
+
+
+def _table_rows_by_position(
+    lines: list[dict], segs: list[list[tuple[float, float, str]]], known: list[list[float]]
+) -> tuple[list[tuple[float, str]], list[list[float]]] | None:
+    """([(top, tab-joined cells)], columns) of one unruled table, or None when its runs do not form
+    columns. `known`: columns of the same table on the page before, kept where nothing here overlaps."""
+    tops = [ln["top"] for ln in lines]
+    pitches = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+    small = min(pitches, default=0.0)
+    two_pitches = bool(pitches) and max(pitches) > 1.4 * small
+    groups: list[list[int]] = []  # line indexes of each row
+    for k in range(len(lines)):
+        if groups and two_pitches and pitches[k - 1] <= 1.15 * small:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    numeric = [
+        any(_NUMERIC.fullmatch(t) for k in g for _, _, t in segs[k]) and sum(len(segs[k]) for k in g) >= 2
+        for g in groups
+    ]
+    if sum(any(len(segs[k]) >= 2 for k in g) for g in groups) < (1 if known else 3) or not any(numeric):
+        return None
+    union = _union
+
+    def spans(want: bool) -> list[tuple[float, float]]:
+        return [
+            (a, b)
+            for g, num in zip(groups, numeric, strict=True)
+            if num == want
+            for k in g
+            for a, b, _ in segs[k]
+        ]
+
+    cols = union(spans(True), [])
+    for more in (spans(False), [(a, b) for a, b in known]):  # header cells, then the page before
+        cols = sorted(
+            cols + union([(a, b) for a, b in more if not any(a <= c1 and b >= c0 for c0, c1 in cols)], [])
+        )
+    if len(cols) < 2:
+        return None
+    starts = [c0 for c0, _ in cols]
+    rows: list[tuple[float, str]] = []
+    for g, num in zip(groups, numeric, strict=True):
+        parts: list[list[str]] = [[] for _ in cols]
+        for k in g:
+            used: set[int] = set()
+            for x0, _, text in segs[k]:
+                c = max(0, sum(1 for c0 in starts if c0 <= x0 + 1) - 1)
+                if c in used and num:
+                    return None  # two figures side by side in one column: the columns do not line up
+                used.add(c)
+                parts[c].append(text)
+        rows.append((tops[g[0]], "\t".join(join_fragments(p).replace("\t", " ") for p in parts)))
+    return rows, cols
 
 
 def _is_data_table(table) -> bool:  # noqa: ANN001 - pdfplumber Table

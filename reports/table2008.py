@@ -525,6 +525,16 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
                 continue
             if nfkc(label).strip() in UNITS:
                 pending_unit = nfkc(label).strip()
+                if pending:
+                    # "2.延期办结数" / "件": the row's label and its unit, its 统计数 either on the next line
+                    # or blank. Close the row now, so a label wrapped over the next two lines
+                    # ("（三）申请" / "答复数 件 11") is not read as this row's continuation.
+                    joined = "".join(p.text for p in pending)
+                    prow, pscore = _match(joined, last_index)
+                    if prow is not None and prow.key is not None and pscore >= 90:
+                        wrapped = (prow, pending_unit, joined)
+                        last_index = prow.index
+                        pending, pending_unit = [], ""
                 continue
             if orphan is not None:
                 olabel, ounit, ovalue, oline = orphan

@@ -471,3 +471,38 @@ def test_total_row_under_a_repeated_header_keeps_its_numbers():
     assert got["apply.result.total.total"] == (1.0, 14)
     assert got["apply.result.total.natural_person"] == (1.0, 14)
     assert got["apply.carried_out.total"] == (0.0, 15)
+
+
+@pytest.mark.parametrize(
+    ("rows", "want", "absent"),
+    [
+        # generator 2008 seed 9025 (noise blank, split_labels): 延期办结数 blank, its unit alone below it,
+        # then （三）申请答复数 wrapped over two lines — the 11 went to 延期办结数
+        (
+            ["（二）申请办结数", "件", "1.按时办结数", "件 11", "2.延期办结数", "件", "（三）申请", "答复数 件 11"],
+            {"apply.closed.on_time": (11.0, 5), "apply.answered.total": (11.0, 9)},
+            ["apply.closed.total", "apply.closed.extended"],
+        ),
+        # seed 2504: the same under 主动公开规范性文件数 / 制发规范性文件总数
+        (
+            ["（一）主动公开政府信息数 条 481", "其中：主动公开规范性文件数", "条", "制发规范性", "文件总数  件    0"],
+            {"active.total": (481.0, 2), "active.normative_docs_made": (0.0, 6)},
+            ["active.normative_docs_published"],
+        ),
+        # the unit alone on its line and the number on the next still make one row
+        (
+            ["（二）申请办结数", "件", "7", "1.按时办结数", "件", "7"],
+            {"apply.closed.total": (7.0, 4), "apply.closed.on_time": (7.0, 7)},
+            ["apply.closed.extended"],
+        ),
+    ],
+)
+def test_blank_row_with_its_unit_below_then_a_wrapped_label(rows, want, absent):
+    from reports.table2008 import parse_2008_table
+
+    text = "\n".join(["统计指标 单位 统计数", *rows])
+    got = {v.key: (v.value, v.line_no) for v in parse_2008_table(to_lines(text))}
+    for key, value in want.items():
+        assert got.get(key) == value, (key, got)
+    for key in absent:
+        assert key not in got, (key, got)

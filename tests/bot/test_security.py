@@ -217,6 +217,8 @@ def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile)
 
     html_texts: list[str] = []
     for call in api.calls(ok=True):
+        # Markdown is never used, so *_[]() in names can never be read as markup.
+        assert call.params.get("parse_mode") in {None, "HTML"}, (call.method, call.params.get("parse_mode"))
         if call.method in {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}:
             if call.params.get("parse_mode") == "HTML":
                 html_texts.append(call.text)

@@ -44,6 +44,11 @@ class DownloadFailed(Exception):
     """The file could not be fetched (the message never carries the URL: it contains the bot token)."""
 
 
+def _http_client() -> httpx.AsyncClient:
+    """A client for one download (a seam for tests: a transport that streams without Content-Length)."""
+    return httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT)
+
+
 async def download_capped(tg_file, limit: int) -> bytes:
     """The file's bytes, reading at most `limit` + one chunk; TooLarge past the limit."""
     url = tg_file.file_path or ""
@@ -55,7 +60,7 @@ async def download_capped(tg_file, limit: int) -> bytes:
     chunks: list[bytes] = []
     total = 0
     try:
-        async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client, client.stream("GET", url) as resp:
+        async with _http_client() as client, client.stream("GET", url) as resp:
             if resp.status_code != 200:
                 raise DownloadFailed(f"HTTP {resp.status_code}")
             declared = resp.headers.get("content-length", "")

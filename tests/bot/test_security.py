@@ -532,3 +532,46 @@ def test_a_file_the_bot_api_will_not_serve_is_refused_politely(api, engine):
     run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=30)
     assert files.paths == [] and dump(engine) == before
     assert [c.chat_id for c in api.calls("sendMessage")] == [ADMIN]  # no error report to admins either
+
+
+def test_a_download_without_content_length_stops_at_the_limit(monkeypatch):
+    """The stand-in sends Content-Length; a server that streams without it is cut off after the limit too."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import httpx
+
+    from handlers import ingest as handler
+
+    sent: list[int] = []
+    chunk = b"y" * 65536
+
+    async def endless():
+        while True:
+            sent.append(len(chunk))
+            yield chunk
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/file/botTOKEN/documents/x.txt"
+        return httpx.Response(200, content=endless())  # chunked: no Content-Length
+
+    monkeypatch.setattr(handler, "_http_client", lambda: httpx.AsyncClient(transport=httpx.MockTransport(respond)))
+    tg_file = SimpleNamespace(file_path="http://files.invalid/file/botTOKEN/documents/x.txt")
+    limit = 1024 * 1024
+    with pytest.raises(handler.TooLarge):
+        asyncio.run(handler.download_capped(tg_file, limit))
+    assert limit < sum(sent) <= limit + 2 * len(chunk)  # read just past the limit, then stopped
+
+    def small(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"report bytes")
+
+    monkeypatch.setattr(handler, "_http_client", lambda: httpx.AsyncClient(transport=httpx.MockTransport(small)))
+    assert asyncio.run(handler.download_capped(tg_file, limit)) == b"report bytes"
+
+    def failing(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {request.url}")  # the URL holds the token
+
+    monkeypatch.setattr(handler, "_http_client", lambda: httpx.AsyncClient(transport=httpx.MockTransport(failing)))
+    with pytest.raises(handler.DownloadFailed) as err:
+        asyncio.run(handler.download_capped(tg_file, limit))
+    assert "TOKEN" not in str(err.value) and err.value.__cause__ is None

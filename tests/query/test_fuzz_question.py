@@ -5,6 +5,7 @@ Properties:
   turns a reader bug into "no structure", which would hide it); what it reads stays in range;
 - Answerer.ask never raises, always returns ok|ambiguous|not_found|no_data, and never answers with the
   "could not handle this question" fallback, which only a swallowed exception produces;
+- the answer's JSON form and its follow-up context serialise as plain JSON (no NaN);
 - every number in an ok answer has a source (report title, line number, non-empty line text), and a
   table/prose number is printed on that line (NFKC, thousands separators); a store-wide answer whose
   value is computed (a total, a rate) keeps its parts' sources.
@@ -16,7 +17,9 @@ Follow-ups are fuzzed too: a sequence of questions with each answer's context ha
 
 from __future__ import annotations
 
+import json
 import re
+import traceback
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -36,6 +39,12 @@ TODAY = date(2021, 1, 31)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STATUSES = {"ok", "ambiguous", "not_found", "no_data"}
 FALLBACK = "这个问题没能处理"
+# Engine bugs found by this fuzzing and reported (query/engine.py is not ours to change): (exception type,
+# engine function raising it). The property tolerates exactly these until they are fixed; each has an
+# xfail regression test below with its minimal question, which starts passing with the fix.
+KNOWN_ENGINE_BUGS: set[tuple[str, str]] = {
+    ("IndexError", "_combine_segment"),  # stale mention indices after a segment is combined
+}
 
 # ----------------------------------------------------------------------------------------- vocabulary
 
@@ -202,15 +211,46 @@ def _numbers(text: str, chinese: bool = False) -> set[float]:
     found = {float(m) for m in re.findall(r"\d+(?:\.\d+)?", t)}
     if chinese:
         for run in re.findall(r"[零〇一二两三四五六七八九十百千万]+", t):
-            found |= {v for i in range(len(run)) for j in range(i + 1, len(run) + 1) if (v := to_number(run[i:j])) is not None}
+            found |= {
+                v
+                for i in range(len(run))
+                for j in range(i + 1, len(run) + 1)
+                if (v := to_number(run[i:j])) is not None
+            }
     return found
 
 
-def check_answer(answer, question: str) -> None:
+def swallowed(answerer: Answerer, question: str, context: dict | None = None) -> BaseException | None:
+    """The exception behind a fallback answer: ask() hides it from the user, the test wants to see it."""
+    try:
+        answerer._answer(question, TODAY, dict(context or {}))
+    except Exception as err:  # noqa: BLE001 - returned to the caller
+        return err
+    return None
+
+
+def _known(err: BaseException) -> bool:
+    frames = [f.name for f in traceback.extract_tb(err.__traceback__)]
+    return any((type(err).__name__, name) in KNOWN_ENGINE_BUGS for name in frames)
+
+
+def check_answer(
+    answer, question: str, answerer: Answerer | None = None, context: dict | None = None
+) -> None:
     assert answer.status in STATUSES, answer.status
     assert isinstance(answer.text, str) and answer.text.strip(), "an answer always says something"
-    assert FALLBACK not in answer.text, f"a swallowed exception: {answer.text}"
-    assert answer.to_json()["status"] == answer.status
+    if FALLBACK in answer.text:
+        err = swallowed(answerer, question, context) if answerer is not None else None
+        if err is not None and _known(err):
+            return
+        if err is not None:
+            raise AssertionError(f"ask() swallowed {type(err).__name__}: {err}") from err
+        raise AssertionError(f"a swallowed exception: {answer.text}")
+    payload = answer.to_json()
+    assert payload["status"] == answer.status
+    # the `ask --json` contract and the saved follow-up context are plain JSON (no NaN, no objects)
+    json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    json.dumps(answer.context, ensure_ascii=False, allow_nan=False)
     if answer.status != "ok":
         return
     for row in answer.answers:
@@ -273,7 +313,7 @@ def test_reader_takes_non_text_without_raising(thing):
 def test_ask_never_raises_and_every_number_has_a_source(answerer, question):
     answer = answerer.ask(question, today=TODAY)
     note(answer.text)
-    check_answer(answer, question)
+    check_answer(answer, question, answerer)
 
 
 @given(st.lists(QUESTIONS, min_size=2, max_size=5))
@@ -283,7 +323,7 @@ def test_follow_up_chains(answerer, questions):
     for q in questions:
         answer = answerer.ask(q, today=TODAY, context=context)
         note(f"{q!r} → {answer.status}: {answer.text[:120]}")
-        check_answer(answer, q)
+        check_answer(answer, q, answerer, context)
         if answer.status in {"ok", "no_data"}:
             context = dict(answer.context)
 
@@ -298,3 +338,20 @@ def test_the_answer_check_can_fail(sample_answerer):
     answer.answers[0].source = None
     with pytest.raises(AssertionError):
         check_answer(answer, "")
+
+
+# ----------------------------------------------------------------------------------------- engine bugs
+
+
+@pytest.mark.xfail(
+    reason="query/engine.py: _combine_segment rebuilds parts.mentions, later segments keep "
+    "stale indices (reported by the fuzz helper)",
+    raises=IndexError,
+    strict=False,
+)
+def test_two_name_segments_that_each_combine(sample_answerer):
+    """Two name runs split by a year, each made of several agency forms: the second run's mention
+    indices point past the list the first run's combination rebuilt."""
+    err = swallowed(sample_answerer, "临江临江人民政府2000临江临江")
+    if err is not None:
+        raise err

@@ -4,7 +4,7 @@ Why an id: a user can quote it, and the same id is in the log line with the trac
 
 Three kinds of failure are told apart:
 
-* **The store is down** (StoreUnavailable, any SQLAlchemy error — e.g. PostgreSQL restarting): the user
+* **The store is down** (StoreUnavailable, a lost or refused connection — PostgreSQL restarting): the user
   gets a plain Chinese message saying the database is briefly unreachable and to send the message again;
   admins get at most one notice per STORE_NOTICE_EVERY seconds, not a traceback per question.
 * **A Bot API call is in doubt** (DeliveryInDoubt: the request reached Telegram, the answer did not come
@@ -24,22 +24,17 @@ import secrets
 import time
 import traceback
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.delivery import DeliveryInDoubt
-from handlers.service import STORE_DOWN_TEXT, StoreUnavailable
+from handlers.service import STORE_DOWN_TEXT, is_outage
 
 log = logging.getLogger(__name__)
 STORE_NOTICE_EVERY = 300.0  # seconds between admin notices about an unreachable store
 _last_store_notice = [float("-inf")]
-
-
-def is_store_error(err: BaseException | None) -> bool:
-    return isinstance(err, (StoreUnavailable, SQLAlchemyError))
 
 
 def _describe(update: object) -> str:
@@ -66,7 +61,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if service is not None:
             service.counters["delivery_in_doubt"] += 1
         return
-    store_down = is_store_error(err)
+    store_down = is_outage(err)
     if store_down:
         log.warning("store unavailable (id %s) while handling %s: %s", error_id, _describe(update), err)
         text = f"{STORE_DOWN_TEXT}（错误编号 {error_id}）"

@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from handlers import state as ui_state
 from query.types import Answer
@@ -51,9 +52,20 @@ class StoreUnavailable(RuntimeError):
 _thread_errors = threading.local()
 
 
+def is_outage(err: BaseException | None) -> bool:
+    """The store is unreachable or failing (connection refused or lost, server shutting down, pool
+    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint."""
+    if isinstance(err, (StoreUnavailable, OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(err, DBAPIError) and err.connection_invalidated
+
+
 def _note_store_error(ctx: Any) -> None:
-    """SQLAlchemy handle_error hook: count store errors per thread (a failed pre-ping that reconnects is not one)."""
+    """SQLAlchemy handle_error hook: count outage errors per thread (a failed pre-ping that reconnects is
+    not one; neither is a bad query, which must not be reported as "database unreachable")."""
     if getattr(ctx, "is_pre_ping", False):
+        return
+    if not (ctx.is_disconnect or is_outage(ctx.sqlalchemy_exception)):
         return
     _thread_errors.count = getattr(_thread_errors, "count", 0) + 1
     _thread_errors.last = type(ctx.original_exception).__name__
@@ -132,6 +144,8 @@ class BotService:
             try:
                 answer = self.answerer.ask(question, today=self.today(), chat_key=chat_key)
             except SQLAlchemyError as err:
+                if not is_outage(err):
+                    raise
                 self._store_failed(err)
                 raise StoreUnavailable(type(err).__name__) from err
             if store_errors() != before:
@@ -194,6 +208,8 @@ class BotService:
         try:
             data = await asyncio.to_thread(ui_state.load, self.engine, chat_key)
         except SQLAlchemyError as err:
+            if not is_outage(err):
+                raise
             self._store_failed(err)
             raise StoreUnavailable(type(err).__name__) from err
         self._remember(chat_key, data)
@@ -205,6 +221,8 @@ class BotService:
         try:
             await asyncio.to_thread(ui_state.save, self.engine, chat_key, data)
         except SQLAlchemyError as err:
+            if not is_outage(err):
+                raise
             self._store_failed(err)
             log.warning("UI state of %s kept in memory only: %s", chat_key, type(err).__name__)
         self._remember(chat_key, copy.deepcopy(data))

@@ -63,9 +63,13 @@ class _SwallowingAnswerer:
         self.refreshed = 0
 
     def ask(self, question: str, **_kw) -> Answer:
+        if self.engine.dialect.name == "postgresql":  # SQLSTATE 08006 connection_failure → OperationalError
+            outage = "DO $$ BEGIN RAISE EXCEPTION 'gone' USING ERRCODE = '08006'; END $$"
+        else:
+            outage = "SELECT * FROM store_is_down"  # sqlite3.OperationalError, like "database is locked"
         try:
             with self.engine.connect() as conn:
-                conn.execute(text("SELECT * FROM store_is_down" if self.broken else "SELECT 1"))
+                conn.execute(text(outage if self.broken else "SELECT 1"))
         except Exception:  # noqa: BLE001 - the point: the error does not reach the caller
             return Answer("not_found", "从空缓存得到的答案")
         return Answer("ok", "好答案")
@@ -74,8 +78,21 @@ class _SwallowingAnswerer:
         self.refreshed += 1
 
 
+class _BuggyAnswerer(_SwallowingAnswerer):
+    def ask(self, question: str, **_kw) -> Answer:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT no_such_column FROM conversation"))
+        except Exception:  # noqa: BLE001
+            pass
+        return Answer("ok", "照常回答")
+
+
 def test_a_swallowed_store_error_fails_the_question_and_reloads_caches_when_back(engine):
     answerer = _SwallowingAnswerer(engine)
+    if engine.dialect.name == "postgresql":  # (SQLite reports a bad query as OperationalError too)
+        bug = BotService(Settings(_env_file=None), engine, _BuggyAnswerer(engine))
+        assert bug.ask_sync("x", "tg:2").text == "照常回答"  # a bad query is not an outage
     svc = BotService(Settings(_env_file=None), engine, answerer)
     with pytest.raises(StoreUnavailable, match=TRY_AGAIN):
         svc.ask_sync("西夏区 2020 依申请数", "tg:1")

@@ -657,8 +657,11 @@ def _continues(lines: list[dict], first: int, last: int, j: int) -> bool:
     when they follow at the table's in-cell leading, closer than its rows are to each other."""
     inner = [lines[k]["top"] - lines[k - 1]["top"] for k in range(first + 1, last + 1)]
     after = [lines[k]["top"] - lines[k - 1]["top"] for k in range(last + 1, j + 1)]
-    if not inner or not after:
+    if not after:
         return False
+    if not inner:  # a one-line table part (a row alone at the foot of a page): the in-cell leading
+        height = lines[last]["bottom"] - lines[last]["top"]
+        return max(after) <= 1.45 * height
     small = min(inner)
     return max(inner) > 1.4 * small and max(after) <= 1.15 * small
 

@@ -304,6 +304,30 @@ def test_pdf_has_a_text_layer_with_footers():
     assert "一、本年新收政府信息公开申请数量" in text.replace(" ", "") or "本年新收" in text
 
 
+def test_pdf_table_styles():
+    """Table rows in a PDF: as text by default, ruled cells with tables="grid", the same cells without
+    rules with tables="positions". Only the ruled one draws lines; all three print the same digits."""
+    import pdfplumber
+
+    rep = generate_report(4, "2019", BIG, 2020, noise={"tabs", "blank"})
+    assert to_pdf(rep.text) == to_pdf(rep.text, tables="text")
+    edges = {}
+    digits = {}
+    for style in ("text", "grid", "positions"):
+        with pdfplumber.open(io.BytesIO(to_pdf(rep.text, tables=style))) as pdf:
+            edges[style] = sum(len(p.lines) + len(p.rects) for p in pdf.pages)
+            digits[style] = sorted(  # page numbers (how many pages differs) left out
+                ch["text"]
+                for p in pdf.pages
+                for ch in p.chars
+                if ch["text"].isdigit() and ch["top"] < p.height - 50
+            )
+    assert edges["grid"] > 100 and edges["text"] == edges["positions"] == 0
+    assert digits["grid"] == digits["positions"] == digits["text"]
+    with pytest.raises(ValueError):
+        to_pdf(rep.text, tables="boxes")
+
+
 def test_gbk_round_trips():
     rep = generate_report(4, "2008", BIG, 2016, noise={"fullwidth", "markdown"})
     assert to_gbk(rep.text).decode("gbk") == rep.text

@@ -345,6 +345,31 @@ def figures(results: list[dict], target: int) -> dict:
     return out
 
 
+def markdown(results: list[dict]) -> str:
+    """The curve as a Markdown table (for the hand-written section of bench/RESULTS.md)."""
+    head = (
+        "| agencies | reports | values | store GiB (indexes) | build s | start-up s wall / CPU | RSS MB "
+        "after load / peak | ask p50 / p99 ms (CPU p99) | province rank p99 ms (CPU) | national rank cold s "
+        "(CPU) | signature ms | load avg |\n|" + "---|" * 12
+    )
+    lines = [head]
+    for r in results:
+        m, s = r["measure"], r["sizes"]
+        t = s["tables"]
+        idx = sum(x["indexes_bytes"] for x in t.values())
+        k = m["kinds"]["rank_province"]
+        lines.append(
+            f"| {r['agencies']:,} | {t['report']['rows']:,} | {t['indicator_value']['rows']:,} | "
+            f"{s['total_bytes'] / 2**30:.2f} ({idx / 2**30:.2f}) | {r['marker']['build_seconds']['total']:.0f} | "
+            f"{m['startup_s']:.1f} / {m['startup_cpu_s']:.1f} | {m['rss_with_pinyin_mb']:.0f} / {m['rss_peak_mb']:.0f} | "
+            f"{m['ask']['p50_ms']:.1f} / {m['ask']['p99_ms']:.0f} ({m['ask']['cpu_p99_ms']:.0f}) | "
+            f"{k['p99_ms']:.0f} ({k['cpu_p99_ms']:.0f}) | {m['national_rank']['cold_ms'] / 1000:.1f} "
+            f"({m['national_rank']['cold_cpu_ms'] / 1000:.1f}) | {m['signature_query']['p50_ms']:.0f} | "
+            f"{m['load_before']}–{m['load_after']} |"
+        )
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------- main
 def _url(args) -> str:
     if args.database_url:
@@ -465,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
         detail["explain"] = explain(url, results[-1]["agencies"])
         for name, plan in detail["explain"].items():
             log(f"\n-- EXPLAIN {name}\n{plan}")
+    if results:
+        log("\n" + markdown(results))
     out = figures(results, TARGET)
     if args.quick:
         for v in out.values():

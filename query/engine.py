@@ -446,6 +446,7 @@ class Answerer:
                 res = self._mistyped_name(parts, seg)
                 if res is not None:
                     return res
+        parts.mentions = [m for m in parts.mentions if m is not None]  # slots emptied by a combination
         if parts.residual:
             res = self._residual_agency(parts)
             if res is not None:
@@ -611,9 +612,7 @@ class Answerer:
         inside = {a for p in places for path in p.place.split("|") for a in self.index.under(path)}
         ids = [a for b in bodies for a in b.ids if a in inside]
         if ids:
-            keep = [m for k, m in enumerate(parts.mentions) if k not in seg.mentions]
-            parts.mentions = keep + [Mention((0, 0), seg.text, list(dict.fromkeys(ids)), how="form")]
-            seg.mentions = []
+            _replace_mentions(parts, seg, Mention((0, 0), seg.text, list(dict.fromkeys(ids)), how="form"))
             return None
         return self._mistyped_name(parts, seg)
 
@@ -623,11 +622,10 @@ class Answerer:
         if self.index.best(query) is not None or query in self.index.places:
             return None
         res = self.index.resolve_text(query)
-        keep = [m for k, m in enumerate(parts.mentions) if k not in seg.mentions]
         if res.status == "ok" and res.ids:
             if res.note:
                 parts.inherited.append("note:" + res.note)
-            parts.mentions = keep + [Mention((0, 0), query, res.ids, place=res.place, how="fuzzy")]
+            _replace_mentions(parts, seg, Mention((0, 0), query, res.ids, place=res.place, how="fuzzy"))
             return None
         if res.status == "ambiguous" and res.scores and res.scores[0] >= 75:
             return self._ambiguous(query, res.ids, res.scores)
@@ -1211,6 +1209,19 @@ class Answerer:
     def _help(self, prefix: str = "") -> Answer:
         text = (prefix + "\n" if prefix else "") + fmt.HELP
         return Answer("ok", text.strip(), intent="help", context={"save": False})
+
+
+def _replace_mentions(parts: Parts, seg: Segment, new: Mention) -> None:
+    """Put `new` in the first slot of the segment's mentions and empty the others.
+
+    Slots are emptied, not removed, so the mention indices other segments hold stay valid until the
+    segments are all judged (`_answer` drops the empty slots afterwards).
+    """
+    first, *rest = seg.mentions
+    parts.mentions[first] = new
+    for k in rest:
+        parts.mentions[k] = None  # type: ignore[call-overload]
+    seg.mentions = []
 
 
 def _chunks(items: list, size: int):

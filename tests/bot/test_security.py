@@ -212,6 +212,7 @@ def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile)
         assert "已入库" in check_html(done.text), done.text
         await ask(ADMIN, "/due")
         await ask(ADMIN, "/summary")
+        await ask(USER, f"/subscribe {EVIL}")
 
     run_bot(api, engine, scenario, Answerer(engine), today=date(2022, 1, 31))
 
@@ -251,6 +252,13 @@ def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile)
     monday = today - timedelta(days=today.weekday())
     digest = weekly_digest_text(weekly_facts(engine, monday), monday)
     assert digest is not None and HEXI in check_html(digest)
+    # The scheduled reminder and overdue notices (the EDU report for 2021 is missing).
+    from reminders.planner import render_outstanding
+    from reminders.registry import outstanding
+
+    items = outstanding(engine, 2021)
+    for kind in ("reminder", "overdue"):
+        assert EDU in check_html(render_outstanding(items, 2021, date(2022, 2, 7), kind=kind))
 
 
 # --------------------------------------------------------------------------- upload size limits

@@ -72,8 +72,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	@$(BIN)/ruff format .
 
+# BENCH_BUDGET=seconds overrides the full run's 19-minute budget (e.g. 1800 for a full-profile fuzz run that fits)
 bench: $(STAMP)
-	@$(PY) bench/run_all.py
+	@$(PY) bench/run_all.py $(if $(BENCH_BUDGET),--budget $(BENCH_BUDGET))
 
 bench-quick: $(STAMP)
 	@$(PY) bench/run_all.py --quick

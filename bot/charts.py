@@ -35,9 +35,14 @@ def cjk_font() -> str | None:
     return None
 
 
+def _plain(text: str) -> str:
+    """Text matplotlib draws as written: a `$` would otherwise start mathtext (and a bad formula fails the chart)."""
+    return text.replace("$", r"\$")
+
+
 def _label(text: str, index: int, have_cjk: bool) -> str:
     if have_cjk or text.isascii():
-        return text if len(text) <= 14 else text[:13] + "…"
+        return _plain(text if len(text) <= 14 else text[:13] + "…")
     return f"#{index}"
 
 
@@ -77,7 +82,7 @@ def render_chart(rows: Sequence[AnswerRow], intent: str) -> bytes | None:
             ax.set_xticks(range(len(values)), labels, rotation=30 if len(values) > 4 else 0, ha="right", fontsize=8)
             ax.bar_label(bars, fmt="%g", fontsize=8)
         if unit and (font or unit.isascii()):
-            ax.set_ylabel(unit)
+            ax.set_ylabel(_plain(unit))
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         buf = io.BytesIO()

@@ -567,18 +567,21 @@ _CELL_GAP = (
 _NUMERIC = re.compile(r"[+\-－＋]?[0-9０-９][0-9０-９.．,，]*%?")
 
 
-def _segments(chars: list[dict]) -> list[tuple[float, float, str]]:
+def _segments(line: dict) -> list[tuple[float, float, str]]:
     """(x0, x1, text) of the runs of one text line that are separated by wide empty gaps."""
     from pdfplumber.utils import extract_text
 
     runs: list[list[dict]] = []
-    for ch in sorted(chars, key=lambda c: c["x0"]):
+    for ch in sorted(line.get("chars", []), key=lambda c: c["x0"]):
         if runs:
             prev = runs[-1][-1]
             if ch["x0"] - prev["x1"] < _CELL_GAP * max(ch.get("size", 0), prev.get("size", 0), 1.0):
                 runs[-1].append(ch)
                 continue
         runs.append([ch])
+    if len(runs) == 1:  # most lines: the line's own text (no second text extraction)
+        text = line["text"].strip()
+        return [(runs[0][0]["x0"], max(c["x1"] for c in runs[0]), text)] if text else []
     out = []
     for run in runs:
         text = extract_text(run).strip()
@@ -597,7 +600,7 @@ def _positional_rows(lines: list[dict], carry: list[list[float]]) -> list[tuple[
     pdfplumber's line text. `carry` holds the columns of the page's last such table when this returns,
     and on entry those of the previous page's, for a table that goes on at the top of this page without
     its header (a column blank in every row there is still a column)."""
-    segs = [_segments(ln.get("chars", [])) for ln in lines]
+    segs = [_segments(ln) for ln in lines]
     out: list[tuple[float, str]] = []
     prev_cols, prev_end = list(carry), -1  # the last table's columns and its last line (-1: page before)
     i, n = 0, len(lines)

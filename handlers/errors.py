@@ -24,7 +24,7 @@ import secrets
 import time
 import traceback
 
-from telegram import Update
+from telegram import InlineQueryResultsButton, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
@@ -69,14 +69,23 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error %s while handling %s", error_id, _describe(update), exc_info=err)
         text = f"抱歉，处理时出错了（错误编号 {error_id}），管理员已收到通知。请稍后再试。"
     if service is not None:
-        service.counters["store_down_replies" if store_down else "errors"] += 1
+        service.counters["store_down" if store_down else "errors"] += 1
     if isinstance(update, Update) and update.effective_chat is not None and not isinstance(err, Forbidden):
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(f"出错了（错误编号 {error_id}）")
             await context.bot.send_message(update.effective_chat.id, text)
+            if service is not None and store_down:
+                service.counters["store_down_replies"] += 1
         except TelegramError:
             log.warning("could not tell the user about error %s", error_id)
+    elif isinstance(update, Update) and update.inline_query is not None and store_down:
+        try:  # no chat to write to: an empty result list with a note instead of a silent spinner
+            await update.inline_query.answer(
+                [], cache_time=0, button=InlineQueryResultsButton(text="数据库暂时连不上，请过几秒钟再试",
+                                                                  start_parameter="retry"))
+        except TelegramError:
+            log.warning("could not tell the inline user about error %s", error_id)
     admins = sorted(service.settings.admin_ids) if service is not None else []
     if not admins:
         return

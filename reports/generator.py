@@ -58,7 +58,7 @@ APPLICABLE: dict[str, frozenset[str]] = {
     "2021": frozenset(NOISE_KINDS) - {"signed"},
     "narrative": frozenset({"footer", "fullwidth", "markdown", "spaces", "title_variants"}),
 }
-FORMATS: tuple[str, ...] = ("txt", "gbk", "html", "docx", "pdf")
+FORMATS: tuple[str, ...] = ("txt", "gbk", "html", "docx", "pdf", "pdf_grid")
 
 # ----------------------------------------------------------------------------------------------
 # Agencies
@@ -1700,11 +1700,12 @@ CONTAINER_NOISE: dict[str, frozenset[str]] = {
     "html": frozenset(NOISE_KINDS),
     "docx": frozenset(NOISE_KINDS),
     "pdf": frozenset(NOISE_KINDS) - {"blank", "tabs", "pipes"},  # PDF text rows lose empty cells
+    "pdf_grid": frozenset(NOISE_KINDS),  # tab/pipe rows as ruled tables: empty cells stay cells
 }
 
 
 def render(report: GeneratedReport, fmt: str) -> tuple[bytes, str]:
-    """(bytes, suffix) of a generated report in container `fmt` (txt, gbk, html, docx, pdf)."""
+    """(bytes, suffix) of a generated report in container `fmt` (txt, gbk, html, docx, pdf, pdf_grid)."""
     if fmt == "txt":
         return report.text.encode("utf-8"), ".txt"
     if fmt == "gbk":
@@ -1715,6 +1716,8 @@ def render(report: GeneratedReport, fmt: str) -> tuple[bytes, str]:
         return to_docx(report.text), ".docx"
     if fmt == "pdf":
         return to_pdf(report.text), ".pdf"
+    if fmt == "pdf_grid":
+        return to_pdf(report.text, tables="grid"), ".pdf"
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -416,7 +416,7 @@ def test_many_generated_reports_parse_back():
 
 
 @needs_parser
-@pytest.mark.parametrize("fmt", ["gbk", "html", "docx", "pdf"])
+@pytest.mark.parametrize("fmt", ["gbk", "html", "docx", "pdf", "pdf_grid"])
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_containers_parse_back(fmt, template):
     """The same check through read_document: bytes of each container → parse_bytes."""

@@ -46,6 +46,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
 
 PG_CONNECT_TIMEOUT = 5  # seconds; a server that does not answer must not hold a question for minutes
 PG_POOL_RECYCLE = 1800  # seconds; firewalls and proxies drop idle connections silently
+PG_TCP_USER_TIMEOUT_MS = 15_000  # a query sent into a dead network fails after 15 s instead of minutes
 
 
 def engine_options(url: str) -> dict:
@@ -54,7 +55,8 @@ def engine_options(url: str) -> dict:
     PostgreSQL restarts (upgrades, failover, a crash) must cost a few error replies, not a stuck bot:
     pool_pre_ping replaces connections the restart killed before they are used, a disconnect error
     invalidates the whole pool (SQLAlchemy's default), connect_timeout bounds a connection attempt to
-    an unreachable server, TCP keepalives notice a dead peer on a connection that waits, and
+    an unreachable server, TCP keepalives notice a dead peer on a connection that waits, tcp_user_timeout
+    fails a query whose packets nobody acknowledges (the network, not the server, is gone), and
     pool_recycle drops connections idle long enough for a firewall to have forgotten them.
     """
     if url.startswith("sqlite"):
@@ -66,7 +68,8 @@ def engine_options(url: str) -> dict:
         "pool_timeout": 10,
         "pool_recycle": PG_POOL_RECYCLE,
         "connect_args": {"connect_timeout": PG_CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": 30,
-                         "keepalives_interval": 10, "keepalives_count": 3},
+                         "keepalives_interval": 10, "keepalives_count": 3,
+                         "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS},
     }
 
 

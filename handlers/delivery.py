@@ -15,6 +15,9 @@ which one belongs to which question). So each failure is sorted by what it prove
   sends no apology (that would be a second message in a chat that may already have the answer).
 * **Refused → no retry.** 400/403/404/409 and the like: resending cannot help.
 
+Calls without a visible effect (``get*``, ``sendChatAction``, ``setMyCommands``, webhook set-up) are
+retried in doubt too: doing them twice is harmless.
+
 The read timeout (``READ_TIMEOUT``) is generous so that "in doubt" stays rare: Telegram answers within a
 second normally, and a slow answer that arrives in time is a clean success.
 """
@@ -45,6 +48,7 @@ RATE_LIMIT_RETRIES = 5  # AIORateLimiter max_retries: attempts after a 429, each
 BACKOFF = 0.5  # first retry delay in seconds, doubling per attempt
 BACKOFF_MAX = 8.0
 
+IDEMPOTENT = frozenset({"sendChatAction", "setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook"})
 _NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
                     httpx.WriteTimeout, httpx.UnsupportedProtocol)
 
@@ -80,12 +84,9 @@ def classify(err: BaseException) -> str:
     return IN_DOUBT  # "Unknown error in HTTP implementation": we cannot tell
 
 
-def backoff(attempt: int, err: BaseException) -> float:
-    delay = min(BACKOFF * 2**attempt, BACKOFF_MAX)
-    if isinstance(err, RetryAfter):
-        wait = err._retry_after  # noqa: SLF001 - a timedelta; the public property warns (PTB 22.2+)
-        delay = max(delay, wait.total_seconds() + 0.1)
-    return delay
+def backoff(attempt: int) -> float:
+    """Seconds before retry number `attempt + 1`: 0.5, 1, 2, 4 … capped at BACKOFF_MAX."""
+    return min(BACKOFF * 2**attempt, BACKOFF_MAX)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -110,6 +111,8 @@ class RetryingRateLimiter(AIORateLimiter):
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except TelegramError as err:
                 kind = classify(err)
+                if kind == IN_DOUBT and (endpoint.startswith("get") or endpoint in IDEMPOTENT):
+                    kind = NOT_TAKEN  # harmless to repeat
                 chat_id = data.get("chat_id")
                 if kind == IN_DOUBT:
                     error_id = secrets.token_hex(4)
@@ -119,7 +122,7 @@ class RetryingRateLimiter(AIORateLimiter):
                     raise DeliveryInDoubt(endpoint, error_id, err) from err
                 if kind == NOT_TAKEN and attempt < self.send_retries and not isinstance(err, RetryAfter):
                     # (429s were already retried max_retries times by AIORateLimiter, each after retry_after)
-                    delay = backoff(attempt, err)
+                    delay = backoff(attempt)
                     attempt += 1
                     log.warning("%s to chat %s not taken (%s); retry %d/%d in %.1f s", endpoint, chat_id,
                                 err, attempt, self.send_retries, delay)

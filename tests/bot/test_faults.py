@@ -16,7 +16,7 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from handlers.delivery import IN_DOUBT, NOT_TAKEN, REFUSED, classify
+from handlers.delivery import IN_DOUBT, NOT_TAKEN, REFUSED, DeliveryInDoubt, RetryingRateLimiter, classify
 from query.engine import Answerer
 from storage.ingest import ingest_paths
 from tests.bot.conftest import USER, run_bot
@@ -231,3 +231,32 @@ def test_bot_api_unreachable_for_a_while_then_the_answer_is_delivered_once(api, 
         proxy.stop()
     assert len(_answers(api, USER)) == 1
     assert seen.get("send.retried", 0) >= 2 and seen.get("send.in_doubt", 0) == 0
+
+
+@pytest.mark.parametrize(("endpoint", "calls", "outcome"),
+                         [("sendMessage", 1, DeliveryInDoubt), ("getFile", 2, None), ("sendChatAction", 2, None)])
+def test_a_read_timeout_is_retried_only_where_repeating_is_harmless(endpoint, calls, outcome):
+    """Unit level, no network: the first attempt times out after the request was sent."""
+    seen: list[str] = []
+    waits: list[float] = []
+
+    async def callback(*_args, **_kwargs):
+        seen.append(endpoint)
+        if len(seen) == 1:
+            raise TimedOut() from httpx.ReadTimeout("no answer")
+        return True
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def main():
+        limiter = RetryingRateLimiter(sleep=fake_sleep)
+        return await limiter.process_request(callback, (), {}, endpoint, {"chat_id": 1}, None)
+
+    if outcome is None:
+        assert asyncio.run(main()) is True
+        assert waits == [0.5]
+    else:
+        with pytest.raises(outcome):
+            asyncio.run(main())
+    assert len(seen) == calls

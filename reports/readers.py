@@ -540,15 +540,18 @@ def _pdf_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN00
     neighbour's column as it does in plain text extraction: ruled tables from their grid, unruled ones
     from the x positions of their cells (_positional_rows)."""
     tables = [t for t in page.find_tables() if _is_data_table(t)]
-    boxes = [t.bbox for t in tables]
+
+    def inside(x: float, y: float, box: tuple[float, float, float, float]) -> bool:
+        return box[0] <= x < box[2] and box[1] <= y < box[3]
 
     def outside(obj: dict) -> bool:
+        """Not read by a table: text in a gap of a ragged grid stays text."""
         if obj.get("object_type") != "char":
             return True
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x < x1 and top <= y < bottom for x0, top, x1, bottom in boxes)
+        return not any(inside(x, y, t.bbox) and any(inside(x, y, c) for c in t.cells) for t in tables)
 
-    text_page = page.filter(outside) if boxes else page
+    text_page = page.filter(outside) if tables else page
     items: list[tuple[float, int, str]] = [
         (top, 0, text)
         for top, text in _positional_rows(text_page.extract_text_lines(return_chars=True), carry)

@@ -133,6 +133,20 @@ def test_a_framed_paragraph_is_text_not_a_table():
     ]
 
 
+def test_text_in_a_gap_of_a_ragged_grid_is_kept():
+    """Only characters inside a cell are read by the table; text in a gap of the grid stays a line."""
+    buf, c = _canvas()
+    _grid(c, 60, 760, [150, 80, 80], [["项目", "件数", "金额"], ["行政许可", "3", "1.5"]])
+    _grid(c, 60, 720, [150], [["合计"]])
+    c.setFont(FONT, 10)
+    c.drawString(230, 706, "注：金额单位为万元")
+    c.showPage()
+    c.save()
+    lines = read_document(buf.getvalue(), "r.pdf").split("\n")
+    assert lines[:2] == ["项目\t件数\t金额", "行政许可\t3\t1.5"]
+    assert any("注：金额单位为万元" in ln for ln in lines[2:]), lines
+
+
 def test_unruled_columns_from_positions():
     """No rules: cells at fixed x positions; a blank cell leaves a gap that is still its column."""
     buf, c = _canvas()

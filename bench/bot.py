@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from datetime import date
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -120,6 +121,9 @@ async def bench(args: argparse.Namespace) -> dict:
     from query.engine import Answerer
 
     answerer = Answerer(engine)
+    # TCP_NODELAY on the stand-in's sockets, as on Telegram's servers: without it http.server's separate
+    # header/body writes wait for the client's delayed ACK, 40+ ms on every Bot API call (a stand-in artefact)
+    BaseHTTPRequestHandler.disable_nagle_algorithm = True
     with BotApiStandin() as api:
         settings = Settings(_env_file=None, telegram_bot_token="1:BENCH", telegram_base_url=api.base_url,
                             telegram_base_file_url=api.base_file_url, polling_timeout=1,

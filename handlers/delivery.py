@@ -90,7 +90,12 @@ def backoff(attempt: int) -> float:
 
 
 class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter (flood limits, 429 retries) plus the delivery policy above."""
+    """AIORateLimiter (flood limits, 429 retries) plus the delivery policy above.
+
+    Also a bot-wide pause after a 429: AIORateLimiter closes a gate while the throttled request waits,
+    but any other request that finishes meanwhile reopens it, so the rest of the bot keeps sending into
+    Telegram's flood wait and collects more 429s. Here nobody sends before the retry_after has passed.
+    """
 
     def __init__(self, *args: Any, send_retries: int = SEND_RETRIES,
                  sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
@@ -99,10 +104,23 @@ class RetryingRateLimiter(AIORateLimiter):
         self.send_retries = send_retries
         self._sleep = sleep
         self.on_event = on_event  # counters: "retried", "in_doubt", "gave_up"
+        self._paused_until = 0.0  # event-loop time before which no request is sent (after a 429)
 
     def _count(self, name: str) -> None:
         if self.on_event is not None:
             self.on_event(name)
+
+    async def _run_request(self, chat, group, allow_paid_broadcast, callback, args, kwargs):  # noqa: ANN001
+        """One attempt (PTB's per-attempt hook, called by AIORateLimiter.process_request)."""
+        loop = asyncio.get_running_loop()
+        while (wait := self._paused_until - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        try:
+            return await super()._run_request(chat, group, allow_paid_broadcast, callback, args, kwargs)
+        except RetryAfter as err:
+            wait = err._retry_after.total_seconds()  # noqa: SLF001 - the public property warns (PTB 22.2+)
+            self._paused_until = max(self._paused_until, loop.time() + wait)
+            raise
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: ANN001
         attempt = 0

@@ -260,3 +260,39 @@ def test_a_read_timeout_is_retried_only_where_repeating_is_harmless(endpoint, ca
         with pytest.raises(outcome):
             asyncio.run(main())
     assert len(seen) == calls
+
+
+def test_after_a_429_nobody_sends_before_retry_after_even_when_another_request_finishes():
+    """PTB's own gate reopens when any in-flight request finishes; the bot-wide pause must hold."""
+    started: dict[str, float] = {}
+
+    def request(name: str, fail_first: bool = False, takes: float = 0.0):
+        calls = []
+
+        async def callback(*_args, **_kwargs):
+            calls.append(name)
+            started.setdefault(f"{name}{len(calls)}", asyncio.get_running_loop().time())
+            if fail_first and len(calls) == 1:
+                raise RetryAfter(1)
+            await asyncio.sleep(takes)
+            return True
+
+        return callback
+
+    async def main():
+        limiter = RetryingRateLimiter(max_retries=3)
+        t0 = asyncio.get_running_loop().time()
+        slow = asyncio.create_task(limiter.process_request(request("slow", takes=0.3), (), {}, "sendMessage",
+                                                           {"chat_id": 1}, None))
+        await asyncio.sleep(0.05)
+        throttled = asyncio.create_task(limiter.process_request(request("a", fail_first=True), (), {},
+                                                                "sendMessage", {"chat_id": 2}, None))
+        await asyncio.sleep(0.05)
+        later = asyncio.create_task(limiter.process_request(request("c"), (), {}, "sendMessage",
+                                                            {"chat_id": 3}, None))
+        assert await asyncio.gather(slow, throttled, later) == [True, True, True]
+        return {k: v - t0 for k, v in started.items()}
+
+    at = asyncio.run(main())
+    assert at["c1"] >= at["a1"] + 1.0, at  # "slow" finished at ~0.3 s; "c" still waited for the 429
+    assert at["a2"] >= at["a1"] + 1.0, at

@@ -23,7 +23,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, example, given, note
+from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from reports.generator import NOISE_KINDS, TEMPLATES, generate_agencies, generate_report
@@ -338,7 +338,9 @@ def test_mutated_reports_as_bytes(seed, encoding, suffix, newline):
     check_report(decoded, parsed)
 
 
-@given(st.binary(max_size=3000), st.sampled_from(["a.txt", "a.pdf", "a.docx", "a.html", "a.md", "a.doc", "a"]))
+@given(
+    st.binary(max_size=3000), st.sampled_from(["a.txt", "a.pdf", "a.docx", "a.html", "a.md", "a.doc", "a"])
+)
 def test_arbitrary_bytes(data, file_name):
     try:
         parsed = parse_bytes(data, file_name)
@@ -367,7 +369,40 @@ def test_parse_path_matches_parse_bytes(tmp_path_factory, seed):
     ]
 
 
-_ = (assume, example)  # re-exported for regression examples below
+@given(mutated(), st.sampled_from(["html", "docx"]))
+def test_mutated_reports_in_containers(seed, container):
+    """The mutated text laid out as a web page or a Word file (real <table>/Word tables) and read back."""
+    from reports.generator import to_docx, to_html
+
+    name, text = seed
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")  # XML cannot carry controls
+    if container == "html":
+        data, file_name = to_html(text).encode("utf-8"), Path(name).stem + ".html"
+    else:
+        data, file_name = to_docx(text), Path(name).stem + ".docx"
+    try:
+        parsed = parse_bytes(data, file_name)
+    except ReportError as err:
+        assert err.code and err.reason, err
+        return
+    check_report(read_document(data, file_name), parsed)
+
+
+@settings(max_examples=max(5, settings.default.max_examples // 10))  # ~0.6 s per PDF
+@given(mutated())
+def test_mutated_reports_as_pdf(seed):
+    """The mutated text as a PDF text layer (wrapped prose, footers), read back through pdfplumber."""
+    from reports.generator import to_pdf
+
+    name, text = seed
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    data, file_name = to_pdf(text), Path(name).stem + ".pdf"
+    try:
+        parsed = parse_bytes(data, file_name)
+    except ReportError as err:
+        assert err.code and err.reason, err
+        return
+    check_report(read_document(data, file_name), parsed)
 
 
 # ----------------------------------------------------------------------------------------- metamorphic
@@ -479,13 +514,28 @@ def test_total_row_under_a_repeated_header_keeps_its_numbers():
         # generator 2008 seed 9025 (noise blank, split_labels): 延期办结数 blank, its unit alone below it,
         # then （三）申请答复数 wrapped over two lines — the 11 went to 延期办结数
         (
-            ["（二）申请办结数", "件", "1.按时办结数", "件 11", "2.延期办结数", "件", "（三）申请", "答复数 件 11"],
+            [
+                "（二）申请办结数",
+                "件",
+                "1.按时办结数",
+                "件 11",
+                "2.延期办结数",
+                "件",
+                "（三）申请",
+                "答复数 件 11",
+            ],
             {"apply.closed.on_time": (11.0, 5), "apply.answered.total": (11.0, 9)},
             ["apply.closed.total", "apply.closed.extended"],
         ),
         # seed 2504: the same under 主动公开规范性文件数 / 制发规范性文件总数
         (
-            ["（一）主动公开政府信息数 条 481", "其中：主动公开规范性文件数", "条", "制发规范性", "文件总数  件    0"],
+            [
+                "（一）主动公开政府信息数 条 481",
+                "其中：主动公开规范性文件数",
+                "条",
+                "制发规范性",
+                "文件总数  件    0",
+            ],
             {"active.total": (481.0, 2), "active.normative_docs_made": (0.0, 6)},
             ["active.normative_docs_published"],
         ),

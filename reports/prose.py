@@ -20,7 +20,8 @@ from reports.model import ParsedValue
 from reports.text import Line, is_page_footer, parse_number
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
-NUM = rf"(?P<n>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+# "3,940元": thousands separators as printed in tables (parse_number reads them)
+NUM = rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 _APPROX_AFTER = re.compile(r"^(?:余|多|左右|以上|上下)")
 _APPROX_BEFORE = re.compile(r"(?:约|近|超过|逾|大约|将近)$")
 _CLAUSE_SPLIT = re.compile(r"[,;。!?:]")

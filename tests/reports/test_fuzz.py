@@ -556,3 +556,28 @@ def test_blank_row_with_its_unit_below_then_a_wrapped_label(rows, want, absent):
         assert got.get(key) == value, (key, got)
     for key in absent:
         assert key not in got, (key, got)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "template", "want"),
+    [
+        # generator 2021 seed 262143 with thousands separators added: the fee was lost
+        ("全年收取政府信息公开信息处理费３，９４０元。", "2021", {"apply.processing_fee": 3940.0}),
+        (
+            "本年共收到政府信息公开申请1,234件，其中当面申请1,000件，网上申请234件。",
+            "2008",
+            {
+                "apply.received.total": 1234.0,
+                "apply.received.in_person": 1000.0,
+                "apply.received.online": 234.0,
+            },
+        ),
+        ("主动公开政府信息12,345条。", "2008", {"active.total": 12345.0}),
+        ("收到政府信息公开申请2,3件。", "2008", {}),  # not a thousands separator: no number
+    ],
+)
+def test_prose_numbers_with_thousands_separators(sentence, template, want):
+    from reports.prose import parse_prose
+
+    got = {v.key: v.value for v in parse_prose(to_lines(sentence), template)}
+    assert got == want

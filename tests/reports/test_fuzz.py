@@ -474,6 +474,35 @@ def test_page_breaks_anywhere_in_the_body_change_no_value(template, seed, noise,
     assert got == rep.values
 
 
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})(\d{3})(?![\d.])")
+_PROSE_COUNT = re.compile(r"(?<![\d.])(\d+)(件|宗)")
+
+
+@given(
+    st.sampled_from(TEMPLATES),
+    st.integers(0, 10**6),
+    st.one_of(st.none(), st.frozensets(st.sampled_from(NOISE_KINDS), max_size=5)),
+    st.sampled_from(["thousands", "chinese"]),
+)
+def test_documented_number_spellings_change_no_value(template, seed, noise, spelling):
+    """Thousands separators anywhere ("3,940"), and prose counts in Chinese numerals ("二十件") in
+    narrative reports, read as the same numbers."""
+    import cn2an
+
+    if spelling == "chinese":
+        template = "narrative"
+    agency = generate_agencies(3, seed % 31)[seed % 3]
+    rep = generate_report(seed, template, agency, YEAR[template], noise=noise)
+    if spelling == "thousands":
+        text = _THOUSANDS.sub(r"\1,\2", rep.text)
+    else:
+        text = _PROSE_COUNT.sub(lambda m: cn2an.an2cn(m.group(1)) + m.group(2), rep.text)
+    note(text)
+    parsed = parse_text(text, file_name=rep.file_name)
+    check_report(text, parsed)
+    assert {v.key: v.value for v in parsed.values if v.origin != "derived"} == rep.values
+
+
 # ----------------------------------------------------------------------------------------- regressions
 
 

@@ -1,6 +1,6 @@
 """Bytes → plain text for every input format a report arrives in (TXT/MD, HTML, DOCX, PDF).
 
-Why one module: every parser downstream works on numbered text lines, so tables from HTML/DOCX are
+Why one module: every parser downstream works on numbered text lines, so tables from HTML/DOCX/PDF are
 flattened the same way (one line per row, cells joined by a tab, blank cells kept as empty strings)
 and every bad input is refused here, before any parsing, with a `ReportError` whose `code` tells the
 caller what went wrong and whose message a user can read (Chinese first, English in brackets).

@@ -503,6 +503,43 @@ def test_documented_number_spellings_change_no_value(template, seed, noise, spel
     assert {v.key: v.value for v in parsed.values if v.origin != "derived"} == rep.values
 
 
+@functools.cache
+def shared_texts() -> tuple[tuple[str, str], ...]:
+    """The real reports in ../shared/reports (empty when the folder is absent)."""
+    from tests.conftest import SHARED_REPORTS
+
+    if not SHARED_REPORTS.is_dir():
+        return ()
+    files = sorted(p for p in SHARED_REPORTS.iterdir() if p.is_file())
+    return tuple((p.name, read_document(p.read_bytes(), p.name)) for p in files)
+
+
+def real_texts() -> st.SearchStrategy[tuple[str, str]]:
+    return st.sampled_from(shared_texts() + fixture_texts())
+
+
+@given(mutated(real_texts()))
+def test_mutated_real_reports(seed):
+    """The shared real reports (when present) and the fixtures, mutated."""
+    name, text = seed
+    note(text)
+    parse_or_reject(text, name)
+
+
+@given(real_texts(), st.data())
+def test_page_footers_anywhere_in_a_real_report_change_no_value(seed, data):
+    name, text = seed
+    want = {v.key: v.value for v in parse_text(text, file_name=name).values}
+    lines = text.split("\n")
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(3, len(lines) - 1))
+        lines.insert(i, data.draw(st.sampled_from(["- 3 -", "第 2 页", "— 12 —", "3/9"])))
+    moved = "\n".join(lines)
+    parsed = parse_text(moved, file_name=name)
+    check_report(moved, parsed)
+    assert {v.key: v.value for v in parsed.values} == want
+
+
 # ----------------------------------------------------------------------------------------- regressions
 
 

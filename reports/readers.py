@@ -693,7 +693,6 @@ def _table_rows_by_position(
     ]
     if sum(any(len(segs[k]) >= 2 for k in g) for g in groups) < (1 if known else 3) or not any(numeric):
         return None
-    union = _union
 
     def spans(want: bool) -> list[tuple[float, float]]:
         return [
@@ -704,10 +703,10 @@ def _table_rows_by_position(
             for a, b, _ in segs[k]
         ]
 
-    cols = union(spans(True), [])
+    cols = _union(spans(True), [])
     for more in (spans(False), [(a, b) for a, b in known]):  # header cells, then the page before
         cols = sorted(
-            cols + union([(a, b) for a, b in more if not any(a <= c1 and b >= c0 for c0, c1 in cols)], [])
+            cols + _union([(a, b) for a, b in more if not any(a <= c1 and b >= c0 for c0, c1 in cols)], [])
         )
     if len(cols) < 2:
         return None

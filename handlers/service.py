@@ -27,11 +27,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers import state as ui_state
 from query.types import Answer
+from storage.db import is_outage as store_outage
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -53,11 +53,8 @@ _thread_errors = threading.local()
 
 
 def is_outage(err: BaseException | None) -> bool:
-    """The store is unreachable or failing (connection refused or lost, server shutting down, pool
-    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint."""
-    if isinstance(err, (StoreUnavailable, OperationalError, InterfaceError, PoolTimeout)):
-        return True
-    return isinstance(err, DBAPIError) and err.connection_invalidated
+    """A store outage (see storage.db.is_outage), or our own StoreUnavailable."""
+    return isinstance(err, StoreUnavailable) or store_outage(err)
 
 
 def _note_store_error(ctx: Any) -> None:

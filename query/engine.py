@@ -43,6 +43,7 @@ from query.indicators import (
 from query.parse_question import ParsedQuestion, parse_question, strip_fillers
 from query.types import Answer, AnswerRow, Candidate, Source
 from reports.catalogue import definition
+from storage.db import is_outage
 from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
 
 T_AG, T_AL, T_REP = Agency.__tablename__, AgencyAlias.__tablename__, Report.__tablename__
@@ -205,31 +206,21 @@ class Answerer:
                 self._load()
 
     def _load(self) -> None:
+        """Read agencies, aliases and reports into memory.
+
+        A store without our tables is an empty store; any other store error (an outage) keeps the caches
+        we had, marks them for reloading and propagates, so nobody is told "not found" by empty caches.
+        """
         try:
-            self._sig = self._signature()
-        except Exception:  # noqa: BLE001 - tables missing: an empty store answers "not found"
-            self._sig = None
+            sig = self._signature()
+            agencies, reports, by_id = self._read_tables()
+        except Exception:
+            if self._has_tables():
+                self._sig = None  # reload at the next question
+                raise
+            sig, agencies, reports, by_id = None, {}, {}, {}
+        self._sig = sig
         self._sig_checked = time.monotonic()
-        agencies: dict[int, AgencyRec] = {}
-        aliases: dict[int, list[str]] = {}
-        reports: dict[tuple[int, int], ReportRec] = {}
-        by_id: dict[int, ReportRec] = {}
-        try:
-            with self.engine.connect() as c:
-                for aid, alias in c.execute(sql(f"SELECT agency_id, alias FROM {T_AL}")):
-                    aliases.setdefault(aid, []).append(alias)
-                for aid, name, kind, rp in c.execute(sql(f"SELECT id, name, kind, region_path FROM {T_AG}")):
-                    agencies[aid] = AgencyRec(
-                        aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ()))
-                    )
-                for rid, aid, year, tpl, title, fname in c.execute(
-                    sql(f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")
-                ):
-                    rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
-                    reports[(aid, int(year))] = rec
-                    by_id[rid] = rec
-        except Exception:  # noqa: BLE001
-            pass
         years: dict[int, list[int]] = {}
         for aid, y in reports:
             years.setdefault(aid, []).append(y)
@@ -246,6 +237,32 @@ class Answerer:
         self._columns.clear()
         phrase_table()
         self._loaded = True
+
+    def _has_tables(self) -> bool:
+        """Do our tables exist? (False: a fresh store; an error here propagates as the outage it is.)"""
+        from sqlalchemy import inspect
+
+        return inspect(self.engine).has_table(T_AG)
+
+    def _read_tables(self) -> tuple[dict[int, AgencyRec], dict[tuple[int, int], ReportRec], dict[int, ReportRec]]:
+        agencies: dict[int, AgencyRec] = {}
+        aliases: dict[int, list[str]] = {}
+        reports: dict[tuple[int, int], ReportRec] = {}
+        by_id: dict[int, ReportRec] = {}
+        with self.engine.connect() as c:
+                for aid, alias in c.execute(sql(f"SELECT agency_id, alias FROM {T_AL}")):
+                    aliases.setdefault(aid, []).append(alias)
+                for aid, name, kind, rp in c.execute(sql(f"SELECT id, name, kind, region_path FROM {T_AG}")):
+                    agencies[aid] = AgencyRec(
+                        aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ()))
+                    )
+                for rid, aid, year, tpl, title, fname in c.execute(
+                    sql(f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")
+                ):
+                    rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
+                    reports[(aid, int(year))] = rec
+                    by_id[rid] = rec
+        return agencies, reports, by_id
 
     def _report(self, report_id: int) -> tuple[dict[str, ValueRec], list[tuple[set[str], str]]]:
         """The values and findings of one report, from the cache or the store."""
@@ -321,12 +338,16 @@ class Answerer:
                     from storage.conversations import load_context
 
                     ctx = load_context(self.engine, chat_key)
-                except Exception:  # noqa: BLE001 - no context is better than no answer
+                except Exception as err:  # noqa: BLE001 - a bad saved context is dropped, an outage is not
+                    if is_outage(err):
+                        raise
                     ctx = {}
             ctx = dict(ctx or {})
             try:
                 answer = self._answer(question, today, ctx)
             except Exception as err:  # noqa: BLE001 - the user gets a plain message, never a traceback
+                if is_outage(err):
+                    raise  # "the store is down, send it again" is the caller's to say, not "rephrase"
                 answer = Answer(
                     "not_found",
                     f"抱歉，这个问题没能处理（{type(err).__name__}）。请换个说法再试，或发送“帮助”。",
@@ -339,8 +360,9 @@ class Answerer:
 
                     answer.context.pop("save", None)
                     save_context(self.engine, chat_key, answer.context)
-                except Exception:  # noqa: BLE001
-                    pass
+                except Exception as err:  # noqa: BLE001 - the answer stands; only the follow-up is lost
+                    if is_outage(err):
+                        raise
             else:
                 answer.context.pop("save", None)
                 if answer.status not in {"ok", "no_data"}:

@@ -35,6 +35,17 @@ def redact(url: str) -> str:
         return "<unparseable database url>"
 
 
+def is_outage(err: BaseException | None) -> bool:
+    """The store is unreachable or failing (connection refused or lost, server shutting down, pool
+    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(err, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(err, DBAPIError) and err.connection_invalidated
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")

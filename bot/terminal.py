@@ -11,12 +11,12 @@ import sys
 from typing import TextIO
 
 from bot.settings import Settings
-from handlers.commands import COMMANDS, FALLBACK_EXAMPLES
+from handlers.commands import COMMANDS, FALLBACK_EXAMPLES, QUESTION_COMMANDS
 from handlers.format import Markup, paginate, render_answer, rows_to_csv, source_blocks
 from handlers.service import BotService
 
 CHAT_KEY = "terminal:local"
-PREFIXES = {"/ask": "", "/compare": " 对比", "/top": " 排名", "/trend": " 趋势"}
+PREFIXES = {f"/{c}": f" {word}" if word else "" for c, (word, _usage) in QUESTION_COMMANDS.items()}
 
 
 def _help() -> str:

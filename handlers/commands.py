@@ -113,10 +113,17 @@ def question_command(suffix: str, usage: str):
     return command
 
 
-ask_command = question_command("", "/ask 西夏区 2020 依申请数")
-compare_command = question_command("对比", "/compare 兴庆区 西夏区 2020 依申请数")
-top_command = question_command("排名", "/top 2020 依申请数")
-trend_command = question_command("趋势", "/trend 西夏区 依申请数")
+# command → (word added to the question, usage); the terminal chat reads the same table
+QUESTION_COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("", "/ask 西夏区 2020 依申请数"),
+    "compare": ("对比", "/compare 兴庆区 西夏区 2020 依申请数"),
+    "top": ("排名", "/top 2020 依申请数"),
+    "trend": ("趋势", "/trend 西夏区 依申请数"),
+}
+ask_command = question_command(*QUESTION_COMMANDS["ask"])
+compare_command = question_command(*QUESTION_COMMANDS["compare"])
+top_command = question_command(*QUESTION_COMMANDS["top"])
+trend_command = question_command(*QUESTION_COMMANDS["trend"])
 
 
 async def agencies_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

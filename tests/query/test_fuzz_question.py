@@ -355,3 +355,47 @@ def test_two_name_segments_that_each_combine(sample_answerer):
     err = swallowed(sample_answerer, "临江临江人民政府2000临江临江")
     if err is not None:
         raise err
+
+
+# ----------------------------------------------------------------------------------------- same question, other spelling
+
+_WORDS = {"依申请数": "apply.received.total", "行政复议": "review.total", "行政诉讼": "litigation.total"}
+_FW = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _signature(answer) -> tuple:
+    return answer.status, [(r.agency, r.year, r.indicator, r.value) for r in answer.answers]
+
+
+@given(
+    st.integers(0, 10**6),
+    st.sampled_from(sorted(_WORDS)),
+    st.permutations([0, 1, 2]),
+    st.sampled_from([" ", "", "，", "  ", "、"]),
+    st.booleans(),
+    st.sampled_from(["{y}", "{y}年", "{y}年度"]),
+)
+def test_word_order_separators_and_full_width_digits_change_no_answer(
+    fixture_answerer, pick, word, order, sep, full_width, year_format
+):
+    """ "单位 年份 指标" in any order, joined any way, with ０-９: the same answer, and it is the stored
+    cell (blank → no_data; 行政诉讼 may be computed from its two parts when the total is not printed)."""
+    from tests.query.conftest import FIXTURE_REPORTS, fixture_value
+
+    rep = FIXTURE_REPORTS[pick % len(FIXTURE_REPORTS)]
+    want = fixture_answerer.ask(f"{rep.agency} {rep.year} {word}", today=TODAY)
+    parts = [rep.agency, year_format.format(y=rep.year), word]
+    question = sep.join(parts[i] for i in order)
+    if full_width:
+        question = question.translate(_FW)
+    got = fixture_answerer.ask(question, today=TODAY)
+    note(f"{question!r} → {got.text[:200]}")
+    check_answer(got, question, fixture_answerer)
+    assert _signature(got) == _signature(want)
+    stored = fixture_value(rep.agency, rep.year, _WORDS[word])
+    if _WORDS[word] == "litigation.total":
+        return
+    if stored is None:
+        assert want.status == "no_data", want.text
+    else:
+        assert want.status == "ok" and [r.value for r in want.answers] == [stored], want.text

@@ -106,6 +106,15 @@ def check_report(text: str, parsed: ParsedReport) -> None:
             assert abs(v.value) in later, f"table number not in the input after its line: {where}"
             continue
         raise AssertionError(f"table number not on its line: {where}")
+    for f in parsed.findings:
+        # a finding names its rule, says it in words, points at a real line and is about values we hold
+        assert f.rule and f.message.strip(), f
+        assert f.line_no is None or 1 <= f.line_no <= len(lines), f
+        for key, value in f.values.items():
+            assert value is None or value == value, f  # no NaN
+            if f.rule != "prose_vs_table":
+                assert key in by_key or value is None, f"finding about a value not extracted: {f}"
+    assert all(isinstance(w, str) and w for w in parsed.warnings)
 
 
 def parse_or_reject(text: str, file_name: str = "") -> ParsedReport | None:

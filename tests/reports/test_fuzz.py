@@ -549,6 +549,40 @@ def test_page_footers_anywhere_in_a_real_report_change_no_value(seed, data):
     assert {v.key: v.value for v in parsed.values} == want
 
 
+@functools.cache
+def _template_keys(template: str) -> tuple[str, ...]:
+    year = {"2008": 2016, "2019": 2020, "2021": 2023}[template]
+    rep = generate_report(5, template, generate_agencies(1, 1)[0], year, noise=frozenset())
+    return tuple(sorted(rep.values))
+
+
+_ANY_NUMBER = st.one_of(
+    st.integers(-10, 10**9).map(float),
+    st.floats(-1e12, 1e12, allow_nan=False),
+    st.sampled_from([0.1, 0.2, 0.3, 1e-9]),
+)
+
+
+@given(st.sampled_from(["2008", "2019", "2021"]), st.data())
+def test_arithmetic_checks_on_any_subset_of_values(template, data):
+    """check_2008/check_modern on any subset of a format's keys with any numbers: no exception, and a
+    finding is only about values that were given and that really differ."""
+    from reports.checks_2008 import check_2008
+    from reports.checks_modern import check_modern
+
+    keys = data.draw(st.lists(st.sampled_from(_template_keys(template)), unique=True))
+    values = {k: data.draw(_ANY_NUMBER) for k in keys}
+    if template == "2008":
+        findings = check_2008(values)
+    else:
+        findings = check_modern(values, template, {k: i + 1 for i, k in enumerate(keys)})
+    for f in findings:
+        assert f.rule and f.message, f
+        assert all(k in values or v is None for k, v in f.values.items()), f
+        if f.expected is not None and f.actual is not None:
+            assert abs(f.expected - f.actual) > 1e-9, f
+
+
 # ----------------------------------------------------------------------------------------- regressions
 
 

@@ -128,6 +128,9 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
     candidates: list[tuple[str | None, int | None, str]] = []
     for i, ln in enumerate(head):
         if "报" not in ln.text:  # cheap pre-filter: every title names a 报告 or 年报
+            wrapped = _wrapped_title(ln, head[i + 1] if i + 1 < len(head) else None)
+            if wrapped is not None:
+                candidates.append(wrapped)
             continue
         text = _SPACES.sub("", ln.text)
         m = _TITLE.search(text)
@@ -174,6 +177,25 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
             if ok(cand):
                 return cand
     return candidates[0] if candidates else (None, None, "")
+
+
+def _wrapped_title(ln: Line, nxt: Line | None) -> tuple[str, int | None, str] | None:
+    """A title wrapped after its year: "XX区人民政府办公室2016年" / "度政府信息公开工作年度报告".
+
+    Only when the body and the year are both on the first line; the second line alone names no body
+    ("度政府…" is not one), and the opening lines' "本报告由XX编制" must not decide instead."""
+    if nxt is None or "报" not in nxt.text or len(ln.text) > 40:
+        return None
+    first = _SPACES.sub("", ln.text)
+    joined = first + _SPACES.sub("", nxt.text)
+    m = _TITLE.search(joined)
+    if not m or m.end("year") > len(first) or len(joined) > 80:
+        return None
+    agency = _agency_from_prefix(joined[: m.start()])
+    if not agency:
+        return None
+    year = _year_value(m.group("year"))
+    return agency, year if _plausible(year) else None, agency + joined[m.start() : m.end()]
 
 
 def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:

@@ -583,6 +583,38 @@ def test_arithmetic_checks_on_any_subset_of_values(template, data):
             assert abs(f.expected - f.actual) > 1e-9, f
 
 
+_CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+_TITLE_YEAR = re.compile(r"(\d{4})(\s*)年")
+
+
+@given(
+    st.sampled_from(TEMPLATES),
+    st.integers(0, 10**6),
+    st.one_of(st.none(), st.frozensets(st.sampled_from(NOISE_KINDS), max_size=5)),
+    st.sampled_from(["chinese", "wrapped", "spaced"]),
+)
+def test_title_spellings_change_no_identity(template, seed, noise, how):
+    """The title's year in Chinese numerals (二〇一九年), spaced out, or the title wrapped right after the
+    year: the same body and year (no file name to fall back on)."""
+    agency = generate_agencies(3, seed % 31)[seed % 3]
+    rep = generate_report(seed, template, agency, YEAR[template], noise=noise)
+    lines = rep.text.split("\n")
+    i = next(k for k, line in enumerate(lines) if "年度报告" in line)
+    m = _TITLE_YEAR.search(lines[i])
+    assume(m is not None)
+    t = lines[i]
+    if how == "chinese":
+        lines[i] = t[: m.start(1)] + m.group(1).translate(_CN_DIGITS) + t[m.end(1) :]
+    elif how == "wrapped":
+        lines[i : i + 1] = [t[: m.end()], t[m.end() :]]
+    else:
+        lines[i] = t[: m.start(1)] + " " + m.group(1) + " " + t[m.end(1) :]
+    note("\n".join(lines[: i + 3]))
+    got = parse_text("\n".join(lines)).identity
+    want = parse_text(rep.text).identity
+    assert (got.agency, got.year) == (want.agency, want.year)
+
+
 # ----------------------------------------------------------------------------------------- regressions
 
 
@@ -690,3 +722,28 @@ def test_prose_numbers_with_thousands_separators(sentence, template, want):
 
     got = {v.key: v.value for v in parse_prose(to_lines(sentence), template)}
     assert got == want
+
+
+def test_title_wrapped_after_its_year():
+    """Generator 2008 seed 7703: "怀义市汇盛区人民政府办公室2016年" / "度政府信息公开工作年度报告" was read as
+    the 人民政府 itself (from "本报告由…人民政府办公室根据…", which drops 办公室)."""
+    from reports.identity import identify
+
+    text = "\n".join(
+        [
+            "怀义市汇盛区人民政府办公室2016年",
+            "度政府信息公开工作年度报告",
+            "本报告由怀义市汇盛区人民政府办公室根据《条例》要求编制。",
+        ]
+    )
+    ident = identify(to_lines(text))
+    assert (ident.agency, ident.year) == ("怀义市汇盛区人民政府办公室", 2016)
+    # a sentence wrapped the same way names no body: the opening lines still decide
+    text = "\n".join(
+        [
+            "根据2016年",
+            "度政府信息公开工作年度报告要求",
+            "本报告由怀义市汇盛区人民政府办公室根据《条例》编制，统计期限自2016年1月1日起。",
+        ]
+    )
+    assert identify(to_lines(text)).agency == "怀义市汇盛区人民政府"

@@ -1,7 +1,7 @@
 """National scale (issue 7 item 2): the answer engine and the PostgreSQL store at 150,000 bodies × 5 years.
 
 For each size (agencies × 2016–2020; default 10,000, 50,000 and 150,000) a store is generated with COPY
-into the migrated schema (bench/scale_data.py; one schema per size, reused by later runs through a marker
+into the migrated schema (bench/_scale_data.py; one schema per size, reused by later runs through a marker
 row in app_meta), then a fresh Python process measures:
 
 * Answerer start-up: wall and CPU seconds of the first `ask` (it loads every agency, alias and report
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import scale_data  # noqa: E402
+import _scale_data as scale_data  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/h_scale"
 FULL_SIZES = (10000, 50000, 150000)

@@ -139,11 +139,17 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
             title = text[: m.end()]
             agency = _agency_from_prefix(text[: m.start()])
             if agency:
+                agency = _with_line_above(head, i, agency)
                 title = agency + text[m.start() : m.end()]
             else:
                 mid = _clean_name(m.group("mid"))
+                prefix = _clean_name(text[: m.start()])
+                joined = _clean_name(_SPACES.sub("", head[i - 1].text) + prefix) if i > 0 and prefix else ""
                 if mid and looks_like_agency(mid):
                     agency = mid
+                elif joined and _NAME_PIECE.fullmatch(prefix) and _with_line_above(head, i, prefix) == joined:
+                    agency = joined  # "…人民政府办" / "公室2020年…": the name's tail is no body by itself
+                    title = agency + text[m.start() : m.end()]
                 elif i > 0 and not _clean_name(text[: m.start()]):
                     agency, used = _agency_above(head, i)
                     if agency:
@@ -177,6 +183,29 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
             if ok(cand):
                 return cand
     return candidates[0] if candidates else (None, None, "")
+
+
+_NAME_PIECE = re.compile(r"[\u4e00-\u9fff（）()]{1,25}")
+
+
+def _with_line_above(head: list[Line], i: int, agency: str) -> str:
+    """A title wrapped inside the body's name: "汇翠市台源区" / "工业和信息化局2016年…报告".
+
+    The line above is taken as the name's start only when it is a bare run of characters and either
+    the title line's part names no place while the joined name does, or the document prints the joined
+    name elsewhere (in the opening lines: "本报告由…编制")."""
+    if i == 0:
+        return agency
+    above = _SPACES.sub("", head[i - 1].text)
+    if not _NAME_PIECE.fullmatch(above) or "报" in above:
+        return agency
+    joined = _clean_name(above + agency)
+    if joined == agency or len(joined) > 40 or not looks_like_agency(joined):
+        return agency
+    if _place_spans(joined) and not _place_spans(agency):
+        return joined
+    rest = "".join(_SPACES.sub("", ln.text) for k, ln in enumerate(head) if k not in (i - 1, i))
+    return joined if joined in rest else agency
 
 
 def _wrapped_title(ln: Line, nxt: Line | None) -> tuple[str, int | None, str] | None:

@@ -242,7 +242,8 @@ def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:
     one = name(head[j].text)
     two = name(head[j - 1].text + head[j].text) if j >= 1 else ""
     one_ok = looks_like_agency(one) and len(one) <= 30
-    two_ok = looks_like_agency(two) and len(two) <= 30
+    # joined lines must end in a body or place word: "湖河市农业农村局" + "首页" is no name
+    two_ok = looks_like_agency(two) and bool(_AGENCY_END.search(two)) and len(two) <= 30
     # "淮安市洪泽区\n人民政府": a body word without any place wants the line above it.
     if one_ok and not (two_ok and not _place_spans(one) and _place_spans(two)):
         return one, one

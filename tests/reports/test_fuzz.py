@@ -619,6 +619,48 @@ def test_title_spellings_change_no_identity(template, seed, noise, how, cut):
     assert (got.agency, got.year) == (want.agency, want.year)
 
 
+_BANNERS = (
+    "首页",
+    "政务公开",
+    "信息公开",
+    "当前位置：首页 > 政务公开 > 年度报告",
+    "发布日期：2021-01-20",
+    "来源：本网",
+    "【字体：大 中 小】",
+    "索引号：11640100/2021-00012",
+    "年度报告",
+    "政府信息公开年度报告",
+    "打印本页 关闭窗口",
+    "宁夏回族自治区",
+    "政府信息公开专栏",
+    "人民政府",
+    "办公室",
+    "江苏省人民政府",
+)
+
+
+@given(
+    st.sampled_from(TEMPLATES),
+    st.integers(0, 10**6),
+    st.lists(st.sampled_from(_BANNERS), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_web_page_lines_above_the_title_change_no_identity(template, seed, banners, next_to_title):
+    """Navigation, dates and site names printed before the title (web pages) do not change who
+    published the report; also when the last of them stands right above a title split over two lines."""
+    rep = generate_report(seed, template, generate_agencies(3, seed % 31)[seed % 3], YEAR[template])
+    lines = rep.text.split("\n")
+    i = next(k for k, line in enumerate(lines) if line.strip())
+    if next_to_title:
+        i = next(k for k, line in enumerate(lines) if "年度报告" in line)
+        assume(not lines[i].strip().startswith(str(rep.year)))  # the year line's own agency line above
+    moved = lines[:i] + list(banners) + lines[i:]
+    note("\n".join(moved[: i + 5]))
+    got = parse_text("\n".join(moved)).identity
+    want = parse_text(rep.text).identity
+    assert (got.agency, got.year) == (want.agency, want.year)
+
+
 # ----------------------------------------------------------------------------------------- regressions
 
 
@@ -771,3 +813,14 @@ def test_title_wrapped_inside_the_body_name(first, second, agency):
 
     intro = f"本报告由{agency}根据《条例》要求编制。"
     assert identify(to_lines("\n".join([first, second, intro]))).agency == agency
+
+
+def test_a_web_page_word_between_name_and_title_is_not_part_of_the_name():
+    """Generator 2008 seed 10 with "首页" inserted: "湖河市农业农村局" + "首页" was taken as one name (a
+    joined name must end in a body or place word)."""
+    from reports.identity import identify
+
+    text = "\n".join(
+        ["湖河市农业农村局", "首页", "2016 年政府信息公开工作年度报告", "本报告由湖河市农业农村局编制。"]
+    )
+    assert identify(to_lines(text)).agency == "湖河市农业农村局"

@@ -303,6 +303,29 @@ def test_reader_takes_non_text_without_raising(thing):
     assert isinstance(pq.text, str)
 
 
+@given(
+    st.sampled_from(AGENCIES),
+    st.sampled_from(INDICATORS),
+    st.integers(MIN_YEAR, 2099),
+    st.integers(0, MAX_RANGE),
+    st.sampled_from(["到", "-", "至", "~", "—", "－", "～"]),
+    st.sampled_from(["", "年", "年度"]),
+    st.sampled_from(["", " ", "，"]),
+    st.booleans(),
+)
+def test_the_years_a_question_states_are_read(agency, indicator, first, span, dash, suffix, sep, as_range):
+    """ "兴庆区 2017年 依申请数" reads [2017]; "2017到2020" (any dash, 年/年度 or not) reads 2017…2020."""
+    last = min(2099, first + span)
+    if as_range:
+        question = f"{agency}{sep}{first}{suffix}{dash}{last}{suffix}{sep}{indicator}"
+        want = list(range(first, last + 1))
+    else:
+        question = f"{agency}{sep}{first}{suffix}{sep}{indicator}"
+        want = [first]
+    pq = parse_question(question, TODAY)
+    assert pq.years == want, (question, pq.years)
+
+
 # ----------------------------------------------------------------------------------------- engine
 
 

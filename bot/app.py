@@ -183,6 +183,15 @@ def run(settings: Settings | None = None) -> None:
                                 poll_interval=0.0)
 
 
+def _register_log_secret(secret: str) -> None:
+    """A derived secret is in no environment variable: tell the log redaction about it explicitly."""
+    try:
+        from bot.logs import add_secret
+    except ImportError:
+        return
+    add_secret(secret)
+
+
 async def run_webhook(application: Application, settings: Settings, stop_event: asyncio.Event | None = None) -> None:
     """Serve the webhook + /healthz until `stop_event` (or SIGINT/SIGTERM) — then drain and shut down."""
     from handlers.webhook import make_server
@@ -195,12 +204,14 @@ async def run_webhook(application: Application, settings: Settings, stop_event: 
         except (NotImplementedError, RuntimeError):  # not the main thread (tests)
             pass
     path = urlsplit(settings.webhook_url).path or "/telegram"
+    secret = settings.effective_webhook_secret()  # derived from the token when WEBHOOK_SECRET is empty
+    _register_log_secret(secret)
     await start(application, polling=False)
-    server = make_server(application, path, settings.webhook_secret)
+    server = make_server(application, path, secret)
     server.listen(settings.port, address=settings.webhook_listen)
     log.info("webhook listening on %s:%s%s (+ /healthz)", settings.webhook_listen, settings.port, path)
     try:
-        await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret or None,
+        await application.bot.set_webhook(settings.webhook_url, secret_token=secret,
                                           allowed_updates=Update.ALL_TYPES)
         await stop_event.wait()
     finally:

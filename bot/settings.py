@@ -6,6 +6,9 @@ surfacing as a strange failure hours later.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -13,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_BASE_FILE_URL = "https://api.telegram.org/file/bot"
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_SECRET_LABEL = b"disclosure-bot webhook secret_token"
 
 
 class Settings(BaseSettings):
@@ -26,7 +31,7 @@ class Settings(BaseSettings):
     telegram_base_url: str = TELEGRAM_BASE_URL
     telegram_base_file_url: str = TELEGRAM_BASE_FILE_URL
     webhook_url: str = ""  # set → webhook mode; empty → long polling
-    webhook_secret: str = ""
+    webhook_secret: str = ""  # Telegram's secret_token; derived from the token when empty
     webhook_listen: str = "0.0.0.0"
     port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
@@ -52,6 +57,14 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_token(cls, value: str) -> str:
+        """Telegram accepts 1–256 characters of A-Z a-z 0-9 _ -; anything else fails setWebhook at start."""
+        if value and not WEBHOOK_SECRET_RE.fullmatch(value):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -73,7 +86,16 @@ class Settings(BaseSettings):
 
     def signing_key(self) -> bytes:
         """Key for callback-data signatures: CALLBACK_SECRET, else derived from the bot token."""
-        import hashlib
-
         seed = self.callback_secret or ("callback:" + self.telegram_bot_token)
         return hashlib.sha256(seed.encode("utf-8")).digest()
+
+    def effective_webhook_secret(self) -> str:
+        """WEBHOOK_SECRET, else one derived from the bot token, so webhook mode never runs unauthenticated.
+
+        Why derive instead of refusing to start: the token is already a secret only Telegram and we know, and
+        an HMAC of it (hex, 64 characters, within Telegram's secret_token alphabet) reveals nothing about it.
+        """
+        if self.webhook_secret:
+            return self.webhook_secret
+        key = self.telegram_bot_token.encode("utf-8")
+        return hmac.new(key, WEBHOOK_SECRET_LABEL, hashlib.sha256).hexdigest()

@@ -1,7 +1,8 @@
 """Our own small webhook server (tornado, which PTB's webhooks extra installs).
 
 Why not Application.run_webhook: we also want GET /healthz for the platform's health checks, and PTB's
-built-in server has no hook for extra routes. This server checks Telegram's secret-token header, puts
+built-in server has no hook for extra routes. This server requires Telegram's secret-token header (a server
+without a secret refuses every update: the URL alone must never be enough to post as any user), puts
 each update on the Application's update_queue (so a clean stop still processes everything accepted),
 and answers /healthz with the queue length.
 """
@@ -28,13 +29,12 @@ class UpdateHandler(tornado.web.RequestHandler):
         self.secret = secret
 
     async def post(self) -> None:
-        if self.secret:
-            given = self.request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), self.secret.encode()):
-                log.warning("webhook call with a wrong secret token from %s", self.request.remote_ip)
-                self.set_status(403)
-                self.finish("forbidden")
-                return
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not self.secret or not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("webhook call with a wrong secret token from %s", self.request.remote_ip)
+            self.set_status(403)
+            self.finish("forbidden")
+            return
         try:
             data = json.loads(self.request.body or b"")
             update = Update.de_json(data, self.ptb.bot)
@@ -63,6 +63,9 @@ class HealthHandler(tornado.web.RequestHandler):
 
 
 def make_server(application: Application, path: str, secret: str) -> tornado.httpserver.HTTPServer:
+    """The webhook + /healthz server; `secret` is required (Settings.effective_webhook_secret())."""
+    if not secret:
+        raise ValueError("the webhook server needs a secret token (WEBHOOK_SECRET or one derived from the token)")
     app = tornado.web.Application([
         (path, UpdateHandler, {"ptb": application, "secret": secret}),
         (r"/healthz", HealthHandler, {"ptb": application}),

@@ -489,10 +489,6 @@ def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_pat
 # --------------------------------------------------------------------------- webhook without a secret
 
 
-@pytest.mark.xfail(strict=True, reason="bot/app.py serves the webhook without any secret check when "
-                   "WEBHOOK_SECRET is empty: anyone who learns the URL can post updates as any user id, "
-                   "admins included (fix: derive a secret from the token, as CALLBACK_SECRET is, or refuse "
-                   "to start webhook mode without one)")
 def test_webhook_mode_without_a_configured_secret_still_refuses_unsigned_updates(api, engine):
     import asyncio
 

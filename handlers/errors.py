@@ -10,7 +10,8 @@ Three kinds of failure are told apart:
 * **A Bot API call is in doubt** (DeliveryInDoubt: the request reached Telegram, the answer did not come
   back, so the message may have been delivered): logged with its error id, nothing else is sent — an
   apology next to an answer the user may already have is noise, and a resend would be a duplicate.
-* **Anything else**: the apology with an error id, the traceback to admins.
+* **Anything else**: the apology with an error id, the traceback to admins — redacted like the logs
+  (bot.logs.redact_text): exception messages quote URLs with the token or the database password.
 
 Sending itself (handlers.delivery): 429 with retry_after, 5xx and connection failures before the request
 was sent are retried with backoff a bounded number of times; after a read timeout nothing is resent.
@@ -29,12 +30,35 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.logs import known_secrets, redact_text
+from bot.settings import Settings
 from handlers.delivery import DeliveryInDoubt
 from handlers.service import STORE_DOWN_TEXT, is_outage
 
 log = logging.getLogger(__name__)
 STORE_NOTICE_EVERY = 300.0  # seconds between admin notices about an unreachable store
 _last_store_notice = [float("-inf")]
+
+
+def _db_password(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).password or ""
+    except Exception:  # noqa: BLE001 - a malformed URL still gets the pattern-based redaction
+        return ""
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """Literal secrets to mask in admin reports: the running settings' (which tests and callers may pass
+    directly, so the environment does not know them) plus everything the log redaction knows."""
+    values = {settings.telegram_bot_token, settings.webhook_secret, settings.callback_secret,
+              _db_password(settings.database_url), *known_secrets()}
+    if settings.webhook_mode:
+        values.add(settings.effective_webhook_secret())
+    return sorted((v for v in values if v and len(v) >= 4), key=len, reverse=True)
 
 
 def _describe(update: object) -> str:
@@ -94,8 +118,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if now - _last_store_notice[0] < STORE_NOTICE_EVERY:
             return
         _last_store_notice[0] = now
+    secrets_ = _secrets(service.settings)
     tb = "".join(traceback.format_exception(type(err), err, err.__traceback__)) if err else "no exception"
-    head = f"⚠️ 错误 <code>{error_id}</code>\n{html.escape(_describe(update))}\n"
+    tb = redact_text(tb, secrets_)
+    head = f"⚠️ 错误 <code>{error_id}</code>\n{html.escape(redact_text(_describe(update), secrets_))}\n"
     budget = 4000 - len(head) - 20
     detail = html.escape(tb[-budget:]) if len(html.escape(tb)) > budget else html.escape(tb)
     while len(detail) > budget:  # escaping can lengthen; trim from the front, away from the cause

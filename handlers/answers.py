@@ -21,7 +21,8 @@ from handlers.service import BotService, chat_key_for
 from query.types import Answer
 
 log = logging.getLogger(__name__)
-BUTTON_LABEL_MAX = 40
+BUTTON_LABEL_MAX = 40  # characters; Telegram shows longer button texts cut off by the client anyway
+ELLIPSIS = "…"
 
 
 def service(context: ContextTypes.DEFAULT_TYPE) -> BotService:
@@ -39,12 +40,57 @@ def page_keyboard(key: bytes, chat_id: int, nonce: str, index: int, total: int) 
     return [row]
 
 
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _short_label(label: str, others: list[str], limit: int) -> str:
+    """`label` in at most `limit` characters, keeping its start and the part where it differs from `others`.
+
+    Why not a plain prefix: candidate names often share a long start ("宁夏回族自治区银川市…") and differ near
+    the end ("…西夏区审批服务管理局" / "…兴庆区审批服务管理局"); cut to a prefix, their buttons look the same.
+    """
+    if len(label) <= limit:
+        return label
+    head = max(1, limit // 3)
+    room = limit - head - 1  # characters after the first "…"
+    split = max((_shared_prefix(label, o) for o in others if o != label), default=0)
+    if split < head or len(label) - split <= room:  # the difference is in the head, or in the tail that fits
+        return label[:head] + ELLIPSIS + label[len(label) - room:]
+    start = max(head, split - 2)  # a little context before the first differing character
+    return label[:head] + ELLIPSIS + label[start:start + room - 1] + ELLIPSIS
+
+
+def button_labels(labels: list[str], limit: int = BUTTON_LABEL_MAX) -> list[str]:
+    """Distinct button texts of at most `limit` characters; the full names are in the message text above.
+
+    Look-alike names are middle-elided around where they differ; any texts still equal (the same name twice)
+    are numbered.
+    """
+    short = [_short_label(label, labels[:i] + labels[i + 1:], limit) for i, label in enumerate(labels)]
+    if len(set(short)) == len(short):
+        return short
+    out = []
+    for i, text in enumerate(short):
+        if short.count(text) == 1:
+            out.append(text)
+            continue
+        number = f"{i + 1}. "
+        full = labels[i]
+        room = limit - len(number)
+        out.append(number + (full if len(full) <= room else _short_label(full, [], room)))
+    return out
+
+
 def choice_keyboard(key: bytes, chat_id: int, nonce: str, reply: Reply) -> list[list[InlineKeyboardButton]]:
-    rows = []
-    for i, cand in enumerate(reply.choices):
-        label = cand.label if len(cand.label) <= BUTTON_LABEL_MAX else cand.label[: BUTTON_LABEL_MAX - 1] + "…"
-        rows.append([InlineKeyboardButton(label, callback_data=callbacks.sign(key, chat_id, "p", nonce, i))])
-    return rows
+    labels = button_labels([cand.label for cand in reply.choices])
+    return [[InlineKeyboardButton(label, callback_data=callbacks.sign(key, chat_id, "p", nonce, i))]
+            for i, label in enumerate(labels)]
 
 
 async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:

@@ -55,3 +55,61 @@ def test_webhook_mode_without_a_configured_secret_serves_telegram_with_the_deriv
             await asyncio.wait_for(task, 20)
 
     asyncio.run(main())
+
+
+# --------------------------------------------------------------------------- look-alike button labels
+
+LOOK_ALIKES = [
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的西夏区审批服务管理局",
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的兴庆区审批服务管理局",
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的金凤区审批服务管理局",
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的金凤区审批服务管理局信息中心",
+    "宁夏回族自治区石嘴山市人民政府办公室政务公开科审批服务管理局",
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的西夏区审批服务管理局（区政务服务中心）",
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的西夏区审批服务管理局（区政务服务中心）办公室",
+    "甲" * 60 + "乙" * 60,
+    "甲" * 60 + "丙" * 60,
+    "宁夏回族自治区银川市人民政府办公厅关于进一步加强和改进全区政务服务标准化规范化便利化工作的西夏区审批服务管理局" * 3,
+    "短名称",
+]
+
+
+def _labels(names: list[str]) -> list[str]:
+    from handlers.answers import BUTTON_LABEL_MAX, choice_keyboard
+    from handlers.format import Reply
+    from query.types import Candidate
+
+    reply = Reply(pages=["x"], choices=[Candidate(n) for n in names])
+    rows = choice_keyboard(b"k" * 32, 1, "nonce", reply)
+    labels = [r[0].text for r in rows]
+    assert all(1 <= len(label) <= BUTTON_LABEL_MAX for label in labels), labels
+    return labels
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, len(LOOK_ALIKES)])
+def test_long_look_alike_names_get_distinct_buttons_within_the_limit(size):
+    names = LOOK_ALIKES[:size] if size != len(LOOK_ALIKES) else LOOK_ALIKES
+    labels = _labels(names)
+    assert len(set(labels)) == len(labels), labels
+    assert labels[-1] == "短名称" or size != len(LOOK_ALIKES)  # a short name is shown whole
+
+
+def test_the_differing_part_of_a_look_alike_name_is_on_its_button():
+    a, b = _labels(LOOK_ALIKES[:2])
+    assert "西夏区" in a and "兴庆区" in b
+    assert a.startswith("宁夏") and b.startswith("宁夏")  # the start still says where it is
+
+
+def test_identical_long_names_still_get_distinct_buttons():
+    labels = _labels([LOOK_ALIKES[0]] * 3)
+    assert len(set(labels)) == 3, labels
+
+
+def test_the_full_names_are_in_the_message_text():
+    from handlers.format import render_answer
+    from query.types import Candidate
+
+    answer = Answer(status="ambiguous", text="有几个机关都叫这个名字：", question="q",
+                    candidates=[Candidate(n) for n in LOOK_ALIKES[:4]])
+    text = "".join(render_answer(answer, use_html=True).pages)
+    assert all(name in text for name in LOOK_ALIKES[:4])

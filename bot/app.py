@@ -71,12 +71,12 @@ async def post_init(application: Application) -> None:
 
 def build_application(settings: Settings, answerer=None, *, engine: Engine | None = None,
                       today: Callable[[], date] | None = None,
-                      read_timeout: float = delivery.READ_TIMEOUT) -> Application:
+                      read_timeout: float | None = None) -> Application:
     """The fully wired Application (not started). `answerer` defaults to query.engine.Answerer(engine).
 
     Every Bot API call but getUpdates goes through handlers.delivery.RetryingRateLimiter: flood limits,
     retries when Telegram certainly did not take a request, no resend when it may have (`read_timeout`
-    is when a sent request becomes "in doubt").
+    is when a sent request becomes "in doubt"; default TELEGRAM_READ_TIMEOUT, connecting TELEGRAM_CONNECT_TIMEOUT).
     """
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set (use `disclosure-bot chat` for a terminal without Telegram)")
@@ -99,9 +99,9 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         .rate_limiter(limiter)
         .connection_pool_size(16)
         .pool_timeout(10)
-        .connect_timeout(delivery.CONNECT_TIMEOUT)
+        .connect_timeout(settings.telegram_connect_timeout)
         .write_timeout(delivery.WRITE_TIMEOUT)
-        .read_timeout(read_timeout)
+        .read_timeout(settings.telegram_read_timeout if read_timeout is None else read_timeout)
         .get_updates_connection_pool_size(2)
         .get_updates_read_timeout(settings.polling_timeout + 10)
         .concurrent_updates(settings.concurrent_updates)

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     rate_overall_per_second: float = Field(default=30.0, gt=0)  # Telegram's flood limits (AIORateLimiter)
     rate_group_per_minute: float = Field(default=20.0, gt=0)
     concurrent_updates: int = Field(default=32, ge=1)
+    # Bot API calls (not getUpdates): seconds to wait for Telegram's answer before a sent call is "in doubt"
+    # and never resent (handlers.delivery), and seconds to wait for a connection (then it is safely retried).
+    telegram_read_timeout: float = Field(default=15.0, gt=0)
+    telegram_connect_timeout: float = Field(default=5.0, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -113,3 +113,45 @@ def test_the_full_names_are_in_the_message_text():
                     candidates=[Candidate(n) for n in LOOK_ALIKES[:4]])
     text = "".join(render_answer(answer, use_html=True).pages)
     assert all(name in text for name in LOOK_ALIKES[:4])
+
+
+# --------------------------------------------------------------------------- Bot API timeouts from settings
+
+
+@pytest.mark.parametrize("name", ["telegram_read_timeout", "telegram_connect_timeout"])
+@pytest.mark.parametrize("bad", [0, -1])
+def test_bot_api_timeouts_must_be_positive(name, bad):
+    with pytest.raises(ValueError, match=name):
+        Settings(_env_file=None, **{name: bad})
+
+
+def test_bot_api_timeouts_come_from_the_environment(monkeypatch, engine):
+    monkeypatch.setenv("TELEGRAM_READ_TIMEOUT", "21.5")
+    monkeypatch.setenv("TELEGRAM_CONNECT_TIMEOUT", "3")
+    settings = Settings(_env_file=None, telegram_bot_token="123:abc")
+    assert (settings.telegram_read_timeout, settings.telegram_connect_timeout) == (21.5, 3.0)
+    assert (Settings.model_fields["telegram_read_timeout"].default,
+            Settings.model_fields["telegram_connect_timeout"].default) == (15.0, 5.0)
+    app = build_application(settings, ScriptedAnswerer({}), engine=engine)
+    timeout = app.bot.request._client.timeout  # the HTTPXRequest every call but getUpdates goes through
+    assert (timeout.read, timeout.connect) == (21.5, 3.0)
+
+
+def test_telegram_read_timeout_decides_when_a_slow_send_is_in_doubt(api, engine):
+    """Telegram (the stand-in) answers sendMessage after 2 s; with TELEGRAM_READ_TIMEOUT=0.5 the bot stops
+    waiting, counts the call as in doubt and does not resend it."""
+    answerer = ScriptedAnswerer({"q": Answer(status="ok", text="x", question="q", answers=[row(1)])})
+    seen: dict = {}
+
+    async def scenario(app):
+        service = app.bot_data["service"]
+        api.slow(2.0, method="sendMessage", chat_id=USER)
+        api.push_message(USER, "q")
+        await api.await_until(lambda: service.counters.get("delivery_in_doubt", 0) >= 1, 10)
+        await api.await_until(lambda: len(api.calls("sendMessage", chat_id=USER)) >= 1, 10)  # late delivery
+        seen.update(service.counters)
+
+    from tests.bot.conftest import run_bot
+
+    run_bot(api, engine, scenario, answerer, telegram_read_timeout=0.5)
+    assert len(api.calls("sendMessage", chat_id=USER)) == 1 and not seen.get("send.retried")

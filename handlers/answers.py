@@ -57,10 +57,12 @@ def _short_label(label: str, others: list[str], limit: int) -> str:
     """
     if len(label) <= limit:
         return label
+    split = max((_shared_prefix(label, o) for o in others if o != label), default=0)
+    if split < limit - 1:  # the plain prefix already tells it apart
+        return label[: limit - 1] + ELLIPSIS
     head = max(1, limit // 3)
     room = limit - head - 1  # characters after the first "…"
-    split = max((_shared_prefix(label, o) for o in others if o != label), default=0)
-    if split < head or len(label) - split <= room:  # the difference is in the head, or in the tail that fits
+    if len(label) - split <= room:  # the difference is in the tail that fits
         return label[:head] + ELLIPSIS + label[len(label) - room:]
     start = max(head, split - 2)  # a little context before the first differing character
     return label[:head] + ELLIPSIS + label[start:start + room - 1] + ELLIPSIS

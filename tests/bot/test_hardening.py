@@ -155,3 +155,9 @@ def test_telegram_read_timeout_decides_when_a_slow_send_is_in_doubt(api, engine)
 
     run_bot(api, engine, scenario, answerer, telegram_read_timeout=0.5)
     assert len(api.calls("sendMessage", chat_id=USER)) == 1 and not seen.get("send.retried")
+
+
+def test_names_that_differ_early_keep_the_plain_prefix():
+    names = ["临江市河西区" + "审批服务管理局" * 6, "临江市" + "教育局" * 15]
+    labels = _labels(names)
+    assert all(label.endswith("…") and name.startswith(label[:-1]) for name, label in zip(names, labels, strict=True))

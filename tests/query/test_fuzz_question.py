@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -39,12 +38,6 @@ TODAY = date(2021, 1, 31)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STATUSES = {"ok", "ambiguous", "not_found", "no_data"}
 FALLBACK = "这个问题没能处理"
-# Engine bugs found by this fuzzing and reported (query/engine.py is not ours to change): (exception type,
-# engine function raising it). The property tolerates exactly these until they are fixed; each has an
-# xfail regression test below with its minimal question, which starts passing with the fix.
-KNOWN_ENGINE_BUGS: set[tuple[str, str]] = {
-    ("IndexError", "_combine_segment"),  # stale mention indices after a segment is combined
-}
 
 # ----------------------------------------------------------------------------------------- vocabulary
 
@@ -229,11 +222,6 @@ def swallowed(answerer: Answerer, question: str, context: dict | None = None) ->
     return None
 
 
-def _known(err: BaseException) -> bool:
-    frames = [f.name for f in traceback.extract_tb(err.__traceback__)]
-    return any((type(err).__name__, name) in KNOWN_ENGINE_BUGS for name in frames)
-
-
 def check_answer(
     answer, question: str, answerer: Answerer | None = None, context: dict | None = None
 ) -> None:
@@ -241,8 +229,6 @@ def check_answer(
     assert isinstance(answer.text, str) and answer.text.strip(), "an answer always says something"
     if FALLBACK in answer.text:
         err = swallowed(answerer, question, context) if answerer is not None else None
-        if err is not None and _known(err):
-            return
         if err is not None:
             raise AssertionError(f"ask() swallowed {type(err).__name__}: {err}") from err
         raise AssertionError(f"a swallowed exception: {answer.text}")
@@ -366,18 +352,13 @@ def test_the_answer_check_can_fail(sample_answerer):
 # ----------------------------------------------------------------------------------------- engine bugs
 
 
-@pytest.mark.xfail(
-    reason="query/engine.py: _combine_segment rebuilds parts.mentions, later segments keep "
-    "stale indices (reported by the fuzz helper)",
-    raises=IndexError,
-    strict=False,
-)
 def test_two_name_segments_that_each_combine(sample_answerer):
-    """Two name runs split by a year, each made of several agency forms: the second run's mention
-    indices point past the list the first run's combination rebuilt."""
-    err = swallowed(sample_answerer, "临江临江人民政府2000临江临江")
-    if err is not None:
-        raise err
+    """Found by this fuzzing (fixed in query.engine, 3733797): two name runs split by a year, each made
+    of several agency forms; the second run's mention indices pointed past the list the first run's
+    combination had rebuilt (IndexError, answered as "could not handle this question")."""
+    question = "临江临江人民政府2000临江临江"
+    assert swallowed(sample_answerer, question) is None
+    check_answer(sample_answerer.ask(question, today=TODAY), question, sample_answerer)
 
 
 # ----------------------------------------------------------------------------------------- same question, other spelling

@@ -17,6 +17,7 @@ Follow-ups are fuzzed too: a sequence of questions with each answer's context ha
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -337,6 +338,28 @@ def test_follow_up_chains(answerer, questions):
             context = dict(answer.context)
 
 
+_CHATS = itertools.count()
+
+
+@given(st.lists(QUESTIONS, min_size=2, max_size=5))
+def test_follow_up_chains_kept_in_the_store(answerer, questions):
+    """The bot's way: context saved per chat in the store. An answer that is not ok/no_data leaves the
+    saved context alone; one that changes it saves exactly the answer's context."""
+    from storage.conversations import load_context
+
+    chat = f"fuzz:{next(_CHATS)}"
+    for q in questions:
+        before = load_context(answerer.engine, chat)
+        answer = answerer.ask(q, today=TODAY, chat_key=chat)
+        note(f"{q!r} → {answer.status}: {answer.text[:120]}")
+        check_answer(answer, q, answerer, before)
+        after = load_context(answerer.engine, chat)
+        if answer.status not in {"ok", "no_data"}:
+            assert after == before
+        elif after != before:
+            assert after == answer.context
+
+
 def test_the_answer_check_can_fail(sample_answerer):
     answer = sample_answerer.ask("临江市 2023 依申请数", today=TODAY)
     assert answer.status == "ok" and answer.answers
@@ -349,7 +372,7 @@ def test_the_answer_check_can_fail(sample_answerer):
         check_answer(answer, "")
 
 
-# ----------------------------------------------------------------------------------------- engine bugs
+# ----------------------------------------------------------------------------------------- regressions
 
 
 def test_two_name_segments_that_each_combine(sample_answerer):

@@ -662,6 +662,42 @@ def test_web_page_lines_above_the_title_change_no_identity(template, seed, banne
     assert (got.agency, got.year) == (want.agency, want.year)
 
 
+def _relayout(text: str, how: str) -> str:
+    lines = text.split("\n")
+    if how == "no_blank_lines":  # PDF text without paragraph gaps
+        return "\n".join(line for line in lines if line.strip())
+    if how == "indented":  # Word paragraphs indented with two ideographic spaces
+        return "\n".join(
+            "\u3000\u3000" + line
+            if line and not line[0].isspace() and "\t" not in line and "|" not in line
+            else line
+            for line in lines
+        )
+    return "\n".join(line + " " for line in lines)  # trailing spaces
+
+
+@given(
+    st.sampled_from(TEMPLATES),
+    st.integers(0, 10**6),
+    st.one_of(st.none(), st.frozensets(st.sampled_from(NOISE_KINDS), max_size=5)),
+    st.sampled_from(["no_blank_lines", "indented", "trailing_spaces"]),
+)
+def test_layout_whitespace_changes_nothing(template, seed, noise, how):
+    rep = generate_report(
+        seed, template, generate_agencies(3, seed % 31)[seed % 3], YEAR[template], noise=noise
+    )
+    text = _relayout(rep.text, how)
+    note(text)
+    parsed = parse_text(text, file_name=rep.file_name)
+    check_report(text, parsed)
+    assert (parsed.identity.agency, parsed.identity.year, parsed.template) == (
+        rep.agency,
+        rep.year,
+        rep.template,
+    )
+    assert {v.key: v.value for v in parsed.values if v.origin != "derived"} == rep.values
+
+
 # ----------------------------------------------------------------------------------------- regressions
 
 

@@ -397,7 +397,7 @@ def test_mutated_reports_in_containers(seed, container):
     check_report(read_document(data, file_name), parsed)
 
 
-@settings(max_examples=max(5, settings.default.max_examples // 10))  # ~0.6 s per PDF
+@settings(max_examples=max(5, settings.default.max_examples // 20))  # ~0.6 s per PDF
 @given(mutated())
 def test_mutated_reports_as_pdf(seed):
     """The mutated text as a PDF text layer (wrapped prose, footers), read back through pdfplumber."""

@@ -68,6 +68,7 @@ DERIVED_KEYS = {
     "not_processed": "apply.result.not_processed.total",
     "litigation_corrected": "litigation.corrected",
 }
+CONNECTORS = frozenset("和与跟及同、，,;；/")  # between two names: "A和B" is A and B
 KEY_FIGURES = ("apply_received", "granted", "review_total", "litigation_total", "active_total", "license")
 
 
@@ -407,6 +408,14 @@ class Answerer:
                 if piece in table:
                     best_phrase, best_len = piece, j - i
                     break
+            if text[i] in CONNECTORS and cur.mentions and not best_phrase:
+                # "甲局和乙局": two names, not one mistyped name, even where a place starts with 和 ("和鸣乡")
+                # (a 和 inside a name, 人力资源和社会保障局, was consumed with the name already)
+                after = self.index.match_at(text, i + 1)
+                if after is not None and (m is None or after.span[1] >= m.span[1]):
+                    close()
+                    i += 1
+                    continue
             if m is not None and (m.span[1] - m.span[0]) >= len(best_phrase):
                 mentions.append(m)
                 cur.text += m.text

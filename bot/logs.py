@@ -26,6 +26,7 @@ import traceback
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
+from urllib.parse import quote, quote_plus
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -33,8 +34,8 @@ MASK = "***"
 SECRET_ENV_VARS = ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "CALLBACK_SECRET")
 _MIN_SECRET_LEN = 4  # shorter literals would mangle ordinary words; the patterns below still apply
 
-TOKEN_RE = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
-BOT_PATH_RE = re.compile(r"(/(?:file/)?bot)(\d+:[^/\s\"'?#]+)")
+TOKEN_RE = re.compile(r"\d{6,}(?::|%3[Aa])[A-Za-z0-9_-]{30,}")  # also URL-encoded (httpx logs quote URLs)
+BOT_PATH_RE = re.compile(r"(/(?:file/)?bot)(\d+(?::|%3[Aa])[^/\s\"'?#]+)")
 URL_PASSWORD_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"']*:)([^\s@/\"']+)(@)")
 AUTH_HEADER_RE = re.compile(
     r"((?:authorization|proxy-authorization|x-telegram-bot-api-secret-token)[\"']?\s*[:=]\s*[\"']?)"
@@ -93,13 +94,23 @@ def known_secrets() -> list[str]:
     return sorted((v for v in values if v and len(v) >= _MIN_SECRET_LEN), key=len, reverse=True)
 
 
+def _spellings(value: str) -> list[str]:
+    """A secret as written and as it appears inside a logged URL (percent-encoded, either hex case)."""
+    if not value:
+        return []
+    forms = {value, quote(value, safe=""), quote_plus(value, safe="")}
+    forms |= {re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), f) for f in list(forms)}
+    return sorted(forms, key=len, reverse=True)
+
+
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with every token, password, auth header and known secret value replaced by ***."""
     if not text:
         return text
     for value in secrets:
-        if value in text:
-            text = text.replace(value, MASK)
+        for form in _spellings(value):
+            if form in text:
+                text = text.replace(form, MASK)
     text = URL_PASSWORD_RE.sub(lambda m: m.group(1) + MASK + m.group(3), text)
     text = TOKEN_RE.sub(MASK, text)
     text = BOT_PATH_RE.sub(lambda m: m.group(1) + MASK, text)

@@ -248,3 +248,19 @@ def test_no_secret_in_the_logs_of_a_real_bot_session(restore_logging, secret_env
     lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
     assert any("/bot***/" in ln for ln in lines), "no request URL was logged: the test proves nothing"
     assert_clean(lines)
+
+
+def test_url_encoded_token_and_secrets_are_redacted():
+    """httpx logs request URLs percent-encoded: the ':' of a token becomes %3A (or %3a)."""
+    from urllib.parse import quote
+
+    from bot.logs import redact_text
+
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    secret = "s3cr3t/with+plus&amp"
+    line = (f"POST https://api.telegram.org/bot{token.replace(':', '%3A')}/sendMessage "
+            f"bot{token.replace(':', '%3a')} secret={quote(secret, safe='')} "
+            f"q={quote(secret, safe='').lower()}")
+    out = redact_text(line, [secret])
+    assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in out
+    assert "s3cr3t" not in out

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reports.compare import value_problems
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXPECTED = sorted(FIXTURES.glob("*.expected.json"))
 
@@ -47,9 +49,6 @@ def test_fixture_parses_to_expected(expected_path: Path):
     assert parsed.identity.agency == expected["agency"]
     assert parsed.identity.year == expected["year"]
     assert parsed.template == expected["template"]
-    got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
     want = {k: float(v) for k, v in expected["values"].items()}
-    missing = sorted(set(want) - set(got))
-    extra = sorted(set(got) - set(want))
-    wrong = sorted((k, want[k], got[k]) for k in set(got) & set(want) if got[k] != want[k])
-    assert not (missing or extra or wrong), f"missing={missing[:10]} extra={extra[:10]} wrong={wrong[:10]}"
+    problems = value_problems(want, parsed, limit=10)
+    assert not problems, problems

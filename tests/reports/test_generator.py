@@ -29,6 +29,7 @@ from reports.generator import (
     to_pdf,
     write_corpus,
 )
+from tests.reports.compare import value_problems
 
 HAVE_PARSER = importlib.util.find_spec("reports.parse") is not None
 YEAR = {"2008": 2016, "2019": 2020, "2021": 2023, "narrative": 2014}
@@ -355,16 +356,7 @@ def _roundtrip_problems(rep, parsed) -> list[str]:
         problems.append(f"year {parsed.identity.year} != {rep.year}")
     if parsed.template != rep.template:
         problems.append(f"template {parsed.template} != {rep.template}")
-    got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
-    missing = sorted(set(rep.values) - set(got))
-    extra = sorted(set(got) - set(rep.values))
-    wrong = sorted(k for k in set(got) & set(rep.values) if got[k] != rep.values[k])
-    if missing:
-        problems.append(f"missing {missing[:8]}")
-    if extra:
-        problems.append(f"extra {[(k, got[k]) for k in extra[:8]]}")
-    if wrong:
-        problems.append(f"wrong {[(k, rep.values[k], got[k]) for k in wrong[:8]]}")
+    problems += value_problems(rep.values, parsed)
     return problems
 
 

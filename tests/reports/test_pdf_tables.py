@@ -22,6 +22,7 @@ from reports.generator import (
     to_pdf,
 )
 from reports.readers import read_document
+from tests.reports.compare import value_problems
 
 FONT = "STSong-Light"
 YEAR = {"2008": 2016, "2019": 2020, "2021": 2023}
@@ -185,20 +186,8 @@ def test_single_spaced_rows_stay_plain_text():
 
 
 def _problems(rep, parsed) -> list[str]:
-    got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
-    out = []
-    if parsed.template != rep.template:
-        out.append(f"template {parsed.template}")
-    missing = sorted(set(rep.values) - set(got))
-    extra = sorted(set(got) - set(rep.values))
-    wrong = sorted(k for k in set(got) & set(rep.values) if got[k] != rep.values[k])
-    if missing:
-        out.append(f"missing {missing[:6]}")
-    if extra:
-        out.append(f"extra {[(k, got[k]) for k in extra[:6]]}")
-    if wrong:
-        out.append(f"wrong {[(k, rep.values[k], got[k]) for k in wrong[:6]]}")
-    return out
+    out = [f"template {parsed.template}"] if parsed.template != rep.template else []
+    return out + value_problems(rep.values, parsed, limit=6)
 
 
 def _blank_report(seed: int, template: str, agency: GenAgency, extra: frozenset[str] = frozenset()):

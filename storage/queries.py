@@ -305,3 +305,14 @@ def store_stats(session: Session) -> dict[str, int]:
 
 def recent_events(session: Session, limit: int = 20) -> list[IngestEvent]:
     return list(session.execute(select(IngestEvent).order_by(IngestEvent.id.desc()).limit(limit)).scalars())
+
+
+# --- answer engine reads (query/): kept in storage/reads_engine.py, read through this module ---
+from storage.reads_engine import (  # noqa: E402, F401 - the engine reads through this module
+    catalogue,
+    has_store_tables,
+    report_contents,
+    store_signature,
+    year_numbers,
+)
+

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from query import conversation
 from query.answer_listing import availability_answer, glossary_answer
+from query.answer_report import findings_answer, indicators_answer, overview_answer, published_answer
 from query.answer_scope import rank_answer, total_answer
 from query.answer_values import values_answer
 from query.cache import ReadCache
@@ -36,15 +37,26 @@ ANSWERERS: dict[str, Callable[[ReadCache, Intent], Answer]] = {
     "availability": availability_answer,
     "glossary": lambda _cache, intent: glossary_answer(intent),
     "help": lambda _cache, _intent: help_answer(),
+    "indicators": indicators_answer,
+    "overview": overview_answer,
+    "published": published_answer,
+    "findings": findings_answer,
+    "deadline": lambda _cache, _intent: Answer(
+        "not_found", "年报截止日期和未交名单请发送 /due（命令行：disclosure-bot due）查看。", intent="deadline"
+    ),
 }
+Answerer_ = Callable[[ReadCache, Intent], Answer]
 
 
 class Answerer:
     """`ask(question)` → Answer; `refresh()` after ingest."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, answerers: dict[str, Answerer_] | None = None) -> None:
+        """`answerers` adds or replaces answerers for intent kinds the query layer cannot answer itself
+        (the service wires "deadline" to service/deadlines.py, which reads the reminder calendar)."""
         self.engine = engine
         self.cache = ReadCache(engine)
+        self.answerers = {**ANSWERERS, **(answerers or {})}
 
     @property
     def agencies(self) -> dict:
@@ -84,7 +96,7 @@ class Answerer:
         intent = interpret(self.cache, question, today, ctx)
         if isinstance(intent, Answer):
             return intent
-        return ANSWERERS[intent.kind](self.cache, intent)
+        return self.answerers[intent.kind](self.cache, intent)
 
 
 __all__ = ["Answerer", "clean"]

@@ -7,6 +7,7 @@ number travel with it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from query.cache import Findings, ReadCache, ReportRec, ValueRec
@@ -23,6 +24,7 @@ DERIVED_KEYS = {
     "not_processed": "apply.result.not_processed.total",
     "litigation_corrected": "litigation.corrected",
 }
+KEY_TOKEN = re.compile(r"\b[a-z_]+(?:\.[a-z0-9_]+)+\b")  # a catalogue key such as litigation.direct.total
 LITIGATION_SUM: Formula = ("sum", ("litigation.direct.total", "litigation.after_review.total"))
 
 
@@ -73,6 +75,12 @@ def _name(key: str, template: str) -> str:
     return d.name_zh if d else key
 
 
+def humanize(label: str, template: str) -> str:
+    """A label with every internal key replaced by its Chinese name: keys never reach users."""
+    return KEY_TOKEN.sub(lambda m: _name(m.group(0), template) if definition(m.group(0), template) else "相关项",
+                         label).replace(" + ", " ＋ ")
+
+
 def _no_formula(agency: str, rep: ReportRec, m: IndicatorMatch) -> str:
     have = [template_name(t) for t in ("2008", "2019", "2021") if m.formula(t) is not None]
     if rep.template == "narrative":
@@ -93,8 +101,8 @@ def _stored_row(rep: ReportRec, m: IndicatorMatch, v: ValueRec, notes: list[str]
     d = definition(v.key, rep.template)
     src = Source(
         rep.title or rep.file_name, rep.file_name, v.line_no, v.line_text,
-        v.section or (d.section if d else ""), v.row_label or (d.row_label if d else ""),
-        v.column_label or (d.column_label if d else ""), v.origin, rep.template, notes,
+        v.section or (d.section if d else ""), humanize(v.row_label or (d.row_label if d else ""), rep.template),
+        humanize(v.column_label or (d.column_label if d else ""), rep.template), v.origin, rep.template, notes,
     )
     return src, v.unit or (d.unit if d else ""), v.key, (d.name_zh if d else m.label)
 
@@ -146,4 +154,8 @@ def make_row(
     value: float | int = ev.value
     if float(value).is_integer() and unit != "%":
         value = int(value)
-    return AnswerRow(agency, rep.year, key, value, unit, src, name), ""
+    if derived:
+        parts = [_name(p.key, rep.template) for p in ev.parts]
+    else:  # a figure the parser derived and stored: its label names the cells it came from
+        parts = [_name(k, rep.template) for k in KEY_TOKEN.findall(ev.parts[0].row_label)]
+    return AnswerRow(agency, rep.year, key, value, unit, src, name, derived_from=parts), ""

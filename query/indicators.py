@@ -86,10 +86,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "法律服务机构": ("legal", "法律服务机构"),
     "律师事务所": ("legal", "法律服务机构"),
     "律所": ("legal", "法律服务机构"),
+    "法人或其他组织": ("org", "法人或其他组织，由五列相加"),  # derived: the sum of ORG_PARTS
+    "法人": ("org", "法人或其他组织，由五列相加"),
     "其他组织": ("other_org", "其他法人或其他组织"),
     "其他": ("other_org", "其他法人或其他组织"),  # only as a column of a row phrase (never alone)
 }
 WEAK_COLUMNS = {"其他"}
+ORG_PARTS = ("commercial", "research", "social", "legal", "other_org")  # 法人或其他组织 (2019/2021 tables)
 
 # columns of tables 二 and 四 (2019/2021): word → last key segment ("行政许可 上一年项目数量")
 KEY_COLUMNS: dict[str, tuple[str, str]] = {
@@ -642,7 +645,11 @@ class IndicatorMatch:
                 isinstance(f, str) and f.startswith("apply.") and f.endswith(".total") and template in MODERN
             ):
                 return None
-            f = f[: -len("total")] + self.column
+            base = f[: -len("total")]
+            if self.column == "org":  # stated as derived: the five columns summed
+                parts = tuple(base + c for c in ORG_PARTS)
+                return ("sum", parts) if all(definition(k, template) for k in parts) else None
+            f = base + self.column
             if definition(f, template) is None:
                 return None
         return f

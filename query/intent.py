@@ -7,6 +7,7 @@ remembered context) and the answerers only compute, so a reply can always say wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from query.agencies import Mention
@@ -32,7 +33,7 @@ class Parts:
 
 @dataclass
 class Intent:
-    """kind: value|summary|rank|total|availability|glossary|help."""
+    """kind: value|summary|rank|total|availability|glossary|help|indicators|overview|published|findings|deadline."""
 
     kind: str
     pq: ParsedQuestion
@@ -41,6 +42,7 @@ class Intent:
     place: str = ""  # region path(s) "a/b|c/d" for rankings, totals, listings
     notes: list[str] = field(default_factory=list)
     others: list[int] = field(default_factory=list)  # other bodies at a place read as its government
+    today: date | None = None  # the asker's date (Asia/Shanghai): "is it published", "is it due"
 
     @property
     def from_context(self) -> list[str]:

@@ -15,9 +15,10 @@ from query.clarify import agency_not_found, help_answer
 from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, typo_fix
 from query.intent import Intent, Parts
 from query.parse_question import ParsedQuestion, parse_question
-from query.resolve import judge_segments, residual_agency, resolve_agencies
+from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
 from query.scan import scan
 from query.types import Answer, Candidate
+from query.words import first_kind, without_measures
 
 KEY_FIGURES = ("apply_received", "granted", "review_total", "litigation_total", "active_total", "license")
 NO_STORE = "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。"
@@ -29,7 +30,10 @@ def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any])
     pq = parse_question(question, today)
     if not cache.agencies:
         return Answer("no_data", NO_STORE, intent="help")
-    mentions, matches, segments = scan(cache.index, pq)
+    mentions, matches, segments, kinds = scan(cache.index, pq)
+    kind = first_kind(kinds)
+    if kind == "indicators":
+        return Intent("indicators", pq, Parts(), today=today)
     residual = " ".join(seg.residual for seg in segments if seg.residual and not seg.mentions)
     if pq.help and not mentions and not matches:
         return Intent("help", pq, Parts())
@@ -37,7 +41,7 @@ def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any])
         return Intent("glossary", pq, Parts(indicators=matches))
     parts = Parts(
         mentions=mentions, indicators=matches, years=list(pq.years), recent_n=pq.recent_n,
-        since_year=pq.since_year, all_years=pq.all_years, residual=residual,
+        since_year=pq.since_year, all_years=pq.all_years, residual=without_measures(residual),
     )
     merge_context(cache, pq, parts, ctx)
     res = judge_segments(cache, parts, segments)
@@ -45,6 +49,8 @@ def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any])
         res = residual_agency(cache, parts)
     if res is not None:
         return res
+    if kind is not None:
+        return _special(cache, kind, pq, parts, ctx, today)
     if (pq.avail_years or (pq.avail_agencies and not parts.indicators)) and not pq.rank:
         return Intent("availability", pq, parts)
     if not parts.indicators:
@@ -55,6 +61,8 @@ def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any])
         m.concept.unit == "%" for m in parts.indicators
     ):
         return _no_such_rate(parts)
+    if parts.residual:  # words we could not read: never answer without them (a wider or other question)
+        return _unread(cache, parts)
     scope, answer = resolve_agencies(cache, pq, parts)
     if answer is not None:
         return answer
@@ -62,10 +70,36 @@ def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any])
     return _kind(cache, pq, parts, scope)
 
 
+def _special(
+    cache: ReadCache, kind: str, pq: ParsedQuestion, parts: Parts, ctx: dict[str, Any], today: date
+) -> Intent | Answer:
+    """Overview, published?, findings, deadline: about bodies (named, or the previous question's) and years."""
+    if parts.residual:
+        return _unread(cache, parts)
+    if not parts.mentions and not parts.agency_names and ctx.get("agencies"):
+        parts.agency_names = [n for n in ctx["agencies"] if n in cache.by_name]
+        parts.inherited += ["agency"] if parts.agency_names else []
+        if not pq.has_time and ctx.get("years") and kind != "deadline":
+            parts.years = [int(y) for y in ctx["years"]]
+            parts.inherited.append("year")
+    scope, answer = resolve_agencies(cache, pq, parts)
+    if answer is not None:
+        return answer
+    assert scope is not None
+    ids, place, notes, others = scope
+    if not ids and not place and kind != "deadline":
+        example = {"overview": "洪泽区 2023 报告概览", "published": "洪泽区 2024 年报发布了吗",
+                   "findings": "洪泽区 2023 有什么勾稽问题"}[kind]
+        return Answer("not_found", f"请写出要查的单位，例如「{example}」。", intent=kind)
+    return Intent(kind, pq, parts, ids, place, notes, others, today=today)
+
+
 def _without_indicator(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> Intent | Answer | None:
     """No indicator found: an unknown name, a mistyped indicator, a listing, or help (never numbers)."""
     if parts.residual and not parts.mentions and not parts.agency_names:
-        return agency_not_found(cache, parts.residual)
+        if looks_like_name(cache, parts.residual):
+            return agency_not_found(cache, parts.residual)
+        return help_answer(f"没有看懂「{parts.residual}」：这里只回答政府信息公开年度报告的问题。", status="not_found")
     if parts.residual:
         fixed = typo_fix(parts.residual)
         if fixed is not None:  # one clearly closest indicator word: use it, and say so
@@ -88,6 +122,17 @@ def _without_indicator(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> In
     if pq.followup or pq.has_time:
         return Answer("not_found", NO_PREVIOUS, intent="help")
     return help_answer("没有看懂这个问题。", status="not_found")
+
+
+def _unread(cache: ReadCache, parts: Parts) -> Answer:
+    """A question with words that are neither a body, a place, an indicator nor a filler: say which."""
+    words = parts.residual
+    if parts.mentions or parts.agency_names:
+        sugg = suggestions(words)
+        hint = f"您是不是想问：{'、'.join(sugg)}？" if sugg else "请换个说法，或发送“帮助”。"
+        return Answer("not_found", f"没有看懂「{words}」，所以没有给出数字。" + hint,
+                      candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
+    return agency_not_found(cache, words)
 
 
 def _no_such_rate(parts: Parts) -> Answer:

@@ -103,7 +103,8 @@ def cn_number(s: str) -> int | None:
 
 
 # ------------------------------------------------------------------------------------------ years
-_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=\s*年)")
+# four Chinese digits are a year with or without 年 (二〇二三, 二〇二三年度); out-of-range runs stay text
+_CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十])([〇零○一二三四五六七八九]{4})(?![〇零○一二三四五六七八九十百千万])")
 _RECENT = re.compile(
     r"(?:最近|近|过去|前)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*(?:年度|年)(?!度?\s*\d)"
 )
@@ -391,7 +392,8 @@ class ParsedQuestion:
 
 
 def _cn_year_to_digits(m: re.Match[str]) -> str:
-    return "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+    digits = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+    return digits if MIN_YEAR <= int(digits) <= MAX_YEAR else m.group(1)
 
 
 def _two_digit_year(yy: int, today: date) -> int:

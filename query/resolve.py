@@ -25,6 +25,14 @@ ORG_SUFFIX = re.compile(
 Scope = tuple[list[int], str, list[str], list[int]]  # agency ids, place, notes, other bodies at the place
 
 
+def looks_like_name(cache: ReadCache, text: str) -> bool:
+    """Words that read as a body or place name (an organisation/place suffix, or close to a stored name)."""
+    words = text.split()
+    if any(ORG_SUFFIX.search(w) for w in words) or re.fullmatch(r"[a-z ]+", text):
+        return True
+    return any(score >= 75 for _aid, _p, score in cache.index.fuzzy(text, limit=3))
+
+
 def _replace_mentions(parts: Parts, seg: Segment, new: Mention) -> None:
     """Put `new` in the first slot of the segment's mentions and empty the others.
 
@@ -107,8 +115,10 @@ def residual_agency(cache: ReadCache, parts: Parts) -> Answer | None:
         parts.residual = ""
         return ambiguous(cache, query, res.ids, res.scores)
     if org or is_ascii or not parts.indicators:
-        if not org and not is_ascii and not parts.indicators and suggestions(query):
-            return None
+        if not org and not is_ascii and not parts.indicators and (
+            suggestions(query) or not looks_like_name(cache, query)
+        ):
+            return None  # an unknown indicator word, or not a name at all: the interpreter says so
         return agency_not_found(cache, query, res)
     return None
 

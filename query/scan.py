@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from query.agencies import AgencyIndex, Mention
 from query.indicators import IndicatorMatch, column_concept, combine, concept, phrase_table
 from query.parse_question import ParsedQuestion, strip_fillers
+from query.words import rewrite_at, special_at
 
 MAX_SCAN = 600  # characters of a question scanned for names and indicators (the bot caps questions at 500)
 MAX_PHRASE = 48
@@ -43,13 +44,23 @@ def _phrase_at(text: str, i: int, table: dict) -> tuple[str, int]:
     return "", 0
 
 
-def scan(index: AgencyIndex, pq: ParsedQuestion) -> tuple[list[Mention], list[IndicatorMatch], list[Segment]]:
-    """Mentions, indicator matches and segments of the question's rest (years and fillers removed)."""
+def _add_match(matches: list[IndicatorMatch], table: dict, phrase: str, span: tuple[int, int]) -> None:
+    cid, col = table[phrase]
+    c = column_concept(col) if cid.startswith("column:") else concept(cid)
+    if c is not None:
+        matches.append(IndicatorMatch(c, col, span, [phrase]))
+
+
+def scan(
+    index: AgencyIndex, pq: ParsedQuestion
+) -> tuple[list[Mention], list[IndicatorMatch], list[Segment], list[str]]:
+    """Mentions, indicator matches, segments and intent kinds (query/words.py) of the question's rest."""
     text = pq.rest.replace("的", "")[:MAX_SCAN]
     table = phrase_table()
     mentions: list[Mention] = []
     matches: list[IndicatorMatch] = []
     segments: list[Segment] = []
+    kinds: list[str] = []
     cur = Segment()
 
     def close() -> None:
@@ -74,6 +85,9 @@ def scan(index: AgencyIndex, pq: ParsedQuestion) -> tuple[list[Mention], list[In
                 close()
                 i += 1
                 continue
+        said = rewrite_at(text, i)
+        if said is not None and said[0] in table and said[1] > best_len and (m is None or said[1] > len(m.text)):
+            best_phrase, best_len = said[0], said[1]  # a longer colloquial phrase (办结总计) beats its start (办结)
         if m is not None and (m.span[1] - m.span[0]) >= len(best_phrase):
             mentions.append(m)
             cur.text += m.text
@@ -81,11 +95,16 @@ def scan(index: AgencyIndex, pq: ParsedQuestion) -> tuple[list[Mention], list[In
             i = m.span[1]
         elif best_phrase:
             close()
-            cid, col = table[best_phrase]
-            c = column_concept(col) if cid.startswith("column:") else concept(cid)
-            if c is not None:
-                matches.append(IndicatorMatch(c, col, (i, i + best_len), [best_phrase]))
+            _add_match(matches, table, best_phrase, (i, i + best_len))
             i += best_len
+        elif said is not None and said[0] in table:
+            close()
+            _add_match(matches, table, said[0], (i, i + said[1]))
+            i += said[1]
+        elif (kind := special_at(text, i)) is not None:
+            close()
+            kinds.append(kind[0])
+            i += kind[1]
         else:
             cur.text += text[i]
             cur.residual += text[i]
@@ -93,4 +112,4 @@ def scan(index: AgencyIndex, pq: ParsedQuestion) -> tuple[list[Mention], list[In
     close()
     for seg in segments:
         seg.residual = meaningful(seg.residual)
-    return mentions, combine(matches), segments
+    return mentions, combine(matches), segments, kinds

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from query import format as fmt
 from query.cache import ReadCache
+from query.changes import compare_lines, trend_lines
 from query.evaluate import make_row
 from query.intent import Intent, Parts
 from query.types import Answer, AnswerRow, Candidate
@@ -109,7 +110,8 @@ def values_answer(cache: ReadCache, intent: Intent) -> Answer:
         text = fmt.render_rows(got.rows, header=title, notes=notes)
     else:
         header = fmt.header(kind, got.rows, parts.indicators[0].label)
-        text = fmt.render_rows(got.rows, header=header, notes=notes + got.problems)
+        said = compare_lines(got.rows) if kind == "compare" else trend_lines(got.rows) if kind == "trend" else []
+        text = fmt.render_rows(got.rows, header=header, notes=notes + got.problems) + "".join("\n" + x for x in said)
     cands = []
     if intent.others:
         shown = intent.others[:8]

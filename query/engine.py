@@ -96,7 +96,27 @@ class Answerer:
         intent = interpret(self.cache, question, today, ctx)
         if isinstance(intent, Answer):
             return intent
-        return self.answerers[intent.kind](self.cache, intent)
+        answer = self.answerers[intent.kind](self.cache, intent)
+        kept = kept_from_context(intent)
+        if kept:
+            answer.context_kept = kept
+            answer.text = f"沿用上一问：{' '.join(kept)}\n{answer.text}"
+        return answer
+
+
+def kept_from_context(intent: Intent) -> list[str]:
+    """What the reply took from the previous question, in words ("宁夏", "2017年", "行政复议数")."""
+    parts, took = intent.parts, set(intent.from_context)
+    kept: list[str] = []
+    if "agency" in took and intent.kind not in {"rank", "total"}:  # a ranking does not use the body
+        kept += parts.agency_names
+    if "place" in took and parts.place:
+        kept += [p.split("/")[-1] for p in parts.place.split("|")]
+    if "year" in took and parts.years:
+        kept.append("、".join(str(y) for y in parts.years) + "年")
+    if "indicator" in took:
+        kept += [m.label for m in parts.indicators]
+    return kept
 
 
 __all__ = ["Answerer", "clean"]

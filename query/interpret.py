@@ -206,8 +206,10 @@ def merge_context(cache: ReadCache, pq: ParsedQuestion, parts: Parts, ctx: dict[
         if got:
             parts.indicators = got
             parts.inherited.append("indicator")
+    if not has_a and ctx.get("intent") in {"rank", "total"} and not (pq.rank or pq.total_strong):
+        # the previous ranking/total carries on only when this question names neither (explicit words win)
+        pq.rank = ctx.get("intent") == "rank"
+        pq.total_strong = ctx.get("intent") == "total"
     if not has_a and ctx.get("intent") in {"rank", "total"}:
-        pq.rank = pq.rank or ctx.get("intent") == "rank"
-        pq.total_strong = pq.total_strong or ctx.get("intent") == "total"
         pq.top_n = pq.top_n or ctx.get("top_n")
         pq.ascending = pq.ascending or bool(ctx.get("ascending"))

@@ -7,7 +7,7 @@ from ~54 s and 2.4 GB into a fraction of a second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from query import format as fmt
 from query.cache import ReadCache, ReportRec
@@ -161,3 +161,24 @@ def total_answer(cache: ReadCache, intent: Intent) -> Answer:
         )
     text = fmt.render_rows(got.rows, header=head, notes=intent.notes + ([note] if note else []) + extra, numbered=True)
     return Answer("ok", text, got.rows, intent="total", context=ctx)
+
+
+def both_answer(cache: ReadCache, intent: Intent) -> Answer:
+    """"X市 … 总数" read both ways, labelled: the city government's own report, and the sum over the bodies
+    of X市 in the store (README: 「市」的总数). Numbers of both readings carry `reading`."""
+    from query.answer_values import values_answer
+
+    own = values_answer(cache, Intent("value", intent.pq, intent.parts, intent.agency_ids, "", [], [],
+                                      intent.today))
+    summed = total_answer(cache, replace(intent, notes=[]))
+    where = place_label(intent.place).strip()
+    gov = cache.agencies[intent.agency_ids[0]].name
+    for row in own.answers:
+        row.reading = f"本级：{gov}自身的年度报告"
+    for row in summed.answers:
+        row.reading = f"合计：{where}在库各单位相加的一项"
+    text = (f"「{where}…总数」有两种理解，分别回答：\n【理解一 · 本级】{own.text}\n"
+            f"【理解二 · {where}在库单位合计】{summed.text}\n只要一种时，请写「{gov}」或「{where}合计」。")
+    status = "ok" if own.status == "ok" or summed.status == "ok" else own.status
+    return Answer(status, text, own.answers + summed.answers, intent="both", context=own.context,
+                  notes=intent.notes)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from query import conversation
 from query.answer_listing import availability_answer, glossary_answer
 from query.answer_report import findings_answer, indicators_answer, overview_answer, published_answer
-from query.answer_scope import rank_answer, total_answer
+from query.answer_scope import both_answer, rank_answer, total_answer
 from query.answer_values import values_answer
 from query.cache import ReadCache
 from query.clarify import help_answer
@@ -34,6 +34,7 @@ ANSWERERS: dict[str, Callable[[ReadCache, Intent], Answer]] = {
     "summary": values_answer,
     "rank": rank_answer,
     "total": total_answer,
+    "both": both_answer,
     "availability": availability_answer,
     "glossary": lambda _cache, intent: glossary_answer(intent),
     "help": lambda _cache, _intent: help_answer(),

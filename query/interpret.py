@@ -25,8 +25,35 @@ NO_STORE = "库里还没有任何年度报告。请管理员先导入报告（di
 NO_PREVIOUS = "这像是接着上一个问题问的，但这里没有上一个问题可接。请写出单位和指标，例如“西夏区 2019 依申请数”。"
 
 
+CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
+
+
 def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any]) -> Intent | Answer:
-    """What the question asks (an Intent), or why we cannot tell (an Answer that carries no number)."""
+    """What the question asks (an Intent), or why we cannot tell (an Answer that carries no number).
+
+    A long message with the question at the end ("你好，我是记者……，洪泽区2023年收到多少申请？") is read
+    from its last clauses, but only when the clauses dropped name no body, place, year or indicator."""
+    first = _interpret_one(cache, question, today, ctx)
+    if isinstance(first, Intent) or not isinstance(question, str):
+        return first
+    clauses = CLAUSE.findall(question)
+    for k in range(1, len(clauses)):
+        if _says_something(cache, clauses[k - 1], today):
+            break
+        later = _interpret_one(cache, "".join(clauses[k:]), today, ctx)
+        if isinstance(later, Intent):
+            return later
+    return first
+
+
+def _says_something(cache: ReadCache, clause: str, today: date) -> bool:
+    """Does this clause name a body, place, year, indicator or intent word of ours?"""
+    pq = parse_question(clause, today)
+    mentions, matches, _segments, kinds = scan(cache.index, pq)
+    return bool(mentions or matches or kinds or pq.has_time)
+
+
+def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, Any]) -> Intent | Answer:
     pq = parse_question(question, today)
     if not cache.agencies:
         return Answer("no_data", NO_STORE, intent="help")
@@ -168,6 +195,10 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
         )
     if parts.indicators and (pq.rank or not agency_ids):
         intent.kind = "rank"
+        return intent
+    lone = parts.mentions[0] if len(parts.mentions) == 1 else None
+    if pq.total_weak and others and lone is not None and lone.place and "|" not in lone.place:
+        intent.kind, intent.place = "both", lone.place  # "淮安市 依申请总数": 本级 or 全市合计? answer both
         return intent
     if pq.trend and not (parts.years or parts.recent_n or parts.since_year) and len(agency_ids) == 1:
         parts.all_years = True

@@ -103,13 +103,20 @@ def _special(
     """Overview, published?, findings, deadline: about bodies (named, or the previous question's) and years."""
     if parts.residual:
         return _unread(cache, parts)
-    if not parts.mentions and not parts.agency_names and ctx.get("agencies"):
+    if kind == "deadline":  # a calendar question stands alone: nothing from the previous one
+        parts.years, parts.place = list(pq.years), ""
+        parts.agency_names = []
+        parts.inherited = [n for n in parts.inherited if n.startswith("note:")]
+    elif not parts.mentions and not parts.agency_names and ctx.get("agencies"):
         parts.agency_names = [n for n in ctx["agencies"] if n in cache.by_name]
         parts.inherited += ["agency"] if parts.agency_names else []
-        if not pq.has_time and ctx.get("years") and kind != "deadline":
+        if not pq.has_time and ctx.get("years"):
             parts.years = [int(y) for y in ctx["years"]]
             parts.inherited.append("year")
     scope, answer = resolve_agencies(cache, pq, parts)
+    lone = parts.mentions[0] if len(parts.mentions) == 1 else None
+    if kind == "deadline" and answer is not None and answer.status == "ambiguous" and lone and lone.place:
+        return Intent(kind, pq, parts, [], lone.place, today=today)  # "银川市哪些单位还没交": the place
     if answer is not None:
         return answer
     assert scope is not None

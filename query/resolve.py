@@ -131,6 +131,14 @@ def _resolution(cache: ReadCache, m: Mention) -> Resolution:
     return cache.index.resolve_mention(m)
 
 
+def _only_one_with_years(cache: ReadCache, m: Mention, res: Resolution, years: list[int]) -> int | None:
+    """A short body name (not a place) fitting several bodies of which exactly one has every asked year."""
+    if m.place or not years:
+        return None
+    having = [a for a in res.ids if all((a, y) in cache.reports for y in years)]
+    return having[0] if len(having) == 1 else None
+
+
 def _ambiguous_mention(cache: ReadCache, m: Mention, res: Resolution, years: list[int]) -> Answer:
     """Never pick for the user; but list first the bodies that have the year asked about."""
     order = sorted(range(len(res.ids)), key=lambda k: not any((res.ids[k], y) in cache.reports for y in years))
@@ -157,7 +165,12 @@ def resolve_agencies(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> tupl
             if m.place and pq.total_weak and parts.indicators and single:
                 place = m.place
                 continue
-            return None, _ambiguous_mention(cache, m, res, parts.years)
+            only = _only_one_with_years(cache, m, res, parts.years)
+            if only is None:
+                return None, _ambiguous_mention(cache, m, res, parts.years)
+            notes.append(f"「{m.text}」可指 {len(res.ids)} 个单位，其中只有{cache.agencies[only].name}有 "
+                         f"{'、'.join(map(str, parts.years))} 年的报告，按它回答。")
+            res = Resolution("ok", [only], [100.0])
         if res.status == "not_found":
             return None, agency_not_found(cache, m.text, res)
         ids += [a for a in res.ids if a not in ids]

@@ -99,3 +99,61 @@ def test_no_internal_key_reaches_a_user(suite_results):
     key = re.compile(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_0-9]+)*\b")
     leaks = [(r["question"], key.findall(a.text)[:3]) for r, a in suite_results if key.search(a.text)]
     assert not leaks
+
+
+# ------------------------------------------------------------------ the generated corpus (unseen bodies)
+GEN_WORDS = {
+    "apply.received.total": ("{n} {y} 依申请数", "{n}{y}收到多少政府信息公开申请", "请问{n}{y}新收申请数量"),
+    "review.total": ("{n} {y} 行政复议", "{n}{y}被复议了几次"),
+    "litigation.total": ("{n} {y} 行政诉讼", "{n}{y}被告了几次"),
+    "apply.result.granted.total": ("{n} {y} 予以公开",),
+}
+GEN_NO_NUMBER = ("{p}青石岭区 {y} 依申请数", "{n} {y} 天气怎么样", "{n} {y} 财政收入", "{n} {y} 人口有多少")
+
+
+def _year_form(year: int, i: int) -> str:
+    cn = "".join("〇一二三四五六七八九"[int(c)] for c in str(year))
+    return (str(year), f"{year}年", f"{year}年度", cn, f"{str(year)[2:]}年")[i % 5]
+
+
+def _generated_questions(manifest) -> list[tuple[str, dict | None]]:
+    """(question, expected manifest row and key) — or None where no number may come back."""
+    out: list[tuple[str, dict | None]] = []
+    i = 0
+    for r in manifest:
+        vals = r["values"]
+        for key, shapes in GEN_WORDS.items():
+            if key not in vals and not (key == "litigation.total" and "litigation.direct.total" in vals):
+                continue
+            for shape in shapes:
+                i += 1
+                out.append((shape.format(n=r["agency"], y=_year_form(r["year"], i)), {"r": r, "key": key}))
+        place = r["region_path"][-1] if r["region_path"] else r["agency"][:2]
+        for shape in GEN_NO_NUMBER:
+            out.append((shape.format(n=r["agency"], p=place, y=r["year"]), None))
+    return out
+
+
+def _manifest_value(r: dict, key: str) -> float:
+    vals = r["values"]
+    if key == "litigation.total" and key not in vals:
+        return vals["litigation.direct.total"] + vals["litigation.after_review.total"]
+    return vals[key]
+
+
+def test_generated_corpus_questions(corpus):
+    answerer, manifest = corpus
+    questions = _generated_questions(manifest)
+    assert len(questions) >= 200 and sum(e is None for _q, e in questions) >= 60
+    wrong = []
+    for q, exp in questions:
+        ans = answerer.ask(q, today=TODAY)
+        if exp is None:
+            if ans.answers:
+                wrong.append((q, "a number where none is due", ans.answers[0].value))
+            continue
+        r = exp["r"]
+        got = [(a.agency, a.year, float(a.value)) for a in ans.answers]
+        if ans.status != "ok" or got != [(r["agency"], r["year"], float(_manifest_value(r, exp["key"])))]:
+            wrong.append((q, ans.status, got, ans.text[:80]))
+    assert not wrong, f"{len(wrong)} of {len(questions)}: {wrong[:10]}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from query import format as fmt
 from query.cache import ReadCache
-from query.changes import compare_lines, trend_lines
+from query.changes import best_year_lines, compare_lines, trend_lines
 from query.evaluate import make_row
 from query.intent import Intent, Parts
 from query.types import Answer, AnswerRow, Candidate
@@ -106,11 +106,14 @@ def values_answer(cache: ReadCache, intent: Intent) -> Answer:
         text = "\n".join(notes + got.problems) or "没有找到对应的数字。"
         return Answer("no_data", text, candidates=cands, intent=kind, context=ctx)
     if summary:
-        title = f"{cache.agencies[agency_ids[0]].name} {got.rows[0].year} 年主要数字（未指定指标）："
-        text = fmt.render_rows(got.rows, header=title, notes=notes)
+        years = fmt.year_list(sorted({r.year for r in got.rows}))
+        title = f"{cache.agencies[agency_ids[0]].name} {years}主要数字（未指定指标）："
+        said = trend_lines(got.rows) if got.multi_year else []
+        text = fmt.render_rows(got.rows, header=title, notes=notes) + "".join("\n" + x for x in said)
     else:
         header = fmt.header(kind, got.rows, parts.indicators[0].label)
         said = compare_lines(got.rows) if kind == "compare" else trend_lines(got.rows) if kind == "trend" else []
+        said += best_year_lines(got.rows, parts.which_year)
         text = fmt.render_rows(got.rows, header=header, notes=notes + got.problems) + "".join("\n" + x for x in said)
     cands = []
     if intent.others:

@@ -55,3 +55,20 @@ def compare_lines(rows: Sequence[AnswerRow]) -> list[str]:
         amount = "" if more == "持平" else fmt.number(abs(row.change), row.unit)
         lines.append(f"{row.year} 年 {row.agency} 比 {base.agency} {more}{amount}")
     return ["同年对比：" + "；".join(lines) + "。"] if lines else []
+
+
+def best_year_lines(rows: Sequence[AnswerRow], which: str) -> list[str]:
+    """"哪一年最多/最少": the year(s) with the highest (lowest) figure, per body and indicator."""
+    if not which:
+        return []
+    lines = []
+    groups: dict[tuple[str, str], list[AnswerRow]] = {}
+    for row in rows:
+        if row.value is not None:
+            groups.setdefault((row.agency, row.indicator), []).append(row)
+    for (agency, _key), items in groups.items():
+        best = (max if which == "max" else min)(float(r.value) for r in items)  # type: ignore[arg-type]
+        years = "、".join(str(r.year) for r in items if float(r.value) == best)  # type: ignore[arg-type]
+        word = "最多" if which == "max" else "最少"
+        lines.append(f"{agency} {word}的是 {years} 年（{fmt.number(best, items[0].unit)}，共比较 {len(items)} 个年份）。")
+    return lines

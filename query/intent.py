@@ -28,6 +28,7 @@ class Parts:
     since_year: int | None = None
     all_years: bool = False
     residual: str = ""
+    which_year: str = ""  # "max"/"min": "哪一年最多/最少" ranks the years of one body, not bodies
     inherited: list[str] = field(default_factory=list)  # agency|place|year|indicator, and "note:…"
 
 

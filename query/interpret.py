@@ -18,7 +18,7 @@ from query.parse_question import ParsedQuestion, parse_question
 from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
 from query.scan import scan
 from query.types import Answer, Candidate
-from query.words import first_kind, without_measures
+from query.words import asks, first_kind, without_measures
 
 KEY_FIGURES = ("apply_received", "granted", "review_total", "litigation_total", "active_total", "license")
 NO_STORE = "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。"
@@ -71,6 +71,7 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         since_year=pq.since_year, all_years=pq.all_years, residual=without_measures(residual),
     )
     merge_context(cache, pq, parts, ctx)
+    _time_words(pq, parts)
     res = judge_segments(cache, parts, segments)
     if res is None and parts.residual:
         res = residual_agency(cache, parts)
@@ -95,6 +96,18 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         return answer
     assert scope is not None
     return _kind(cache, pq, parts, scope)
+
+
+def _time_words(pq: ParsedQuestion, parts: Parts) -> None:
+    """"哪一年最多" ranks one body's years (not bodies); "增加了多少/同比" with one year adds the year before."""
+    if asks("which_year", pq.text) and (pq.rank or pq.ascending):
+        parts.which_year = "min" if pq.ascending else "max"
+        pq.rank = pq.avail_years = False
+        parts.all_years = not parts.years
+    if asks("change", pq.text):
+        pq.trend = True
+        if len(parts.years) == 1:
+            parts.years = [parts.years[0] - 1, parts.years[0]]
 
 
 def _special(

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "question_words.csv"
-KINDS = ("measure", "rewrite", "indicators", "overview", "published", "deadline", "findings")
+KINDS = ("measure", "rewrite", "indicators", "overview", "published", "deadline", "findings", "change", "which_year")
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +51,8 @@ def rewrite_at(text: str, i: int) -> tuple[str, int] | None:
 
 
 def without_measures(residual: str) -> str:
-    """Residual words minus count words (数量, 总数, 合计…) that add no meaning of their own."""
-    words = [_pattern("measure").sub("", w) for w in residual.split()]
+    """Residual words minus count words (数量, 总数, 合计…) and change words (增加了多少: the trend says it)."""
+    words = [_pattern("change").sub("", _pattern("measure").sub("", w)) for w in residual.split()]
     return " ".join(w for w in words if len(w) >= 2 or w == "率")
 
 

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from reports.text import has_traditional
+
 PLACE_SUFFIXES = (
     "特别行政区",
     "维吾尔自治区",
@@ -204,27 +206,13 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
 _NAME_NOISE = re.compile(r"[\s,，、;；:：!！?？。\"'“”‘’()（）\[\]【】{}<>《》〈〉|/\\·•*#@$%^&_=+`…的]+")
 
 
-_TRAD_CANDIDATES = (
-    "區縣審務報內國們開門與東車長馬書機關廳處會議廣衛體鄉鎮蘭寧銀陝遼黑龍雲貴齊濟陽韓鄭劉陳楊黃趙吳錢孫"
-    "衆經濟發環資監辦財稅農醫療計劃統檢"
-)
-
-
-@lru_cache(maxsize=1)
-def _trad_chars() -> frozenset[str]:
-    """Common traditional characters (only those the converter actually changes)."""
-    from query.parse_question import to_simplified
-
-    return frozenset(ch for ch in _TRAD_CANDIDATES if to_simplified(ch) != ch)
-
-
 def clean_name(name: str) -> str:
     """A stored name as the reader sees it (NFKC, no spaces/punctuation/的); stored names are already
     simplified, so the slower traditional→simplified step is skipped when the name is plain CJK."""
     import unicodedata
 
     text = unicodedata.normalize("NFKC", name).lower()
-    if not text.isascii() and any(ch in _trad_chars() for ch in text):
+    if not text.isascii() and has_traditional(text):
         from query.indicators import clean
 
         return clean(text)

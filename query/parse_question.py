@@ -11,49 +11,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+
+import cn2an
+
+from reports.text import to_simplified
 
 MAX_CHARS = 4096
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_RANGE = 40
 
-_CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "o": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_NUM = "〇零○一二两三四五六七八九十百"
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    try:
-        from opencc import OpenCC
-
-        return OpenCC("t2s")
-    except Exception:  # noqa: BLE001 - without OpenCC we still answer simplified questions
-        return None
-
-
-def to_simplified(text: str) -> str:
-    cc = _t2s()
-    if cc is None or not text:
-        return text
-    try:
-        return cc.convert(text)
-    except Exception:  # noqa: BLE001 - a converter bug must not break the answer path
-        return text
+# Chinese numerals: cn2an reads them; these are the characters it reads, and the zeros people type
+_CN_NUM = "〇零一二两三四五六七八九十百千"
+_ZERO_FORMS = str.maketrans({"○": "〇"})  # a circle typed for 〇 (cn2an reads only 〇/零)
 
 
 # punctuation → one space (separators between agencies); keep - ~ for ranges and . for decimals
@@ -77,7 +46,7 @@ def normalize(text: str) -> str:
 
 
 def cn_number(s: str) -> int | None:
-    """'三' → 3, '十' → 10, '十五' → 15, '二十' → 20, '12' → 12; None if not a number."""
+    """'三' → 3, '十' → 10, '十五' → 15, '二十' → 20, '12' → 12, '二〇二三' → 2023 (cn2an); None if not a number."""
     s = s.strip()
     if not s:
         return None
@@ -86,24 +55,31 @@ def cn_number(s: str) -> int | None:
             return int(s)
         except ValueError:
             return None
+    s = s.translate(_ZERO_FORMS)
     if any(ch not in _CN_NUM for ch in s):
         return None
-    if "百" in s:
+    try:
+        value = cn2an.cn2an(s, "normal")
+    except (ValueError, KeyError, IndexError):  # "百", "千千": not a number
         return None
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        tens = _CN_DIGITS.get(head, None) if head else 1
-        ones = _CN_DIGITS.get(tail, None) if tail else 0
-        if tens is None or ones is None:
-            return None
-        return tens * 10 + ones
-    if len(s) == 1:
-        return _CN_DIGITS.get(s)
-    return None
+    return int(value) if float(value).is_integer() and value >= 0 else None
+
+
+def _cn_years(text: str) -> str:
+    """Chinese years as digits, with or without 年: 二〇二三, 二零二三年度, 两千零二十三年 → 2023."""
+
+    def digits(m: re.Match[str]) -> str:
+        year = cn_number(m.group(1))
+        return str(year) if year is not None and MIN_YEAR <= year <= MAX_YEAR else m.group(0)
+
+    return _CN_YEAR_SPELLED.sub(digits, _CN_YEAR.sub(digits, text))
 
 
 # ------------------------------------------------------------------------------------------ years
-_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=\s*年)")
+_CN_YEAR = re.compile(
+    r"(?<![〇○零一二两三四五六七八九十百千])([〇○零一二三四五六七八九]{4})(?![〇○零一二两三四五六七八九十百千])"
+)
+_CN_YEAR_SPELLED = re.compile(r"([一二两]千(?:零?[一二三四五六七八九十]{1,3})?)(?=\s*年)")
 _RECENT = re.compile(
     r"(?:最近|近|过去|前)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*(?:年度|年)(?!度?\s*\d)"
 )
@@ -390,10 +366,6 @@ class ParsedQuestion:
         return bool(self.years or self.recent_n or self.since_year or self.all_years)
 
 
-def _cn_year_to_digits(m: re.Match[str]) -> str:
-    return "".join(str(_CN_DIGITS[c]) for c in m.group(1))
-
-
 def _two_digit_year(yy: int, today: date) -> int:
     year = 2000 + yy
     return year if year <= today.year + 1 else 1900 + yy
@@ -416,7 +388,7 @@ def _parse(question: str, today: date) -> ParsedQuestion:
     raw = question if isinstance(question, str) else str(question or "")
     text = normalize(raw)
     pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
-    work = _CN_YEAR.sub(_cn_year_to_digits, text)
+    work = _cn_years(text)
     years: set[int] = set()
 
     for m in list(_RECENT.finditer(work)):

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from reports.shortnames import body_short_forms
 from reports.text import has_traditional
 
 PLACE_SUFFIXES = (
@@ -94,44 +95,6 @@ GENERIC_SHORT = {
     "市",
     "城关",
 }
-
-# abbreviations: full piece → what people write instead
-ABBREVIATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("行政审批服务管理局", ("审批局", "审批服务局", "行政审批局", "审批管理局")),
-    ("审批服务管理局", ("审批局", "审批服务局", "审批管理局", "行政审批局")),
-    ("行政审批服务局", ("审批局", "审批服务局", "行政审批局")),
-    ("行政审批局", ("审批局",)),
-    ("人民政府办公室", ("政府办", "政府办公室")),
-    ("人民政府办公厅", ("政府办公厅", "政府办")),
-    ("人民政府", ("政府",)),
-    ("政务服务中心", ("政务中心", "政务大厅", "服务中心")),
-    ("政务服务管理局", ("政务局", "政务服务局")),
-    ("市场监督管理局", ("市场监管局", "市监局")),
-    ("人力资源和社会保障局", ("人社局",)),
-    ("住房和城乡建设局", ("住建局",)),
-    ("发展和改革委员会", ("发改委",)),
-    ("卫生健康委员会", ("卫健委",)),
-    ("生态环境局", ("环保局", "环境局")),
-    ("交通运输局", ("交通局",)),
-    ("农业农村局", ("农业局", "农业农村局")),
-    ("自然资源局", ("国土局", "自然资源局")),
-    ("教育体育局", ("教体局", "教育局")),
-    ("文化旅游广电局", ("文旅局",)),
-    ("文化和旅游局", ("文旅局",)),
-    ("管理委员会", ("管委会",)),
-    ("卫生健康局", ("卫健局",)),
-    ("退役军人事务局", ("退役军人局", "退役局")),
-    ("医疗保障局", ("医保局",)),
-    ("城市管理局", ("城管局",)),
-    ("城市管理综合执法局", ("城管局", "城管执法局")),
-    ("发展和改革局", ("发改局",)),
-    ("工业和信息化局", ("工信局",)),
-    ("科学技术局", ("科技局",)),
-    ("应急管理局", ("应急局",)),
-    ("自然资源和规划局", ("自然资源局", "规划局")),
-    ("人民政府办事处", ("办事处",)),
-    ("街道办事处", ("街道办", "街道")),
-)
 
 PENALTY_EXACT, PENALTY_STRIP, PENALTY_ABBR, PENALTY_SKIP, PENALTY_CORE = 0, 1, 2, 4, 6
 
@@ -220,12 +183,8 @@ def clean_name(name: str) -> str:
 
 
 def abbreviations(core: str) -> set[str]:
-    out: set[str] = set()
-    for full, shorts in ABBREVIATIONS:
-        if full in core:
-            for s in shorts:
-                out.add(core.replace(full, s, 1))
-    return out
+    """Short forms of a body's name without its places (rules in reports/data/short_forms.csv)."""
+    return set(body_short_forms(core))
 
 
 @lru_cache(maxsize=20000)

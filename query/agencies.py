@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from reports.divisions import divisions
 from reports.shortnames import body_short_forms
 from reports.text import has_traditional
 
@@ -132,6 +133,24 @@ class Resolution:
     place: str = ""  # a region path when the user named a place
     note: str = ""  # how we read it ("按拼音理解为 …")
     others: list[int] = field(default_factory=list)  # ok via a place: other bodies there
+
+
+@lru_cache(maxsize=1)
+def national_places() -> dict[str, str]:
+    """Every place in the country by the names people write → its region path ('|' between several).
+
+    Full names of every division, and short forms that cannot be ordinary words: provinces' and cities'
+    (宁夏, 银川) and counties' of three characters or more (大武口, 清江浦); a two-character county stem
+    (西夏, 平潭) is only a place where the stored reports make it one."""
+    paths: dict[str, set[str]] = defaultdict(set)
+    for d in divisions():
+        path = "/".join(d.path)
+        if len(d.name) >= 3 and d.name not in NOT_PLACES:
+            paths[d.name].add(path)
+        short = d.short
+        if short and short != d.name and short not in GENERIC_SHORT and (len(short) >= 3 or d.level < 3):
+            paths[short].add(path)
+    return {k: "|".join(sorted(v)) for k, v in paths.items()}
 
 
 @lru_cache(maxsize=200000)
@@ -476,6 +495,9 @@ class AgencyIndex:
                     return Mention((i, j), piece, self.under(path), place=path, how="place")
                 ids = sorted({a for p in paths for a in self.under(p)})
                 return Mention((i, j), piece, ids, place="|".join(sorted(paths)), how="place")
+            national = national_places().get(piece)
+            if national:  # a real place we hold no report from: named, so never dropped (→ not_found)
+                return Mention((i, j), piece, [], place=national, how="place")
         return None
 
     def resolve_place(self, path: str) -> Resolution:
@@ -483,6 +505,8 @@ class AgencyIndex:
         if "|" in path:
             paths = path.split("|")
             ids = sorted({a for p in paths for a in self.under(p)})
+            if not ids:
+                return Resolution("not_found", place=path)
             return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
         ids = self.under(path)
         gov = self.government_of(path)

@@ -14,6 +14,7 @@ from datetime import date
 
 import cn2an
 
+from reports.shortnames import protected_spans
 from reports.text import to_simplified
 
 MAX_CHARS = 4096
@@ -457,7 +458,17 @@ def _parse(question: str, today: date) -> ParsedQuestion:
 
 
 def strip_fillers(text: str) -> str:
-    """Text without filler words, digits or spaces: what is left must be a name or an indicator."""
-    text = _FILLER_RE.sub(" ", text)
+    """Text without filler words, digits or spaces: what is left must be a name or an indicator.
+
+    Place names and body words (上海市, 平潭, 地税局, 科委) are kept whole even where one of their characters
+    is a filler on its own, so an unknown body is reported as written ("上海市科委", not "海市科委")."""
+    out: list[str] = []
+    pos = 0
+    for start, end in protected_spans(text):
+        out.append(_FILLER_RE.sub(" ", text[pos:start]))
+        out.append(text[start:end])
+        pos = end
+    out.append(_FILLER_RE.sub(" ", text[pos:]))
+    text = "".join(out)
     text = re.sub(r"\d+", " ", text)
     return _SPACES.sub(" ", text).strip()

@@ -64,3 +64,31 @@ def body_short_forms(body: str) -> tuple[str, ...]:
     if general and general != body:
         out.append(general)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def name_pieces() -> frozenset[str]:
+    """Pieces that belong to a name and must be read whole: every division's name and short form (2+
+    characters) and every full or short piece of the rules. A question reader keeps their characters
+    even when one of them alone is a filler word (上海市科委: 上; 平潭地税局: 地)."""
+    from reports.divisions import divisions
+
+    pieces = {p for d in divisions() for p in (d.name, d.short) if len(p) >= 2}
+    pieces |= {p for full, shorts in rules() for p in (full, *shorts)}
+    return frozenset(pieces)
+
+
+def protected_spans(text: str, longest: int = 12) -> list[tuple[int, int]]:
+    """Non-overlapping spans of `text` that are name pieces (longest match first, left to right)."""
+    pieces = name_pieces()
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        for j in range(min(n, i + longest), i + 1, -1):
+            if text[i:j] in pieces:
+                spans.append((i, j))
+                i = j
+                break
+        else:
+            i += 1
+    return spans

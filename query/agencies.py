@@ -506,7 +506,7 @@ class AgencyIndex:
             paths = path.split("|")
             ids = sorted({a for p in paths for a in self.under(p)})
             if not ids:
-                return Resolution("not_found", place=path)
+                return Resolution("not_found", self.nearby(paths), place=path)
             return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
         ids = self.under(path)
         gov = self.government_of(path)
@@ -515,8 +515,26 @@ class AgencyIndex:
         if len(ids) == 1:
             return Resolution("ok", ids, [100.0], place=path)
         if not ids:
-            return Resolution("not_found", place=path)
+            return Resolution("not_found", self.nearby([path]), place=path)
         return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
+
+    def nearby(self, paths: Sequence[str], limit: int = 5) -> list[int]:
+        """Stored bodies to suggest for a place we hold no report from: the government (or first bodies) of
+        the nearest enclosing place we do hold (大武口区 → bodies of 石嘴山市)."""
+        out: list[int] = []
+        for path in paths:
+            parts = path.split("/")
+            for k in range(len(parts) - 1, 0, -1):
+                for p in {"/".join(parts[:k]), "/".join(parts[1:k])} - {""}:
+                    found = self.under(p)
+                    if found:
+                        gov = self.government_of(p)
+                        out.extend([gov] if gov is not None else [])
+                        out.extend(a for a in found if a != gov)
+                        break
+                if out:
+                    break
+        return list(dict.fromkeys(out))[:limit]
 
     def resolve_mention(self, m: Mention) -> Resolution:
         if m.place:

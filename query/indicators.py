@@ -100,7 +100,24 @@ def phrase_table() -> dict[str, tuple[str, str | None]]:
         table.setdefault(clean(w), ("column:" + suffix, suffix))
     for w, (suffix, _label) in KEY_COLUMNS.items():
         table.setdefault(clean(w), ("column:k:" + suffix, "k:" + suffix))
+    for c in _C:  # pinyin of every Chinese word ("yishenqing"); never over a written word
+        for w in c.words:
+            py = word_pinyin(clean(w))
+            if len(py) >= MIN_PINYIN:
+                table.setdefault(py, (c.id, None))
     return table
+
+
+MIN_PINYIN = 6  # shorter pinyin ("susong", "fuyi") would hide inside names typed in pinyin
+
+
+def word_pinyin(word: str) -> str:
+    """Toneless pinyin of an all-Chinese word ('依申请' → 'yishenqing'); '' for anything else."""
+    if not word or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return ""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(word))
 
 
 def concept(cid: str) -> Concept | None:

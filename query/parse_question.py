@@ -7,10 +7,13 @@ recognised later against the store and the catalogue; here we only strip what is
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import cn2an
 
@@ -367,6 +370,30 @@ class ParsedQuestion:
         return bool(self.years or self.recent_n or self.since_year or self.all_years)
 
 
+@lru_cache(maxsize=1)
+def _english_places() -> re.Pattern[str] | None:
+    """'<pinyin> district' → '<pinyin>qu' (query/data/english_places.csv), longest English first."""
+    path = Path(__file__).resolve().parent / "data" / "english_places.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#")))
+    global _ENGLISH_PLACE_WORDS
+    _ENGLISH_PLACE_WORDS = {r["english"].replace("'", " ").lower(): r["pinyin"] for r in rows}
+    words = sorted(_ENGLISH_PLACE_WORDS, key=len, reverse=True)
+    return re.compile(r"\b([a-z]{2,30}) (" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+_ENGLISH_PLACE_WORDS: dict[str, str] = {}
+
+
+def english_places(text: str) -> str:
+    """Pinyin names followed by an English kind of place read as one pinyin name ('xixia district' →
+    'xixiaqu'), so the agency index's pinyin look-up finds them. Text without Latin letters is unchanged."""
+    if not re.search(r"[a-z]{2}", text):
+        return text
+    pattern = _english_places()
+    return pattern.sub(lambda m: m.group(1) + _ENGLISH_PLACE_WORDS[m.group(2)], text) if pattern else text
+
+
 def _two_digit_year(yy: int, today: date) -> int:
     year = 2000 + yy
     return year if year <= today.year + 1 else 1900 + yy
@@ -389,7 +416,7 @@ def _parse(question: str, today: date) -> ParsedQuestion:
     raw = question if isinstance(question, str) else str(question or "")
     text = normalize(raw)
     pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
-    work = _cn_years(text)
+    work = english_places(_cn_years(text))
     years: set[int] = set()
 
     for m in list(_RECENT.finditer(work)):

@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from reports.divisions import divisions
+from reports.regions import plausible_stem
 from reports.shortnames import body_short_forms
 from reports.text import has_traditional
 
@@ -176,7 +177,12 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
                 hit = k
         if not hit:
             m = _PLACE_TOKEN.match(rest)
-            if m and m.group(1) not in NOT_PLACES and len(rest) > len(m.group(1)):
+            if (
+                m
+                and m.group(1) not in NOT_PLACES
+                and len(rest) > len(m.group(1))
+                and plausible_stem(m.group(1)[:-1])  # 住房和城乡建设局: 住房和城乡 is no place
+            ):
                 hit = m.group(1)
         if not hit:
             break

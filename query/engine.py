@@ -256,24 +256,24 @@ class Answerer:
 
         return inspect(self.engine).has_table(T_AG)
 
-    def _read_tables(
-        self,
-    ) -> tuple[dict[int, AgencyRec], dict[tuple[int, int], ReportRec], dict[int, ReportRec]]:
+    def _read_tables(self) -> tuple[dict[int, AgencyRec], dict[tuple[int, int], ReportRec], dict[int, ReportRec]]:
         agencies: dict[int, AgencyRec] = {}
         aliases: dict[int, list[str]] = {}
         reports: dict[tuple[int, int], ReportRec] = {}
         by_id: dict[int, ReportRec] = {}
         with self.engine.connect() as c:
-            for aid, alias in c.execute(sql(f"SELECT agency_id, alias FROM {T_AL}")):
-                aliases.setdefault(aid, []).append(alias)
-            for aid, name, kind, rp in c.execute(sql(f"SELECT id, name, kind, region_path FROM {T_AG}")):
-                agencies[aid] = AgencyRec(aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ())))
-            for rid, aid, year, tpl, title, fname in c.execute(
-                sql(f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")
-            ):
-                rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
-                reports[(aid, int(year))] = rec
-                by_id[rid] = rec
+                for aid, alias in c.execute(sql(f"SELECT agency_id, alias FROM {T_AL}")):
+                    aliases.setdefault(aid, []).append(alias)
+                for aid, name, kind, rp in c.execute(sql(f"SELECT id, name, kind, region_path FROM {T_AG}")):
+                    agencies[aid] = AgencyRec(
+                        aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ()))
+                    )
+                for rid, aid, year, tpl, title, fname in c.execute(
+                    sql(f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")
+                ):
+                    rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
+                    reports[(aid, int(year))] = rec
+                    by_id[rid] = rec
         return agencies, reports, by_id
 
     def _report(self, report_id: int) -> tuple[dict[str, ValueRec], list[tuple[set[str], str]]]:
@@ -296,9 +296,7 @@ class Answerer:
         if len(missing) >= 2:
             self._fetch(missing)
 
-    def _fetch(
-        self, report_ids: list[int]
-    ) -> dict[int, tuple[dict[str, ValueRec], list[tuple[set[str], str]]]]:
+    def _fetch(self, report_ids: list[int]) -> dict[int, tuple[dict[str, ValueRec], list[tuple[set[str], str]]]]:
         """The one loader of values and findings, 500 reports a query; the result is cached.
 
         A store error propagates (the caller answers with an error reply) and nothing half-read is cached.
@@ -1065,9 +1063,7 @@ class Answerer:
                 rows.append(row)
         return rows, no_report, blank
 
-    def _year_numbers(
-        self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]
-    ) -> dict[int, dict[str, _Num]]:
+    def _year_numbers(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]) -> dict[int, dict[str, _Num]]:
         """report id → {indicator: number} for `keys` in `year`: bare numbers to score a ranking or total.
 
         A wide scope reads the whole year in one indexed join (report (year, agency_id), indicator_value
@@ -1080,24 +1076,20 @@ class Answerer:
             kmarks = ", ".join(f":k{i}" for i in range(len(keys)))
             with self.engine.connect() as c:
                 if wide:
-                    batches = [
-                        (
-                            f"SELECT v.report_id, v.indicator, v.value FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
-                            f"WHERE r.year = :y AND v.indicator IN ({kmarks})",
-                            kparams | {"y": year},
-                        )
-                    ]
+                    batches = [(
+                        f"SELECT v.report_id, v.indicator, v.value FROM {T_VAL} v JOIN {T_REP} r ON r.id = v.report_id "
+                        f"WHERE r.year = :y AND v.indicator IN ({kmarks})",
+                        kparams | {"y": year},
+                    )]
                 else:
                     batches = []
                     for chunk in _chunks(list(rids), 500):
                         marks = ", ".join(f":r{i}" for i in range(len(chunk)))
-                        batches.append(
-                            (
-                                f"SELECT report_id, indicator, value FROM {T_VAL} "
-                                f"WHERE report_id IN ({marks}) AND indicator IN ({kmarks})",
-                                kparams | {f"r{i}": r for i, r in enumerate(chunk)},
-                            )
-                        )
+                        batches.append((
+                            f"SELECT report_id, indicator, value FROM {T_VAL} "
+                            f"WHERE report_id IN ({marks}) AND indicator IN ({kmarks})",
+                            kparams | {f"r{i}": r for i, r in enumerate(chunk)},
+                        ))
                 for query, params in batches:
                     for rid, key, value in c.execute(sql(query), params):
                         if value is not None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from query.vocabulary import Formula, column_words, concept_rows, generic_words, weak_column_words
+from query.vocabulary import Formula, column_words, concept_rows, generic_words, key_words, weak_column_words
 from reports.catalogue import by_key, catalogue, definition
 
 TEMPLATES = ("2008", "2019", "2021", "narrative")
@@ -96,6 +96,9 @@ def phrase_table() -> dict[str, tuple[str, str | None]]:
             table[w] = (c.id, None)
             if w.startswith(("复议", "诉讼")):
                 table["行政" + w] = (c.id, None)
+    for cid, words in key_words().items():  # one catalogue row by the words people use ("涉密")
+        for w in words:
+            table.setdefault(clean(w), (cid, None))
     for w, (suffix, _label) in COLUMNS.items():
         table.setdefault(clean(w), ("column:" + suffix, suffix))
     for w, (suffix, _label) in KEY_COLUMNS.items():

@@ -127,7 +127,7 @@ def concept_rows() -> tuple[ConceptRow, ...]:
                 tuple(words.get(cid, ())),
             )
         )
-    unknown = (set(words) | set(formulas)) - {c.id for c in out}
+    unknown = (set(words) | set(formulas)) - {c.id for c in out} - set(key_words())
     if unknown:
         raise VocabularyError(f"words or formulas for unknown concepts: {sorted(unknown)}")
     return tuple(out)
@@ -153,3 +153,13 @@ def column_words(table: str) -> dict[str, tuple[str, str]]:
 def weak_column_words() -> frozenset[str]:
     """Column words that name a column only next to a row phrase ("其他")."""
     return frozenset(r["word"] for r in read_rows("indicator_columns.csv") if r["note"] == "weak")
+
+
+@lru_cache(maxsize=1)
+def key_words() -> dict[str, tuple[str, ...]]:
+    """Words for single catalogue rows: concept `key:<catalogue key>` → words ("涉密" → 属于国家秘密)."""
+    out: dict[str, list[str]] = {}
+    for row in read_rows("indicator_words.csv"):
+        if row["concept"].startswith("key:"):
+            out.setdefault(row["concept"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}

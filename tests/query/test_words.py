@@ -33,6 +33,15 @@ def test_every_word_in_the_data_reads_as_its_own_concept():
         assert table[key][0] == cid, (word, table[key])
 
 
+def test_row_words_name_real_catalogue_rows():
+    from query.vocabulary import key_words
+    from reports.catalogue import by_key
+
+    assert key_words()
+    for cid in key_words():
+        assert cid[4:] in by_key(), cid
+
+
 def test_every_concept_has_words_and_formulas():
     assert {r.id for r in concept_rows()} == set(CONCEPTS)
     assert all(r.words and r.formulas for r in concept_rows())

@@ -154,6 +154,15 @@ def national_places() -> dict[str, str]:
     return {k: "|".join(sorted(v)) for k, v in paths.items()}
 
 
+@lru_cache(maxsize=1)
+def national_pinyin() -> dict[str, str]:
+    """Pinyin of every place name in national_places() ("dawukouqu", "dawukou") → its region path(s)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for surface, paths in national_places().items():
+        out[pinyin(surface)].update(paths.split("|"))
+    return {k: "|".join(sorted(v)) for k, v in out.items() if len(k) >= 4}
+
+
 @lru_cache(maxsize=200000)
 def short_place(token: str) -> str:
     """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic)."""
@@ -623,7 +632,7 @@ class AgencyIndex:
             return self.resolve_place("|".join(sorted(paths)))
         found = self.fuzzy(q)
         if not found:
-            return Resolution("not_found")
+            return self._national_pinyin(q) or Resolution("not_found")
         # merge targets that mean the same agency (a place whose only body is that agency)
         merged: dict[int, float] = {}
         place_of: dict[int, str] = {}
@@ -656,4 +665,16 @@ class AgencyIndex:
         if top >= floor:
             keep = [(i, s) for i, s in ranked if s >= top - 15]
             return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
-        return Resolution("not_found", ids[:5], scores[:5])
+        return self._national_pinyin(q) or Resolution("not_found", ids[:5], scores[:5])
+
+    def _national_pinyin(self, q: str) -> Resolution | None:
+        """A real place typed in pinyin that we hold no report from ("xixiaqu", "Dawukou district")."""
+        if not q.isascii():
+            return None
+        paths = national_pinyin().get(re.sub(r"[^a-z]", "", q.lower()))
+        if not paths:
+            return None
+        name = paths.split("|")[0].rsplit("/", 1)[-1]
+        return Resolution(
+            "not_found", self.nearby(paths.split("|")), place=paths, note=f"按拼音理解为「{name}」"
+        )

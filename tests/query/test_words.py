@@ -290,3 +290,29 @@ def test_every_short_form_of_every_generated_body(national_corpus):
     assert checked > 2000
     assert not wrong, wrong[:10]
     assert not missing, missing[:10]
+
+
+# ------------------------------------------------------------------------------------ English and pinyin
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Xingqing district 2019 requests received",
+        "xingqingqu 2019 yishenqing",
+        "Xingqing District 2019 FOI requests",
+        "2019 xingqing district requests",
+    ],
+)
+def test_english_and_pinyin_questions(fixture_answerer, question):
+    ans = fixture_answerer.ask(question, today=TODAY)
+    assert ans.status == "ok", ans.text
+    assert [(a.agency, a.year, a.indicator) for a in ans.answers] == [
+        ("银川市兴庆区人民政府", 2019, "apply.received.total")
+    ]
+
+
+@pytest.mark.parametrize("question", ["Dawukou district 2020 requests received", "qingjiangpu 2020 lawsuits"])
+def test_a_real_place_in_pinyin_with_no_report_is_not_found(fixture_answerer, question):
+    ans = fixture_answerer.ask(question, today=TODAY)
+    assert ans.status == "not_found" and not ans.answers, ans.text

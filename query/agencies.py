@@ -10,11 +10,13 @@ A form that several agencies share is never resolved silently: the caller gets a
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -23,80 +25,19 @@ from reports.regions import plausible_stem
 from reports.shortnames import body_short_forms
 from reports.text import has_traditional
 
-PLACE_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "新区",
-    "林区",
-    "矿区",
-    "街道",
-    "省",
-    "市",
-    "州",
-    "盟",
-    "县",
-    "区",
-    "旗",
-    "镇",
-    "乡",
-)
+
+def _place_words(kind: str) -> tuple[str, ...]:
+    """Words of one kind from query/data/place_words.csv (suffix / not_place / generic_stem), in file order."""
+    path = Path(__file__).resolve().parent / "data" / "place_words.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#"))
+        return tuple(r["word"] for r in rows if r["kind"] == kind)
+
+
+PLACE_SUFFIXES = _place_words("suffix")  # longest first where one ends another (自治区 before 区)
 _PLACE_TOKEN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:" + "|".join(PLACE_SUFFIXES) + "))")
-NOT_PLACES = {
-    "城市",
-    "都市",
-    "超市",
-    "城区",
-    "社区",
-    "园区",
-    "景区",
-    "小区",
-    "辖区",
-    "城乡",
-    "市区",
-    "街区",
-    "片区",
-    "校区",
-    "新区",
-    "郊区",
-    "矿区",
-    "林区",
-    "政区",
-    "地区",
-    "市市",
-    "工区",
-    "营区",
-    "考区",
-    "展区",
-    "服务区",
-    "保税区",
-    "示范区",
-    "功能区",
-    "管理区",
-}
-GENERIC_SHORT = {
-    "城",
-    "新",
-    "郊",
-    "矿",
-    "林",
-    "开发",
-    "高新",
-    "经济",
-    "中",
-    "东",
-    "西",
-    "南",
-    "北",
-    "市",
-    "城关",
-}
+NOT_PLACES = frozenset(_place_words("not_place"))
+GENERIC_SHORT = frozenset(_place_words("generic_stem"))
 
 PENALTY_EXACT, PENALTY_STRIP, PENALTY_ABBR, PENALTY_SKIP, PENALTY_CORE = 0, 1, 2, 4, 6
 

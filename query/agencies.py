@@ -39,6 +39,8 @@ _PLACE_TOKEN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:" + "|".join(PLACE_SUFFIXE
 NOT_PLACES = frozenset(_place_words("not_place"))
 GENERIC_SHORT = frozenset(_place_words("generic_stem"))
 
+NOT_ALONE = frozenset({"人民政府", "政府", "办公室", "政府办", "街道", "办事处", "街道办"})  # no body alone
+LEVEL_CHARS = frozenset("省市区县州旗盟")  # a place's level alone before a body's short form ("市科委")
 PENALTY_EXACT, PENALTY_STRIP, PENALTY_ABBR, PENALTY_SKIP, PENALTY_CORE = 0, 1, 2, 4, 6
 
 
@@ -415,8 +417,12 @@ class AgencyIndex:
                     last = tokens[-1]
                     for lead in {last, short_place(last)} - {""}:
                         self._add_form(lead + c, a.id, PENALTY_STRIP + extra)
-            if len(c) >= 3 and c not in {"人民政府", "政府", "办公室", "政府办"}:
+            if (len(c) >= 3 or (extra and len(c) == 2)) and c not in NOT_ALONE:
                 self._add_form(c, a.id, PENALTY_CORE + extra)
+            if extra and tokens and tokens[-1][-1] in LEVEL_CHARS:  # 市科委 (within 上海市: 上海市市科委)
+                level = tokens[-1][-1]
+                self._add_form(level + c, a.id, PENALTY_CORE + extra)
+                self._add_form("".join(tokens) + level + c, a.id, PENALTY_ABBR)
 
     # ------------------------------------------------------------------ look-ups
     def under(self, path: str) -> list[int]:

@@ -316,3 +316,26 @@ def test_english_and_pinyin_questions(fixture_answerer, question):
 def test_a_real_place_in_pinyin_with_no_report_is_not_found(fixture_answerer, question):
     ans = fixture_answerer.ask(question, today=TODAY)
     assert ans.status == "not_found" and not ans.answers, ans.text
+
+
+def test_short_forms_with_and_without_the_place_in_the_index():
+    recs = [
+        AgencyRec(1, "上海市科学技术委员会", "department", "上海市"),
+        AgencyRec(2, "北京市科学技术委员会", "department", "北京市"),
+        AgencyRec(3, "上海市发展和改革委员会", "department", "上海市"),
+        AgencyRec(4, "福建省平潭县地方税务局", "department", "福建省/福州市/平潭县"),
+    ]
+    index = AgencyIndex(recs)
+    for form, ids in [
+        ("上海市科委", [1]),
+        ("上海科委", [1]),
+        ("上海市市科委", [1]),
+        ("上海发改委", [3]),
+        ("平潭地税局", [4]),
+        ("平潭县地税局", [4]),
+    ]:
+        res = index.resolve_text(form)
+        assert (res.status, res.ids) == ("ok", ids), form
+    for form in ("市科委", "科委"):  # which city's? never picked silently
+        res = index.resolve_text(form)
+        assert res.status == "ambiguous" and set(res.ids) == {1, 2}, form

@@ -339,3 +339,12 @@ def test_short_forms_with_and_without_the_place_in_the_index():
     for form in ("市科委", "科委"):  # which city's? never picked silently
         res = index.resolve_text(form)
         assert res.status == "ambiguous" and set(res.ids) == {1, 2}, form
+
+
+def test_english_questions_are_told_apart_and_have_a_bilingual_help():
+    from query.english import english_help, is_english
+
+    assert is_english("what is the weather") and is_english("Xixia district 2020 requests received")
+    assert not is_english("西夏区 2020 依申请数") and not is_english("2020")
+    text = english_help()
+    assert "requests received" in text and "依申请数" in text

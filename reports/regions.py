@@ -158,6 +158,8 @@ def _place_spans(name: str) -> list[tuple[str, int, int, int]]:
                 full = province_short().get(cand, cand)
                 levels = [lvl for lvl, _ in idx.get(full, [])] or [LEVEL_PROVINCE]
                 lvl = min((x for x in levels if x > prev), default=0)
+                if lvl == LEVEL_COUNTY and prev < LEVEL_CITY and _county_follows(name, pos + len(cand)):
+                    lvl = LEVEL_CITY  # "临江市河西区": districts sit in a city, whatever the dataset's 临江市 is
                 if lvl:
                     found = (full, lvl, pos + len(cand))
                     break
@@ -187,13 +189,25 @@ def _city_stems() -> list[tuple[str, str]]:
     return sorted(stems, key=lambda t: len(t[0]), reverse=True)
 
 
+def _county_follows(name: str, pos: int) -> bool:
+    """Does a county-level place (a known county or a generic XX区/县) start at name[pos]?"""
+    idx = _index()
+    for cand in _names_by_first_char().get(name[pos : pos + 1], ()):
+        if name.startswith(cand, pos) and any(lvl == LEVEL_COUNTY for lvl, _ in idx.get(cand, [])):
+            return True
+    g = _generic_at(name, pos, LEVEL_CITY)
+    return g is not None and g[1] == LEVEL_COUNTY
+
+
 def _complete(tokens: list[tuple[str, int]]) -> list[str]:
     """Add gazetteer ancestors above the first token (西夏区 → 宁夏回族自治区 › 银川市 › 西夏区)."""
     if not tokens:
         return []
     names = [t for t, _ in tokens]
     idx = _index()
-    # Pick the gazetteer path consistent with every token we saw; skip when ambiguous.
+    # Pick the gazetteer path consistent with every token we saw; skip when ambiguous. A token read at
+    # another level than the dataset's (临江市 with districts) still takes the dataset's ancestors, so every
+    # body printed with that place shares one path.
     for i in range(len(names) - 1, -1, -1):
         paths = [p for _, p in idx.get(names[i], [])]
         paths = [p for p in paths if all(n in p for n in names[:i])]

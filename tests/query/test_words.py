@@ -255,7 +255,7 @@ def test_unknown_bodies_are_named_as_written(fixture_answerer, question):
 
 @pytest.fixture(scope="module")
 def national_corpus():
-    from reports.generator import generate_agencies
+    from tools.generator import generate_agencies
 
     gen = generate_agencies(1500, seed=12)
     recs = [AgencyRec(i + 1, a.name, a.kind, "/".join(a.region_path)) for i, a in enumerate(gen)]

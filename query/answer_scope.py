@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from query import format as fmt
 from query.cache import ReadCache, ReportRec
-from query.clarify import place_label
+from query.clarify import place_label, place_not_found
 from query.evaluate import evaluate, make_row
 from query.indicators import IndicatorMatch, keys_of
 from query.intent import Intent
@@ -94,6 +94,8 @@ def _nothing(cache: ReadCache, scope: list[int], where: str, year: int, what: st
 def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], int, str, str, dict] | Answer:
     """Scope, year (and the note when we chose it), place label and follow-up context of a scope answer."""
     scope = scope_of(cache, intent.place)
+    if intent.place and not scope:
+        return place_not_found(cache, intent.place)
     year, note = scope_year(intent, cache, scope)
     where = place_label(intent.place)
     ctx = intent.context(kind, [], intent.place)

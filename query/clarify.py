@@ -56,3 +56,14 @@ def place_label(place: str) -> str:
     if not place:
         return "全库 "
     return "、".join(p.split("/")[-1] for p in place.split("|")) + " "
+
+
+def place_not_found(cache: ReadCache, place: str) -> Answer:
+    """A real place we hold no report from ("大武口 依申请数排名"): not_found with the nearest bodies we do
+    hold, never a ranking or total of some wider scope."""
+    ids = cache.index.nearby(place.split("|"))
+    cands = [Candidate(cache.agencies[a].name, "agency", cache.agencies[a].name) for a in ids]
+    name = "、".join(p.split("/")[-1] for p in place.split("|"))
+    msg = f"库里还没有{name}任何单位的年度报告，所以无法排名或合计。"
+    msg += ("附近已收录：" + "、".join(c.label for c in cands) + "。") if cands else "发送“有哪些单位”查看已收录的单位。"
+    return Answer("not_found", msg, candidates=cands, intent="value")

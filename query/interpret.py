@@ -12,6 +12,7 @@ from typing import Any
 
 from query.cache import ReadCache
 from query.clarify import agency_not_found, help_answer
+from query.english import english_help, is_english
 from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, typo_fix
 from query.intent import Intent, Parts
 from query.parse_question import ParsedQuestion, parse_question
@@ -43,6 +44,8 @@ def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any])
         later = _interpret_one(cache, "".join(clauses[k:]), today, ctx)
         if isinstance(later, Intent):
             return later
+    if first.status == "not_found" and not first.candidates and is_english(question):
+        return Answer("not_found", english_help(), intent="help")  # an English question we could not read
     return first
 
 

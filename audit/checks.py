@@ -37,6 +37,9 @@ def timeliness(f: ReportFacts) -> tuple[Check, date | None, str, int | None]:
     sev = severity_for("timeliness", "days_late", late)
     how = dates.SOURCE_ZH[source]
     ev = [Evidence(f"{how} {pub:%Y-%m-%d}；{due.explain()}", line, {"days_late": float(late)})]
+    if source == "upload" and late > 0:  # the upload day only bounds the publication day from above
+        summary = f"发布日期未知：入库日期 {pub:%Y-%m-%d} 晚于截止日 {due.due:%Y-%m-%d}，无法判断是否逾期"
+        return _check("timeliness", ["info"], summary, ev, []), pub, source, None
     if late > 0:
         summary = f"逾期 {late} 天公布（{how} {pub:%Y-%m-%d}，应于 {due.due:%Y-%m-%d} 前）"
         return _check("timeliness", [sev], summary, ev, [summary]), pub, source, late
@@ -156,7 +159,7 @@ def _none_sections(f: ReportFacts) -> list[tuple[str, str, Evidence]]:
     titles = {s.numeral: s for s in sections()}
     for num, (line, body) in section_bodies(f.text.splitlines()).items():
         total = _sum(f.values, titles[num].indicators)
-        if body and all(_NONE_BODY.match(normalise(b)) for b in body) and total and total > 0:
+        if body and _NONE_BODY.match(normalise(body[0])) and total and total > 0:  # what follows is the 落款
             vals = {k: f.values[k] for k in titles[num].indicators if k in f.values}
             label = f"第{num}部分写“无”，表格却有数字"
             hits.append(("major", label, Evidence(f"{num}、{titles[num].title}：{body[0]}", line, vals)))

@@ -106,30 +106,40 @@ def region_xlsx(region: str, year: int, rows: list[AuditRow]) -> bytes:
 
 
 def region_png(region: str, year: int, rows: list[AuditRow], limit: int = 25) -> bytes:
-    """A table image of the worst `limit` bodies (matplotlib, CJK font when one is installed)."""
+    """A table image of the worst `limit` bodies, coloured by grade. Without a CJK font on the server the
+    rows are numbered as in the text reply (#1, #2 …) and the Chinese columns are left out."""
+    import warnings
+
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    cjk = [f.name for f in font_manager.fontManager.ttflist
-           if any(k in f.name for k in ("Noto Sans CJK", "WenQuanYi", "SimHei", "Source Han", "Droid Sans Fallback"))]
-    if cjk:
-        plt.rcParams["font.sans-serif"] = [cjk[0], "DejaVu Sans"]
+    font = _cjk_font()
+    if font:
+        matplotlib.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     shown = rows[:limit]
-    cells = [[r.agency[:22], _late(r), r.grade, f"{r.score:g}" if r.score is not None else "—",
-              ("；".join(r.problems[:1]) or "—")[:28]] for r in shown]
-    fig, ax = plt.subplots(figsize=(11, 0.4 * len(cells) + 1.2))
+    head = ["单位", "逾期天数", "等级", "得分", "主要问题"] if font else ["#", "days late", "grade", "score"]
+    cells = [[r.agency[:22] if font else f"#{i}", _late(r) if font or r.days_late is None or r.days_late > 0
+              else "on time", r.grade if r.grade != "—" else "-", f"{r.score:g}" if r.score is not None else "-"]
+             + ([("；".join(r.problems[:1]) or "—")[:28]] if font else []) for i, r in enumerate(shown, 1)]
+    colors = {"A": "#c8e6c9", "B": "#fff9c4", "C": "#ffe0b2", "D": "#ffcdd2", "-": "#e0e0e0"}
+    fig = Figure(figsize=(11 if font else 6, 0.4 * len(cells) + 1.2), dpi=110)
+    ax = fig.add_subplot(1, 1, 1)
     ax.axis("off")
-    ax.set_title(f"{region} {year} 年度报告检查（由差到好）")
-    colors = {"A": "#c8e6c9", "B": "#fff9c4", "C": "#ffe0b2", "D": "#ffcdd2", "—": "#e0e0e0"}
-    table = ax.table(cellText=cells or [["—"] * 5], colLabels=["单位", "逾期天数", "等级", "得分", "主要问题"],
-                     loc="center", cellLoc="left",
-                     cellColours=[[colors.get(c[2], "white")] * 5 for c in cells] or None)
+    ax.set_title(f"{region} {year} 年度报告检查（由差到好）" if font else f"{year} audit, worst first")
+    table = ax.table(cellText=cells or [["-"] * len(head)], colLabels=head, loc="center", cellLoc="left",
+                     cellColours=[[colors.get(c[2], "white")] * len(head) for c in cells] or None)
     table.auto_set_font_size(False)
     table.set_fontsize(8)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing glyphs of a partial font
+        fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
+
+
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    hints = ("Noto Sans CJK", "Source Han", "WenQuanYi", "SimHei", "Microsoft YaHei", "PingFang", "Droid Sans Fallback")
+    names = sorted({f.name for f in font_manager.fontManager.ttflist})
+    return next((n for h in hints for n in names if h.lower() in n.lower()), None)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,6 +92,7 @@ def score_results(engine: Engine, results: list) -> int:  # noqa: ANN001 - Inges
 @dataclass(slots=True)
 class Lookup:
     card: Scorecard | None = None
+    report_id: int | None = None
     message: str = ""  # why there is no card
     candidates: list[str] = field(default_factory=list)
 
@@ -117,7 +119,30 @@ def find_card(engine: Engine, agency_text: str, year: int) -> Lookup:
         cards = store.cards_of_year(session, year, [body.id])
     if body.id not in cards:
         return Lookup(message=f"{body.name} {year} 年度报告还没有入库（或尚未评分）。")
-    return Lookup(Scorecard.from_json(cards[body.id].card))
+    return Lookup(Scorecard.from_json(cards[body.id].card), cards[body.id].report_id)
+
+
+def card_of_report(engine: Engine, report_id: int) -> Scorecard | None:
+    with Session(engine) as session:
+        data = store.card_of_report(session, report_id)
+    return Scorecard.from_json(data) if data else None
+
+
+_CHECK_Q = re.compile(r"^\s*(?P<who>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年?(?:度)?\s*(?:的)?\s*"
+                      r"(?:年报|年度报告|报告)?\s*(?:有什么问题|有哪些问题|有问题吗|存在什么问题|体检|评分|打分)\s*[？?。]?\s*$")
+_ARGS = re.compile(r"^\s*(?P<who>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年?\s*$")
+
+
+def parse_check_question(text: str) -> tuple[str, int] | None:
+    """"西夏区 2020 年报有什么问题" → ("西夏区", 2020); None for any other question."""
+    m = _CHECK_Q.match(text)
+    return (m["who"], int(m["year"])) if m else None
+
+
+def parse_place_year(text: str) -> tuple[str, int] | None:
+    """Command arguments "西夏区 2020" (or "西夏区2020年") → ("西夏区", 2020)."""
+    m = _ARGS.match(text)
+    return (m["who"], int(m["year"])) if m else None
 
 
 # --------------------------------------------------------------------------- region audit

@@ -114,3 +114,8 @@ def reports_without_card(session: Session, year: int | None = None) -> list[int]
     if year is not None:
         stmt = stmt.where(Report.year == year)
     return list(session.execute(stmt.order_by(Report.id)).scalars())
+
+
+def card_of_report(session: Session, report_id: int) -> dict[str, Any] | None:
+    row = session.get(Scorecard, report_id)
+    return dict(row.card) if row is not None else None

@@ -42,6 +42,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("subscriptions", "查看本聊天的订阅"),
     ("due", "尚未公布年报的机关和剩余天数"),
     ("summary", "年报汇总（群内限管理员）"),
+    ("digest", "年报体检日报附 XLSX：/digest xlsx；只要文字：/digest text"),
 ]
 NOT_ADMIN = "在群组里只有管理员可以这样做。"
 EXPIRED = "这个按钮已过期，请重新发送命令。"
@@ -274,6 +275,21 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _reply(update, text)
 
 
+async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest xlsx|text: attach the region's workbook to the daily audit digest, or not."""
+    from service.digest import set_xlsx
+
+    choice = _args(context).lower()
+    if choice not in {"xlsx", "text"}:
+        await _reply(update, "用法：/digest xlsx（日报附 XLSX 表格）或 /digest text（只要文字）")
+        return
+    if not await _is_admin(update, context):
+        await _reply(update, NOT_ADMIN)
+        return
+    await asyncio.to_thread(set_xlsx, _svc(context).engine, update.effective_chat.id, choice == "xlsx")
+    await _reply(update, "好的，年报体检日报将附上 XLSX 表格。" if choice == "xlsx" else "好的，年报体检日报只发文字。")
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Taps on our buttons; stops other callback handlers from seeing them."""
     query = update.callback_query
@@ -322,9 +338,11 @@ def register(application: Application, settings) -> None:
     from reminders.config import ReminderConfig
     from reminders.digest import render_summary_photo
     from reminders.sender import telegram_sender
+    from service.digest import digest_document
 
     funcs = {"subscribe": subscribe_command, "unsubscribe": unsubscribe_command,
-             "subscriptions": subscriptions_command, "due": due_command, "summary": summary_command}
+             "subscriptions": subscriptions_command, "due": due_command, "summary": summary_command,
+             "digest": digest_command}
     for name, func in funcs.items():
         application.add_handler(CommandHandler(name, func, filters=MSG_OR_POST))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^rm\|"), group=-1)
@@ -351,7 +369,8 @@ def register(application: Application, settings) -> None:
     broadcast_bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
                         base_file_url=settings.telegram_base_file_url,
                         request=HTTPXRequest(connection_pool_size=config.concurrency + 2, pool_timeout=30))
-    send = telegram_sender(broadcast_bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period))
+    send = telegram_sender(broadcast_bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period),
+                           render_document=lambda row: digest_document(engine, row.chat_id, row.kind, row.period))
     runner = ReminderRunner(engine, send, config, clock=clock)
     application.bot_data["reminders"] = runner
     if not config.enabled:

@@ -8,7 +8,7 @@ import logging
 import re
 import weakref
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,8 @@ def year_index(engine: Engine, year: int) -> YearIndex:
     return per_engine[year]
 
 
-def score_and_store(engine: Engine, report_id: int, text: str, *, published_on: date | None = None) -> Scorecard:
+def score_and_store(engine: Engine, report_id: int, text: str, *, published_on: date | None = None,
+                    now: datetime | None = None) -> Scorecard:
     """Compute the report's scorecard from its stored facts and its text, and store card and fingerprint."""
     with Session(engine) as session:
         row = store.report_row(session, report_id)
@@ -61,7 +62,7 @@ def score_and_store(engine: Engine, report_id: int, text: str, *, published_on: 
     fields = {"score": card.score, "grade": card.grade, "published_on": card.published_on,
               "date_source": card.date_source, "days_late": card.days_late}
     with Session(engine) as session, session.begin():
-        store.save(session, report_id, fields, card.to_json(), (row.agency_id, row.year, fp.to_bytes()))
+        store.save(session, report_id, fields, card.to_json(), (row.agency_id, row.year, fp.to_bytes()), now=now)
     index.add(report_id, row.agency_id, f"{row.agency} {row.year}", fp)
     return card
 

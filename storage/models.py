@@ -196,3 +196,12 @@ class ProseFingerprint(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id")
     year: int
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class DigestOption(SQLModel, table=True):
+    """A chat's choice for the daily audit digest: attach the region's XLSX workbook or not."""
+
+    __tablename__ = "digest_option"
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    xlsx: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)

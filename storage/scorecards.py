@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Agency, ProseFingerprint, Report, Scorecard, utcnow
+from storage.models import Agency, DigestOption, ProseFingerprint, Report, Scorecard, utcnow
 from storage.queries import FindingRow, findings_for, value_map
 
 
@@ -44,6 +44,12 @@ class CardRow:
     published_on: date | None
     days_late: int | None
     card: dict[str, Any]
+    region_path: str = ""
+    region: str = ""
+
+    @property
+    def name(self) -> str:  # reminders.registry.matches reads .name, .region_path, .region
+        return self.agency
 
 
 def report_row(session: Session, report_id: int) -> ReportRow | None:
@@ -58,10 +64,10 @@ def report_row(session: Session, report_id: int) -> ReportRow | None:
 
 
 def save(session: Session, report_id: int, fields: dict[str, Any], card: dict[str, Any],
-         fingerprint: tuple[int, int, bytes] | None) -> None:
+         fingerprint: tuple[int, int, bytes] | None, *, now: datetime | None = None) -> None:
     """Replace the report's scorecard (and fingerprint: agency id, year, bytes) in the caller's transaction."""
     session.execute(delete(Scorecard).where(Scorecard.report_id == report_id))
-    session.add(Scorecard(report_id=report_id, card=card, computed_at=utcnow(), **fields))
+    session.add(Scorecard(report_id=report_id, card=card, computed_at=now or utcnow(), **fields))
     if fingerprint is not None:
         session.execute(delete(ProseFingerprint).where(ProseFingerprint.report_id == report_id))
         agency_id, year, data = fingerprint
@@ -86,25 +92,55 @@ def previous_fingerprint(session: Session, agency_id: int, year: int) -> tuple[i
     return (row[0], bytes(row[1])) if row else None
 
 
+def _card_row(s: Scorecard, a: Agency, year: int) -> CardRow:
+    return CardRow(s.report_id, a.id, a.name, year, s.score, s.grade, s.published_on, s.days_late, dict(s.card),
+                   a.region_path, a.region)
+
+
 def cards_of_year(session: Session, year: int, agency_ids: list[int] | None = None) -> dict[int, CardRow]:
     """Agency id → the scorecard of its `year` report (only reports that have one)."""
-    stmt = (select(Scorecard, Report.agency_id, Agency.name)
-            .join(Report, Report.id == Scorecard.report_id).join(Agency, Agency.id == Report.agency_id)
-            .where(Report.year == year))
+    stmt = (select(Scorecard, Agency).join(Report, Report.id == Scorecard.report_id)
+            .join(Agency, Agency.id == Report.agency_id).where(Report.year == year))
     if agency_ids is not None:
         stmt = stmt.where(Report.agency_id.in_(agency_ids))
-    return {aid: CardRow(s.report_id, aid, name, year, s.score, s.grade, s.published_on, s.days_late, dict(s.card))
-            for s, aid, name in session.execute(stmt)}
+    return {a.id: _card_row(s, a, year) for s, a in session.execute(stmt)}
 
 
 def cards_since(session: Session, since: datetime, until: datetime) -> list[CardRow]:
-    """Scorecards computed in [since, until) (the daily digest's "published since yesterday")."""
-    stmt = (select(Scorecard, Report.agency_id, Agency.name, Report.year)
+    """Scorecards computed in [since, until) (the daily digest's "published since yesterday"), worst first."""
+    stmt = (select(Scorecard, Agency, Report.year)
             .join(Report, Report.id == Scorecard.report_id).join(Agency, Agency.id == Report.agency_id)
             .where(Scorecard.computed_at >= since, Scorecard.computed_at < until)
             .order_by(Scorecard.score, Agency.name))
-    return [CardRow(s.report_id, aid, name, year, s.score, s.grade, s.published_on, s.days_late, dict(s.card))
-            for s, aid, name, year in session.execute(stmt)]
+    return [_card_row(s, a, year) for s, a, year in session.execute(stmt)]
+
+
+def grade_counts(session: Session, year: int) -> dict[str, int]:
+    """Grade → number of the year's scorecards (the yearly summary's table)."""
+    stmt = (select(Scorecard.grade, func.count()).join(Report, Report.id == Scorecard.report_id)
+            .where(Report.year == year).group_by(Scorecard.grade))
+    return {g: int(n) for g, n in session.execute(stmt)}
+
+
+def on_time_share(session: Session, year: int) -> float | None:
+    """Share of the year's scorecards with a known date that were on time (days_late ≤ 0)."""
+    stmt = (select(Scorecard.days_late).join(Report, Report.id == Scorecard.report_id)
+            .where(Report.year == year, Scorecard.days_late.is_not(None)))
+    late = [d for (d,) in session.execute(stmt)]
+    return round(sum(d <= 0 for d in late) / len(late), 3) if late else None
+
+
+def set_digest_xlsx(session: Session, chat_id: int, on: bool) -> None:
+    row = session.get(DigestOption, chat_id)
+    if row is None:
+        session.add(DigestOption(chat_id=chat_id, xlsx=on, updated_at=utcnow()))
+    else:
+        row.xlsx, row.updated_at = on, utcnow()
+
+
+def wants_xlsx(session: Session, chat_id: int) -> bool:
+    row = session.get(DigestOption, chat_id)
+    return bool(row and row.xlsx)
 
 
 def reports_without_card(session: Session, year: int | None = None) -> list[int]:

@@ -1,4 +1,5 @@
-"""Audit scorecards (issue 17): one scorecard per report and the MinHash fingerprint of its prose.
+"""Audit scorecards (issue 17): one scorecard per report, the MinHash fingerprint of its prose, and a
+chat's choice of an XLSX with the daily audit digest.
 
 Revision ID: 0006
 Revises: 0002
@@ -42,9 +43,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("prose_fingerprint", schema=None) as batch_op:
         batch_op.create_index("ix_prose_fingerprint_year_agency", ["year", "agency_id"], unique=False)
+    op.create_table(
+        "digest_option",
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("xlsx", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("chat_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("digest_option")
     with op.batch_alter_table("prose_fingerprint", schema=None) as batch_op:
         batch_op.drop_index("ix_prose_fingerprint_year_agency")
     op.drop_table("prose_fingerprint")

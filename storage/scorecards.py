@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from storage.models import Agency, DigestOption, ProseFingerprint, Report, Scorecard, utcnow
@@ -155,3 +156,9 @@ def reports_without_card(session: Session, year: int | None = None) -> list[int]
 def card_of_report(session: Session, report_id: int) -> dict[str, Any] | None:
     row = session.get(Scorecard, report_id)
     return dict(row.card) if row is not None else None
+
+
+def year_cards(engine: Engine, year: int) -> list[CardRow]:
+    """Every scorecard of `year` (the yearly summary's grade table)."""
+    with Session(engine) as session:
+        return list(cards_of_year(session, year).values())

@@ -95,3 +95,17 @@ def test_digest_text_and_workbook(engine):
     data, name = digest_document(engine, CHANNEL, KIND, "2021-03-20")
     wb = load_workbook(io.BytesIO(data))
     assert name.endswith(".xlsx") and wb["汇总"].max_row == 4  # the three 银川市 bodies
+
+
+def test_yearly_summary_has_grades_and_on_time_share_against_last_year(engine):
+    from reminders.digest import audit_lines
+
+    ids = add_agencies(engine)
+    for year, signed in ((2019, "2020年1月10日"), (2020, "2021年3月15日")):
+        text = generate_report(year, "2019", DEPT, year, noise=frozenset()).text.rstrip() + f"\n\n{signed}\n"
+        r = ingest_bytes(engine, text.encode(), f"dept_{year}.txt")
+        svc.score_and_store(engine, r.report_id, text)
+    assert ids[DEPT]
+    lines = html.unescape("\n".join(audit_lines(engine, 2020, [("region", "西夏区")])))
+    assert "年报体检等级" in lines and "按时公布 0%（上年 100%）" in lines
+    assert audit_lines(engine, 2020, [("region", "石嘴山市")]) == []

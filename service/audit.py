@@ -68,10 +68,13 @@ def score_and_store(engine: Engine, report_id: int, text: str, *, published_on: 
 
 
 def score_result(engine: Engine, result, data: bytes | None = None) -> Scorecard | None:  # noqa: ANN001
-    """Score one ingest result (`IngestResult`) when it stored a report; the text is decoded from `data`,
-    or read again from `result.path`. A report that cannot be scored is logged, never lost."""
-    if result.outcome not in ("stored", "replaced") or result.report_id is None:
+    """Score one ingest result (`IngestResult`) when it stored a report (or met an unchanged one without a
+    card); the text is decoded from `data`, or read again from `result.path`. A report that cannot be
+    scored is logged, never lost."""
+    if result.outcome not in ("stored", "replaced", "unchanged") or result.report_id is None:
         return None
+    if result.outcome == "unchanged" and card_of_report(engine, result.report_id) is not None:
+        return None  # scored before; an unchanged file that predates the audit gets its first card now
     try:
         if data is None:
             data = Path(result.path).read_bytes()

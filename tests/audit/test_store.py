@@ -89,3 +89,14 @@ def test_cli_audit_json_and_xlsx(tmp_path, capsys):
     assert load_workbook(xlsx)["汇总"]["A2"].value == "淮安市洪泽区人民政府"
     assert main(["--database-url", url, "audit", "无此地", "2023"]) == 1
     assert "没有「无此地」" in capsys.readouterr().out
+
+
+def test_an_unchanged_file_stored_before_the_audit_gets_its_card_on_the_next_ingest(engine):
+    folder = require_shared()
+    ingest_paths(engine, [folder / "002_a9dbc25bac2331b1.txt"], progress=False, workers=1)  # no scoring then
+    assert svc.find_card(engine, "银川市西夏区审批服务管理局", 2020).card is None
+    again = ingest_paths(engine, [folder / "002_a9dbc25bac2331b1.txt"], progress=False, workers=1)
+    assert [r.outcome for r in again.results] == ["unchanged"]
+    assert svc.score_results(engine, again.results) == 1
+    assert svc.find_card(engine, "银川市西夏区审批服务管理局", 2020).card.grade == "A"
+    assert svc.score_results(engine, again.results) == 0  # scored once

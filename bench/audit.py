@@ -31,7 +31,7 @@ def _prose(sentences: list[str]) -> str:
 
 def _plan(bodies: int, years: list[int], seed: int):
     """(agency index, year) → sentences, and which were planted as copies."""
-    from reports.generator import copied_sentences, novel_sentences
+    from tools.generator import copied_sentences, novel_sentences
 
     rng = random.Random(seed)
     common = novel_sentences(seed, 12)

@@ -11,9 +11,9 @@ from telegram.ext import ContextTypes
 
 from handlers import callbacks
 from handlers.answers import service
-from handlers.format import esc
 from service import audit as audit_svc
 from service import audit_render
+from service.format import esc
 
 CHECK_USAGE = "用法：/check 单位 年度，例如 /check 西夏区 2020（也可以问“西夏区 2020 年报有什么问题”）"
 AUDIT_USAGE = "用法：/audit 地区 年度，例如 /audit 银川市 2025"

@@ -7,7 +7,7 @@ for chats with digests on and only when the week brought reports in their scope.
 
 Yearly summary (kind yearly_summary, period "2020"): once at least `threshold` of the expected reports of
 a year are in — totals, a ranking by requests received, the audit's grades and the share published on time
-against the year before, and a bar chart (bot.charts) sent as a photo with the text as its caption.
+against the year before, and a bar chart (service.charts) sent as a photo with the text as its caption.
 Reads come from storage.digest and storage.scorecards (no SQL here).
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
-from html import escape as esc
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +23,7 @@ from reminders import delivery
 from reminders.calendar import TZ
 from reminders.registry import matches, progress
 from reminders.subscriptions import active_by_chat
+from reports.markup import esc
 from storage.digest import ReportFacts, ingested_between, of_year
 from storage.scorecards import year_cards
 
@@ -156,10 +156,10 @@ def _lit_keys(f: ReportFacts) -> tuple[str, ...]:
 
 
 def yearly_chart(engine: Engine, year: int) -> bytes | None:
-    """Bar chart of the top 10 by requests received (bot.charts); None when unavailable."""
+    """Bar chart of the top 10 by requests received (service.charts); None when unavailable."""
     try:
-        from bot.charts import render_chart
         from query.types import AnswerRow
+        from service.charts import render_chart
     except Exception:  # noqa: BLE001 - a chart is a nicety
         return None
     facts = year_facts(engine, year)

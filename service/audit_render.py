@@ -11,6 +11,7 @@ from audit import Scorecard
 from audit.dates import SOURCE_ZH
 from audit.rules import grades, severity_labels, weights
 from service.audit import AuditRow
+from service.charts import cjk_font
 
 MARK = {"ok": "✅", "info": "ℹ️", "minor": "⚠️", "major": "❗", "critical": "⛔"}
 
@@ -113,7 +114,7 @@ def region_png(region: str, year: int, rows: list[AuditRow], limit: int = 25) ->
     import matplotlib
     from matplotlib.figure import Figure
 
-    font = _cjk_font()
+    font = cjk_font()
     if font:
         matplotlib.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     shown = rows[:limit]
@@ -135,11 +136,3 @@ def region_png(region: str, year: int, rows: list[AuditRow], limit: int = 25) ->
         warnings.simplefilter("ignore")  # missing glyphs of a partial font
         fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
-
-
-def _cjk_font() -> str | None:
-    from matplotlib import font_manager
-
-    hints = ("Noto Sans CJK", "Source Han", "WenQuanYi", "SimHei", "Microsoft YaHei", "PingFang", "Droid Sans Fallback")
-    names = sorted({f.name for f in font_manager.fontManager.ttflist})
-    return next((n for h in hints for n in names if h.lower() in n.lower()), None)

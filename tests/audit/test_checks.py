@@ -11,8 +11,8 @@ from audit import ReportFacts, score_report
 from audit.fingerprint import fingerprint
 from audit.model import StoredFinding
 from audit.similarity import YearIndex, measure
-from reports.generator import copied_sentences, generate_report, novel_sentences, with_prose
 from reports.parse import parse_text
+from tools.generator import copied_sentences, generate_report, novel_sentences, with_prose
 
 AGENCY = "临江市河西区教育局"
 

@@ -14,13 +14,13 @@ from bot.app import build_application, start, stop
 from reminders import delivery
 from reminders.calendar import TZ
 from reminders.subscriptions import subscribe
-from reports.generator import generate_report
 from service import audit as svc
 from service.digest import KIND, digest_text, in_season, plan_daily_digest, set_xlsx
 from storage.ingest import ingest_bytes
 from tests.bot.conftest import bot_settings
 from tests.botapi import BotApiStandin
 from tests.reminders.conftest import add_agencies
+from tools.generator import generate_report
 
 pytestmark = pytest.mark.pg
 CHANNEL = -1001234

@@ -22,6 +22,7 @@ def _keys(cell: str) -> tuple[str, ...]:
     return tuple(k for k in cell.split(";") if k)
 
 
+# One frozen record per data file (same shape, different columns): each mirrors its CSV's header.
 @dataclass(frozen=True)
 class Weight:
     check: str

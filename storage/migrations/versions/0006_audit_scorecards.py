@@ -6,6 +6,8 @@ Revises: 0002
 Create Date: 2026-12-03
 """
 
+# The revision header and create_table calls have the shape of every Alembic revision (0001, 0002):
+# generated boilerplate, kept as Alembic writes it.
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audit.rules import template_sentences
 
@@ -31,6 +32,7 @@ def normalise(s: str) -> str:
     return _NUM.sub("#", _SPACE.sub("", s))
 
 
+@lru_cache(maxsize=8192)  # three checks read the same lines
 def is_table_line(line: str) -> bool:
     """A row of a table: several cells (tabs, pipes, wide gaps) with numbers, or mostly numbers."""
     s = line.strip()

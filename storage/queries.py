@@ -446,3 +446,13 @@ def finding_count(engine: Engine, report_id: int) -> int:
     with SQLSession(engine) as s:
         return int(s.exec(sqlmodel_select(func.count()).select_from(ReportFinding)
                           .where(ReportFinding.report_id == report_id)).one())
+
+
+def store_is_empty(engine: Engine) -> bool:
+    """True when the store holds no report (a missing schema counts as empty)."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table(Report.__tablename__):
+        return True
+    with SQLSession(engine) as s:
+        return (s.exec(sqlmodel_select(func.count()).select_from(Report)).one() or 0) == 0

@@ -992,13 +992,11 @@ class Answerer:
         if summary:
             agency = self.agencies[agency_ids[0]].name
             title = f"{agency} {rows[0].year} 年主要数字（未指定指标）："
-            text = fmt.render_rows(rows, header=title, notes=notes + year_notes + head)
+            shown_notes = notes + year_notes + head
         else:
-            text = fmt.render_rows(
-                rows,
-                header=fmt.header(intent, rows, parts.indicators[0].label),
-                notes=notes + year_notes + head + problems,
-            )
+            title = fmt.header(intent, rows, parts.indicators[0].label)
+            shown_notes = notes + year_notes + head + problems
+        text = fmt.render_rows(rows, header=title, notes=shown_notes)
         if others:
             text += (
                 "\n该地其他单位："
@@ -1006,7 +1004,7 @@ class Answerer:
                 + (" 等" if len(others) > 8 else "")
             )
             cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in others[:8]]
-        return Answer("ok", text, rows, cands, intent=intent, context=ctx)
+        return Answer("ok", text, rows, cands, intent=intent, context=ctx, header=title, notes=shown_notes)
 
     def _scope(self, place: str) -> list[int]:
         if not place:
@@ -1132,10 +1130,9 @@ class Answerer:
             extra.append(f"报告中该项空白或没有这一项：{fmt.names(blank)}。")
         if no_report and place:
             extra.append(f"没有 {year} 年报告：{fmt.names(no_report)}。")
-        text = fmt.render_rows(
-            shown, header=head, notes=notes + ([note] if note else []) + extra, numbered=True
-        )
-        return Answer("ok", text, shown, intent="rank", context=ctx)
+        shown_notes = notes + ([note] if note else []) + extra
+        text = fmt.render_rows(shown, header=head, notes=shown_notes, numbered=True)
+        return Answer("ok", text, shown, intent="rank", context=ctx, header=head, notes=shown_notes)
 
     def _total(self, pq: ParsedQuestion, parts: Parts, place: str, notes: list[str]) -> Answer:
         scope = self._scope(place)
@@ -1175,10 +1172,9 @@ class Answerer:
             extra.append(
                 f"以上列出数字最大的 {len(rows)} 个单位及其来源；其余 {counted - len(rows)} 个也已计入合计。"
             )
-        text = fmt.render_rows(
-            rows, header=head, notes=notes + ([note] if note else []) + extra, numbered=True
-        )
-        return Answer("ok", text, rows, intent="total", context=ctx)
+        shown_notes = notes + ([note] if note else []) + extra
+        text = fmt.render_rows(rows, header=head, notes=shown_notes, numbered=True)
+        return Answer("ok", text, rows, intent="total", context=ctx, header=head, notes=shown_notes)
 
     def _place_label(self, place: str) -> str:
         if not place:

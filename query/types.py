@@ -59,6 +59,8 @@ class Answer:
     intent: str = "value"  # value|trend|compare|rank|total|availability|glossary|help
     context: dict[str, Any] = field(default_factory=dict)  # follow-up state to keep for this chat
     question: str = ""
+    header: str = ""  # the line above several numbers (also the first line of `text`)
+    notes: list[str] = field(default_factory=list)  # how the question was read, shown before the numbers
 
     def to_json(self) -> dict[str, Any]:
         def num(v: float | int | None) -> float | int | None:

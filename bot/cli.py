@@ -175,9 +175,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    """The same service call and structured reply as the bot (outage handling included): `--json` prints
+    service.render.json_line, plain prints the engine's sentences (reply.text); errors are one line."""
+    from query.engine import Answerer  # looked up at call time (tests swap the engine module)
+    from service.answers import BotService
+    from service.errors import user_message
+    from service.render import json_record
+
     engine = _engine(args)
-    Answerer = _optional("query.engine", "问答引擎 (answer engine)").Answerer
-    answerer = Answerer(engine)
+    svc = BotService(None, engine, Answerer(engine))
     question = " ".join(args.question).strip()
     questions: Iterable[str] = [question] if question else sys.stdin
     rc = 0
@@ -187,27 +193,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not q:
             continue
         try:
-            answer = answerer.ask(q, today=args.today, chat_key=args.chat_key, context=batch_context)
-            if batch_context is not None and answer.status in {"ok", "no_data"} and answer.context:
-                batch_context = {k: v for k, v in answer.context.items() if k != "save"}
+            reply = svc.reply_sync(q, args.chat_key, today=args.today, context=batch_context)
         except Exception as err:  # noqa: BLE001 - one bad question must not end a batch
             log.error("ask failed for %r: %s", q, err, exc_info=True)
             rc = 1
-            payload = {
-                "status": "error",
-                "answers": [],
-                "candidates": [],
-                "text": f"出错了：{type(err).__name__}: {err}",
-                "question": q,
-            }
+            payload = {"status": "error", "answers": [], "candidates": [], "text": user_message(err), "question": q}
             print(json.dumps(payload, ensure_ascii=False) if args.json else payload["text"], flush=True)
             continue
+        answer = reply.answer
+        if batch_context is not None and answer is not None and answer.status in {"ok", "no_data"} and answer.context:
+            batch_context = {k: v for k, v in answer.context.items() if k != "save"}
         if args.json:
-            data = answer.to_json()
-            data.setdefault("question", q)
+            data = json_record(reply)
+            data["question"] = data.get("question") or q
             print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
-            print(answer.text, flush=True)
+            print(reply.text, flush=True)
             if not question:
                 print(flush=True)
     return rc

@@ -35,12 +35,28 @@ def redact(url: str) -> str:
         return "<unparseable database url>"
 
 
+def is_missing_schema(err: BaseException | None) -> bool:
+    """The store answers but has no tables (`disclosure-bot migrate` was never run on it)."""
+    from sqlalchemy.exc import DBAPIError
+
+    while err is not None:
+        if isinstance(err, DBAPIError):
+            orig = err.orig
+            if getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig):  # PG undefined_table
+                return True
+        err = err.__cause__ or err.__context__
+    return False
+
+
 def is_outage(err: BaseException | None) -> bool:
     """The store is unreachable or failing (connection refused or lost, server shutting down, pool
-    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint."""
+    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint, or a
+    store without tables (is_missing_schema)."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+    if is_missing_schema(err):
+        return False
     if isinstance(err, (OperationalError, InterfaceError, PoolTimeout)):
         return True
     return isinstance(err, DBAPIError) and err.connection_invalidated

@@ -183,7 +183,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except Exception as err:  # noqa: BLE001 - one bad question must not end a batch
             log.error("ask failed for %r: %s", q, err, exc_info=True)
             rc = 1
-            payload = {"status": "error", "answers": [], "candidates": [], "text": user_message(err), "question": q}
+            payload = {"status": "error", "answers": [], "candidates": [], "text": user_message(err, engine), "question": q}
             print(json.dumps(payload, ensure_ascii=False) if args.json else payload["text"], flush=True)
             continue
         answer = reply.answer

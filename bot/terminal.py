@@ -87,7 +87,7 @@ def chat(stdin: TextIO | None = None, stdout: TextIO | None = None, settings: Se
                     last = ui_state.answer_record(reply.answer)
                 out = terminal_text(reply)
         except Exception as err:  # noqa: BLE001 - one bad question must not end the session
-            out = user_message(err)
+            out = user_message(err, svc.engine)
         stdout.write(out + "\n\n")
         stdout.flush()
     return answered

@@ -48,15 +48,24 @@ def is_missing_schema(err: BaseException | None) -> bool:
     return False
 
 
+def has_schema(engine: Engine) -> bool:
+    """True when the store has our tables (False when it has none, or cannot be reached)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return inspect(engine).has_table("report")
+    except SQLAlchemyError:
+        return False
+
+
 def is_outage(err: BaseException | None) -> bool:
     """The store is unreachable or failing (connection refused or lost, server shutting down, pool
-    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint, or a
-    store without tables (is_missing_schema)."""
+    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint.
+    (A store without tables also counts here; front ends tell it apart with has_schema/is_missing_schema.)"""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    if is_missing_schema(err):
-        return False
     if isinstance(err, (OperationalError, InterfaceError, PoolTimeout)):
         return True
     return isinstance(err, DBAPIError) and err.connection_invalidated

@@ -18,13 +18,12 @@ line on stderr; `--debug` adds the traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -81,16 +80,15 @@ def _date(value: str) -> date:
 # --------------------------------------------------------------------------- store
 
 
-def _store_url(args: argparse.Namespace) -> str | None:
-    """--database-url, else $DATABASE_URL, else DATABASE_URL from .env (as the bot reads it), else default."""
-    if args.database_url or os.environ.get("DATABASE_URL"):
-        return args.database_url or os.environ["DATABASE_URL"]
-    try:
-        from bot.settings import Settings
+def _store_url(args: argparse.Namespace) -> str:
+    """--database-url, else DATABASE_URL as the bot reads it (environment, then .env), else the default —
+    one resolution for every command (bot.settings.Settings.store_url → storage.db.database_url)."""
+    from storage.db import database_url
 
-        return Settings().database_url
-    except Exception:  # noqa: BLE001 - a bad unrelated setting must not stop `ingest`; `run` reports it
-        return None
+    settings = getattr(args, "settings", None)
+    if settings is not None:
+        return settings.store_url(args.database_url)
+    return database_url(args.database_url)  # invalid unrelated settings must not stop `ingest`; `run` says so
 
 
 def _engine(args: argparse.Namespace, *, check_schema: bool = True):
@@ -105,18 +103,6 @@ def _engine(args: argparse.Namespace, *, check_schema: bool = True):
         except SchemaError as err:
             raise CliError(str(err)) from err
     return engine
-
-
-def _optional(module: str, what: str):
-    """Import a module that belongs to another feature; a clear CliError when it is not installed."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name and module.startswith(err.name):
-            raise CliError(
-                f"{what} 不可用：模块 {module} 尚未安装 (not available: module {module} is missing)"
-            ) from err
-        raise
 
 
 # --------------------------------------------------------------------------- commands
@@ -179,9 +165,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    """The same service call and structured reply as the bot (outage handling included): `--json` prints
+    service.render.json_line, plain prints the engine's sentences (reply.text); errors are one line."""
+    from query.engine import Answerer  # looked up at call time (tests swap the engine module)
+    from service.answers import BotService
+    from service.errors import user_message
+    from service.render import json_record
+
     engine = _engine(args)
-    Answerer = _optional("query.engine", "问答引擎 (answer engine)").Answerer
-    answerer = Answerer(engine)
+    svc = BotService(None, engine, Answerer(engine))
     question = " ".join(args.question).strip()
     questions: Iterable[str] = [question] if question else sys.stdin
     rc = 0
@@ -191,39 +183,43 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not q:
             continue
         try:
-            answer = answerer.ask(q, today=args.today, chat_key=args.chat_key, context=batch_context)
-            if batch_context is not None and answer.status in {"ok", "no_data"} and answer.context:
-                batch_context = {k: v for k, v in answer.context.items() if k != "save"}
+            reply = svc.reply_sync(q, args.chat_key, today=args.today, context=batch_context)
         except Exception as err:  # noqa: BLE001 - one bad question must not end a batch
             log.error("ask failed for %r: %s", q, err, exc_info=True)
             rc = 1
-            payload = {
-                "status": "error",
-                "answers": [],
-                "candidates": [],
-                "text": f"出错了：{type(err).__name__}: {err}",
-                "question": q,
-            }
+            payload = {"status": "error", "answers": [], "candidates": [], "text": user_message(err, engine), "question": q}
             print(json.dumps(payload, ensure_ascii=False) if args.json else payload["text"], flush=True)
             continue
+        answer = reply.answer
+        if batch_context is not None and answer is not None and answer.status in {"ok", "no_data"} and answer.context:
+            batch_context = {k: v for k, v in answer.context.items() if k != "save"}
         if args.json:
-            data = answer.to_json()
-            data.setdefault("question", q)
+            data = json_record(reply)
+            data["question"] = data.get("question") or q
             print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
-            print(answer.text, flush=True)
+            print(reply.text, flush=True)
             if not question:
                 print(flush=True)
     return rc
 
 
-def _settings():
+def _load_settings(args: argparse.Namespace) -> None:
+    """Read the settings once per command (args.settings; None and args.settings_error when invalid)."""
     from bot.settings import Settings
 
     try:
-        return Settings()
-    except Exception as err:  # pydantic ValidationError: say which variable is wrong
-        raise CliError(f"配置错误 (invalid settings): {err}") from err
+        args.settings, args.settings_error = Settings(), None
+    except Exception as err:  # noqa: BLE001 - pydantic ValidationError: reported by the commands that need them
+        args.settings, args.settings_error = None, err
+
+
+def _settings(args: argparse.Namespace):
+    if args.settings is None:
+        raise CliError(f"配置错误 (invalid settings): {args.settings_error}")
+    if args.database_url:
+        args.settings.database_url = args.database_url
+    return args.settings
 
 
 def _chat(args: argparse.Namespace, settings) -> int:
@@ -235,9 +231,7 @@ def _chat(args: argparse.Namespace, settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings()
-    if args.database_url:
-        settings.database_url = args.database_url
+    settings = _settings(args)
     if not settings.telegram_bot_token:
         print(
             "未设置 TELEGRAM_BOT_TOKEN，改为在终端里对话 (no TELEGRAM_BOT_TOKEN: starting the terminal chat)",
@@ -252,9 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    settings = _settings()
-    if args.database_url:
-        settings.database_url = args.database_url
+    settings = _settings(args)
     return _chat(args, settings)
 
 
@@ -277,7 +269,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_samples(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    samples = _optional("bot.samples", "样例语料 (sample corpus)")
+    import bot.samples as samples  # a missing module is an import error (rc 1), never a silent skip
+
     result = samples.ensure_samples(engine)
     if result is None:
         print("库里已有报告，未加载样例 (the store already has reports; samples not loaded)")
@@ -307,43 +300,19 @@ def cmd_import_agencies(args: argparse.Namespace) -> int:
     return 0
 
 
-DUE_SOURCES = (
-    ("reminders.planner", "due_text"),
-    ("reminders.calendar", "due_text"),
-    ("reminders.cli", "due_text"),
-)
-
-
-def _plain(text: str) -> str:
-    """Telegram HTML (the reminders render for chats) → terminal text."""
-    import html
-
-    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
-
-
 def cmd_due(args: argparse.Namespace) -> int:
-    """Delegates to the reminders feature: which bodies' reports are due/overdue as of --today."""
+    """Which bodies' reports are due/overdue as of --today (reminders.planner, printed as plain text)."""
+    from reminders.planner import due_text
+    from reports.markup import strip_html
+
     engine = _engine(args)
     today = args.today or _today_shanghai()
     scope, target = (
         ("region", args.region) if args.region else ("agency", args.agency) if args.agency else ("all", "")
     )
-    for module_name, name in DUE_SOURCES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name and module_name.startswith(err.name):
-                continue
-            raise
-        fn: Callable | None = getattr(module, name, None)
-        if not callable(fn):
-            continue
-        out = fn(engine, today, scope=scope, target=target) if scope != "all" else fn(engine, today)
-        lines = [out] if isinstance(out, str) else list(out or [])
-        for line in lines:
-            print(_plain(str(line)))
-        return 0
-    raise CliError("提醒功能尚未安装 (reminders are not available: no reminders.planner.due_text)")
+    out = due_text(engine, today, scope=scope, target=target) if scope != "all" else due_text(engine, today)
+    print(strip_html(out))
+    return 0
 
 
 def _today_shanghai() -> date:
@@ -431,6 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or os.environ.get("DISCLOSURE_DEBUG", "") in {"1", "true"}
     _setup_logging(debug)
     try:
+        _load_settings(args)
         return int(args.func(args) or 0)
     except UsageError as err:
         print(f"disclosure-bot {args.command}: {err}", file=sys.stderr)
@@ -455,9 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(err).splitlines()[0] if str(err) else ""
         message = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", message)  # never print a password
         if isinstance(err, OperationalError):
-            from storage.db import database_url, redact
+            from storage.db import redact
 
-            where = redact(database_url(_store_url(args)))
+            where = redact(_store_url(args))
             message = re.sub(r"^\([\w.]+\) ", "", message)
             print(
                 f"disclosure-bot {args.command}: 无法使用数据库 {where} (database error): {message}",

@@ -13,10 +13,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
+from storage.migrate import ensure_schema
+from storage.queries import store_is_empty
 from tools.generator import CONTAINER_NOISE, NOISE_KINDS, GenAgency, generate_report, render
 
 log = logging.getLogger(__name__)
@@ -100,25 +100,6 @@ def write_samples(folder: Path = SAMPLE_FOLDER, seed: int = SAMPLE_SEED) -> list
     return paths
 
 
-def store_is_empty(engine: Engine) -> bool:
-    """True when the store holds no report (a missing schema counts as empty)."""
-    from storage.models import Report
-
-    if not inspect(engine).has_table(Report.__tablename__):
-        return True
-    with Session(engine) as s:
-        return (s.exec(select(func.count()).select_from(Report)).one() or 0) == 0
-
-
-def _ensure_schema(engine: Engine) -> None:
-    try:
-        from storage.migrate import ensure_schema
-    except ImportError:  # pragma: no cover - before the migrations module exists
-        from storage.db import create_all
-
-        create_all(engine)
-        return
-    ensure_schema(engine)
 
 
 def ensure_samples(engine: Engine, folder: Path = SAMPLE_FOLDER, *, progress: bool = False) -> Any | None:
@@ -126,7 +107,7 @@ def ensure_samples(engine: Engine, folder: Path = SAMPLE_FOLDER, *, progress: bo
     the store already had reports (nothing is touched then)."""
     if not store_is_empty(engine):
         return None
-    _ensure_schema(engine)
+    ensure_schema(engine)
     paths = write_samples(Path(folder))
     from storage.ingest import ingest_paths  # lazy: storage.ingest depends on the parsers
 

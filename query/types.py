@@ -64,6 +64,7 @@ class Answer:
     # published|findings|deadline
     context: dict[str, Any] = field(default_factory=dict)  # follow-up state to keep for this chat
     question: str = ""
+    header: str = ""  # the line above several numbers (also the first line of `text`)
     notes: list[str] = field(default_factory=list)  # what we chose or assumed, in words for users
     context_kept: list[str] = field(default_factory=list)  # what came from the previous question ("宁夏", "2017年")
 

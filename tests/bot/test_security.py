@@ -3,7 +3,7 @@ download, HTML/Markdown in agency names, report lines, file names and questions 
 every HTML text the bot sends, admin-only commands refused to others, and no secret in any log line.
 
 Already covered elsewhere (not repeated here): forged and replayed callback data through the stand-in
-(test_handlers_unit.test_paging_and_forged_buttons), webhook calls with a wrong or no secret through the
+(tests/handlers/test_buttons.test_paging_and_forged_buttons), webhook calls with a wrong or no secret through the
 real webhook server (test_webhook_and_units), non-admin /subscribe and /summary in groups
 (tests/reminders/test_handlers), redaction unit cases (tests/test_logs.py).
 """
@@ -27,7 +27,7 @@ from query.engine import Answerer
 from reminders.registry import import_agencies
 from storage.ingest import ingest_paths
 from tests.bot.conftest import ADMIN, USER, run_bot
-from tests.bot.test_handlers_unit import ScriptedAnswerer
+from tests.handlers.doubles import ScriptedAnswerer
 from tests.storage.test_ingest import dump
 
 pytestmark = pytest.mark.pg

@@ -121,7 +121,7 @@ def _optional(module: str, what: str):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from storage.ingest import ingest_paths
+    from service.ingest import ingest_paths
 
     engine = _engine(args)
     missing = [p for p in args.paths if not Path(p).exists()]

@@ -25,7 +25,7 @@ import pytest
 from bot.samples import write_samples
 from query.engine import Answerer
 from reminders.registry import import_agencies
-from storage.ingest import ingest_paths
+from service.ingest import ingest_paths
 from tests.bot.conftest import ADMIN, USER, run_bot
 from tests.bot.test_handlers_unit import ScriptedAnswerer
 from tests.storage.test_ingest import dump
@@ -459,8 +459,8 @@ def _cells(text: str) -> list[str]:
 
 def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_path):
     """/export (Telegram) and `disclosure-bot export --csv`: file names from uploads are free text."""
+    from service.ingest import ingest_bytes
     from storage.export import write_csv
-    from storage.ingest import ingest_bytes
 
     made = {p.name: p for p in write_samples(tmp_path / "gen")}
     for name, sample in zip(FORMULA_NAMES, ("SAMPLE_临江市教育局_2019.txt", "SAMPLE_临江市人民政府_2020.txt",

@@ -17,7 +17,7 @@ from tests.query.conftest import TODAY
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     gen = pytest.importorskip("reports.generator")
-    ingest = pytest.importorskip("storage.ingest")
+    import service.ingest as ingest
     from query.engine import Answerer
     from storage.db import create_all, get_engine
 

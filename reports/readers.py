@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
 
+from reports import limits
 from reports.model import ReportError
 from reports.text import is_page_footer
 
@@ -58,6 +59,7 @@ def read_document(data: bytes, file_name: str) -> str:
             "too_large",
         )
     kind = _kind(data, file_name)
+    limits.check(data, kind)  # decompressed sizes and line counts, before any reader starts
     if kind == "pdf":
         text = _read_pdf(data)
     elif kind == "docx":

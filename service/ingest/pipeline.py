@@ -133,7 +133,7 @@ def _submit(engine: Engine, item: _Item, data: bytes, pool: ParserPool, opts: Op
     if opts.may_skip_known:
         item.result = guarded(opts, lambda: known(engine, item.file_hash, item.name, opts.at()))
     if item.result is None:
-        item.ticket = pool.submit(data, item.name, item.file_hash)
+        item.ticket = pool.submit(data, item.name, item.file_hash, opts.agency or "")
     return item
 
 
@@ -146,7 +146,10 @@ def _settle(engine: Engine, item: _Item, outcome: ParseOutcome, opts: Options) -
         elif problem := identity_problem(parsed.identity):
             return _reject(engine, item, opts, f"{problem}；{HOW_TO}", "no_agency")
     if parsed is None:
-        return _reject(engine, item, opts, outcome.reason, outcome.code)
+        reason = outcome.reason
+        if outcome.code == "no_agency":  # the parser found no name at all: say how to give it
+            reason = f"{reason}；{HOW_TO}"
+        return _reject(engine, item, opts, reason, outcome.code)
     return guarded(
         opts,
         lambda: store(

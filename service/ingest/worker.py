@@ -101,11 +101,15 @@ def default_parse(data: bytes, file_name: str) -> ParseOutcome:
 
 
 def parse_safely(
-    parser: Parser | None, data: bytes, file_name: str, file_hash: str, limits: Limits
+    parser: Parser | None, data: bytes, file_name: str, file_hash: str, limits: Limits, hint: str = ""
 ) -> ParseOutcome:
-    """Never raises: a refused file, a parser bug or a MemoryError is an outcome."""
+    """Never raises: a refused file, a parser bug or a MemoryError is an outcome.
+
+    `hint`: the operator's name for the body (`--agency`), offered to the parser the way a file name
+    offers one, so a report that prints no name at all can still be read."""
+    name = f"{hint}_{file_name}" if hint else file_name
     try:
-        got = default_parse(data, file_name) if parser is None else parser(data, file_name)
+        got = default_parse(data, name) if parser is None else parser(data, name)
     except ReportError as err:
         return ParseOutcome(reason=getattr(err, "reason", str(err)), code=getattr(err, "code", "invalid"))
     except MemoryError:
@@ -116,7 +120,8 @@ def parse_safely(
             reason=f"解析出错 (internal parser error: {type(err).__name__}: {err})"[:1000], code="internal"
         )
     out = got if isinstance(got, ParseOutcome) else ParseOutcome(got)
-    out.parsed.file_name = out.parsed.file_name or file_name
+    if hint or not out.parsed.file_name:
+        out.parsed.file_name = file_name
     out.parsed.file_hash = file_hash  # the hash of the bytes that were parsed, whatever the parser says
     return out
 
@@ -183,9 +188,9 @@ def _serve(conn: Connection, parser: Parser | None, limits: Limits, parent_pid: 
             return
         if job is None:
             return
-        data, file_name, file_hash = job
+        data, file_name, file_hash, hint = job
         _arm_cpu(limits)
-        outcome = parse_safely(parser, data, file_name, file_hash, limits)
+        outcome = parse_safely(parser, data, file_name, file_hash, limits, hint)
         del data, job
         try:
             conn.send(outcome)
@@ -204,7 +209,7 @@ def _serve(conn: Connection, parser: Parser | None, limits: Limits, parent_pid: 
 class Ticket:
     """One file submitted to the pool."""
 
-    job: tuple[bytes, str, str]
+    job: tuple[bytes, str, str, str]  # data, file name, sha256, agency hint
     outcome: ParseOutcome | None = None
 
 
@@ -260,8 +265,8 @@ class ParserPool:
             child.close()
         return _Worker(proc, parent)
 
-    def submit(self, data: bytes, file_name: str, file_hash: str) -> Ticket:
-        ticket = Ticket((data, file_name, file_hash))
+    def submit(self, data: bytes, file_name: str, file_hash: str, hint: str = "") -> Ticket:
+        ticket = Ticket((data, file_name, file_hash, hint))
         self._queue.append(ticket)
         self._dispatch()
         return ticket
@@ -289,7 +294,8 @@ class ParserPool:
         if self._broken:  # no workers possible: parse what is queued here, without limits
             while self._queue:
                 t = self._queue.popleft()
-                t.outcome = parse_safely(self.parser, *t.job, self.limits)
+                data, name, digest, hint = t.job
+                t.outcome = parse_safely(self.parser, data, name, digest, self.limits, hint)
 
     def result(self, ticket: Ticket) -> ParseOutcome:
         """Wait for this ticket (serving the others' results meanwhile)."""

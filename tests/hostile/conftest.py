@@ -23,3 +23,11 @@ def reports(workdir) -> list[tuple[bytes, str, int]]:
 @pytest.fixture(scope="session")
 def pair(workdir) -> list[tuple[bytes, str, int]]:
     return corpus.same_year_pair(workdir)
+
+
+@pytest.fixture
+def parser():
+    """The stand-in parser of tests/storage (a line per value), for store-level cases."""
+    from tests.storage.conftest import fake_parse
+
+    return fake_parse

@@ -111,6 +111,8 @@ def parse_safely(
     try:
         got = default_parse(data, name) if parser is None else parser(data, name)
     except ReportError as err:
+        if _ran_out_of_memory(err):  # a reader wrapped the MemoryError as "damaged"
+            return too_big(limits)
         return ParseOutcome(reason=getattr(err, "reason", str(err)), code=getattr(err, "code", "invalid"))
     except MemoryError:
         return too_big(limits)
@@ -124,6 +126,17 @@ def parse_safely(
         out.parsed.file_name = file_name
     out.parsed.file_hash = file_hash  # the hash of the bytes that were parsed, whatever the parser says
     return out
+
+
+def _ran_out_of_memory(err: BaseException) -> bool:
+    seen: set[int] = set()
+    cur: BaseException | None = err
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, MemoryError):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 # --------------------------------------------------------------------------- inside a worker
@@ -158,6 +171,10 @@ def _limit_memory(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _arm_cpu(limits: Limits) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     soft = math.ceil(usage.ru_utime + usage.ru_stime + limits.seconds)
@@ -181,6 +198,7 @@ def _serve(conn: Connection, parser: Parser | None, limits: Limits, parent_pid: 
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _limit_memory(limits)
+    base = _peak_mb()
     while True:
         try:
             job = conn.recv()
@@ -192,6 +210,13 @@ def _serve(conn: Connection, parser: Parser | None, limits: Limits, parent_pid: 
         _arm_cpu(limits)
         outcome = parse_safely(parser, data, file_name, file_hash, limits, hint)
         del data, job
+        grown = _peak_mb() - base
+        if (
+            outcome.parsed is None
+            and outcome.code not in {"too_big", "too_slow"}
+            and grown > 0.8 * limits.memory_mb
+        ):
+            outcome = too_big(limits)  # an allocation failed inside a library that called it "damaged"
         try:
             conn.send(outcome)
         except MemoryError:

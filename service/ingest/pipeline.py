@@ -78,10 +78,12 @@ class Options:
         return not (self.reparse or self.force or self.agency)
 
 
-def _lost_connection(err: Exception) -> bool:
-    if isinstance(err, OperationalError | InterfaceError):
-        return True
-    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)
+def _lost_connection(err: BaseException) -> bool:
+    """A dropped or refused database connection (worth a retry on a fresh one), not bad data."""
+    if isinstance(err, DBAPIError):
+        return bool(err.connection_invalidated) or isinstance(err, OperationalError | InterfaceError)
+    # raw DB-API errors (the COPY runs on the driver's own cursor) are not wrapped by SQLAlchemy
+    return type(err).__name__ in {"OperationalError", "InterfaceError"}
 
 
 def guarded(opts: Options, fn: Callable[[], T]) -> T:
@@ -90,12 +92,12 @@ def guarded(opts: Options, fn: Callable[[], T]) -> T:
     for attempt in range(opts.retry.attempts):
         try:
             return fn()
-        except DBAPIError as err:
+        except Exception as err:
             if not _lost_connection(err):
                 raise
             if attempt == opts.retry.attempts - 1:
-                raise StoreDown(str(err.orig or err).splitlines()[0][:200]) from err
-            log.warning("store connection lost (%s); retrying in %.1f s", type(err.orig).__name__, delay)
+                raise StoreDown(str(getattr(err, "orig", None) or err).splitlines()[0][:200]) from err
+            log.warning("store connection lost (%s); retrying in %.1f s", type(err).__name__, delay)
             opts.retry.sleep(delay)
             delay = min(delay * 2, opts.retry.max_delay)
     raise AssertionError("unreachable")

@@ -21,9 +21,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from service.ingest import ingest_paths
-from storage.db import create_all, get_engine
-from storage.models import Agency, IndicatorValue, Report, ReportVersion
-from tests.hostile import corpus
+from storage.models import IndicatorValue, Report, ReportVersion
+from tests.hostile.conftest import content
 
 pytestmark = pytest.mark.pg
 
@@ -65,16 +64,6 @@ def _wait_until(cond, timeout: float) -> bool:
     return cond()
 
 
-def content(engine) -> set[tuple]:
-    with Session(engine) as s:
-        rows = s.execute(
-            select(Agency.name, Report.year, IndicatorValue.indicator, IndicatorValue.value)
-            .join(Report, Report.agency_id == Agency.id)
-            .join(IndicatorValue, IndicatorValue.report_id == Report.id)
-        ).all()
-    return {tuple(r) for r in rows}
-
-
 def check_consistent(engine) -> None:
     with Session(engine) as s:
         for report in s.execute(select(Report)).scalars():
@@ -88,20 +77,6 @@ def check_consistent(engine) -> None:
             assert len(current) == 1, report.id
             n = s.execute(select(func.count()).where(IndicatorValue.report_id == report.id)).scalar()
             assert n == len(current[0].values) and current[0].file_hash == report.file_hash
-
-
-@pytest.fixture(scope="module")
-def samples(workdir) -> Path:
-    corpus.text_reports(workdir)  # writes the sample corpus
-    return workdir / "samples"
-
-
-@pytest.fixture(scope="module")
-def reference(samples, tmp_path_factory) -> set[tuple]:
-    eng = get_engine(f"sqlite:///{tmp_path_factory.mktemp('ref') / 'ref.db'}")
-    create_all(eng)
-    ingest_paths(eng, [samples], progress=False)
-    return content(eng)
 
 
 def kill_at_random(engine, samples: Path, workers: int, kills: int, seed: int) -> None:

@@ -359,6 +359,17 @@ def _unchanged_reason(
     return "", False
 
 
+def _report_fields(parsed: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "template": parsed.template,
+        "title": (parsed.identity.title or "")[:500],
+        "file_name": (parsed.file_name or "")[:500],
+        "file_hash": parsed.file_hash or "",
+        "ingested_at": now,
+        "warnings": [str(w) for w in (parsed.warnings or [])],
+    }
+
+
 def store_parsed(
     session: Session,
     parsed: Any,
@@ -398,14 +409,7 @@ def store_parsed(
             return result
     agency_id = _upsert_agency(conn, ident, existing, now)
     _add_aliases(conn, agency_id, name, ident.aliases)
-    fields = {
-        "template": parsed.template,
-        "title": (ident.title or "")[:500],
-        "file_name": base["file_name"],
-        "file_hash": base["file_hash"],
-        "ingested_at": now,
-        "warnings": [str(w) for w in (parsed.warnings or [])],
-    }
+    fields = _report_fields(parsed, now)
     values = _value_rows(0, parsed)
     findings = _finding_rows(0, parsed)
     previous_hash: str | None = None

@@ -294,6 +294,7 @@ def _progress_bar(total: int) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr, desc="ingest", dynamic_ncols=True)
 
 
+# The keyword options repeat ingest_paths' on purpose: an upload and a file on disk take the same ones.
 def ingest_bytes(
     engine: Engine,
     data: bytes,

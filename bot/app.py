@@ -69,8 +69,9 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     engine = engine or get_engine(settings.database_url)
     if answerer is None:
         from query.engine import Answerer
+        from service.deadlines import ANSWERERS
 
-        answerer = Answerer(engine)
+        answerer = Answerer(engine, answerers=ANSWERERS)
     limiter = delivery.RetryingRateLimiter(overall_max_rate=settings.rate_overall_per_second,
                                            group_max_rate=settings.rate_group_per_minute,
                                            max_retries=delivery.RATE_LIMIT_RETRIES)

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_ingest
+from bot import cli_audit, cli_ingest
 
 log = logging.getLogger("disclosure_bot.cli")
 
@@ -371,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--region", default=None, help="only bodies under this place (e.g. 银川市)")
     g.add_argument("--agency", default=None, help="only this body")
     s.set_defaults(func=cmd_due)
+    cli_audit.register(sub)
     return p
 
 

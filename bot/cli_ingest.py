@@ -39,6 +39,7 @@ def _result_json(r: Any) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from bot.cli import UsageError, _engine
+    from service.audit import score_results
     from service.ingest import files, ingest_paths
     from service.ingest.pipeline import check_agency
 
@@ -63,6 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         agency=args.agency,
         on_result=stream if args.json else None,
     )
+    score_results(engine, summary.results)  # the audit's scorecards of what was stored (service.audit)
     if args.json:
         print(summary.render(), file=sys.stderr)
     elif not args.quiet or summary.rejected:

@@ -39,8 +39,9 @@ def chat(stdin: TextIO | None = None, stdout: TextIO | None = None, settings: Se
         engine = _prepare_store(settings)
     if answerer is None:
         from query.engine import Answerer
+        from service.deadlines import ANSWERERS
 
-        answerer = Answerer(engine)
+        answerer = Answerer(engine, answerers=ANSWERERS)
     svc = BotService(settings, engine, answerer)
     print(f"disclosure-bot chat · 每行一个问题，Ctrl-D 退出 · 库 {redact(str(engine.url))}", file=sys.stderr)
     last = None

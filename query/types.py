@@ -38,6 +38,10 @@ class AnswerRow:
     unit: str
     source: Source | None = None
     indicator_name: str = ""
+    derived_from: list[str] = field(default_factory=list)  # names of the cells summed/divided (derived rows)
+    change: float | None = None  # trend/compare: difference to the row before (same body) or the first body
+    change_pct: float | None = None  # that difference in % of the earlier/first value (None when it was 0)
+    reading: str = ""  # which reading of an ambiguous question this row answers ("本级报告", "在库单位合计")
 
 
 @dataclass(slots=True)
@@ -56,9 +60,12 @@ class Answer:
     text: str
     answers: list[AnswerRow] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    intent: str = "value"  # value|trend|compare|rank|total|availability|glossary|help
+    intent: str = "value"  # value|trend|compare|rank|total|availability|glossary|help|indicators|overview|
+    # published|findings|deadline
     context: dict[str, Any] = field(default_factory=dict)  # follow-up state to keep for this chat
     question: str = ""
+    notes: list[str] = field(default_factory=list)  # what we chose or assumed, in words for users
+    context_kept: list[str] = field(default_factory=list)  # what came from the previous question ("宁夏", "2017年")
 
     def to_json(self) -> dict[str, Any]:
         def num(v: float | int | None) -> float | int | None:

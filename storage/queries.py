@@ -446,3 +446,14 @@ def finding_count(engine: Engine, report_id: int) -> int:
     with SQLSession(engine) as s:
         return int(s.exec(sqlmodel_select(func.count()).select_from(ReportFinding)
                           .where(ReportFinding.report_id == report_id)).one())
+
+
+# --- answer engine reads (query/): kept in storage/reads_engine.py, read through this module ---
+from storage.reads_engine import (  # noqa: E402, F401 - the engine reads through this module
+    catalogue,
+    has_store_tables,
+    report_contents,
+    store_signature,
+    year_numbers,
+)
+

@@ -3,6 +3,7 @@ from the gold JSON) and our own fixture store with several years, formats, regio
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -209,3 +210,22 @@ def fresh_fixture_answerer(engine) -> Answerer:
     """A fixture store on the per-test engine (SQLite or PostgreSQL), for context persistence tests."""
     write_reports(engine, FIXTURE_REPORTS)
     return Answerer(engine)
+
+
+# ---------------------------------------------------------------------------------------------- generated corpus
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """24 generated reports (seed 5) parsed and ingested, with the generator's manifest: bodies we never saw."""
+    gen = pytest.importorskip("tools.generator")
+    import service.ingest as ingest
+    from query.engine import Answerer
+    from storage.db import create_all, get_engine
+
+    d = tmp_path_factory.mktemp("gencorpus")
+    manifest = json.loads(gen.write_corpus(d / "files", 24, seed=5).read_text(encoding="utf-8"))["reports"]
+    eng = get_engine(f"sqlite:///{d / 'store.db'}")
+    create_all(eng)
+    summary = ingest.ingest_paths(eng, [d / "files"], progress=False)
+    if len(summary.stored) < len(manifest):
+        pytest.skip(f"ingest stored {len(summary.stored)} of {len(manifest)} generated reports")
+    return Answerer(eng), manifest

@@ -59,7 +59,7 @@ def test_an_outage_raises_instead_of_answering_and_the_caches_survive(engine, ou
     assert ans.agencies == known  # not replaced by an empty store
     with pytest.raises(OperationalError):
         ans.ask(question, today=TODAY, chat_key="chat:1")  # the follow-up context cannot be read
-    ans._data.clear()  # numbers must come from the store now
+    ans.cache._data.clear()  # numbers must come from the store now
     with pytest.raises(OperationalError):
         ans.ask(question, today=TODAY)  # never "rephrase" or "not found" for a store outage
 

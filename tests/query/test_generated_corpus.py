@@ -6,29 +6,11 @@ generator or the ingest is not available yet.
 
 from __future__ import annotations
 
-import json
 import random
 
 import pytest
 
 from tests.query.conftest import TODAY
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    gen = pytest.importorskip("tools.generator")
-    import service.ingest as ingest
-    from query.engine import Answerer
-    from storage.db import create_all, get_engine
-
-    d = tmp_path_factory.mktemp("gencorpus")
-    manifest = json.loads(gen.write_corpus(d / "files", 24, seed=5).read_text(encoding="utf-8"))["reports"]
-    eng = get_engine(f"sqlite:///{d / 'store.db'}")
-    create_all(eng)
-    summary = ingest.ingest_paths(eng, [d / "files"], progress=False)
-    if len(summary.stored) < len(manifest):
-        pytest.skip(f"ingest stored {len(summary.stored)} of {len(manifest)} generated reports")
-    return Answerer(eng), manifest
 
 
 @pytest.mark.parametrize("word,key", [("依申请数", "apply.received.total"), ("行政复议", "review.total")])

@@ -1,7 +1,7 @@
 """Report versions: every stored version of a report kept append-only, the current one marked (issue 15).
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0006 (chained after audit's 0006 at the merge)
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,219 @@
+"""The engine's read cache: agencies, reports and numbers loaded from the store, reloaded on change.
+
+Why caches: agencies, aliases and the report list are small and read on every question, so they live
+in memory (built on first use, rebuilt by `load()` or when the store's signature changes); the numbers
+of a report (and, for rankings and totals, one indicator across a scope's reports of one year) are loaded
+on demand and kept in LRU caches, so 3,000 agencies × 10 years answer in a few milliseconds.
+Not thread-safe on its own: the service layer's one lock serialises questions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from query.agencies import AgencyIndex, AgencyRec
+from query.indicators import phrase_table
+from storage import queries
+
+WIDE_SCOPE = 2000  # reports in a ranking's scope above which the whole year is read in one join
+SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
+Findings = list[tuple[set[str], str]]  # (indicator keys touched, message) per finding
+
+
+@dataclass
+class ReportRec:
+    id: int
+    agency_id: int
+    year: int
+    template: str
+    title: str
+    file_name: str
+
+
+@dataclass
+class ValueRec:
+    """One cached cell of one report. Not storage.queries.ValueRow (same provenance fields): a cached cell
+    carries no agency/report columns, and 45,000 of them are kept per 3,000 reports."""
+
+    key: str
+    value: float
+    unit: str
+    line_no: int
+    line_text: str
+    origin: str
+    section: str
+    row_label: str
+    column_label: str
+
+
+class Num(float):
+    """A bare number standing in for a ValueRec where only `.value` is read (scoring rankings and totals)."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> float:
+        return float(self)
+
+
+class LRU(OrderedDict):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key: Any, load: Callable[[], Any]) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        val = load()
+        self[key] = val
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return val
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, str):
+        import json
+
+        try:
+            return json.loads(v)
+        except ValueError:
+            return None
+    return v
+
+
+class ReadCache:
+    """What the answerers read: `agencies`, `reports[(agency_id, year)]`, `years[agency_id]`, `index`."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.loaded = False
+        self._sig: tuple | None = None
+        self._sig_checked = 0.0
+        self._data = LRU(4000)  # report id → (values, findings)
+        self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
+        self.agencies: dict[int, AgencyRec] = {}
+        self.reports: dict[tuple[int, int], ReportRec] = {}
+        self.report_by_id: dict[int, ReportRec] = {}
+        self.years: dict[int, list[int]] = {}
+        self.all_years: list[int] = []
+        self.by_name: dict[str, int] = {}
+        self.index = AgencyIndex([])
+
+    def ensure(self) -> None:
+        """Load on first use; reload when the store changed (checked at most every SIGNATURE_EVERY s)."""
+        now = self.clock()
+        if not self.loaded:
+            self.load()
+            return
+        if now - self._sig_checked >= SIGNATURE_EVERY:
+            self._sig_checked = now
+            try:
+                sig = queries.store_signature(self.engine)
+            except Exception:  # noqa: BLE001 - a failed check keeps the caches we have
+                return
+            if sig != self._sig:
+                self.load()
+
+    def load(self) -> None:
+        """Read agencies, aliases and reports into memory.
+
+        A store without our tables is an empty store; any other store error (an outage) keeps the caches
+        we had, marks them for reloading and propagates, so nobody is told "not found" by empty caches.
+        """
+        try:
+            sig: tuple | None = queries.store_signature(self.engine)
+            aliases, agencies, reports = queries.catalogue(self.engine)
+        except Exception:
+            if queries.has_store_tables(self.engine):
+                self._sig = None  # reload at the next question
+                raise
+            sig, aliases, agencies, reports = None, [], [], []
+        self._sig = sig
+        self._sig_checked = self.clock()
+        self._install(aliases, agencies, reports)
+
+    def _install(self, aliases: list, agencies: list, reports: list) -> None:
+        names: dict[int, list[str]] = {}
+        for aid, alias in aliases:
+            names.setdefault(aid, []).append(alias)
+        self.agencies = {
+            aid: AgencyRec(aid, name, kind, rp, tuple(names.get(aid, ()))) for aid, name, kind, rp in agencies
+        }
+        self.reports, self.report_by_id, self.years = {}, {}, {}
+        for row in reports:
+            rec = ReportRec(*row)
+            self.reports[(rec.agency_id, rec.year)] = rec
+            self.report_by_id[rec.id] = rec
+        for aid, y in self.reports:
+            self.years.setdefault(aid, []).append(y)
+        for v in self.years.values():
+            v.sort()
+        self.all_years = sorted({y for _a, y in self.reports})
+        self.by_name = {a.name: a.id for a in self.agencies.values()}
+        self.index = AgencyIndex(self.agencies.values())
+        self._data.clear()
+        self._columns.clear()
+        phrase_table()
+        self.loaded = True
+
+    # ------------------------------------------------------------------ numbers of reports
+    def report(self, report_id: int) -> tuple[dict[str, ValueRec], Findings]:
+        """The values and findings of one report, from the cache or the store."""
+        hit = self._data.get(report_id)
+        if hit is not None:
+            self._data.move_to_end(report_id)
+            return hit
+        return self._fetch([report_id])[report_id]
+
+    def prefetch(self, report_ids: list[int]) -> None:
+        """Load several reports in a few queries (trend, compare) instead of one query each."""
+        missing = [r for r in dict.fromkeys(report_ids) if r not in self._data]
+        if len(missing) >= 2:
+            self._fetch(missing)
+
+    def _fetch(self, report_ids: list[int]) -> dict[int, tuple[dict[str, ValueRec], Findings]]:
+        """The one loader of values and findings; the result is cached.
+
+        A store error propagates (the caller answers with an error reply) and nothing half-read is cached.
+        """
+        vals: dict[int, dict[str, ValueRec]] = {r: {} for r in report_ids}
+        finds: dict[int, Findings] = {r: [] for r in report_ids}
+        values, findings = queries.report_contents(self.engine, report_ids)
+        for r in values:
+            if r[2] is not None:
+                vals[r[0]][r[1]] = ValueRec(
+                    r[1], float(r[2]), r[3] or "", int(r[4] or 0), r[5] or "", r[6] or "table",
+                    r[7] or "", r[8] or "", r[9] or "",
+                )
+        for rid, rule, message, inds, fvals in findings:
+            fkeys = set(_json(inds) or []) | set((_json(fvals) or {}).keys())
+            finds[rid].append((fkeys, message or rule))
+        out = {r: (vals[r], finds[r]) for r in report_ids}
+        for r, data in out.items():
+            self._data.get_or(r, lambda data=data: data)
+        return out
+
+    def year_numbers(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]) -> dict[int, dict[str, Num]]:
+        """report id → {indicator: number} for `keys` in `year`: bare numbers to score a ranking or total.
+
+        A wide scope reads the whole year in one indexed join; a small one asks for its reports only.
+        Cached per scope."""
+        wide = len(rids) > WIDE_SCOPE
+
+        def load() -> dict[int, dict[str, Num]]:
+            out: dict[int, dict[str, Num]] = {}
+            for rid, key, value in queries.year_numbers(self.engine, year, keys, rids, whole_year=wide):
+                if value is not None:
+                    out.setdefault(rid, {})[key] = Num(value)
+            return out
+
+        return self._columns.get_or((year, keys, None if wide else hash(rids)), load)

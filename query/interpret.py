@@ -1,0 +1,269 @@
+"""The interpreter: question text + remembered context → an Intent, or a reply without numbers.
+
+Why it never computes: deciding what was asked (and saying so when we cannot tell) is kept apart from
+the answerers, so a question we did not understand can never come back with numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from query.cache import ReadCache
+from query.clarify import agency_not_found, help_answer
+from query.english import english_help, is_english
+from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, typo_fix
+from query.intent import Intent, Parts
+from query.parse_question import ParsedQuestion, parse_question
+from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
+from query.scan import scan
+from query.types import Answer, Candidate
+from query.words import asks, first_kind, without_measures
+
+KEY_FIGURES = ("apply_received", "granted", "review_total", "litigation_total", "active_total", "license")
+NO_STORE = "库里还没有任何年度报告。请管理员先导入报告（disclosure-bot ingest 或在私聊中发送文件）。"
+NO_PREVIOUS = "这像是接着上一个问题问的，但这里没有上一个问题可接。请写出单位和指标，例如“西夏区 2019 依申请数”。"
+
+
+CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
+
+
+def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any]) -> Intent | Answer:
+    """What the question asks (an Intent), or why we cannot tell (an Answer that carries no number).
+
+    A long message with the question at the end ("你好，我是记者……，洪泽区2023年收到多少申请？") is read
+    from its last clauses, but only when the clauses dropped name no body, place, year or indicator."""
+    first = _interpret_one(cache, question, today, ctx)
+    if isinstance(first, Intent) or not isinstance(question, str):
+        return first
+    clauses = CLAUSE.findall(question)
+    for k in range(1, len(clauses)):
+        if _says_something(cache, clauses[k - 1], today):
+            break
+        later = _interpret_one(cache, "".join(clauses[k:]), today, ctx)
+        if isinstance(later, Intent):
+            return later
+    if first.status == "not_found" and not first.candidates and is_english(question):
+        return Answer("not_found", english_help(), intent="help")  # an English question we could not read
+    return first
+
+
+def _says_something(cache: ReadCache, clause: str, today: date) -> bool:
+    """Does this clause name a body, place, year, indicator or intent word of ours?"""
+    pq = parse_question(clause, today)
+    mentions, matches, _segments, kinds = scan(cache.index, pq)
+    return bool(mentions or matches or kinds or pq.has_time)
+
+
+def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, Any]) -> Intent | Answer:
+    pq = parse_question(question, today)
+    if not cache.agencies:
+        return Answer("no_data", NO_STORE, intent="help")
+    mentions, matches, segments, kinds = scan(cache.index, pq)
+    kind = first_kind(kinds)
+    if kind == "indicators":
+        return Intent("indicators", pq, Parts(), today=today)
+    residual = " ".join(seg.residual for seg in segments if seg.residual and not seg.mentions)
+    if pq.help and not mentions and not matches:
+        return Intent("help", pq, Parts())
+    if pq.glossary and matches and not mentions:  # an indicator and a "what does it mean" word, no agency
+        return Intent("glossary", pq, Parts(indicators=matches))
+    parts = Parts(
+        mentions=mentions, indicators=matches, years=list(pq.years), recent_n=pq.recent_n,
+        since_year=pq.since_year, all_years=pq.all_years, residual=without_measures(residual),
+    )
+    merge_context(cache, pq, parts, ctx)
+    _time_words(pq, parts)
+    res = judge_segments(cache, parts, segments)
+    if res is None and parts.residual:
+        res = residual_agency(cache, parts)
+    if res is not None:
+        return res
+    if kind is not None:
+        return _special(cache, kind, pq, parts, ctx, today)
+    if (pq.avail_years or (pq.avail_agencies and not parts.indicators)) and not pq.rank:
+        return Intent("availability", pq, parts)
+    if not parts.indicators:
+        early = _without_indicator(cache, pq, parts)
+        if early is not None:
+            return early
+    if parts.indicators and re.search(r"率|比例|占比|百分比", parts.residual or "") and not any(
+        m.concept.unit == "%" for m in parts.indicators
+    ):
+        return _no_such_rate(parts)
+    if parts.residual:  # words we could not read: never answer without them (a wider or other question)
+        return _unread(cache, parts)
+    scope, answer = resolve_agencies(cache, pq, parts)
+    if answer is not None:
+        return answer
+    assert scope is not None
+    return _kind(cache, pq, parts, scope)
+
+
+def _time_words(pq: ParsedQuestion, parts: Parts) -> None:
+    """"哪一年最多" ranks one body's years (not bodies); "增加了多少/同比" with one year adds the year before."""
+    if asks("which_year", pq.text) and (pq.rank or pq.ascending):
+        parts.which_year = "min" if pq.ascending else "max"
+        pq.rank = pq.avail_years = False
+        parts.all_years = not parts.years
+    if asks("change", pq.text):
+        pq.trend = True
+        if len(parts.years) == 1:
+            parts.years = [parts.years[0] - 1, parts.years[0]]
+
+
+def _special(
+    cache: ReadCache, kind: str, pq: ParsedQuestion, parts: Parts, ctx: dict[str, Any], today: date
+) -> Intent | Answer:
+    """Overview, published?, findings, deadline: about bodies (named, or the previous question's) and years."""
+    if parts.residual:
+        return _unread(cache, parts)
+    if kind == "deadline":  # a calendar question stands alone: nothing from the previous one
+        parts.years, parts.place = list(pq.years), ""
+        parts.agency_names = []
+        parts.inherited = [n for n in parts.inherited if n.startswith("note:")]
+    elif not parts.mentions and not parts.agency_names and ctx.get("agencies"):
+        parts.agency_names = [n for n in ctx["agencies"] if n in cache.by_name]
+        parts.inherited += ["agency"] if parts.agency_names else []
+        if not pq.has_time and ctx.get("years"):
+            parts.years = [int(y) for y in ctx["years"]]
+            parts.inherited.append("year")
+    scope, answer = resolve_agencies(cache, pq, parts)
+    lone = parts.mentions[0] if len(parts.mentions) == 1 else None
+    if kind == "deadline" and answer is not None and answer.status == "ambiguous" and lone and lone.place:
+        return Intent(kind, pq, parts, [], lone.place, today=today)  # "银川市哪些单位还没交": the place
+    if answer is not None:
+        return answer
+    assert scope is not None
+    ids, place, notes, others = scope
+    if not ids and not place and kind != "deadline":
+        example = {"overview": "洪泽区 2023 报告概览", "published": "洪泽区 2024 年报发布了吗",
+                   "findings": "洪泽区 2023 有什么勾稽问题"}[kind]
+        return Answer("not_found", f"请写出要查的单位，例如「{example}」。", intent=kind)
+    return Intent(kind, pq, parts, ids, place, notes, others, today=today)
+
+
+def _without_indicator(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> Intent | Answer | None:
+    """No indicator found: an unknown name, a mistyped indicator, a listing, or help (never numbers)."""
+    if parts.residual and not parts.mentions and not parts.agency_names:
+        if looks_like_name(cache, parts.residual):
+            return agency_not_found(cache, parts.residual)
+        return help_answer(f"没有看懂「{parts.residual}」：这里只回答政府信息公开年度报告的问题。", status="not_found")
+    if parts.residual:
+        fixed = typo_fix(parts.residual)
+        if fixed is not None:  # one clearly closest indicator word: use it, and say so
+            parts.indicators = [IndicatorMatch(fixed[0])]
+            parts.inherited.append(f"note:指标「{parts.residual}」按「{fixed[1]}」理解。")
+            parts.residual = ""
+    if parts.residual:
+        sugg = suggestions(parts.residual)
+        hint = f"您是不是想问：{'、'.join(sugg)}？" if sugg else "可以问：依申请数、行政复议、行政诉讼、予以公开……"
+        return Answer(
+            "not_found", f"没有认出要查的指标「{parts.residual}」。" + hint,
+            candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value",
+        )
+    if parts.mentions or parts.agency_names:
+        return None
+    if pq.glossary:
+        return Answer("not_found", "没有认出要解释的指标。可以问：依申请数是什么意思、纠错率怎么算。", intent="glossary")
+    if pq.avail_agencies or pq.rank:
+        return Intent("availability", pq, parts)
+    if pq.followup or pq.has_time:
+        return Answer("not_found", NO_PREVIOUS, intent="help")
+    return help_answer("没有看懂这个问题。", status="not_found")
+
+
+def _unread(cache: ReadCache, parts: Parts) -> Answer:
+    """A question with words that are neither a body, a place, an indicator nor a filler: say which."""
+    words = parts.residual
+    if parts.mentions or parts.agency_names:
+        sugg = suggestions(words)
+        hint = f"您是不是想问：{'、'.join(sugg)}？" if sugg else "请换个说法，或发送“帮助”。"
+        return Answer("not_found", f"没有看懂「{words}」，所以没有给出数字。" + hint,
+                      candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
+    return agency_not_found(cache, words)
+
+
+def _no_such_rate(parts: Parts) -> Answer:
+    first = parts.indicators[0]
+    asked = first.concept.words[0] if first.concept.words else ""
+    return Answer(
+        "not_found",
+        f"没有「{asked}{parts.residual.strip()}」这个比例指标。能算的比例有：予以公开比例（公开率）、"
+        "复议诉讼纠错率；也可以直接问件数。",
+        candidates=[Candidate(w, "indicator", w) for w in ("公开率", "纠错率")],
+        intent="value",
+    )
+
+
+def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> Intent | Answer:
+    """Value, summary, ranking or total, from what was named (bodies or a place) and the question words."""
+    agency_ids, place, notes, others = scope
+    intent = Intent("value", pq, parts, agency_ids, place, notes, others)
+    wants_total = bool(parts.indicators) and (pq.total_strong or (pq.total_weak and place and not agency_ids))
+    if wants_total and (place or not agency_ids):
+        intent.kind = "total"
+        return intent
+    if parts.indicators and not agency_ids and not place and not pq.rank and not parts.years:
+        first = parts.indicators[0]
+        word = first.concept.words[0] if first.concept.words else "依申请数"
+        cands = [Candidate(a.name, "agency", a.name) for a in list(cache.agencies.values())[:8]]
+        return Answer(
+            "ambiguous",
+            f"没有说明要查哪个单位的「{first.label}」。请加上单位名称，例如"
+            f"「西夏区 2020 依申请数」；或问「2020年{word}排名」。",
+            candidates=cands if len(cache.agencies) <= 8 else [],
+            intent="value",
+        )
+    if parts.indicators and (pq.rank or not agency_ids):
+        intent.kind = "rank"
+        return intent
+    lone = parts.mentions[0] if len(parts.mentions) == 1 else None
+    if pq.total_weak and others and lone is not None and lone.place and "|" not in lone.place:
+        intent.kind, intent.place = "both", lone.place  # "淮安市 依申请总数": 本级 or 全市合计? answer both
+        return intent
+    if pq.trend and not (parts.years or parts.recent_n or parts.since_year) and len(agency_ids) == 1:
+        parts.all_years = True
+    if not parts.indicators:
+        parts.indicators = [IndicatorMatch(CONCEPTS[c]) for c in KEY_FIGURES]
+        intent.kind = "summary"
+    return intent
+
+
+def merge_context(cache: ReadCache, pq: ParsedQuestion, parts: Parts, ctx: dict[str, Any]) -> None:
+    """Fill what this question leaves out from what the previous one set (never from defaults)."""
+    if not ctx:
+        return
+    has_a, has_y, has_i = bool(parts.mentions), pq.has_time, bool(parts.indicators)
+    kinds = sum((has_a, has_y, has_i))
+    follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and pq.avail_years)
+    if not follow or pq.glossary or (pq.avail_agencies and not pq.avail_years):
+        return
+    if not has_a and not parts.residual:
+        names = [n for n in ctx.get("agencies") or [] if n in cache.by_name]
+        if names:
+            parts.agency_names = names
+            parts.inherited.append("agency")
+        elif ctx.get("place"):
+            parts.place = ctx["place"]
+            parts.inherited.append("place")
+    if not has_y:
+        if ctx.get("years"):
+            parts.years = [int(y) for y in ctx["years"]]
+            parts.inherited.append("year")
+        parts.recent_n = parts.recent_n or ctx.get("recent_n")
+        parts.since_year = parts.since_year or ctx.get("since_year")
+        parts.all_years = parts.all_years or bool(ctx.get("all_years"))
+    if not has_i:
+        got = [m for m in (from_id(i) for i in ctx.get("indicators") or []) if m is not None]
+        if got:
+            parts.indicators = got
+            parts.inherited.append("indicator")
+    if not has_a and ctx.get("intent") in {"rank", "total"} and not (pq.rank or pq.total_strong):
+        # the previous ranking/total carries on only when this question names neither (explicit words win)
+        pq.rank = ctx.get("intent") == "rank"
+        pq.total_strong = ctx.get("intent") == "total"
+    if not has_a and ctx.get("intent") in {"rank", "total"}:
+        pq.top_n = pq.top_n or ctx.get("top_n")
+        pq.ascending = pq.ascending or bool(ctx.get("ascending"))

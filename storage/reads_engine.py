@@ -1,0 +1,112 @@
+"""Reads of the answer engine (query/): the catalogue, one report's numbers, one indicator over a year.
+
+Why here and not in query/: storage/ owns every SQL statement, so a schema change touches one package.
+Why Core rows (tuples) and not ORM objects: the engine caches hundreds of thousands of numbers, and
+a tuple per value is several times cheaper to build than an ORM instance. Re-exported by storage/queries.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Engine
+
+from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
+
+AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
+VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
+CHUNK = 500  # ids per IN list: well under every driver's parameter limit
+
+AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
+ReportTuple = tuple[int, int, int, str, str, str]  # id, agency_id, year, template, title, file_name
+# report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
+ValueTuple = tuple[int, str, float, str, int, str, str, str, str, str]
+FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
+
+
+def store_signature(engine: Engine) -> tuple[str, ...]:
+    """Counts and newest ids of the catalogue tables: changes whenever an ingest or edit lands."""
+    parts = (
+        select(func.count()).select_from(Agency.__table__).scalar_subquery(),
+        select(func.max(AG.id)).scalar_subquery(),
+        select(func.count()).select_from(AgencyAlias.__table__).scalar_subquery(),
+        select(func.count()).select_from(Report.__table__).scalar_subquery(),
+        select(func.max(REP.id)).scalar_subquery(),
+        select(func.max(REP.ingested_at)).scalar_subquery(),
+        select(func.max(VAL.id)).scalar_subquery(),
+    )
+    with engine.connect() as c:
+        row = c.execute(select(*parts)).one()
+    return tuple(str(x) for x in row)
+
+
+def has_store_tables(engine: Engine) -> bool:
+    """Do our tables exist? (False: a fresh store; an error here is the outage it is.)"""
+    return inspect(engine).has_table(Agency.__tablename__)
+
+
+def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple], list[ReportTuple]]:
+    """(agency_id, alias) pairs, every agency and every report's header: what the engine keeps in memory."""
+    with engine.connect() as c:
+        aliases = [(int(a), s) for a, s in c.execute(select(AL.agency_id, AL.alias))]
+        agencies = [
+            (int(i), n, k or "other", rp or "")
+            for i, n, k, rp in c.execute(select(AG.id, AG.name, AG.kind, AG.region_path))
+        ]
+        reports = [
+            (int(i), int(a), int(y), t or "", ti or "", f or "")
+            for i, a, y, t, ti, f in c.execute(
+                select(REP.id, REP.agency_id, REP.year, REP.template, REP.title, REP.file_name)
+            )
+        ]
+    return aliases, agencies, reports
+
+
+def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
+def report_contents(engine: Engine, report_ids: Sequence[int]) -> tuple[list[ValueTuple], list[FindingTuple]]:
+    """Every stored value (with provenance) and every finding of these reports, CHUNK reports a query."""
+    values: list[ValueTuple] = []
+    findings: list[FindingTuple] = []
+    cols = (VAL.report_id, VAL.indicator, VAL.value, VAL.unit, VAL.line_no, VAL.line_text, VAL.origin,
+            VAL.section, VAL.row_label, VAL.column_label)
+    with engine.connect() as c:
+        for chunk in _chunks(report_ids):
+            values += [tuple(r) for r in c.execute(select(*cols).where(VAL.report_id.in_(chunk)))]
+            findings += [
+                tuple(r)
+                for r in c.execute(
+                    select(FIND.report_id, FIND.rule, FIND.message, FIND.indicators, FIND["values"]).where(
+                        FIND.report_id.in_(chunk)
+                    )
+                )
+            ]
+    return values, findings  # type: ignore[return-value]
+
+
+def year_numbers(
+    engine: Engine, year: int, keys: Sequence[str], report_ids: Sequence[int], *, whole_year: bool
+) -> list[tuple[int, str, float]]:
+    """(report_id, indicator, value) for `keys`: over the whole year in one indexed join (a wide scope:
+    report (year, agency_id), indicator_value (indicator, report_id) INCLUDE value) or for these reports."""
+    keys = list(keys)
+    with engine.connect() as c:
+        if whole_year:
+            stmt = (
+                select(VAL.report_id, VAL.indicator, VAL.value)
+                .join_from(IndicatorValue.__table__, Report.__table__, REP.id == VAL.report_id)
+                .where(REP.year == year, VAL.indicator.in_(keys))
+            )
+            return [tuple(r) for r in c.execute(stmt)]  # type: ignore[misc]
+        out: list[tuple[int, str, float]] = []
+        for chunk in _chunks(report_ids):
+            stmt = select(VAL.report_id, VAL.indicator, VAL.value).where(
+                VAL.report_id.in_(chunk), VAL.indicator.in_(keys)
+            )
+            out += [tuple(r) for r in c.execute(stmt)]  # type: ignore[misc]
+        return out

@@ -2,6 +2,7 @@
 (default: a SQLite file under ./data/) and checks its schema first.
 
     disclosure-bot ingest PATH...            store reports (files or folders), print what happened
+    disclosure-bot history AGENCY YEAR       every stored version of a report; restore brings one back
     disclosure-bot export [--json|--csv]     every stored number, one JSON object per line (or CSV)
     disclosure-bot ask [--json] [--today D] [QUESTION]   answer one question, or one per stdin line
     disclosure-bot run                       the Telegram bot (terminal chat when no token is set)
@@ -28,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_audit
+from bot import cli_audit, cli_ingest
 
 log = logging.getLogger("disclosure_bot.cli")
 
@@ -106,40 +107,6 @@ def _engine(args: argparse.Namespace, *, check_schema: bool = True):
 
 
 # --------------------------------------------------------------------------- commands
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from service.audit import score_results
-    from storage.ingest import ingest_paths
-
-    engine = _engine(args)
-    missing = [p for p in args.paths if not Path(p).exists()]
-    for p in missing:
-        print(f"找不到 {p} (no such file or folder)", file=sys.stderr)
-    show_progress = not args.no_progress and not args.quiet
-    summary = ingest_paths(engine, args.paths, progress=show_progress, reparse=args.reparse)
-    score_results(engine, summary.results)
-    if args.json:
-        for r in summary.results:
-            print(
-                json.dumps(
-                    {
-                        "file": r.path or r.file_name,
-                        "outcome": r.outcome,
-                        "reason": r.reason,
-                        "agency": r.agency,
-                        "year": r.year,
-                        "template": r.template,
-                        "values": r.values,
-                        "findings": r.findings,
-                        "code": r.code,
-                    },
-                    ensure_ascii=False,
-                )
-            )
-    elif not args.quiet or summary.rejected:
-        print(summary.render())
-    return 1 if summary.rejected else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -336,17 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("ingest", help="store report files or folders")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    s.add_argument("--quiet", "-q", action="store_true", help="print only problems")
-    s.add_argument("--json", action="store_true", help="one JSON object per file instead of the summary")
-    s.add_argument(
-        "--reparse",
-        action="store_true",
-        help="parse files already stored again (after upgrading the parsers); changed ones are rewritten",
-    )
-    s.set_defaults(func=cmd_ingest)
+    cli_ingest.register(sub)  # ingest, history, restore
 
     s = sub.add_parser("export", help="every stored number (JSON lines or CSV)")
     g = s.add_mutually_exclusive_group()

@@ -109,7 +109,7 @@ def ensure_samples(engine: Engine, folder: Path = SAMPLE_FOLDER, *, progress: bo
         return None
     ensure_schema(engine)
     paths = write_samples(Path(folder))
-    from storage.ingest import ingest_paths  # lazy: storage.ingest depends on the parsers
+    from service.ingest import ingest_paths
 
     log.info("loading %d generated SAMPLE reports from %s", len(paths), folder)
     from service.audit import score_results

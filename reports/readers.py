@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
 
+from reports import limits
 from reports.model import ReportError
 from reports.text import is_page_footer
 
@@ -58,6 +59,7 @@ def read_document(data: bytes, file_name: str) -> str:
             "too_large",
         )
     kind = _kind(data, file_name)
+    limits.check(data, kind)  # decompressed sizes and line counts, before any reader starts
     if kind == "pdf":
         text = _read_pdf(data)
     elif kind == "docx":
@@ -178,21 +180,25 @@ def _control_ratio(data: bytes) -> float:
 
 
 def _utf16_guess(data: bytes) -> str | None:
-    """UTF-16 without a BOM: every other byte is NUL in ASCII-heavy text; try it before calling it binary."""
-    sample = data[:4096]
-    if len(sample) < 4:
+    """UTF-16 without a BOM, either byte order, however little ASCII the text holds (issue 15.11).
+
+    Counting NUL bytes only works for ASCII-heavy text; a Chinese report has few. So both byte orders
+    are decoded and the one that reads as text wins: no junk characters, fewest characters outside
+    GB2312 (the wrong order turns common characters into rare ones)."""
+    if len(data) < 4 or len(data) % 2:
         return None
-    even = sample[0::2].count(0) / max(1, len(sample[0::2]))
-    odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    for enc, ratio in (("utf-16-le", odd), ("utf-16-be", even)):
-        if ratio > 0.2:
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _junk_ratio(text) < 0.02 and "\x00" not in text:
-                return text
-    return None
+    best: tuple[float, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _junk_ratio(text) >= 0.02:
+            continue
+        score = _rare_cjk_ratio(text[:20_000])
+        if best is None or score < best[0]:
+            best = (score, text)
+    return None if best is None or best[0] > 0.3 else best[1]
 
 
 def decode_text(data: bytes) -> str:

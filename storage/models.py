@@ -170,6 +170,37 @@ class AppMeta(SQLModel, table=True):
     value: str = Field(default="", max_length=2000)
 
 
+# --- ingest ---
+
+
+class ReportVersion(SQLModel, table=True):
+    """Every version of a report ever stored, append-only; `current` marks the one queries read.
+
+    Why: a newer file replaces a report's rows in indicator_value, and the replaced numbers must never be
+    lost (issue 15): each version keeps its own values and findings, so `restore` can bring one back.
+    `text_hash` is the sha256 of the decoded text: the same report re-saved in another encoding is the
+    same version.
+    """
+
+    __tablename__ = "report_version"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    file_name: str = Field(default="", max_length=500)
+    file_hash: str = Field(default="", max_length=64, index=True)
+    text_hash: str = Field(default="", max_length=64, index=True)
+    template: str = Field(default="", max_length=12)
+    title: str = Field(default="", max_length=500)
+    ingested_at: datetime = Field(default_factory=utcnow)
+    current: bool = False
+    values: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
 # --- audit ---
 
 

@@ -38,7 +38,7 @@ def url(tmp_path) -> str:
 @pytest.fixture
 def fake_parser(monkeypatch):
     """The stand-in parser from tests/storage, so these tests check the CLI, not the report parsers."""
-    import storage.ingest as ingest
+    import service.ingest.pipeline as ingest
 
     monkeypatch.setattr(ingest, "_default_parser", lambda: fake_parse)
 
@@ -325,7 +325,7 @@ def test_unexpected_error_is_one_line_without_traceback(url, fake_parser, capsys
     def broken(*a, **k):
         raise RuntimeError("disk on fire; postgresql://u:secret@h/db")
 
-    monkeypatch.setattr("storage.ingest.ingest_paths", broken)
+    monkeypatch.setattr("service.ingest.ingest_paths", broken)
     assert main(["--database-url", url, "ingest", "x"]) == 1
     err = capsys.readouterr().err
     assert "disk on fire" in err and "secret" not in err and "Traceback" not in err

@@ -498,6 +498,22 @@ def _read_docx(data: bytes) -> str:
 
 
 def _read_pdf(data: bytes) -> str:
+    """Pages come from pdfium when it can stand in for pdfminer (about 20x faster, same objects);
+    anything it cannot read, or reads without text, goes the pdfminer way, which also words the errors."""
+    from reports.pdfium_pages import open_pages
+
+    with open_pages(data) as pages:
+        if pages is not None:
+            try:
+                text = _pages_text(pages)
+            except Exception:  # noqa: BLE001 - pdfminer reads it again and reports what is wrong
+                text = ""
+            if len(re.sub(r"\s", "", text)) >= 5:
+                return text
+    return _read_pdf_pdfminer(data)
+
+
+def _read_pdf_pdfminer(data: bytes) -> str:
     import pdfplumber
 
     try:
@@ -506,25 +522,15 @@ def _read_pdf(data: bytes) -> str:
         if "password" in type(e).__name__.lower() or "encrypt" in str(e).lower():
             raise _err("PDF 已加密，无法读取", "encrypted PDF", "encrypted") from e
         raise _err("PDF 文件已损坏，无法读取", f"damaged PDF: {type(e).__name__}", "corrupt") from e
-    out: list[str] = []
-    carry: list[list[float]] = []  # columns of an unruled table that may go on on the next page
     try:
         with pdf:
-            for page in pdf.pages:
-                try:
-                    # Fake-bold titles print every glyph twice at the same spot ("政政府府"): dedupe first.
-                    lines = _pdf_page_lines(page.dedupe_chars(), carry)
-                except Exception as e:  # a broken page should not hide the others
-                    raise _err("PDF 页面无法解析", f"damaged PDF page: {type(e).__name__}", "corrupt") from e
-                out.extend(_drop_page_furniture(lines))
-                page.flush_cache()
+            text = _pages_text(pdf.pages)
     except ReportError:
         raise
     except Exception as e:
         if "password" in type(e).__name__.lower():
             raise _err("PDF 已加密，无法读取", "encrypted PDF", "encrypted") from e
         raise _err("PDF 文件已损坏，无法读取", f"damaged PDF: {type(e).__name__}", "corrupt") from e
-    text = "\n".join(out)
     if len(re.sub(r"\s", "", text)) < 5:
         raise _err(
             "PDF 没有文字层（可能是扫描件），请提供可复制文字的 PDF 或文本",
@@ -532,6 +538,21 @@ def _read_pdf(data: bytes) -> str:
             "no_text",
         )
     return text
+
+
+def _pages_text(pages: Iterable) -> str:
+    """The text of all pages; the columns of an unruled table carry over from one page to the next."""
+    out: list[str] = []
+    carry: list[list[float]] = []  # columns of an unruled table that may go on on the next page
+    for page in pages:
+        try:
+            # Fake-bold titles print every glyph twice at the same spot ("政政府府"): dedupe first.
+            lines = _pdf_page_lines(page.dedupe_chars(), carry)
+        except Exception as e:  # a broken page should not hide the others
+            raise _err("PDF 页面无法解析", f"damaged PDF page: {type(e).__name__}", "corrupt") from e
+        out.extend(_drop_page_furniture(lines))
+        page.flush_cache()
+    return "\n".join(out)
 
 
 def _pdf_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN001 - pdfplumber Page

@@ -11,6 +11,7 @@ caller keeps the pdfminer path for that document.
 from __future__ import annotations
 
 import ctypes
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -35,7 +36,7 @@ def open_pages(data: bytes) -> Iterator[list | None]:
         return
     try:
         try:
-            pages = _pages(doc)
+            pages = _pages(doc, _vertical_fonts(data))
         except Unsupported:
             pages = None
         yield pages
@@ -43,7 +44,7 @@ def open_pages(data: bytes) -> Iterator[list | None]:
         doc.close()
 
 
-def _pages(doc) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
+def _pages(doc, vertical: dict[str, bool]) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
     from pdfplumber.page import Page
 
     out = []
@@ -59,7 +60,7 @@ def _pages(doc) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
             textpage = page.get_textpage()
             drawn: set[int | None] = set()
             try:
-                chars = _chars(textpage.raw, height, index + 1, doctop, drawn)
+                chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
             finally:
                 textpage.close()
             objects: dict[str, list[dict]] = {"char": chars}
@@ -73,10 +74,18 @@ def _pages(doc) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
     return out
 
 
-def _chars(raw, height: float, page_number: int, doctop: float, drawn: set) -> list[dict]:  # noqa: ANN001
+def _chars(  # noqa: PLR0913
+    raw,  # noqa: ANN001
+    height: float,
+    page_number: int,
+    doctop: float,
+    drawn: set,
+    vertical: dict[str, bool],
+) -> list[dict]:
     """One pdfplumber char per glyph drawn (pdfium's generated spaces and line breaks left out).
-    `drawn` receives the text objects the chars come from. Vertical writing (a glyph box much wider
-    than the font size) is measured differently by pdfium: Unsupported."""
+    `drawn` receives the text objects the chars come from. Glyphs of a vertical font get pdfminer's
+    box for the default vertical metrics (`vertical`: font name → metrics are the default); pdfium's own
+    box for them is another, so any other wide glyph box is Unsupported."""
     import pypdfium2.raw as r
 
     box, m = r.FS_RECTF(), r.FS_MATRIX()
@@ -93,22 +102,30 @@ def _chars(raw, height: float, page_number: int, doctop: float, drawn: set) -> l
         if obj not in fonts:
             fonts[obj] = _font_name(raw, i)
             drawn.add(obj)
-        if box.right - box.left > 1.5 * size or box.top - box.bottom > 3 * size:
-            raise Unsupported("vertical writing")
-        cy0 = box.bottom
+        x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
+        font_size = r.FPDFText_GetFontSize(raw, i)
+        if fonts[obj] in vertical and _is_vertical(box, font_size, m.a):
+            if not vertical[fonts[obj]]:
+                raise Unsupported("vertical font with its own metrics (W2/DW2)")
+            full, size = m.d * font_size, m.a * font_size  # pdfminer: DW2 [880 -1000], no W2
+            x0, x1 = m.e - 0.5 * size, m.e + 0.5 * size
+            cy1 = m.f + 0.12 * full
+            cy0 = cy1 - full
+        elif box.right - box.left > 1.5 * size or box.top - box.bottom > 3 * size:
+            raise Unsupported("glyph box unlike pdfminer's")
         top = height - cy1
         chars.append(
             {
                 "matrix": (m.a, m.b, m.c, m.d, m.e, m.f),
                 "fontname": fonts[obj],
                 "upright": True,
-                "x0": box.left,
+                "x0": x0,
                 "y0": cy0,
-                "x1": box.right,
+                "x1": x1,
                 "y1": cy1,
-                "width": box.right - box.left,
-                "height": size,
+                "width": x1 - x0,
+                "height": cy1 - cy0,
                 "size": size,
                 "mcid": None,
                 "tag": None,
@@ -121,6 +138,45 @@ def _chars(raw, height: float, page_number: int, doctop: float, drawn: set) -> l
             }
         )
     return chars
+
+
+def _is_vertical(box, font_size: float, scale: float) -> bool:  # noqa: ANN001 - FS_RECTF
+    """Is this glyph, of a font name also used with a "-V" CMap, written top to bottom? pdfium gives a
+    vertical glyph a box one unscaled font size wide; where the text is not scaled that cannot be told
+    from a full-width horizontal glyph: Unsupported."""
+    if abs(scale - 1) < 0.01:
+        raise Unsupported("vertical font drawn at scale 1")
+    return abs((box.right - box.left) - font_size) < 0.01
+
+
+def _vertical_fonts(data: bytes) -> dict[str, bool]:
+    """Fonts written top to bottom (a "-V" CMap) by name → their metrics are the default ones. Read with
+    pdfminer from the page resources only (no content stream), a few milliseconds."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+
+    def name(v: object) -> str:
+        v = resolve1(v)
+        return v.name if isinstance(v, PSLiteral) else str(v or "")
+
+    try:
+        pages = list(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))))
+    except Exception as e:  # noqa: BLE001 - pdfminer words the error on the pdfminer path
+        raise Unsupported("pdfminer cannot read the page tree") from e
+    out: dict[str, bool] = {}
+    for page in pages:
+        for font in (resolve1((resolve1(page.resources) or {}).get("Font")) or {}).values():
+            font = resolve1(font)
+            enc = resolve1(font.get("Encoding"))
+            if not (name(enc) if not isinstance(enc, dict) else name(enc.get("CMapName"))).endswith("-V"):
+                continue
+            desc = resolve1((resolve1(font.get("DescendantFonts")) or [{}])[0]) or {}
+            dw2 = [float(resolve1(v)) for v in resolve1(desc.get("DW2", [880, -1000]))]
+            out[name(font.get("BaseFont"))] = "W2" not in desc and dw2 == [880.0, -1000.0]
+    return out
 
 
 def _font_name(raw, i: int) -> str:  # noqa: ANN001

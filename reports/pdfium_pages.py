@@ -89,6 +89,7 @@ def _chars(  # noqa: PLR0913
     import pypdfium2.raw as r
 
     box, m = r.FS_RECTF(), r.FS_MATRIX()
+    text_object, font_of = _address_fn(r.FPDFText_GetTextObject, 2), _address_fn(r.FPDFTextObj_GetFont, 1)
     fonts: dict[int | None, str] = {}
     chars = []
     for i in range(r.FPDFText_CountChars(raw)):
@@ -98,15 +99,17 @@ def _chars(  # noqa: PLR0913
         if m.b or m.c or m.a <= 0 or m.d <= 0:
             raise Unsupported("rotated or mirrored glyph")
         size = m.d * r.FPDFText_GetFontSize(raw, i)
-        obj = ctypes.cast(r.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value
-        if obj not in fonts:
-            fonts[obj] = _font_name(raw, i)
-            drawn.add(obj)
+        obj = text_object(raw, i)
+        drawn.add(obj)
+        font = font_of(obj)
+        if font not in fonts:
+            fonts[font] = _font_name(raw, i)
+        name = fonts[font]
         x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
         font_size = r.FPDFText_GetFontSize(raw, i)
-        if fonts[obj] in vertical and _is_vertical(box, font_size, m.a):
-            if not vertical[fonts[obj]]:
+        if name in vertical and _is_vertical(box, font_size, m.a):
+            if not vertical[name]:
                 raise Unsupported("vertical font with its own metrics (W2/DW2)")
             full, size = m.d * font_size, m.a * font_size  # pdfminer: DW2 [880 -1000], no W2
             x0, x1 = m.e - 0.5 * size, m.e + 0.5 * size
@@ -118,7 +121,7 @@ def _chars(  # noqa: PLR0913
         chars.append(
             {
                 "matrix": (m.a, m.b, m.c, m.d, m.e, m.f),
-                "fontname": fonts[obj],
+                "fontname": name,
                 "upright": True,
                 "x0": x0,
                 "y0": cy0,
@@ -177,6 +180,13 @@ def _vertical_fonts(data: bytes) -> dict[str, bool]:
             dw2 = [float(resolve1(v)) for v in resolve1(desc.get("DW2", [880, -1000]))]
             out[name(font.get("BaseFont"))] = "W2" not in desc and dw2 == [880.0, -1000.0]
     return out
+
+
+def _address_fn(fn, nargs: int):  # noqa: ANN001, ANN202
+    """The pdfium function `fn` returning its handle as an int address (a dict key without ctypes.cast)
+    and taking its first argument as any pointer."""
+    args = [ctypes.c_void_p] + [ctypes.c_int] * (nargs - 1)
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
 def _font_name(raw, i: int) -> str:  # noqa: ANN001

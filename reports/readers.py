@@ -17,6 +17,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
+from types import SimpleNamespace
 
 from reports.model import ReportError
 from reports.text import is_page_footer
@@ -602,6 +603,7 @@ def _pdf_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN00
         for top, text in _positional_rows(text_page.extract_text_lines(return_chars=True), carry)
     ]
     for t in tables:
+        _narrow_table_chars(t, page.chars)
         items.extend((top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t))
     items.sort(key=lambda it: (it[0], it[1]))
     return [text for _, _, text in items]
@@ -769,6 +771,18 @@ def _table_rows_by_position(
                 parts[c].append(text)
         rows.append((tops[g[0]], "\t".join(join_fragments(p).replace("\t", " ") for p in parts)))
     return rows, cols
+
+
+def _narrow_table_chars(table, chars: list[dict]) -> None:  # noqa: ANN001 - pdfplumber Table
+    """Let Table.extract look only at the chars within the table's box: it tests every char of the page
+    against every row (a fifth of the reading time). Rows lie inside the box, so the text is the same."""
+    x0, top, x1, bottom = table.bbox
+    inside = [
+        c
+        for c in chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+    table.page = SimpleNamespace(chars=inside)
 
 
 def _is_data_table(table) -> bool:  # noqa: ANN001 - pdfplumber Table

@@ -205,26 +205,32 @@ def _paths(
     object pdfium's text page left out (it drops some it takes for repeats) is Unsupported."""
     import pypdfium2.raw as r
 
-    identity: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    stack = [(r.FPDFPage_GetObject(page_raw, i), identity) for i in range(r.FPDFPage_CountObjects(page_raw))]
-    while stack:
-        obj, outer = stack.pop(0)
-        kind = r.FPDFPageObj_GetType(obj)
-        if kind == r.FPDF_PAGEOBJ_TEXT and ctypes.cast(obj, ctypes.c_void_p).value not in drawn:
-            raise Unsupported("text object missing from pdfium's text page")
-        if kind not in (r.FPDF_PAGEOBJ_PATH, r.FPDF_PAGEOBJ_FORM):
-            continue
-        m = r.FS_MATRIX()
-        r.FPDFPageObj_GetMatrix(obj, m)
-        ctm = _concat((m.a, m.b, m.c, m.d, m.e, m.f), outer)
-        if kind == r.FPDF_PAGEOBJ_FORM:
-            inner = [(r.FPDFFormObj_GetObject(obj, k), ctm) for k in range(r.FPDFFormObj_CountObjects(obj))]
-            stack[:0] = inner
-            continue
-        for shape, pts in _subpaths(obj, ctm):
-            found = _classify(shape, pts)
-            if found:
-                yield found[0], _pdf_object(found[0], found[1], height, page_number, doctop)
+    page_object, form_object = _address_fn(r.FPDFPage_GetObject, 2), _address_fn(r.FPDFFormObj_GetObject, 2)
+    kind_of = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(
+        ctypes.cast(r.FPDFPageObj_GetType, ctypes.c_void_p).value
+    )
+
+    def walk(objects: list[int], outer: Matrix) -> Iterator[tuple[str, dict]]:
+        for address in objects:
+            kind = kind_of(address)
+            if kind == r.FPDF_PAGEOBJ_TEXT and address not in drawn:
+                raise Unsupported("text object missing from pdfium's text page")
+            if kind not in (r.FPDF_PAGEOBJ_PATH, r.FPDF_PAGEOBJ_FORM):
+                continue
+            obj = ctypes.cast(address, r.FPDF_PAGEOBJECT)
+            m = r.FS_MATRIX()
+            r.FPDFPageObj_GetMatrix(obj, m)
+            ctm = _concat((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+            if kind == r.FPDF_PAGEOBJ_FORM:
+                yield from walk([form_object(obj, k) for k in range(r.FPDFFormObj_CountObjects(obj))], ctm)
+                continue
+            for shape, pts in _subpaths(obj, ctm):
+                found = _classify(shape, pts)
+                if found:
+                    yield found[0], _pdf_object(found[0], found[1], height, page_number, doctop)
+
+    top_level = [page_object(page_raw, i) for i in range(r.FPDFPage_CountObjects(page_raw))]
+    yield from walk(top_level, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
 
 
 def _concat(m: Matrix, outer: Matrix) -> Matrix:

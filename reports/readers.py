@@ -569,7 +569,11 @@ def _dedupe_chars(page):  # noqa: ANN001, ANN202 - pdfplumber Page in, FilteredP
     key, pos_key = itemgetter("upright", "text", "fontname", "size"), itemgetter("doctop", "x0")
     kept: list[dict] = []
     for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-        for row in cluster_objects(list(group), itemgetter("doctop"), 1):
+        group = list(group)
+        if len(group) == 1:  # most glyphs: nothing to cluster
+            kept.append(group[0])
+            continue
+        for row in cluster_objects(group, itemgetter("doctop"), 1):
             kept.extend(min(col, key=pos_key) for col in cluster_objects(row, itemgetter("x0"), 1))
     first: dict[int, int] = {}
     for i, c in enumerate(chars):

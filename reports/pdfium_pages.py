@@ -98,7 +98,8 @@ def _chars(  # noqa: PLR0913
         r.FPDFText_GetMatrix(raw, i, m)
         if m.b or m.c or m.a <= 0 or m.d <= 0:
             raise Unsupported("rotated or mirrored glyph")
-        size = m.d * r.FPDFText_GetFontSize(raw, i)
+        font_size = r.FPDFText_GetFontSize(raw, i)
+        size = m.d * font_size
         obj = text_object(raw, i)
         drawn.add(obj)
         font = font_of(obj)
@@ -107,7 +108,6 @@ def _chars(  # noqa: PLR0913
         name = fonts[font]
         x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
-        font_size = r.FPDFText_GetFontSize(raw, i)
         if name in vertical and _is_vertical(box, font_size, m.a):
             if not vertical[name]:
                 raise Unsupported("vertical font with its own metrics (W2/DW2)")

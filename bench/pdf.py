@@ -57,7 +57,7 @@ def _pypdf(data: bytes) -> str:
 
 
 def generated_pdfs(n: int, seed: int) -> list[tuple[str, bytes]]:
-    from reports.generator import PDF_TABLES, generate_report, plan_corpus, to_pdf
+    from tools.generator import PDF_TABLES, generate_report, plan_corpus, to_pdf
 
     out = []
     for k, (agency, year, template, rseed) in enumerate(plan_corpus(n, seed)):

@@ -50,7 +50,7 @@ def test_real_pdfs_read_the_same_both_ways():
 
 @pytest.mark.parametrize("tables", ["text", "grid", "positions"])
 def test_generated_pdfs_read_the_same_both_ways(tables):
-    from reports.generator import generate_report, plan_corpus, to_pdf
+    from tools.generator import generate_report, plan_corpus, to_pdf
 
     for agency, year, template, seed in plan_corpus(3, seed=5):
         data = to_pdf(generate_report(seed, template, agency, year).text, tables)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from query.format import provenance
 from query.types import Answer, AnswerRow, Candidate
 
 TELEGRAM_LIMIT = 4096
@@ -107,6 +108,9 @@ def source_brief(row: AnswerRow, m: Markup) -> str:
         parts[0] += "（由表内数字推算）"
     if src.line_text:
         parts.append(m.quote(_short(src.line_text, LINE_TEXT_MAX)))
+    extra = provenance(src)
+    if extra:
+        parts.append(m.t(extra))
     for finding in src.findings[:3]:
         parts.append("⚠️ " + m.t(_short(finding, 200)))
     return "\n".join(parts)

@@ -81,6 +81,9 @@ class ReportRec:
     template: str
     title: str
     file_name: str
+    source_kind: str = "ingested"  # sample|starter|ingested|harvested (0005)
+    source_url: str = ""
+    published_on: str = ""  # ISO date or ""
 
 
 @dataclass
@@ -268,10 +271,16 @@ class Answerer:
                     agencies[aid] = AgencyRec(
                         aid, name, kind or "other", rp or "", tuple(aliases.get(aid, ()))
                     )
-                for rid, aid, year, tpl, title, fname in c.execute(
-                    sql(f"SELECT id, agency_id, year, template, title, file_name FROM {T_REP}")
+                for rid, aid, year, tpl, title, fname, kind, url, pub in c.execute(
+                    sql(
+                        "SELECT id, agency_id, year, template, title, file_name, source_kind, source_url, "
+                        f"published_on FROM {T_REP}"
+                    )
                 ):
-                    rec = ReportRec(rid, aid, int(year), tpl or "", title or "", fname or "")
+                    rec = ReportRec(
+                        rid, aid, int(year), tpl or "", title or "", fname or "", kind or "ingested",
+                        url or "", str(pub or "")[:10],
+                    )
                     reports[(aid, int(year))] = rec
                     by_id[rid] = rec
         return agencies, reports, by_id
@@ -783,6 +792,7 @@ class Answerer:
             msg += "您是不是要找：" + "、".join(c.label for c in cands) + "？"
         else:
             msg += "发送“有哪些单位”查看已收录的单位。"
+        msg += fmt.HOW_TO_ADD
         return Answer("not_found", msg, candidates=cands, intent="value")
 
     # ================================================================== numbers
@@ -907,6 +917,7 @@ class Answerer:
         value: float | int = ev.value
         if float(value).is_integer() and unit != "%":
             value = int(value)
+        src.source_kind, src.url, src.published = rep.source_kind, rep.source_url, rep.published_on
         return AnswerRow(agency, rep.year, key, value, unit, src, name), ""
 
     def _years_for(self, parts: Parts, agency_id: int | None) -> tuple[list[int], str]:

@@ -375,7 +375,6 @@ def test_console_script_unreachable_database_is_a_clear_error(tmp_path):
 
 
 def test_samples_load_once(tmp_path, capsys, monkeypatch):
-    pytest.importorskip("bot.samples", reason="sample corpus not written yet")
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert main(["--database-url", url, "samples"]) == 0

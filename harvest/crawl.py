@@ -45,6 +45,7 @@ class CrawlStats:
     disallowed: list[str] = field(default_factory=list)
     requests: int = 0  # HTTP requests sent (incl. robots.txt and retries)
     bytes: int = 0  # bytes received
+    notices: int = 0  # 已发布 notices queued (service layer)
 
 
 def _host(url: str) -> str:
@@ -87,10 +88,15 @@ class Crawler:
         self.engine, self.client, self.raw, self.ingest, self.worker = engine, client, raw, ingest, worker
         self.stats = CrawlStats()
 
-    async def run(self, *, batch: int = 8, max_rows: int | None = None) -> CrawlStats:
-        """Work the frontier until nothing is pending (or `max_rows` rows were handled)."""
+    async def run(
+        self, *, batch: int = 8, max_rows: int | None = None, heartbeat: Callable[[], bool] | None = None
+    ) -> CrawlStats:
+        """Work the frontier until nothing is pending (or `max_rows` rows were handled). `heartbeat` is
+        called before each batch (renews the run's lease); when it returns False the run stops."""
         handled = 0
         while max_rows is None or handled < max_rows:
+            if heartbeat is not None and not heartbeat():
+                break
             rows = frontier.claim(self.engine, self.worker, limit=batch)
             if not rows:
                 break

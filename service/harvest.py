@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 from harvest.crawl import Crawler, CrawlStats
 from harvest.fetch import FetchPolicy, PoliteClient
 from harvest.raw import RawStore
+from reminders.calendar import today_in_shanghai
+from reminders.published import plan_published
 from storage import harvest as frontier
 from storage.provenance import mark_source
 
@@ -88,10 +90,12 @@ async def harvest(
     transport=None,
     worker: str = "harvest",
     recheck: bool = True,
-    lease_seconds: float = 6 * 3600,
+    lease_seconds: float = 600.0,
+    today: date | None = None,
 ) -> CrawlStats | None:
     """One harvest run (None when another run holds the lease). `recheck` re-queues list pages, which
-    are then fetched with conditional headers (a no-change day costs one request per list page)."""
+    are then fetched with conditional headers (a no-change day costs one request per list page).
+    Newly stored reports of the season queue one 已发布 notice per subscribed chat."""
     if not frontier.acquire_lease(engine, LEASE, worker, lease_seconds):
         return None
     try:
@@ -100,9 +104,14 @@ async def harvest(
             frontier.requeue_for_recheck(engine)
         async with PoliteClient(policy, transport=transport) as client:
             crawler = Crawler(engine, client, RawStore(raw_dir), make_ingest(engine), worker=worker)
-            stats = await crawler.run()
+            stats = await crawler.run(
+                heartbeat=lambda: frontier.acquire_lease(engine, LEASE, worker, lease_seconds)
+            )
             stats.requests = len(client.log.entries)
             stats.bytes = sum(e[4] for e in client.log.entries)
-            return stats
+        new_ids = [rid for _u, outcome, rid in stats.reports if outcome == "stored" and rid is not None]
+        if new_ids:
+            stats.notices = plan_published(engine, new_ids, today or today_in_shanghai())
+        return stats
     finally:
         frontier.release_lease(engine, LEASE, worker)

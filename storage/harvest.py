@@ -74,7 +74,10 @@ def requeue_for_recheck(engine: Engine, kinds: tuple[str, ...] = ("seed", "list"
 
 
 def claim(engine: Engine, worker: str, limit: int = 20, ttl: float = 300.0) -> list[Any]:
-    """Claim up to `limit` pending rows (or rows whose claim lapsed: a killed worker's) for `worker`."""
+    """Claim up to `limit` pending rows (or rows whose claim lapsed: a killed worker's) for `worker`.
+
+    Claimed rows are written back as done/failed one by one, so a crash loses at most the rows in hand.
+    """
     now = _now()
     with engine.begin() as conn:
         q = (
@@ -82,7 +85,8 @@ def claim(engine: Engine, worker: str, limit: int = 20, ttl: float = 300.0) -> l
             .where(
                 or_(
                     URL.c.state == "pending",
-                    and_(URL.c.state == "claimed", URL.c.claimed_until < now),
+                    # a lapsed claim, or this worker's own claim from before a crash (kill -9, restart)
+                    and_(URL.c.state == "claimed", or_(URL.c.claimed_until < now, URL.c.claimed_by == worker)),
                 )
             )
             .order_by(URL.c.depth, URL.c.id)
@@ -161,3 +165,34 @@ def release_lease(engine: Engine, name: str, holder: str) -> None:
             .where(LEASE.c.name == name, LEASE.c.holder == holder)
             .values(expires_at=datetime(1970, 1, 1, tzinfo=UTC))
         )
+
+
+@dataclass(slots=True)
+class PublishedFacts:
+    """What a 已发布 notice needs about one stored report."""
+
+    report_id: int
+    agency_id: int
+    agency: str
+    kind: str
+    region_path: str
+    year: int
+    url: str
+    published_on: date | None
+
+
+def published_facts(engine: Engine, report_ids: list[int]) -> list[PublishedFacts]:
+    from storage.models import Agency, Report
+
+    rep, ag = Report.__table__, Agency.__table__
+    if not report_ids:
+        return []
+    q = (
+        select(rep.c.id, ag.c.id, ag.c.name, ag.c.kind, ag.c.region_path, rep.c.year, rep.c.source_url,
+               rep.c.published_on)
+        .join(ag, ag.c.id == rep.c.agency_id)
+        .where(rep.c.id.in_(report_ids))
+        .order_by(rep.c.id)
+    )
+    with engine.connect() as conn:
+        return [PublishedFacts(*row) for row in conn.execute(q)]

@@ -48,7 +48,9 @@ async def test_per_host_rate_is_never_exceeded(engine, sites, sites_csv, tmp_pat
     for host in sites.hosts():
         times = sorted(h.at for h in host.log)
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        assert gaps and min(gaps) >= interval * 0.95, (host.name, min(gaps))
+        # measured at the server: arrival jitter on a loaded 2-core machine is a few ms, never a burst
+        assert gaps and min(gaps) >= interval * 0.85, (host.name, min(gaps))
+        assert (times[-1] - times[0]) / (len(times) - 1) >= interval * 0.98, host.name
 
 
 @pytest.mark.asyncio

@@ -19,7 +19,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from tools.generator import GenAgency, generate_report, render
+from tools.generator import GenAgency, generate_agencies, generate_report, render
 
 PROVINCE = "青川省"
 
@@ -229,3 +229,27 @@ def build() -> SiteFamily:
         json.dumps({"data": {"list": api_items}}, ensure_ascii=False).encode(), "application/json"
     )
     return SiteFamily(trs, han, expected, ["/module/download/b.doc"])
+
+
+def add_reports(family: SiteFamily, n: int, per_page: int = 20) -> int:
+    """n more HTML reports on the TRS column, on extra list pages index_2.html … (for benches);
+    returns how many list pages the column now has."""
+    trs = family.trs
+    pages = [[] for _ in range((n + per_page - 1) // per_page)]
+    for i, ag in enumerate(generate_agencies(n, seed=7)):
+        data, _s, title = _report(ag, 2022, "html", 1000 + i)
+        path = f"/xxgk/ndbg/202301/t202301{(i % 28) + 1:02d}_{9000 + i}.htm"
+        trs.resources[path] = Resource(data)
+        pages[i // per_page].append(f'<li><a href="./{path.split("/ndbg/")[1]}">{title}</a></li>')
+        family.expected.add((ag.name, 2022))
+    first_extra = 2
+    with trs.lock:
+        last = trs.resources["/xxgk/ndbg/index_1.html"]
+        last.body = last.body.replace(b"</ul>", f'</ul><a href="index_{first_extra}.html">下一页</a>'.encode("gbk"), 1)
+        for k, items in enumerate(pages):
+            nav = f'<a href="index_{first_extra + k + 1}.html">下一页</a>' if k + 1 < len(pages) else ""
+            trs.resources[f"/xxgk/ndbg/index_{first_extra + k}.html"] = Resource(
+                _page("政府信息公开年报", f"<ul>{''.join(items)}</ul>{nav}", charset="gbk").encode("gbk"),
+                "text/html; charset=gbk",
+            )
+    return 2 + len(pages)

@@ -20,6 +20,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, Defaults
 
+from bot.jobs_harvest import schedule_harvest
 from bot.settings import Settings
 from handlers import delivery
 from handlers.commands import COMMANDS
@@ -121,6 +122,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     if reminders is not None:
         application.bot_data["extra_commands"] = list(getattr(reminders, "COMMANDS", []))
         reminders.register(application, settings)
+    schedule_harvest(application, service.engine, today=service.today)
     return application
 
 

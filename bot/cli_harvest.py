@@ -35,6 +35,15 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     from harvest.fetch import FetchPolicy
     from service.harvest import SitesError, harvest, read_sites
 
+    if args.reparse:
+        from service.harvest import reparse_raw
+
+        counts = reparse_raw(_engine(args), Path(args.raw))
+        print("重新解析原始文件 (re-parsed the raw store, no network): "
+              + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        return 0
+    if not args.sites:
+        raise CliError("需要 --sites 站点文件 (a sites CSV is required: name,kind,region,url)")
     try:
         sites = read_sites(Path(args.sites))
     except (OSError, SitesError) as err:
@@ -68,7 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_starter)
 
     s = sub.add_parser("harvest", help="collect annual reports from government sites (polite, resumable)")
-    s.add_argument("--sites", required=True, help="CSV: name,kind,region,url (the site or its 年报 column)")
+    s.add_argument("--sites", default=None, help="CSV: name,kind,region,url (the site or its 年报 column)")
+    s.add_argument("--reparse", action="store_true", help="re-parse the raw store's reports (no network)")
     s.add_argument("--raw", default="data/raw", help="content-addressed store of fetched files")
     s.add_argument("--interval", type=float, default=1.0, help="seconds between requests to one host")
     s.add_argument("--worker", default="harvest", help="worker name (several share one PostgreSQL frontier)")

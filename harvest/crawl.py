@@ -57,7 +57,8 @@ def _is_html(res: FetchResult, url: str) -> bool:
     return "html" in ctype or (not ctype and urlsplit(url).path.lower().endswith((".htm", ".html", "/")))
 
 
-def _file_name(url: str, title: str, html: bool) -> str:
+def file_name_for(url: str, title: str, html: bool) -> str:
+    """The name a fetched report is ingested under (its title for HTML pages, else the URL's file)."""
     base = unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "index.html"
     if html and title:
         return f"{title[:80]}.html"
@@ -160,7 +161,7 @@ class Crawler:
 
     def _ingest(self, row: Any, res: FetchResult, title: str, html: bool, published: date | None):
         data = res.data
-        name = _file_name(row.url, title, html)
+        name = file_name_for(row.url, title, html)
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
         if suffix in words()["legacy"]:
             converted = convert_legacy(data, suffix)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
-from harvest.crawl import Crawler, CrawlStats
+from harvest.crawl import Crawler, CrawlStats, file_name_for
 from harvest.fetch import FetchPolicy, PoliteClient
 from harvest.raw import RawStore
 from reminders.calendar import today_in_shanghai
@@ -115,3 +115,26 @@ async def harvest(
         return stats
     finally:
         frontier.release_lease(engine, LEASE, worker)
+
+
+def reparse_raw(engine: Engine, raw_dir: Path) -> dict[str, int]:
+    """Re-parse every harvested report from the raw store (no network), e.g. after a parser fix.
+    Returns outcome → count (unchanged / replaced / rejected / missing raw file)."""
+    from storage.ingest import ingest_bytes
+
+    raw = RawStore(raw_dir)
+    counts: dict[str, int] = {}
+    for row in frontier.rows(engine, state="done"):
+        if row.kind not in ("page", "file") or not row.content_hash:
+            continue
+        path = raw.path(row.content_hash)
+        if not path.exists():
+            counts["missing"] = counts.get("missing", 0) + 1
+            continue
+        html = "html" in (row.content_type or "")
+        result = ingest_bytes(engine, path.read_bytes(), file_name_for(row.url, row.title, html), reparse=True)
+        if result.outcome in ("stored", "replaced") and result.report_id is not None:
+            published = row.published_on.isoformat() if row.published_on else ""
+            mark_source(engine, [result.report_id], "harvested", url=row.url, published=published)
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    return counts

@@ -80,3 +80,18 @@ async def test_one_run_at_a_time(engine, sites, sites_csv, tmp_path):
     assert await harvest(engine, read_sites(sites_csv), tmp_path / "raw", policy=FAST) is None
     frontier.release_lease(engine, "harvest", "other-host")
     assert await harvest(engine, read_sites(sites_csv), tmp_path / "raw", policy=FAST) is not None
+
+
+@pytest.mark.asyncio
+async def test_reparse_from_the_raw_store_needs_no_network(engine, sites, sites_csv, tmp_path):
+    from service.harvest import reparse_raw
+    from tests.harvest import site
+
+    await harvest(engine, read_sites(sites_csv), tmp_path / "raw", policy=FAST)
+    for host in sites.hosts():
+        site.stop(host)
+        host.log.clear()
+    counts = reparse_raw(engine, tmp_path / "raw")
+    assert counts.get("unchanged", 0) + counts.get("replaced", 0) >= len(sites.expected)
+    assert "missing" not in counts and all(not host.log for host in sites.hosts())
+    assert set(_stored(engine)) == sites.expected

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,5 +63,5 @@ def schedule_harvest(
 
     kwargs = {"misfire_grace_time": 6 * 3600, "coalesce": True, "max_instances": 1}
     return jq.run_daily(
-        daily, time=time.fromisoformat(config.run_time).replace(tzinfo=TZ), name="harvest-daily", job_kwargs=kwargs
+        daily, time=config.run_time.replace(tzinfo=TZ), name="harvest-daily", job_kwargs=kwargs
     )

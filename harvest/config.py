@@ -19,7 +19,7 @@ class HarvestConfig(BaseSettings):
     sites_file: str = ""  # CSV name,kind,region,url; empty → no scheduled harvest
     raw_dir: str = "data/raw"
     season: str = "01-01..04-30"  # MM-DD..MM-DD, Asia/Shanghai, both ends included
-    run_time: str = "02:30"  # daily, Asia/Shanghai (a quiet hour for government sites)
+    run_time: time = time(2, 30)  # daily, Asia/Shanghai (a quiet hour for government sites); "HH:MM"
     per_host_interval: float = Field(default=1.0, ge=0)  # seconds between requests to one host
     lease_seconds: float = Field(default=600.0, gt=0)
 
@@ -27,15 +27,6 @@ class HarvestConfig(BaseSettings):
     @classmethod
     def _season(cls, value: str) -> str:
         season_bounds(value)
-        return value
-
-    @field_validator("run_time")
-    @classmethod
-    def _time(cls, value: str) -> str:
-        try:
-            time.fromisoformat(value)
-        except ValueError as err:
-            raise ValueError(f"HARVEST_RUN_TIME must be HH:MM, got {value!r}") from err
         return value
 
     @property

@@ -238,6 +238,8 @@ def source_blocks(rows: Iterable[AnswerRow], m: Markup) -> list[str]:
             lines.append(f"位置：{m.t(_short(labels, 300))}")
         if src.line_text:
             lines.append(m.quote(_short(src.line_text, 1500)))
+        if provenance(src):
+            lines.append(m.t(provenance(src)))
         lines.extend("⚠️ " + m.t(_short(f, 300)) for f in src.findings)
         blocks.append("\n".join(lines))
     return blocks

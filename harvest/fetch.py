@@ -117,6 +117,10 @@ class PoliteClient:
             res = await self._send(robots_url, host, {})
             ok = res.status == 200 and not res.error
             self._robots[host] = Protego.parse(res.data.decode("utf-8", "replace")) if ok else None
+            delay = self._robots[host].crawl_delay(self.policy.user_agent) if self._robots[host] else None
+            interval = self.policy.per_host_interval
+            if delay and interval > 0 and float(delay) > interval:  # the robots.txt request itself counts
+                self._next_slot[host] = self._next_slot.get(host, 0.0) - interval + float(delay)
         robots = self._robots[host]
         return robots is None or robots.can_fetch(url, self.policy.user_agent)
 

@@ -73,36 +73,46 @@ def requeue_for_recheck(engine: Engine, kinds: tuple[str, ...] = ("seed", "list"
     return res.rowcount or 0
 
 
+def _claimable(worker: str, now: datetime):
+    # pending, a lapsed claim, or this worker's own claim from before a crash (kill -9, restart)
+    return or_(
+        URL.c.state == "pending",
+        and_(URL.c.state == "claimed", or_(URL.c.claimed_until < now, URL.c.claimed_by == worker)),
+    )
+
+
 def claim(engine: Engine, worker: str, limit: int = 20, ttl: float = 300.0) -> list[Any]:
     """Claim up to `limit` pending rows (or rows whose claim lapsed: a killed worker's) for `worker`.
 
-    Claimed rows are written back as done/failed one by one, so a crash loses at most the rows in hand.
+    PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other. Everywhere: the UPDATE
+    re-checks that the row is still claimable and only the rows stamped with this claim are returned,
+    so two workers never hold one row. Rows are written back one by one (`finish`), so a crash loses
+    at most the rows in hand.
     """
+    for _attempt in range(5):  # another worker took every row we saw: look again (rows may remain)
+        rows, seen = _claim_once(engine, worker, limit, ttl)
+        if rows or not seen:
+            return rows
+    return []
+
+
+def _claim_once(engine: Engine, worker: str, limit: int, ttl: float) -> tuple[list[Any], bool]:
     now = _now()
+    until = now + timedelta(seconds=ttl)
     with engine.begin() as conn:
-        q = (
-            select(URL.c.id)
-            .where(
-                or_(
-                    URL.c.state == "pending",
-                    # a lapsed claim, or this worker's own claim from before a crash (kill -9, restart)
-                    and_(URL.c.state == "claimed", or_(URL.c.claimed_until < now, URL.c.claimed_by == worker)),
-                )
-            )
-            .order_by(URL.c.depth, URL.c.id)
-            .limit(limit)
-        )
+        q = select(URL.c.id).where(_claimable(worker, now)).order_by(URL.c.depth, URL.c.id).limit(limit)
         if conn.dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
         ids = list(conn.execute(q).scalars())
         if not ids:
-            return []
+            return [], False
         conn.execute(
             update(URL)
-            .where(URL.c.id.in_(ids))
-            .values(state="claimed", claimed_by=worker[:100], claimed_until=now + timedelta(seconds=ttl))
+            .where(URL.c.id.in_(ids), _claimable(worker, now))
+            .values(state="claimed", claimed_by=worker[:100], claimed_until=until)
         )
-        return list(conn.execute(select(URL).where(URL.c.id.in_(ids)).order_by(URL.c.depth, URL.c.id)))
+        mine = select(URL).where(URL.c.id.in_(ids), URL.c.claimed_by == worker[:100], URL.c.claimed_until == until)
+        return list(conn.execute(mine.order_by(URL.c.depth, URL.c.id))), True
 
 
 def finish(engine: Engine, url_id: int, state: str, **fields: Any) -> None:

@@ -33,7 +33,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
     from bot.cli import CliError, _engine
     from harvest.fetch import FetchPolicy
-    from service.harvest import SitesError, harvest, read_sites
+    from service.harvest import SitesError, harvest, in_region, read_sites
 
     if args.reparse:
         from service.harvest import reparse_raw
@@ -48,6 +48,10 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         sites = read_sites(Path(args.sites))
     except (OSError, SitesError) as err:
         raise CliError(f"站点文件无法使用 (sites file unusable): {err}") from err
+    if args.region:
+        sites = in_region(sites, args.region)
+        if not sites:
+            raise CliError(f"站点文件里没有「{args.region}」的站点 (no site of {args.region} in the sites file)")
     policy = FetchPolicy(per_host_interval=args.interval)
     stats = asyncio.run(harvest(_engine(args), sites, Path(args.raw), policy=policy, worker=args.worker))
     if stats is None:
@@ -79,6 +83,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("harvest", help="collect annual reports from government sites (polite, resumable)")
     s.add_argument("--sites", default=None, help="CSV: name,kind,region,url (the site or its 年报 column)")
     s.add_argument("--reparse", action="store_true", help="re-parse the raw store's reports (no network)")
+    s.add_argument("--region", default=None, help="only the sites of this place (e.g. 银川市)")
     s.add_argument("--raw", default="data/raw", help="content-addressed store of fetched files")
     s.add_argument("--interval", type=float, default=1.0, help="seconds between requests to one host")
     s.add_argument("--worker", default="harvest", help="worker name (several share one PostgreSQL frontier)")

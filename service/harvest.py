@@ -58,6 +58,12 @@ def read_sites(path: Path) -> list[Site]:
     return sites
 
 
+def in_region(sites: list[Site], place: str) -> list[Site]:
+    """The sites of one place: its region column names it, or the body's name contains it (银川市…)."""
+    place = place.strip()
+    return [s for s in sites if place and (place == s.region or place in s.region.split("/") or place in s.name)]
+
+
 def seed(engine: Engine, sites: list[Site]) -> int:
     """Put each site's URL on the frontier (known URLs are kept as they are: resumable)."""
     return frontier.add_urls(

@@ -27,3 +27,14 @@ def test_cli_harvest_bad_sites_file(tmp_path, capsys):
     assert "line 2" in err and "Traceback" not in err
     assert main(["--database-url", f"sqlite:///{tmp_path / 'c.db'}", "harvest"]) == 1
     assert "--sites" in capsys.readouterr().err
+
+
+def test_cli_harvest_region_filter(sites, sites_csv, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    base = ["--database-url", url, "harvest", "--sites", str(sites_csv), "--raw", str(tmp_path / "raw"),
+            "--interval", "0.02", "--json"]
+    assert main([*base, "--region", "清水县"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["reports"] and sites.trs.log == []  # only the 清水县 site was visited
+    assert main([*base, "--region", "火星区"]) == 1
+    assert "火星区" in capsys.readouterr().err

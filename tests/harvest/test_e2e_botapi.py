@@ -13,30 +13,17 @@ from bot.jobs import ReminderRunner
 from harvest.fetch import FetchPolicy
 from reminders.calendar import TZ
 from reminders.config import ReminderConfig
-from reminders.registry import import_agencies
 from reminders.sender import telegram_sender
-from reminders.subscriptions import subscribe
 from service.harvest import harvest, read_sites
 from tests.botapi import BotApiStandin
+from tests.harvest.conftest import BODY, HEXI, LAGGARD
 from tests.reminders.conftest import fast_limiter
 
 FAST = FetchPolicy(per_host_interval=0.02, backoff=0.01)
-BODY = "临江市河西区审批服务管理局"
-LAGGARD = "临江市河西区文化旅游体育局"
-HEXI, QINGSHUI = 5101, 5102
 
 
 @pytest.mark.asyncio
-async def test_published_then_overdue_through_the_standin(engine, sites, sites_csv, tmp_path):
-    registry = tmp_path / "registry.csv"
-    registry.write_text(
-        f"name,kind,region,first_year\n{BODY},department,青川省/临江市/河西区,2019\n"
-        f"{LAGGARD},department,青川省/临江市/河西区,2019\n",
-        encoding="utf-8",
-    )
-    import_agencies(engine, registry)
-    subscribe(engine, HEXI, scope="region", target="河西区", resolve=False)
-    subscribe(engine, QINGSHUI, scope="region", target="清水县", resolve=False)
+async def test_published_then_overdue_through_the_standin(engine, hexi_registry, sites, sites_csv, tmp_path):
     raw = tmp_path / "raw"
     await harvest(engine, read_sites(sites_csv), raw, policy=FAST, today=date(2026, 1, 10))
     clock = [datetime.combine(date(2026, 1, 20), time(9), TZ)]

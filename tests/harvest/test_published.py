@@ -10,14 +10,12 @@ from sqlmodel import Session, select
 
 from harvest.fetch import FetchPolicy
 from reminders.planner import plan_reminders
-from reminders.registry import import_agencies, outstanding
-from reminders.subscriptions import subscribe
+from reminders.registry import outstanding
 from service.harvest import harvest, read_sites
 from storage.models import Delivery
+from tests.harvest.conftest import BODY, HEXI, LAGGARD
 
 FAST = FetchPolicy(per_host_interval=0.02, backoff=0.01)
-BODY = "临江市河西区审批服务管理局"
-LAGGARD = "临江市河西区文化旅游体育局"
 
 
 def _deliveries(engine, kind: str) -> list[Delivery]:
@@ -27,16 +25,7 @@ def _deliveries(engine, kind: str) -> list[Delivery]:
 
 @pytest.mark.pg
 @pytest.mark.asyncio
-async def test_published_notice_once_per_subscriber_and_reminders_stop(engine, sites, sites_csv, tmp_path):
-    registry = tmp_path / "registry.csv"
-    registry.write_text(
-        f"name,kind,region,first_year\n{BODY},department,青川省/临江市/河西区,2019\n"
-        f"{LAGGARD},department,青川省/临江市/河西区,2019\n",
-        encoding="utf-8",
-    )
-    import_agencies(engine, registry)
-    subscribe(engine, 111, scope="region", target="河西区", resolve=False)
-    subscribe(engine, 222, scope="region", target="清水县", resolve=False)
+async def test_published_notice_once_per_subscriber_and_reminders_stop(engine, hexi_registry, sites, sites_csv, tmp_path):
     raw = tmp_path / "raw"
     await harvest(engine, read_sites(sites_csv), raw, policy=FAST, today=date(2026, 1, 10))
     assert _deliveries(engine, "published") == []  # the back catalogue is not news
@@ -45,7 +34,7 @@ async def test_published_notice_once_per_subscriber_and_reminders_stop(engine, s
     sites.publish_late(2025)  # appears on the site on 20 January
     stats = await harvest(engine, read_sites(sites_csv), raw, policy=FAST, today=date(2026, 1, 20))
     notices = _deliveries(engine, "published")
-    assert [d.chat_id for d in notices] == [111] and stats.notices == 1
+    assert [d.chat_id for d in notices] == [HEXI] and stats.notices == 1
     assert notices[0].text.startswith(f"{BODY} 2025 年报已发布（按时）") and "http://127.0.0.1:" in notices[0].text
     await harvest(engine, read_sites(sites_csv), raw, policy=FAST, today=date(2026, 1, 21))
     assert len(_deliveries(engine, "published")) == 1  # ONE message, however often we harvest
@@ -54,7 +43,7 @@ async def test_published_notice_once_per_subscriber_and_reminders_stop(engine, s
     assert BODY not in left  # filed: its reminders stop
     assert left[LAGGARD].overdue and left[LAGGARD].days_left == -1
     plan_reminders(engine, date(2026, 2, 1))
-    overdue = [d for d in _deliveries(engine, "overdue") if d.chat_id == 111]
+    overdue = [d for d in _deliveries(engine, "overdue") if d.chat_id == HEXI]
     assert overdue and LAGGARD in overdue[0].text and BODY not in overdue[0].text
 
 

@@ -63,7 +63,10 @@ def ensure_samples(engine: Engine, folder: Path = SAMPLE_FOLDER, *, progress: bo
     from storage.provenance import mark_source
 
     log.info("loading %d generated SAMPLE reports from %s", len(paths), folder)
+    from service.audit import score_results
+
     summary = ingest_paths(engine, paths, progress=progress)
+    score_results(engine, summary.results)
     mark_source(engine, [r.report_id for r in summary.results if r.outcome != "rejected"], "sample")
     return summary
 
@@ -73,7 +76,10 @@ def ensure_starter(engine: Engine, path: Path = STARTER_FILE) -> list[Any] | Non
     if not store_is_empty(engine):
         return None
     _ensure_schema(engine)
+    from service.audit import score_results
     from storage.provenance import load_starter
 
     log.info("loading the starter dataset %s", path)
-    return load_starter(engine, path)
+    results = load_starter(engine, path)
+    score_results(engine, results)
+    return results

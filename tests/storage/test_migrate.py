@@ -13,14 +13,13 @@ from sqlmodel import SQLModel
 from storage import migrate
 from storage.db import create_all, get_engine
 
-HEAD = migrate.head_revision()  # the chain's last revision (several areas add theirs after 0002)
-
-EXTRA_REVISION = '''"""test-only next revision"""
+HEAD = migrate.head_revision()  # the code's newest revision (each area's migration chains onto it)
+EXTRA_REVISION = f'''"""test-only next revision"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "9998"
-down_revision = "{head}"
+revision = "9001"
+down_revision = "{HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -108,14 +107,14 @@ def test_behind_head_is_refused_then_migrate_fixes_it(sqlite_engine, tmp_path, m
     migrate.upgrade(sqlite_engine)
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "9998_note.py").write_text(EXTRA_REVISION.replace("{head}", HEAD))
+    (scripts / "versions" / "9001_note.py").write_text(EXTRA_REVISION)
     monkeypatch.setattr(migrate, "SCRIPTS", scripts)
-    assert migrate.head_revision() == "9998"
+    assert migrate.head_revision() == "9001"
     problem = migrate.schema_problem(sqlite_engine)
-    assert problem == f"数据库结构版本落后 (schema at {HEAD}, code expects 9998): run `disclosure-bot migrate`"
-    with pytest.raises(migrate.SchemaError, match=f"schema at {HEAD}, code expects 9998"):
+    assert problem == f"数据库结构版本落后 (schema at {HEAD}, code expects 9001): run `disclosure-bot migrate`"
+    with pytest.raises(migrate.SchemaError, match=f"schema at {HEAD}, code expects 9001"):
         migrate.ensure_schema(sqlite_engine)
-    assert migrate.migrate(sqlite_engine) == (HEAD, "9998")
+    assert migrate.migrate(sqlite_engine) == (HEAD, "9001")
     assert migrate.schema_problem(sqlite_engine) is None
     assert "note" in {c["name"] for c in inspect(sqlite_engine).get_columns("app_meta")}
 

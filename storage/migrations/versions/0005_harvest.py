@@ -1,7 +1,7 @@
 """Report provenance (source_kind, source_url, published_on) and the harvester's frontier and lease.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0006 (chained after the audit scorecards when merged with main)
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from storage import harvest as frontier
 from storage.provenance import mark_source
 
 LEASE = "harvest"
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -82,9 +84,21 @@ def make_ingest(engine: Engine):
                 engine, [result.report_id], "harvested", url=url,
                 published=published.isoformat() if published else "",
             )
+            _score(engine, result.report_id, data, name, published)
         return result.outcome, result.report_id, result.reason
 
     return ingest
+
+
+def _score(engine: Engine, report_id: int, data: bytes, name: str, published: date | None) -> None:
+    """The audit scorecard, with the site's publication date (the audit's preferred date source)."""
+    from reports.readers import read_document
+    from service.audit import score_and_store
+
+    try:
+        score_and_store(engine, report_id, read_document(data, name), published_on=published)
+    except Exception:  # noqa: BLE001 - the report is stored; its scorecard can be computed again
+        log.exception("cannot score harvested report %s (%s)", report_id, name)
 
 
 async def harvest(

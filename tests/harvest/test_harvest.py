@@ -37,6 +37,11 @@ async def test_harvest_finds_every_report_and_nothing_disallowed(engine, sites, 
     # the duplicate posting was fetched once
     paths = sites.trs.paths()
     assert paths.count("/xxgk/ndbg/202201/t20220110_1000.htm") == 1
+    # the audit scored it with the site's publication date
+    from service.audit import card_of_report
+
+    card = card_of_report(engine, stored[("临江市河西区教育局", 2023)].id)
+    assert card is not None and card.date_source == "harvester" and card.published_on.isoformat() == "2024-02-05"
     # the raw store keeps every fetched file by its hash
     assert len(list((tmp_path / "raw").glob("*/*.bin"))) >= len(sites.expected)
 

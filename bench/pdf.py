@@ -84,8 +84,8 @@ def bench_readers(files: list[tuple[str, bytes]], repeat: int) -> dict:
 
 
 def bench_ingest(url: str, files: list[tuple[str, bytes]]) -> dict:
+    from service.ingest import ingest_paths
     from storage.db import create_all, get_engine
-    from storage.ingest import ingest_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

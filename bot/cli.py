@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_audit, cli_ingest
+from bot import cli_audit, cli_harvest, cli_ingest
 
 log = logging.getLogger("disclosure_bot.cli")
 
@@ -235,6 +235,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_samples(args: argparse.Namespace) -> int:
+    if getattr(args, "store", None):  # a store of its own, so fictional data never mixes with real
+        store = args.store
+        args.database_url = store if "://" in store else f"sqlite:///{Path(store).resolve()}"
+        if "://" not in store:
+            Path(store).resolve().parent.mkdir(parents=True, exist_ok=True)
     engine = _engine(args)
     import bot.samples as samples  # a missing module is an import error (rc 1), never a silent skip
 
@@ -325,8 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_chat)
     s = sub.add_parser("migrate", help="create or upgrade the store's schema")
     s.set_defaults(func=cmd_migrate)
-    s = sub.add_parser("samples", help="load the generated sample corpus when the store is empty")
+    s = sub.add_parser("samples", help="load the generated (fictional) SAMPLE corpus when the store is empty")
+    s.add_argument("--store", default=None, help="store path or URL for the demo (e.g. data/demo.db)")
     s.set_defaults(func=cmd_samples)
+    cli_harvest.register(sub)
 
     s = sub.add_parser(
         "import-agencies", help="import bodies that must publish (CSV: name,kind,region,first_year)"

@@ -96,6 +96,11 @@ def _no_value(agency: str, rep: ReportRec, m: IndicatorMatch, formula: Formula, 
     return f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字——空白不按 0 计。"
 
 
+def _provenance(src: Source, rep: ReportRec) -> None:
+    """Where the report came from (sample/starter/ingested/harvested, its URL and publication date)."""
+    src.source_kind, src.url, src.published = rep.source_kind, rep.source_url, rep.published_on
+
+
 def _stored_row(rep: ReportRec, m: IndicatorMatch, v: ValueRec, notes: list[str]) -> tuple[Source, str, str, str]:
     """Source, unit, key and name of a number read straight from one cell."""
     d = definition(v.key, rep.template)
@@ -104,6 +109,7 @@ def _stored_row(rep: ReportRec, m: IndicatorMatch, v: ValueRec, notes: list[str]
         v.section or (d.section if d else ""), humanize(v.row_label or (d.row_label if d else ""), rep.template),
         humanize(v.column_label or (d.column_label if d else ""), rep.template), v.origin, rep.template, notes,
     )
+    _provenance(src, rep)
     return src, v.unit or (d.unit if d else ""), v.key, (d.name_zh if d else m.label)
 
 
@@ -121,6 +127,7 @@ def _derived_row(
         rep.title or rep.file_name, rep.file_name, first.line_no if first else 0, " | ".join(lines)[:1500],
         first.section if first else "", describe(shown, rep.template), "", "derived", rep.template, notes,
     )
+    _provenance(src, rep)
     unit = m.concept.unit or (ev.parts[0].unit if ev.parts else "")
     key = formula if isinstance(formula, str) else DERIVED_KEYS.get(m.concept.id, "derived." + m.concept.id)
     return src, unit, key, m.label

@@ -27,6 +27,9 @@ class Source:
     origin: str = "table"  # table|prose|derived
     template: str = ""
     findings: list[str] = field(default_factory=list)  # arithmetic findings touching this number
+    source_kind: str = "ingested"  # sample (fictional demo) | starter | ingested | harvested
+    url: str = ""  # where the report is published, when known
+    published: str = ""  # publication date (YYYY-MM-DD), when known
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from query.format import provenance
 from query.types import Answer, AnswerRow, Candidate
 from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the front ends
 
@@ -101,6 +102,9 @@ def source_brief(row: AnswerRow, m: Markup) -> str:
         parts[0] += "（由表内数字推算）"
     if src.line_text:
         parts.append(m.quote(_short(src.line_text, LINE_TEXT_MAX)))
+    extra = provenance(src)
+    if extra:
+        parts.append(m.t(extra))
     for finding in src.findings[:3]:
         parts.append("⚠️ " + m.t(_short(finding, 200)))
     return "\n".join(parts)
@@ -192,6 +196,8 @@ def source_blocks(rows: Iterable[AnswerRow], m: Markup) -> list[str]:
             lines.append(f"位置：{m.t(_short(labels, 300))}")
         if src.line_text:
             lines.append(m.quote(_short(src.line_text, 1500)))
+        if provenance(src):
+            lines.append(m.t(provenance(src)))
         lines.extend("⚠️ " + m.t(_short(f, 300)) for f in src.findings)
         blocks.append("\n".join(lines))
     return blocks

@@ -58,6 +58,11 @@ class Report(SQLModel, table=True):
     ingested_at: datetime = Field(default_factory=utcnow, index=True)
     replaced_count: int = 0
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    # where the report came from (0005): sample (fictional demo) | starter (shipped figures of public
+    # reports) | ingested | harvested; answers say so, and show the public URL and publication date.
+    source_kind: str = Field(default="ingested", max_length=12)
+    source_url: str = Field(default="", max_length=1000)
+    published_on: date | None = None
 
 
 class IndicatorValue(SQLModel, table=True):
@@ -199,6 +204,51 @@ class ReportVersion(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
     )
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+# --- harvest ---
+class HarvestUrl(SQLModel, table=True):
+    """The harvester's frontier and fetch log: one row per URL (resumable; claims for several workers).
+
+    state: pending|claimed|done|failed|disallowed|unsupported|gone. Fetched bytes live in the raw
+    store under `content_hash` (sha256), so `ingest --reparse` works without the network.
+    """
+
+    __tablename__ = "harvest_url"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=1000, unique=True)
+    host: str = Field(default="", max_length=200, index=True)
+    site: str = Field(default="", max_length=200)  # the body whose site this is (sites file / registry)
+    region: str = Field(default="", max_length=100)
+    kind: str = Field(default="page", max_length=10)  # seed|list|page|file
+    depth: int = 0
+    parent_url: str = Field(default="", max_length=1000)
+    link_text: str = Field(default="", max_length=300)
+    state: str = Field(default="pending", max_length=12, index=True)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_until: datetime | None = None
+    http_status: int | None = None
+    etag: str = Field(default="", max_length=300)
+    last_modified: str = Field(default="", max_length=100)
+    content_type: str = Field(default="", max_length=200)
+    content_hash: str = Field(default="", max_length=64, index=True)
+    size: int = 0
+    headers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    fetched_at: datetime | None = None
+    published_on: date | None = None
+    title: str = Field(default="", max_length=500)
+    error: str = Field(default="", max_length=500)
+    report_id: int | None = None
+
+
+class HarvestLease(SQLModel, table=True):
+    """One harvest run at a time: a named lease with an expiry (a crashed holder's lease lapses)."""
+
+    __tablename__ = "harvest_lease"
+    name: str = Field(primary_key=True, max_length=50)
+    holder: str = Field(default="", max_length=100)
+    expires_at: datetime = Field(default_factory=utcnow)
 
 
 # --- audit ---

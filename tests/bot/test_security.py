@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.samples import write_samples
 from query.engine import Answerer
 from reminders.registry import import_agencies
 from service.ingest import ingest_paths
 from tests.bot.conftest import ADMIN, USER, run_bot
 from tests.handlers.doubles import ScriptedAnswerer
 from tests.storage.test_ingest import dump
+from tools.samples import write_samples
 
 pytestmark = pytest.mark.pg
 

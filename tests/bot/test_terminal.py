@@ -33,7 +33,7 @@ def _run(lines: str, engine, answerer) -> str:
 
 
 def test_listing_commands_work_in_the_terminal(engine):
-    from storage.ingest import ingest_paths
+    from service.ingest import ingest_paths
     from tests.conftest import require_shared
 
     ingest_paths(engine, [require_shared()], progress=False)

@@ -16,8 +16,8 @@ import pytest
 from bot.cli import main
 from bot.terminal import chat
 from query.engine import Answerer
+from service.ingest import ingest_paths
 from service.lookups import list_agencies
-from storage.ingest import ingest_paths
 from tests.bot.conftest import run_bot
 from tests.conftest import SHARED_SPEC, require_shared
 

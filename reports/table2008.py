@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz
 
 from reports.catalogue import unit_of
-from reports.model import ParsedValue
+from reports.model import CellState, ParsedValue
 from reports.text import Line, is_page_footer, nfkc, parse_number, split_cells, squash
 
 TEMPLATE = "2008"
@@ -130,6 +130,7 @@ class Table2008Result:
     start_line: int | None = None
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
+    cells: list[CellState] = field(default_factory=list)  # rows printed with an empty or marked 统计数
 
 
 @dataclass(slots=True)
@@ -390,6 +391,16 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
     return _Cells(label, unit, value, has_value_cell, label_cells)
 
 
+def _printed_mark(text: str) -> str:
+    """The "/", "—", "-" or "无" printed in a row's value cell ("" when the cell is empty)."""
+    for c in reversed(split_cells(text) if _TABULAR.search(text) else text.split()):
+        c = nfkc(c).strip()
+        if not c or _is_unit(c):
+            continue
+        return c if _BLANK_CELL.match(c) else ""
+    return ""
+
+
 def _is_group_header(row: _Row, score: float, label: str, last_index: int) -> bool:
     """A keyless section row, matched firmly and ahead of the last row (fragments like "七、依申请公开"
     must not pull the position back to 三、依申请公开情况)."""
@@ -633,6 +644,9 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             continue
         if cells.value is None:
             # a blank 统计数 cell states nothing; without tab/pipe cells the number may sit on the next line
+            # (a number found there later wins over this blank state)
+            mark = _printed_mark(text)
+            res.cells.append(CellState(row.key, "mark" if mark else "blank", mark, ln.no, ln.raw.strip()))
             if not _TABULAR.search(ln.text):
                 wrapped = (row, unit, used_label)
             continue

@@ -39,6 +39,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage.cells import replace_cells
+from storage.history import history_findings
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -222,6 +224,13 @@ def _value_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
             "column_label": (v.column_label or "")[:200],
         }
     return list(rows.values())
+
+
+@dataclass(slots=True)
+class _Found:
+    """Findings made at ingest (other years read from the store), shaped like a parsed report's."""
+
+    findings: list[Any]
 
 
 def _finding_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
@@ -423,8 +432,10 @@ def store_parsed(
     if values:
         _insert_many(conn, VALUE, values)
     findings = _finding_rows(report_id, parsed)
+    findings += _finding_rows(report_id, _Found(history_findings(conn, agency_id, ident.year, parsed)))
     if findings:
         conn.execute(insert(FINDING), findings)
+    replace_cells(conn, report_id, parsed)
     result = IngestResult(
         outcome,
         reason,

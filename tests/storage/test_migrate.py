@@ -13,12 +13,13 @@ from sqlmodel import SQLModel
 from storage import migrate
 from storage.db import create_all, get_engine
 
-EXTRA_REVISION = '''"""test-only second revision"""
+HEAD = migrate.head_revision()  # the code's newest revision (each area's migration chains onto it)
+EXTRA_REVISION = f'''"""test-only next revision"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "9001"
+down_revision = "{HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -64,7 +65,7 @@ def pg_engine():
 def _fresh_store_matches_models(eng) -> None:
     assert migrate.schema_problem(eng) is None  # empty: fine, about to be created
     migrate.ensure_schema(eng)
-    assert migrate.current_revision(eng) == migrate.head_revision() == "0002"
+    assert migrate.current_revision(eng) == migrate.head_revision() == HEAD
     assert migrate.schema_diff(eng) == []
     tables = set(inspect(eng).get_table_names())
     assert set(SQLModel.metadata.tables) | {"alembic_version"} == tables
@@ -83,14 +84,14 @@ def test_upgrade_on_empty_postgresql_creates_exactly_the_models(pg_engine):
 
 def test_upgrade_accepts_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'u.db'}"
-    assert migrate.upgrade(url) == "0002"
+    assert migrate.upgrade(url) == HEAD
 
 
 def test_create_all_store_is_adopted_by_stamp(sqlite_engine):
     create_all(sqlite_engine)
     assert "disclosure-bot migrate" in migrate.schema_problem(sqlite_engine)
     migrate.ensure_schema(sqlite_engine)
-    assert migrate.current_revision(sqlite_engine) == "0002"
+    assert migrate.current_revision(sqlite_engine) == HEAD
 
 
 def test_unversioned_store_that_differs_is_refused(sqlite_engine):
@@ -106,14 +107,14 @@ def test_behind_head_is_refused_then_migrate_fixes_it(sqlite_engine, tmp_path, m
     migrate.upgrade(sqlite_engine)
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_note.py").write_text(EXTRA_REVISION)
+    (scripts / "versions" / "9001_note.py").write_text(EXTRA_REVISION)
     monkeypatch.setattr(migrate, "SCRIPTS", scripts)
-    assert migrate.head_revision() == "0003"
+    assert migrate.head_revision() == "9001"
     problem = migrate.schema_problem(sqlite_engine)
-    assert problem == "数据库结构版本落后 (schema at 0002, code expects 0003): run `disclosure-bot migrate`"
-    with pytest.raises(migrate.SchemaError, match="schema at 0002, code expects 0003"):
+    assert problem == f"数据库结构版本落后 (schema at {HEAD}, code expects 9001): run `disclosure-bot migrate`"
+    with pytest.raises(migrate.SchemaError, match=f"schema at {HEAD}, code expects 9001"):
         migrate.ensure_schema(sqlite_engine)
-    assert migrate.migrate(sqlite_engine) == ("0002", "0003")
+    assert migrate.migrate(sqlite_engine) == (HEAD, "9001")
     assert migrate.schema_problem(sqlite_engine) is None
     assert "note" in {c["name"] for c in inspect(sqlite_engine).get_columns("app_meta")}
 
@@ -142,7 +143,7 @@ def test_concurrent_start_on_empty_postgresql_creates_the_schema_once(pg_engine)
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(lambda _: migrate.ensure_schema(pg_engine), range(3)))
     assert results == [None, None, None]
-    assert migrate.current_revision(pg_engine) == "0002" and migrate.schema_diff(pg_engine) == []
+    assert migrate.current_revision(pg_engine) == HEAD and migrate.schema_diff(pg_engine) == []
 
 
 def _indexes(eng, table: str) -> dict[str, list[str]]:
@@ -175,7 +176,7 @@ def _upgrade_from_0001_with_data(eng) -> None:
             )
         )
     assert "ix_indicator_value_report_id" in _indexes(eng, "indicator_value")
-    assert migrate.migrate(eng) == ("0001", "0002")
+    assert migrate.migrate(eng) == ("0001", HEAD)
     assert migrate.schema_diff(eng) == []
     ix = _indexes(eng, "indicator_value")
     assert "ix_indicator_value_report_id" not in ix and ix["ix_value_indicator_report"] == [

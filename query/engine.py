@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from query import format as fmt
 from query.agencies import AgencyIndex, AgencyRec, Mention, Resolution
+from query.cells import cell_rows, no_number_text
 from query.indicators import (
     CONCEPTS,
     MODERN,
@@ -43,6 +44,7 @@ from query.indicators import (
 from query.parse_question import ParsedQuestion, parse_question, strip_fillers
 from query.types import Answer, AnswerRow, Candidate, Source
 from reports.catalogue import definition
+from storage.cells import cell_states
 from storage.db import is_outage
 from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
 
@@ -820,6 +822,24 @@ class Answerer:
             return out
         return Evaluated(None)
 
+    def _gap_cells(self, agency_id: int, rep: ReportRec, m: IndicatorMatch) -> list[AnswerRow]:
+        """The cells a question asked for that the report gives no number for, with their states."""
+        formula = m.formula(rep.template)
+        if formula is None:
+            return []
+        ev = self._evaluate(formula, self._report_values(rep.id), rep.template)
+        if ev.value is not None or ev.zero_den or not ev.missing:
+            return []
+        keys = ev.missing[:3]
+        title = rep.title or rep.file_name
+        return cell_rows(
+            self.agencies[agency_id].name,
+            rep.year,
+            keys,
+            cell_states(self.engine, rep.id, keys),
+            lambda no, text: Source(title, rep.file_name, no, text, template=rep.template),
+        )
+
     def _row(
         self,
         agency_id: int,
@@ -846,10 +866,10 @@ class Answerer:
                     None,
                     f"{agency} {rep.year} 年「{m.label}」无法计算：分母为 0（{_short_formula(formula, rep)}）。",
                 )
-            names = "、".join(_name(k, rep.template) for k in ev.missing[:3])
-            return None, (
-                f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字"
-                f"——空白不按 0 计。"
+            # only a blank printed cell is "空白"; a mark, an unreadable or a missing row is said as such
+            states = cell_states(self.engine, rep.id, ev.missing[:3])
+            return None, no_number_text(
+                f"{agency} {rep.year} 年度报告中", ev.missing[:3], states, lambda k: _name(k, rep.template)
             )
         derived = not isinstance(formula, str) or (ev.parts and ev.parts[0].key != formula)
         if findings is None:
@@ -941,6 +961,7 @@ class Answerer:
         problems: list[str] = []
         year_notes: list[str] = []
         missing_years: dict[int, list[int]] = {}
+        gaps: list[AnswerRow] = []  # asked-for cells with no number (blank, mark, unreadable, missing)
         multi_year = False
         plan: list[tuple[int, list[int]]] = []
         common: list[int] = []
@@ -967,6 +988,7 @@ class Answerer:
                         rows.append(row)
                     elif not summary:
                         problems.append(why)
+                        gaps += self._gap_cells(aid, rep, m)
         intent = (
             "trend"
             if multi_year and len(agency_ids) == 1
@@ -988,7 +1010,7 @@ class Answerer:
                 for aid in missing_years:
                     cands += [Candidate(f"{y}年", "year", f"{y}年") for y in self.years.get(aid, [])[-8:]]
             text = "\n".join(notes + year_notes + head + problems) or "没有找到对应的数字。"
-            return Answer("no_data", text, candidates=cands, intent=intent, context=ctx)
+            return Answer("no_data", text, candidates=cands, intent=intent, context=ctx, cells=gaps)
         if summary:
             agency = self.agencies[agency_ids[0]].name
             title = f"{agency} {rows[0].year} 年主要数字（未指定指标）："
@@ -1006,7 +1028,7 @@ class Answerer:
                 + (" 等" if len(others) > 8 else "")
             )
             cands = [Candidate(self.agencies[a].name, "agency", self.agencies[a].name) for a in others[:8]]
-        return Answer("ok", text, rows, cands, intent=intent, context=ctx)
+        return Answer("ok", text, rows, cands, intent=intent, context=ctx, cells=gaps)
 
     def _scope(self, place: str) -> list[int]:
         if not place:

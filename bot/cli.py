@@ -2,7 +2,8 @@
 (default: a SQLite file under ./data/) and checks its schema first.
 
     disclosure-bot ingest PATH...            store reports (files or folders), print what happened
-    disclosure-bot export [--json|--csv]     every stored number, one JSON object per line (or CSV)
+    disclosure-bot export [--json|--csv] [--findings]   every stored number, one JSON object per line (or CSV)
+    disclosure-bot findings [AGENCY] [YEAR]  a report's findings (identities, missing rows, cross-year, magnitude)
     disclosure-bot ask [--json] [--today D] [QUESTION]   answer one question, or one per stdin line
     disclosure-bot run                       the Telegram bot (terminal chat when no token is set)
     disclosure-bot chat                      the bot in this terminal (stdin → stdout)
@@ -153,7 +154,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import write_csv, write_json_lines
+    from storage.export import write_csv, write_findings_json, write_json_lines
 
     engine = _engine(args)
     out: TextIO
@@ -165,6 +166,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = sys.stdout
     try:
         n = write_csv(engine, out) if args.csv else write_json_lines(engine, out)
+        if getattr(args, "findings", False) and not args.csv:
+            n += write_findings_json(engine, out)
         out.flush()
     finally:
         if close:
@@ -380,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="JSON lines (default)")
     g.add_argument("--csv", action="store_true", help="CSV with a header")
     s.add_argument("--output", "-o", default=None, help="file to write (default stdout)")
+    s.add_argument("--findings", action="store_true", help="also one JSON line per report with its findings")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("ask", help="answer a question (or one per stdin line)")
@@ -410,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--region", default=None, help="only bodies under this place (e.g. 银川市)")
     g.add_argument("--agency", default=None, help="only this body")
     s.set_defaults(func=cmd_due)
+    from bot import cli_findings
+
+    cli_findings.register(sub, _engine)
     return p
 
 

@@ -312,7 +312,8 @@ def align_idx(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[int |
         return cur
     if len(cur) < n:
         tail: list[int | None] = list(range(end, min(len(vals), end + n - len(cur))))
-        return cur + tail + [None] * (n - len(cur) - len(tail))
+        # fewer printed cells than columns: which column lost its cell cannot be known — never a guess
+        return cur + tail if len(cur) + len(tail) == n else None
     if extra is not None and extra.reading is not None and n == 7 and len(cur) == 8:
         return _READINGS[extra.reading](cur)  # this table's extra column, blanks kept in place
     nums = [i for i in cur if i is not None and vals[i] is not None]

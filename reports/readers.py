@@ -311,6 +311,14 @@ def join_fragments(parts: Iterable[str]) -> str:
     return out
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _tighten(text: str) -> str:
+    """Whitespace inside one cell piece: none between CJK characters (HTML source wrapped mid-label)."""
+    return _CJK_GAP.sub("", _SPACES.sub(" ", text))
+
+
 def _is_cjkish(ch: str) -> bool:
     o = ord(ch)
     return 0x3000 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF or 0x2018 <= o <= 0x201F  # “” ‘’ in Chinese text
@@ -345,15 +353,21 @@ def _read_html(data: bytes) -> str:
             buf.clear()
 
     def cell_text(cell: Tag) -> str:
-        pieces: list[str] = []
+        # Inline elements split text anywhere (Word: <span>2</span><span>0</span> is 20), so text nodes
+        # are concatenated as printed; only block elements (<p>, <br>, <div>) inside a cell separate pieces.
+        pieces: list[str] = [""]
         for s in cell.descendants:
+            if isinstance(s, Tag):
+                if s.name == "br" or s.name in _BLOCK_TAGS:
+                    pieces.append("")
+                continue
             if isinstance(s, NavigableString) and not isinstance(
                 s, Comment | Declaration | Doctype | ProcessingInstruction
             ):
                 if any(p.name in _DROP_TAGS for p in s.parents if isinstance(p, Tag)):
                     continue
-                pieces.append(str(s))
-        return join_fragments(pieces).replace("\t", " ")
+                pieces[-1] += str(s)
+        return join_fragments(_tighten(p) for p in pieces).replace("\t", " ")
 
     def rows_of(table: Tag) -> list[Tag]:
         found: list[Tag] = []

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from reports.catalogue import definition as _definition
 from reports.model import CellState, ParsedValue
-from reports.text import Line, clean_line, is_page_footer, parse_number
+from reports.text import Line, clean_line, is_page_footer, nfkc, parse_number
 from reports.text import squash as _squash
 
 # Table cells and labels repeat a lot ("0", "属于国家秘密"); caching keeps a report well under 5 ms.
@@ -511,6 +511,7 @@ class _Out:
         self.values: dict[str, ParsedValue] = {}
         self.cells: dict[str, CellState] = {}  # first non-numeric printing of a key (blank, mark, unreadable)
         self.spans: dict[str, tuple[Line, Line]] = {}  # region name → first and last line searched
+        self.lines: Sequence[Line] = ()  # the whole document (prose stating a figure a table row omits)
 
     def put(self, key: str, v: float | None, ln: Line, mark: str = "") -> None:
         if key in self.values:
@@ -635,10 +636,63 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
         cols = _active_columns(rid, header, row.count, out.template, row.celled)
         keys = [f"active.{rid}.{col}" for col in cols]
         idx = align_idx(row, len(cols)) if cols else None
+        if idx is None and _repealed_from_prose(out, rid, cols, row, ln):
+            continue
         if idx is None:
             out.unreadable(keys, ln)
             continue
         out.put_row(keys, row, idx, ln)
+        _printed_money_unit(out, keys, header_text, ln)
+
+
+_MONEY_UNIT = re.compile(r"(亿元|万元|元)")
+_MONEY_UNITS = {"元", "万元", "亿元"}
+
+
+def _printed_money_unit(out: _Out, keys: list[str], header_text: str, ln: Line) -> None:
+    """Store a money figure in the unit its header prints (采购总金额（元）), not the catalogue's 万元."""
+    m = _MONEY_UNIT.search(nfkc(header_text))
+    if m is None:
+        return
+    for key in keys:
+        v = out.values.get(key)
+        if v is not None and v.unit in _MONEY_UNITS and v.line_no == ln.no:
+            v.unit = m.group(1)
+
+
+_REPEALED_WORDS = {"regulations": "规章", "normative": "规范性文件"}
+
+
+def _repealed_from_prose(out: _Out, rid: str, cols: list[str], row: _Row, ln: Line) -> bool:
+    """A 2021 (一) row printing only 制发 and 现行有效, the 废止 figure stated in prose above the table.
+
+    Taken only when the text before the row states the repealed count of this kind exactly once; the
+    row's two numbers are then 制发 and 现行有效. Otherwise the row stays unreadable."""
+    word = _REPEALED_WORDS.get(rid)
+    if word is None or cols != ["issued", "repealed", "in_force"] or row.count != 2:
+        return False
+    pats = (
+        re.compile(rf"废止[^。；;\d]{{0,12}}?{word}[^。；;\d]{{0,4}}?(\d+)\s*件"),
+        re.compile(rf"{word}[^。；;\d]{{0,12}}?废止[^。；;\d]{{0,4}}?(\d+)\s*件"),
+    )
+    found: dict[float, Line] = {}
+    for prev in out.lines:
+        if prev.no >= ln.no:
+            break
+        for pat in pats:
+            for m in pat.finditer(prev.text):
+                found.setdefault(float(m.group(1)), prev)
+    if len(found) != 1:
+        return False
+    (repealed, where), = found.items()
+    made, in_force = (v for v in row.values if v is not None)
+    out.put(f"active.{rid}.issued", made, ln)
+    out.put(f"active.{rid}.in_force", in_force, ln)
+    out.put(f"active.{rid}.repealed", repealed, where)
+    key = f"active.{rid}.repealed"
+    if key in out.values:
+        out.values[key].origin = "prose"
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -918,6 +972,7 @@ def _span(out: _Out, name: str, region: Sequence[Line]) -> None:
 
 def _parse_tables(lines: Sequence[Line], template: str) -> _Out:
     out = _Out(template)
+    out.lines = lines
     n = len(lines)
     s2, s3, s4, s5 = _find_sections(lines)
 

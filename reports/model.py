@@ -80,9 +80,10 @@ class ParsedReport:
     file_name: str = ""
     file_hash: str = ""  # sha256 of the raw bytes
     warnings: list[str] = field(default_factory=list)
-    cells: list[CellState] = field(
-        default_factory=list
-    )  # non-numeric cells (blank, mark, unreadable, missing)
+    # non-numeric cells (blank, mark, unreadable, missing)
+    cells: list[CellState] = field(default_factory=list)
+    # "provincial": a local 2008–2013 统计表, not the national 2014 one (its rows differ)
+    variant: str = ""
 
     def value_map(self) -> dict[str, float]:
         return {v.key: v.value for v in self.values}

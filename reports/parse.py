@@ -53,6 +53,8 @@ class _Tables:
     def __init__(self) -> None:
         self.cells: list[CellState] = []
         self.spans: dict[str, tuple[Line, Line]] = {}
+        self.cumulative = False
+        self.provincial_rows = False
 
 
 def _table_values(
@@ -75,6 +77,10 @@ def _table_values(
     if res.start_line in by_no:
         seen.spans = {"table": (by_no[res.start_line], by_no.get(res.end_line or 0, lines[-1]))}
     seen.cells = res.cells
+    seen.cumulative = res.cumulative
+    seen.provincial_rows = any(
+        "2008p" in (definition(v.key).templates if definition(v.key) else ()) for v in res.values
+    )
     if template == "2008":
         warnings.extend(res.warnings)
         return template, res.values, res.started
@@ -177,7 +183,13 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     if not values:
         raise ReportError("没有从报告中读出任何统计数值", "no_values")
     findings.extend(_checks(values, template))
-    cells = _cell_states(lines, template, values, seen)
+    variant = _variant(template, identity.year, seen)
+    if variant:
+        warnings.append(
+            "统计表为地方自定表式（2008–2013 年或省级表，含历年累计列或非全国统一的行），按本年数读取；"
+            "不按全国统一统计表核对缺行"
+        )
+    cells = _cell_states(lines, "" if variant else template, values, seen)
     done = completeness_finding(cells, template)
     if done is not None:
         findings.append(done)
@@ -191,7 +203,16 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
         file_hash=file_hash,
         warnings=warnings,
         cells=cells,
+        variant=variant,
     )
+
+
+def _variant(template: str, year: int, seen: _Tables) -> str:
+    """ "provincial" for a 统计表 that is not the national 2014 one: before 2014, a 历年累计 column, or
+    rows only provincial tables print. Its rows are then not held against the national layout."""
+    if template != "2008":
+        return ""
+    return "provincial" if year <= 2013 or seen.cumulative or seen.provincial_rows else ""
 
 
 def _cell_states(

@@ -215,17 +215,18 @@ def decode_text(data: bytes) -> str:
     if _control_ratio(data) > 0.02:
         raise _err("文件是二进制数据，不是文本", "binary data, not text", "binary")
     try:
-        return _checked(data.decode("utf-8"))
+        utf8: str | None = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        nearly = _nearly_utf8(data, e)
-        if nearly is not None:
-            return _checked(nearly)
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _rare_cjk_ratio(text) < 0.1 and _junk_ratio(text) < 0.02:
-        return text
+        utf8 = _nearly_utf8(data, e)
+    gb = _gb18030(data)
+    if utf8 is not None:
+        # Short GBK text can be valid UTF-8 by accident ("息" = CF A2 = "Ϣ"): junk as UTF-8 but clean
+        # as GBK means GBK; junk either way is garbled.
+        if _junk_ratio(utf8) > 0.05 and gb is not None:
+            return gb
+        return _checked(utf8)
+    if gb is not None:
+        return gb
     text = _normalizer_guess(data)
     if text is not None:
         return text
@@ -234,6 +235,15 @@ def decode_text(data: bytes) -> str:
         "unrecognised text encoding; save as UTF-8 or GBK",
         "encoding",
     )
+
+
+def _gb18030(data: bytes) -> str | None:
+    """GB18030 (covers GBK/GB2312) when it decodes to plausible Chinese text, else None."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return text if _rare_cjk_ratio(text) < 0.1 and _junk_ratio(text) < 0.02 else None
 
 
 def _nearly_utf8(data: bytes, first: UnicodeDecodeError) -> str | None:

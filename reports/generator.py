@@ -774,7 +774,8 @@ def _table_modern_2(ctx: _Ctx, template: str, v: dict[str, float], absent: set[s
             ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "fees")], ("amount",)),
         ]  # fmt: skip
     for title, heads, items, cols in blocks:
-        short = "short_rows" in ctx.noise and cols == ("issued", "repealed", "in_force")
+        # a converter's short row (Markdown/plain text); tab rows stand for real cell grids (Word, PDF)
+        short = "short_rows" in ctx.noise and cols == ("issued", "repealed", "in_force") and ctx.sep != "tabs"
         short = short and not (
             absent
             & {"active.regulations.issued", "active.regulations.repealed", "active.regulations.in_force"}

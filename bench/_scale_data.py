@@ -2,7 +2,7 @@
 
 Why COPY and not the report parser: the parser's speed is benchmarked in bench/parse.py; here the
 question is how the store and the answer engine behave at 150,000 bodies × 5 years, so rows are built
-directly (agencies over province › city › county › department/township from reports.generator, the real
+directly (agencies over province › city › county › department/township from tools.generator, the real
 indicator keys, labels and units of reports.catalogue, blank cells, missing years, findings, one ingest
 event per report) and streamed into PostgreSQL with `cursor.copy`.
 
@@ -119,7 +119,7 @@ def _value(rng: random.Random, key: str, scale: float) -> int:
 
 def generate(n: int, seed: int, con, progress=print) -> Counts:
     """Write n agencies × YEARS into the tables of the connection's schema (psycopg connection)."""
-    from reports.generator import generate_agencies
+    from tools.generator import generate_agencies
 
     rng = random.Random(f"scale:{seed}:{n}")
     gen = generate_agencies(n, seed)

@@ -37,7 +37,7 @@ def _pct(samples: list[float], q: float) -> float:
 
 
 def _agencies(n: int, seed: int):
-    from reports.generator import generate_agencies
+    from tools.generator import generate_agencies
 
     return generate_agencies(n, seed)
 

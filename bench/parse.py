@@ -2,7 +2,7 @@
 1,000 generated ones; seconds to ingest 10,000 generated reports into SQLite and into PostgreSQL.
 
 Targets: ≤ 5 ms median per report; 10,000 reports into SQLite ≤ 2 minutes.
-Generated reports come from reports.generator (random layout noise, deterministic by --seed); they are
+Generated reports come from tools.generator (random layout noise, deterministic by --seed); they are
 also checked against the numbers that made them, so a fast-but-wrong parser shows up here too.
 
     .venv/bin/python bench/parse.py [--quick] [--json PATH] [--pg-url URL] [--no-pg]
@@ -66,8 +66,8 @@ def bench_generated(n: int, seed: int) -> dict:
     be told apart — and the parser uses no clock, so the mismatch count is deterministic: a change between
     runs is a code change, never load. Each mismatch is kept (report text + what differed) for save_mismatches.
     """
-    from reports.generator import generate_report, plan_corpus
     from reports.parse import parse_bytes
+    from tools.generator import generate_report, plan_corpus
 
     reports = [generate_report(rseed, t, a, y) for a, y, t, rseed in plan_corpus(n, seed)]
     blobs = [(r.file_name, r.text.encode("utf-8")) for r in reports]
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if gen["bad"]:
         save_mismatches(gen["bad"], mismatch_dir, args.seed)
 
-    from reports.generator import write_corpus
+    from tools.generator import write_corpus
 
     # run_all tells each bench its share of the time (BENCH_TIME_BUDGET); measure what fits and project.
     budget = float(os.environ.get("BENCH_TIME_BUDGET") or 0) or None

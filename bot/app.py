@@ -20,32 +20,16 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, Defaults
 
+from bot.reminder_wiring import wire_reminders
 from bot.settings import Settings
 from handlers import delivery
+from handlers import reminders as reminder_handlers
 from handlers.commands import COMMANDS
-from handlers.service import BotService
 from handlers.setup import register_handlers
+from service.answers import BotService
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-def _reminders_module():
-    """handlers.reminders (owned by the reminders feature) if present; a clear log line if not."""
-    import importlib
-
-    try:
-        reminders = importlib.import_module("handlers.reminders")
-    except ModuleNotFoundError as err:
-        if err.name == "handlers.reminders":
-            log.warning("reminders are not wired: handlers/reminders.py does not exist")
-            return None
-        log.exception("reminders are not wired: handlers.reminders failed to import")
-        return None
-    except Exception:  # noqa: BLE001 - a broken optional feature must not stop the bot
-        log.exception("reminders are not wired: handlers.reminders failed to import")
-        return None
-    return reminders
 
 
 def menu_commands(application: Application) -> list[BotCommand]:
@@ -117,10 +101,9 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     application.bot_data["service"] = service
     application.bot_data["settings"] = settings
     register_handlers(application)
-    reminders = _reminders_module()
-    if reminders is not None:
-        application.bot_data["extra_commands"] = list(getattr(reminders, "COMMANDS", []))
-        reminders.register(application, settings)
+    application.bot_data["extra_commands"] = list(reminder_handlers.COMMANDS)
+    reminder_handlers.register(application)
+    wire_reminders(application, settings)
     return application
 
 

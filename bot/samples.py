@@ -17,7 +17,7 @@ from sqlalchemy import func, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from reports.generator import CONTAINER_NOISE, NOISE_KINDS, GenAgency, generate_report, render
+from tools.generator import CONTAINER_NOISE, NOISE_KINDS, GenAgency, generate_report, render
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ _FORMATS = ("txt", "txt", "gbk", "html", "docx", "pdf")
 
 README = """These files are GENERATED SAMPLES, not real reports.
 
-They were written by reports/generator.py (bot/samples.py, seed {seed}) so that a fresh clone of the
+They were written by tools/generator.py (bot/samples.py, seed {seed}) so that a fresh clone of the
 project has a small corpus to ask questions about. The agencies, the region 青川省 and every number are
 invented; any resemblance to a real body is accidental. Do not cite them. Two of them
 (临江市人民政府 2023, 临江市城关区人民政府 2018) deliberately print a total that does not add up, so

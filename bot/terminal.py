@@ -12,8 +12,8 @@ from typing import TextIO
 
 from bot.settings import Settings
 from handlers.commands import COMMANDS, FALLBACK_EXAMPLES, QUESTION_COMMANDS
-from handlers.format import Markup, paginate, render_answer, rows_to_csv, source_blocks
-from handlers.service import BotService
+from service.answers import BotService
+from service.format import Markup, paginate, render_answer, rows_to_csv, source_blocks
 
 CHAT_KEY = "terminal:local"
 PREFIXES = {f"/{c}": f" {word}" if word else "" for c, (word, _usage) in QUESTION_COMMANDS.items()}

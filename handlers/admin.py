@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import lookups
 from handlers.answers import service
-from handlers.format import Markup
+from service import lookups
+from service.format import Markup
 
 NOT_ADMIN = "这个命令只对管理员开放。"
 

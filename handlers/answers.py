@@ -15,10 +15,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers import callbacks
-from handlers import state as ui_state
-from handlers.format import Reply, render_answer, with_page_footer
-from handlers.service import BotService, chat_key_for
 from query.types import Answer
+from service import ui_state
+from service.answers import BotService, chat_key_for
+from service.format import Reply, render_answer, with_page_footer
 
 log = logging.getLogger(__name__)
 BUTTON_LABEL_MAX = 40  # characters; Telegram shows longer button texts cut off by the client anyway
@@ -175,7 +175,7 @@ async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: 
 
 async def send_chart(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> bool:
     """The PNG chart next to the text; the text alone stands if drawing or sending fails."""
-    from bot.charts import render_chart
+    from service.charts import render_chart
 
     try:
         png = await asyncio.to_thread(render_chart, reply.chart_rows, reply.intent)

@@ -15,8 +15,8 @@ from telegram.ext import ContextTypes
 
 from handlers import callbacks
 from handlers.answers import page_keyboard, respond, service
-from handlers.format import esc, with_page_footer
-from handlers.service import chat_key_for
+from service.answers import chat_key_for
+from service.format import esc, with_page_footer
 
 log = logging.getLogger(__name__)
 FORGED = "这个按钮无效，请重新提问。"
@@ -63,7 +63,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await respond(update, context, examples[data.arg])
         return
     state = await svc.load_state(chat_key_for(chat_id))
-    from handlers.state import get_menu
+    from service.ui_state import get_menu
 
     menu = get_menu(state, data.nonce)
     if menu is None:

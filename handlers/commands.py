@@ -9,10 +9,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers import callbacks, lookups
-from handlers import state as ui_state
+from handlers import callbacks
 from handlers.answers import page_keyboard, respond, service
-from handlers.format import (
+from reports.catalogue import catalogue, definition
+from service import lookups, ui_state
+from service.answers import chat_key_for
+from service.format import (
     Markup,
     format_number,
     paginate,
@@ -21,8 +23,6 @@ from handlers.format import (
     source_blocks,
     with_page_footer,
 )
-from handlers.service import chat_key_for
-from reports.catalogue import catalogue, definition
 
 # (command, description) — the menu users see; admin-only ones say so.
 COMMANDS: list[tuple[str, str]] = [

@@ -11,7 +11,7 @@ Three kinds of failure are told apart:
   back, so the message may have been delivered): logged with its error id, nothing else is sent — an
   apology next to an answer the user may already have is noise, and a resend would be a duplicate.
 * **Anything else**: the apology with an error id, the traceback to admins — redacted like the logs
-  (bot.logs.redact_text): exception messages quote URLs with the token or the database password.
+  (service.redaction.redact_text): exception messages quote URLs with the token or the database password.
 
 Sending itself (handlers.delivery): 429 with retry_after, 5xx and connection failures before the request
 was sent are retried with backoff a bounded number of times; after a read timeout nothing is resent.
@@ -24,38 +24,28 @@ import logging
 import secrets
 import time
 import traceback
+from typing import Any
 
 from telegram import InlineQueryResultsButton, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.logs import known_secrets, redact_text
-from bot.settings import Settings
 from handlers.delivery import DeliveryInDoubt
-from handlers.service import STORE_DOWN_TEXT, is_outage
+from service.answers import STORE_DOWN_TEXT, is_outage
+from service.redaction import db_password, env_secrets, redact_text
 
 log = logging.getLogger(__name__)
 STORE_NOTICE_EVERY = 300.0  # seconds between admin notices about an unreachable store
 _last_store_notice = [float("-inf")]
 
 
-def _db_password(url: str | None) -> str:
-    if not url:
-        return ""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).password or ""
-    except Exception:  # noqa: BLE001 - a malformed URL still gets the pattern-based redaction
-        return ""
-
-
-def _secrets(settings: Settings) -> list[str]:
-    """Literal secrets to mask in admin reports: the running settings' (which tests and callers may pass
-    directly, so the environment does not know them) plus everything the log redaction knows."""
+def _secrets(settings: Any) -> list[str]:
+    """Literal secrets to mask in admin reports: the running settings' (bot.settings.Settings, passed down
+    in bot_data; tests and callers may pass them directly, so the environment does not know them) plus the
+    environment's and every add_secret() literal."""
     values = {settings.telegram_bot_token, settings.webhook_secret, settings.callback_secret,
-              _db_password(settings.database_url), *known_secrets()}
+              db_password(settings.database_url), *env_secrets()}
     if settings.webhook_mode:
         values.add(settings.effective_webhook_secret())
     return sorted((v for v in values if v and len(v) >= 4), key=len, reverse=True)

@@ -16,16 +16,14 @@ import logging
 from pathlib import PurePath
 
 import httpx
-from sqlmodel import func, select
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
 from handlers.answers import service
-from handlers.format import Markup
-from storage.db import session_scope
-from storage.models import ReportFinding
+from service.format import Markup
+from storage.queries import finding_count
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
@@ -94,9 +92,7 @@ async def ingest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def _findings(engine, report_id: int | None) -> int:
     if report_id is None:
         return 0
-    with session_scope(engine) as s:
-        return int(s.exec(select(func.count()).select_from(ReportFinding)
-                          .where(ReportFinding.report_id == report_id)).one())
+    return finding_count(engine, report_id)
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

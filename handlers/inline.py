@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from handlers.answers import service
-from handlers.format import Markup, format_number, indicator_label, render_answer
+from service.format import Markup, format_number, indicator_label, render_answer
 
 MAX_RESULTS = 10
 

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import logging
-from datetime import datetime, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -29,11 +28,10 @@ from telegram.ext import (
 )
 
 from handlers import callbacks
-from handlers import state as ui_state
-from handlers.format import esc
-from handlers.service import chat_key_for
 from reminders import subscriptions as subs_mod
-from reminders.calendar import TZ
+from service import ui_state
+from service.answers import chat_key_for
+from service.format import esc
 
 log = logging.getLogger(__name__)
 COMMANDS: list[tuple[str, str]] = [
@@ -160,12 +158,9 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 def _popular_regions(engine, limit: int = 8) -> list[str]:
     from collections import Counter
 
-    from sqlmodel import Session, select
+    from storage.queries import region_paths
 
-    from storage.models import Agency
-
-    with Session(engine) as session:
-        paths = session.exec(select(Agency.region_path)).all()
+    paths = region_paths(engine)
     counts = Counter(p for path in paths for p in (path or "").split("/") if p)
     return [r for r, _n in counts.most_common(limit)]
 
@@ -316,13 +311,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # ----------------------------------------------------------------- wiring
-def register(application: Application, settings) -> None:
-    """Commands, buttons and jobs (called by bot.app.build_application)."""
-    from bot.jobs import ReminderRunner, schedule
-    from reminders.config import ReminderConfig
-    from reminders.digest import render_summary_photo
-    from reminders.sender import telegram_sender
-
+def register(application: Application) -> None:
+    """Commands and buttons (the jobs and the broadcast sender are wired by bot.reminder_wiring)."""
     funcs = {"subscribe": subscribe_command, "unsubscribe": unsubscribe_command,
              "subscriptions": subscriptions_command, "due": due_command, "summary": summary_command}
     for name, func in funcs.items():
@@ -330,43 +320,3 @@ def register(application: Application, settings) -> None:
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^rm\|"), group=-1)
     extra = list(application.bot_data.get("extra_commands") or [])
     application.bot_data["extra_commands"] = extra + [c for c in COMMANDS if c not in extra]
-
-    config = ReminderConfig()
-    svc = application.bot_data["service"]
-    engine = svc.engine
-    if config.today:
-        clock = config.clock()
-    else:
-        def clock() -> datetime:
-            """Real time; a date injected into the BotService (tests, demos) is that day at the run time."""
-            now = datetime.now(TZ)
-            day = svc.today()
-            if day == now.date():
-                return now
-            return datetime.combine(day, time.fromisoformat(config.run_time), TZ)
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
-
-    # a separate Bot without AIORateLimiter for broadcasts (see reminders.sender.telegram_sender)
-    broadcast_bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
-                        base_file_url=settings.telegram_base_file_url,
-                        request=HTTPXRequest(connection_pool_size=config.concurrency + 2, pool_timeout=30))
-    send = telegram_sender(broadcast_bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period))
-    runner = ReminderRunner(engine, send, config, clock=clock)
-    application.bot_data["reminders"] = runner
-    if not config.enabled:
-        log.info("reminders disabled (REMINDER_ENABLED=false): commands only, no scheduled runs")
-        return
-    schedule(application, runner, config)
-    previous = application.post_shutdown
-
-    async def post_shutdown(app: Application) -> None:
-        await runner.stop()
-        try:
-            await broadcast_bot.shutdown()
-        except Exception:  # noqa: BLE001 - best effort
-            log.debug("broadcast bot shutdown failed", exc_info=True)
-        if previous is not None:
-            await previous(app)
-
-    application.post_shutdown = post_shutdown

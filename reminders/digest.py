@@ -6,7 +6,7 @@ and lawsuits) and arithmetic findings. Planned from the Monday after the week fo
 for chats with digests on and only when the week brought reports in their scope.
 
 Yearly summary (kind yearly_summary, period "2020"): once at least `threshold` of the expected reports of
-a year are in — totals, a ranking by requests received, and a bar chart (bot.charts) sent as a photo with
+a year are in — totals, a ranking by requests received, and a bar chart (service.charts) sent as a photo with
 the text as its caption.
 """
 
@@ -19,11 +19,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from handlers.format import esc, format_number
 from reminders import delivery
 from reminders.calendar import TZ
 from reminders.registry import matches, progress
 from reminders.subscriptions import active_by_chat
+from reports.markup import esc
+from service.format import format_number
 from storage.models import Agency, IndicatorValue, Report, ReportFinding
 
 REQUESTS = "apply.received.total"
@@ -165,10 +166,10 @@ def _lit_keys(f: ReportFacts) -> tuple[str, ...]:
 
 
 def yearly_chart(engine: Engine, year: int) -> bytes | None:
-    """Bar chart of the top 10 by requests received (bot.charts); None when unavailable."""
+    """Bar chart of the top 10 by requests received (service.charts); None when unavailable."""
     try:
-        from bot.charts import render_chart
         from query.types import AnswerRow
+        from service.charts import render_chart
     except Exception:  # noqa: BLE001 - a chart is a nicety
         return None
     facts = year_facts(engine, year)

@@ -14,11 +14,11 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from handlers.format import esc
 from reminders import delivery
 from reminders.calendar import GROUP_NAMES, Occasion, ReminderPlan, current_occasions, groups_for_year
 from reminders.registry import Outstanding, expected_agencies, filed_ids, outstanding_from
 from reminders.subscriptions import SubView, active_by_chat
+from reports.markup import esc, strip_html
 
 MAX_LISTED = 60
 TEXT_LIMIT = 3900
@@ -139,7 +139,6 @@ def due_text(engine: Engine, today: date, subs: list[SubView] | None = None, *, 
 
 def due_plain(engine: Engine, today: date | None = None, scope: str = "all", target: str = "") -> str:
     """/due as plain text for the command line (`disclosure-bot due`)."""
-    from handlers.format import strip_html
     from reminders.calendar import today_in_shanghai
 
     return strip_html(due_text(engine, today or today_in_shanghai(), scope=scope, target=target))

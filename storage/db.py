@@ -46,6 +46,14 @@ def is_outage(err: BaseException | None) -> bool:
     return isinstance(err, DBAPIError) and err.connection_invalidated
 
 
+def ping(engine: Engine) -> None:
+    """One round trip to the store (raises SQLAlchemyError when it does not answer)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")

@@ -10,12 +10,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import Session as SQLSession
+from sqlmodel import select as sqlmodel_select
 
-from storage.models import Agency, AgencyAlias, IndicatorValue, IngestEvent, Report, ReportFinding
+from storage.models import (
+    Agency,
+    AgencyAlias,
+    Conversation,
+    IndicatorValue,
+    IngestEvent,
+    Report,
+    ReportFinding,
+    utcnow,
+)
 
 
 @dataclass(slots=True)
@@ -305,3 +318,131 @@ def store_stats(session: Session) -> dict[str, int]:
 
 def recent_events(session: Session, limit: int = 20) -> list[IngestEvent]:
     return list(session.execute(select(IngestEvent).order_by(IngestEvent.id.desc()).limit(limit)).scalars())
+
+
+# --- front ends: look-ups behind /agencies, /report, /stats and the /help examples -------------------
+# (moved here from handlers/lookups.py; engine-level helpers, each opens and closes its own session)
+
+CARD_KEYS = ("apply.received.total", "apply.received.online", "active.by_website", "review.total",
+             "litigation.total", "apply.carried_over")
+
+
+@dataclass
+class AgencyListing:
+    id: int
+    name: str
+    region_path: str
+    years: list[int]
+
+
+@dataclass
+class ReportCard:
+    agency: str
+    year: int
+    template: str
+    title: str
+    file_name: str
+    value_count: int
+    figures: list[tuple[str, float, str, int, str]]  # key, value, unit, line_no, line_text
+    findings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    other_years: list[int] = field(default_factory=list)
+
+
+def agency_listing(engine: Engine, region: str = "", limit: int = 300) -> list[AgencyListing]:
+    region = region.strip()
+    with SQLSession(engine, expire_on_commit=False) as s:
+        stmt = sqlmodel_select(Agency).order_by(Agency.region_path, Agency.name)
+        if region:
+            like = f"%{region}%"
+            stmt = stmt.where((Agency.region_path.like(like)) | (Agency.name.like(like)))  # type: ignore[attr-defined]
+        agencies = list(s.exec(stmt.limit(limit)))
+        years: dict[int, list[int]] = {}
+        ids = [a.id for a in agencies]
+        if ids:
+            for agency_id, year in s.exec(sqlmodel_select(Report.agency_id, Report.year).where(Report.agency_id.in_(ids))):  # type: ignore[attr-defined]
+                years.setdefault(agency_id, []).append(year)
+        return [AgencyListing(a.id, a.name, a.region_path, sorted(years.get(a.id, []))) for a in agencies]  # type: ignore[arg-type]
+
+
+def find_agency_listing(engine: Engine, name: str, limit: int = 8) -> list[AgencyListing]:
+    """Exact name or alias first; otherwise every agency whose name contains `name`."""
+    name = name.strip()
+    if not name:
+        return []
+    with SQLSession(engine, expire_on_commit=False) as s:
+        exact = s.exec(sqlmodel_select(Agency).where(Agency.name == name)).first()
+        if exact is None:
+            alias = s.exec(sqlmodel_select(AgencyAlias).where(AgencyAlias.alias == name)).first()
+            exact = s.get(Agency, alias.agency_id) if alias else None
+        if exact is not None:
+            found = [exact]
+        else:
+            found = list(s.exec(sqlmodel_select(Agency).where(Agency.name.like(f"%{name}%")).order_by(Agency.name).limit(limit)))  # type: ignore[attr-defined]
+        out = []
+        for a in found:
+            yrs = sorted(s.exec(sqlmodel_select(Report.year).where(Report.agency_id == a.id)))
+            out.append(AgencyListing(a.id, a.name, a.region_path, list(yrs)))  # type: ignore[arg-type]
+        return out
+
+
+def report_card(engine: Engine, agency_id: int, year: int) -> ReportCard | None:
+    with SQLSession(engine, expire_on_commit=False) as s:
+        agency = s.get(Agency, agency_id)
+        if agency is None:
+            return None
+        rep = s.exec(sqlmodel_select(Report).where(Report.agency_id == agency_id, Report.year == year)).first()
+        other = sorted(s.exec(sqlmodel_select(Report.year).where(Report.agency_id == agency_id)))
+        if rep is None:
+            return ReportCard(agency.name, year, "", "", "", 0, [], other_years=list(other))
+        values = list(s.exec(sqlmodel_select(IndicatorValue).where(IndicatorValue.report_id == rep.id)))
+        by_key = {v.indicator: v for v in values}
+        figures = [(k, by_key[k].value, by_key[k].unit, by_key[k].line_no, by_key[k].line_text)
+                   for k in CARD_KEYS if k in by_key]
+        findings = [f.message for f in s.exec(sqlmodel_select(ReportFinding).where(ReportFinding.report_id == rep.id))]
+        return ReportCard(agency.name, year, rep.template, rep.title, rep.file_name, len(values), figures,
+                          findings, list(rep.warnings or []), list(other))
+
+
+def store_overview(engine: Engine) -> dict[str, int]:
+    with SQLSession(engine, expire_on_commit=False) as s:
+        def count(model) -> int:
+            return int(s.exec(sqlmodel_select(func.count()).select_from(model)).one())
+
+        week_ago = utcnow() - timedelta(days=7)
+        recent = s.exec(sqlmodel_select(IngestEvent.outcome, func.count()).where(IngestEvent.at >= week_ago)
+                        .group_by(IngestEvent.outcome)).all()
+        stats = {
+            "agencies": count(Agency), "reports": count(Report), "values": count(IndicatorValue),
+            "findings": count(ReportFinding), "conversations": count(Conversation),
+        }
+        for outcome, n in recent:
+            stats[f"ingest_7d.{outcome}"] = int(n)
+        return stats
+
+
+def example_rows(engine: Engine, indicator: str = "apply.received.total", limit: int = 20) -> list[tuple[str, int]]:
+    """(agency, year) of the newest reports that hold `indicator`, newest first."""
+    with SQLSession(engine) as s:
+        rows = s.exec(
+            sqlmodel_select(Agency.name, Report.year)
+            .join(Report, Report.agency_id == Agency.id)
+            .join(IndicatorValue, IndicatorValue.report_id == Report.id)
+            .where(IndicatorValue.indicator == indicator)
+            .order_by(Report.year.desc(), Agency.name)  # type: ignore[attr-defined]
+            .limit(limit)
+        ).all()
+    return [(name, int(year)) for name, year in rows]
+
+
+def region_paths(engine: Engine) -> list[str]:
+    """Every agency's region path ("宁夏/银川市/西夏区"; "" when unknown), one per agency."""
+    with SQLSession(engine) as s:
+        return [p or "" for p in s.exec(sqlmodel_select(Agency.region_path)).all()]
+
+
+def finding_count(engine: Engine, report_id: int) -> int:
+    """How many consistency findings one stored report has (the admin upload reply)."""
+    with SQLSession(engine) as s:
+        return int(s.exec(sqlmodel_select(func.count()).select_from(ReportFinding)
+                          .where(ReportFinding.report_id == report_id)).one())

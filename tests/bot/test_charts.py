@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import charts
 from query.types import AnswerRow
+from service import charts
 
 
 def _rows(names: list[str], years: list[int]) -> list[AnswerRow]:

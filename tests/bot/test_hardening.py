@@ -76,8 +76,8 @@ LOOK_ALIKES = [
 
 def _labels(names: list[str]) -> list[str]:
     from handlers.answers import BUTTON_LABEL_MAX, choice_keyboard
-    from handlers.format import Reply
     from query.types import Candidate
+    from service.format import Reply
 
     reply = Reply(pages=["x"], choices=[Candidate(n) for n in names])
     rows = choice_keyboard(b"k" * 32, 1, "nonce", reply)
@@ -106,8 +106,8 @@ def test_identical_long_names_still_get_distinct_buttons():
 
 
 def test_the_full_names_are_in_the_message_text():
-    from handlers.format import render_answer
     from query.types import Candidate
+    from service.format import render_answer
 
     answer = Answer(status="ambiguous", text="有几个机关都叫这个名字：", question="q",
                     candidates=[Candidate(n) for n in LOOK_ALIKES[:4]])

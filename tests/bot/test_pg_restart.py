@@ -23,9 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
-from handlers.service import BotService, StoreUnavailable
 from query.engine import Answerer
 from query.types import Answer
+from service.answers import BotService, StoreUnavailable
 from storage.db import database_url, new_engine
 from storage.ingest import ingest_paths
 from tests.bot.conftest import run_bot

@@ -13,8 +13,8 @@ import pytest
 from bot.app import build_application, run_webhook
 from bot.settings import Settings
 from handlers import callbacks
-from handlers.format import TELEGRAM_LIMIT, Markup, format_number, paginate, render_answer
 from query.types import Answer, AnswerRow, Source
+from service.format import TELEGRAM_LIMIT, Markup, format_number, paginate, render_answer
 from tests.bot.conftest import USER, bot_settings
 from tests.bot.test_handlers_unit import ScriptedAnswerer, row
 

@@ -139,7 +139,7 @@ def test_empty_index_never_raises():
 def test_many_generated_names_resolve_exactly_and_fuzzily():
     """A few thousand generated names: every official name resolves to itself; a one-character typo
     never resolves silently to a different body."""
-    from reports.generator import generate_agencies
+    from tools.generator import generate_agencies
 
     gen = generate_agencies(3000, 11)
     idx = AgencyIndex(AgencyRec(i + 1, a.name, a.kind, "/".join(a.region_path)) for i, a in enumerate(gen))

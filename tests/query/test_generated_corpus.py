@@ -16,7 +16,7 @@ from tests.query.conftest import TODAY
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    gen = pytest.importorskip("reports.generator")
+    gen = pytest.importorskip("tools.generator")
     ingest = pytest.importorskip("storage.ingest")
     from query.engine import Answerer
     from storage.db import create_all, get_engine

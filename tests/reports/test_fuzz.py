@@ -26,12 +26,12 @@ import pytest
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
-from reports.generator import NOISE_KINDS, TEMPLATES, generate_agencies, generate_report
 from reports.model import ParsedReport, ReportError
 from reports.parse import DERIVED_MODERN, parse_bytes, parse_path, parse_text
 from reports.prose import to_number
 from reports.readers import read_document
 from reports.text import to_lines
+from tools.generator import NOISE_KINDS, TEMPLATES, generate_agencies, generate_report
 
 pytestmark = pytest.mark.fuzz
 
@@ -381,7 +381,7 @@ def test_parse_path_matches_parse_bytes(tmp_path_factory, seed):
 @given(mutated(), st.sampled_from(["html", "docx"]))
 def test_mutated_reports_in_containers(seed, container):
     """The mutated text laid out as a web page or a Word file (real <table>/Word tables) and read back."""
-    from reports.generator import to_docx, to_html
+    from tools.generator import to_docx, to_html
 
     name, text = seed
     text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")  # XML cannot carry controls
@@ -401,7 +401,7 @@ def test_mutated_reports_in_containers(seed, container):
 @given(mutated())
 def test_mutated_reports_as_pdf(seed):
     """The mutated text as a PDF text layer (wrapped prose, footers), read back through pdfplumber."""
-    from reports.generator import to_pdf
+    from tools.generator import to_pdf
 
     name, text = seed
     text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")

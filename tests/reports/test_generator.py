@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.generator import (
+from tests.reports.compare import value_problems
+from tools.generator import (
     _RESULT_ROWS,
     APPLICABLE,
     COLS,
@@ -29,7 +30,6 @@ from reports.generator import (
     to_pdf,
     write_corpus,
 )
-from tests.reports.compare import value_problems
 
 HAVE_PARSER = importlib.util.find_spec("reports.parse") is not None
 YEAR = {"2008": 2016, "2019": 2020, "2021": 2023, "narrative": 2014}
@@ -407,8 +407,8 @@ def test_generated_reports_parse_back_to_the_numbers_that_made_them(seed, templa
 @pytest.mark.slow
 def test_many_generated_reports_parse_back():
     """The full profile: 2,000 random reports (random noise subsets), every mismatch listed."""
-    from reports.generator import plan_corpus
     from reports.parse import parse_text
+    from tools.generator import plan_corpus
 
     failures = []
     for agency, year, template, rseed in plan_corpus(2000, seed=11):

@@ -3,7 +3,7 @@
 Plain text extraction drops a blank cell and the figures after it slide one column to the left. The
 reader rebuilds rows from ruled grids (pdfplumber find_tables) and, without rules, from the x positions
 of the cells, and prints them as HTML/DOCX rows are printed: cells joined by a tab, blank cells kept.
-Hand-drawn PDFs pin the row format; generated reports (reports.generator, to_pdf(tables="grid" /
+Hand-drawn PDFs pin the row format; generated reports (tools.generator, to_pdf(tables="grid" /
 "positions")) are parsed back to exactly the values that made them, blanks absent.
 """
 
@@ -13,7 +13,9 @@ import io
 
 import pytest
 
-from reports.generator import (
+from reports.readers import read_document
+from tests.reports.compare import value_problems
+from tools.generator import (
     NOISE_KINDS,
     GenAgency,
     generate_agencies,
@@ -21,8 +23,6 @@ from reports.generator import (
     to_docx,
     to_pdf,
 )
-from reports.readers import read_document
-from tests.reports.compare import value_problems
 
 FONT = "STSong-Light"
 YEAR = {"2008": 2016, "2019": 2020, "2021": 2023}

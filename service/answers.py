@@ -25,13 +25,14 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from handlers import state as ui_state
 from query.types import Answer
+from service import ui_state
 from storage.db import is_outage as store_outage
+from storage.db import ping
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -167,8 +168,7 @@ class BotService:
         that failed half-way may have left them empty or stale, so no answer comes from them before)."""
         before = store_errors()
         try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            ping(self.engine)
         except SQLAlchemyError:
             return False
         refresh = getattr(self.answerer, "refresh", None)

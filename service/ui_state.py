@@ -1,6 +1,9 @@
 """Per-chat UI state kept in the store: the last answer (for /source and /export) and the menus behind
-inline buttons (candidates, pages). Stored in the Conversation table under "tgui:<chat id>", next to
+inline buttons (candidates, pages). Stored in the Conversation table under "ui:<chat key>", next to
 the answer engine's own follow-up context, so both survive a restart.
+
+Saving is one upsert (storage.conversations.save_context): two updates saving a chat's first state at
+once must not collide on the primary key.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from query.types import Answer
-from storage.db import session_scope
-from storage.models import Conversation, utcnow
+from storage.conversations import load_context, save_context
 
 MAX_MENUS = 12
 MENU_TTL_SECONDS = 7 * 24 * 3600
@@ -24,21 +26,11 @@ def ui_key(chat_key: str) -> str:
 
 
 def load(engine: Engine, chat_key: str) -> dict[str, Any]:
-    with session_scope(engine) as session:
-        row = session.get(Conversation, ui_key(chat_key))
-        return dict(row.context) if row is not None and isinstance(row.context, dict) else {}
+    return load_context(engine, ui_key(chat_key))
 
 
 def save(engine: Engine, chat_key: str, state: dict[str, Any]) -> None:
-    key = ui_key(chat_key)
-    with session_scope(engine) as session:
-        row = session.get(Conversation, key)
-        if row is None:
-            session.add(Conversation(chat_key=key, context=state, updated_at=utcnow()))
-        else:
-            row.context = dict(state)  # a new object so the JSON column is marked dirty
-            row.updated_at = utcnow()
-            session.add(row)
+    save_context(engine, ui_key(chat_key), state)
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:

@@ -9,23 +9,19 @@ is ever cut in half.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from query.types import Answer, AnswerRow, Candidate
+from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the front ends
 
 TELEGRAM_LIMIT = 4096
 PAGE_LIMIT = 3900  # room for a page footer
 LINE_TEXT_MAX = 160  # source line quoted in an answer (full line in /source)
 MAX_BUTTONS = 8
 CHART_INTENTS = {"trend", "compare"}
-
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 class Markup:
@@ -277,10 +273,3 @@ def rows_from_json(items: Sequence[dict[str, Any]]) -> list[AnswerRow]:
             source=Source(**{k: v for k, v in src.items() if k in Source.__dataclass_fields__}) if src else None,
         ))
     return rows
-
-
-def strip_html(text: str) -> str:
-    """Plain text from our own HTML (terminal output of HTML-only pieces)."""
-    import re
-
-    return html.unescape(re.sub(r"</?(b|i|code|pre|blockquote|a)( [^>]*)?>", "", text))

@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Alembic's create_table shape, as 0001 writes its tables (a migration is kept as generated).
     op.create_table(
         "cell_state",
         sa.Column("id", sa.Integer(), nullable=False),

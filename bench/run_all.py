@@ -94,6 +94,7 @@ TARGETS: list[tuple[str, str]] = [
     (r"^broadcast\..*(messages_per_s(econd)?|msgs_per_s(econd)?)$", ">= 27"),  # issue 6: ≥ 27 msg/s
     (r"^broadcast\..*dup", "== 0"),
     (r"^broadcast\..*(miss|lost)", "== 0"),
+    (r"^audit\..*copy_detect.*ms", "<= 50"),  # issue 17: 内容雷同 detection ≤ 50 ms per report
     (r"\.failed$", "== 0"),
 ]
 UNIT_SUFFIXES: list[tuple[str, str]] = [

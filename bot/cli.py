@@ -30,6 +30,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot import cli_audit
+
 log = logging.getLogger("disclosure_bot.cli")
 
 class CliError(Exception):
@@ -122,6 +124,7 @@ def _optional(module: str, what: str):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from service.audit import score_results
     from storage.ingest import ingest_paths
 
     engine = _engine(args)
@@ -130,6 +133,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"找不到 {p} (no such file or folder)", file=sys.stderr)
     show_progress = not args.no_progress and not args.quiet
     summary = ingest_paths(engine, args.paths, progress=show_progress, reparse=args.reparse)
+    score_results(engine, summary.results)
     if args.json:
         for r in summary.results:
             print(
@@ -414,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--region", default=None, help="only bodies under this place (e.g. 银川市)")
     g.add_argument("--agency", default=None, help="only this body")
     s.set_defaults(func=cmd_due)
+    cli_audit.register(sub)
     from bot import cli_findings
 
     cli_findings.register(sub, _engine)

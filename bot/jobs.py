@@ -145,12 +145,14 @@ class ReminderRunner:
         """Plan rows for today (sync; idempotent). what: all|reminders|digest."""
         from reminders.digest import plan_weekly_digest, plan_yearly_summary
         from reminders.planner import plan_reminders
+        from service.digest import plan_daily_digest
 
         today = self.plan_date()
         out: dict[str, Any] = {"today": today.isoformat()}
         if what in {"all", "reminders"}:
             out["reminders"] = plan_reminders(self.engine, today, self.config.plan()).as_dict()
             out["yearly_summary"] = plan_yearly_summary(self.engine, today, threshold=self.config.yearly_threshold)
+            out["audit_daily"] = plan_daily_digest(self.engine, today)
         if what in {"all", "digest"}:
             out["weekly_digest"] = plan_weekly_digest(self.engine, today, catchup_days=self.config.catchup_days)
         self._planned.add((what, today.isoformat()))

@@ -18,6 +18,7 @@ from reminders.calendar import TZ
 from reminders.config import ReminderConfig
 from reminders.digest import render_summary_photo
 from reminders.sender import telegram_sender
+from service.digest import digest_document
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ def wire_reminders(application: Application, settings) -> None:
     broadcast_bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
                         base_file_url=settings.telegram_base_file_url,
                         request=HTTPXRequest(connection_pool_size=config.concurrency + 2, pool_timeout=30))
-    send = telegram_sender(broadcast_bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period))
+    send = telegram_sender(broadcast_bot, render_photo=lambda row: render_summary_photo(engine, row.kind, row.period),
+                           render_document=lambda row: digest_document(engine, row.chat_id, row.kind, row.period))
     runner = ReminderRunner(engine, send, config, clock=clock)
     application.bot_data["reminders"] = runner
     if not config.enabled:

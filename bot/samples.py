@@ -132,4 +132,8 @@ def ensure_samples(engine: Engine, folder: Path = SAMPLE_FOLDER, *, progress: bo
     from storage.ingest import ingest_paths  # lazy: storage.ingest depends on the parsers
 
     log.info("loading %d generated SAMPLE reports from %s", len(paths), folder)
-    return ingest_paths(engine, paths, progress=progress)
+    from service.audit import score_results
+
+    summary = ingest_paths(engine, paths, progress=progress)
+    score_results(engine, summary.results)
+    return summary

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from handlers import callbacks
+from handlers import audit, callbacks
 from handlers.answers import page_keyboard, respond, service
 from service.answers import chat_key_for
 from service.format import esc, with_page_footer
@@ -53,6 +53,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if data is None:
         svc.counters["buttons_forged"] += 1
         await query.answer(FORGED, show_alert=False)
+        return
+    if data.kind == "a":
+        await audit.on_evidence_button(update, context, data.arg)
         return
     if data.kind == "e":
         examples = context.application.bot_data.get("examples") or []

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 
 MAX_BYTES = 64
-KINDS = {"p", "g", "e"}  # p: pick a candidate, g: go to page, e: ask a /help example
+KINDS = {"p", "g", "e", "a"}  # p: pick a candidate, g: go to page, e: ask a /help example, a: audit evidence
 
 
 @dataclass(frozen=True, slots=True)

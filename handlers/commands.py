@@ -39,6 +39,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("export", "上一个答案导出为 CSV"),
     ("ingest", "上传报告入库（管理员）"),
     ("stats", "运行统计（管理员）"),
+    ("check", "某机关某年报告体检：/check 西夏区 2020"),
+    ("audit", "某地区某年全部机关检查（文字、图片、XLSX）：/audit 银川市 2025"),
 ]
 FALLBACK_EXAMPLES = ["西夏区 2020 依申请数", "2020年依申请数排名", "西夏区 依申请数 趋势"]
 YEAR = re.compile(r"(19|20)\d{2}")

@@ -141,6 +141,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.warning("download of %s failed: %s", name, err)
         await message.reply_text(f"{m.t(name)}：下载失败（{m.t(err)}），请重新发送。", parse_mode=ParseMode.HTML)
         return
+    from service.audit import score_result
     from storage.ingest import ingest_bytes
 
     outcome = await asyncio.to_thread(ingest_bytes, svc.engine, data, name)
@@ -148,6 +149,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     findings = 0
     if kind in {"stored", "replaced"}:
         findings = await asyncio.to_thread(_findings, svc.engine, outcome.report_id)
+        await asyncio.to_thread(score_result, svc.engine, outcome, data)
         svc.refresh()
     svc.counters[f"ingest.{kind}"] += 1
     label = OUTCOME_ZH.get(kind, kind)

@@ -10,6 +10,8 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes, filters
 
 from handlers.answers import respond
+from handlers.audit import reply_check
+from service.audit import parse_check_question
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -40,8 +42,17 @@ def strip_mention(text: str, username: str) -> str:
     return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
 
 
+async def _respond(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """"西夏区 2020 年报有什么问题" is /check; everything else a question."""
+    asked = parse_check_question(text)
+    if asked is not None:
+        await reply_check(update, context, *asked)
+        return
+    await respond(update, context, text)
+
+
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await respond(update, context, update.effective_message.text or "")
+    await _respond(update, context, update.effective_message.text or "")
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -49,4 +60,4 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not text:
         await update.effective_message.reply_text("请在 @我 后面写问题，例如：西夏区 2020 依申请数")
         return
-    await respond(update, context, text)
+    await _respond(update, context, text)

@@ -40,6 +40,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("subscriptions", "查看本聊天的订阅"),
     ("due", "尚未公布年报的机关和剩余天数"),
     ("summary", "年报汇总（群内限管理员）"),
+    ("digest", "年报体检日报附 XLSX：/digest xlsx；只要文字：/digest text"),
 ]
 NOT_ADMIN = "在群组里只有管理员可以这样做。"
 EXPIRED = "这个按钮已过期，请重新发送命令。"
@@ -269,6 +270,21 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _reply(update, text)
 
 
+async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/digest xlsx|text: attach the region's workbook to the daily audit digest, or not."""
+    from service.digest import set_xlsx
+
+    choice = _args(context).lower()
+    if choice not in {"xlsx", "text"}:
+        await _reply(update, "用法：/digest xlsx（日报附 XLSX 表格）或 /digest text（只要文字）")
+        return
+    if not await _is_admin(update, context):
+        await _reply(update, NOT_ADMIN)
+        return
+    await asyncio.to_thread(set_xlsx, _svc(context).engine, update.effective_chat.id, choice == "xlsx")
+    await _reply(update, "好的，年报体检日报将附上 XLSX 表格。" if choice == "xlsx" else "好的，年报体检日报只发文字。")
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Taps on our buttons; stops other callback handlers from seeing them."""
     query = update.callback_query
@@ -314,7 +330,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def register(application: Application) -> None:
     """Commands and buttons (the jobs and the broadcast sender are wired by bot.reminder_wiring)."""
     funcs = {"subscribe": subscribe_command, "unsubscribe": unsubscribe_command,
-             "subscriptions": subscriptions_command, "due": due_command, "summary": summary_command}
+             "subscriptions": subscriptions_command, "due": due_command, "summary": summary_command,
+             "digest": digest_command}
     for name, func in funcs.items():
         application.add_handler(CommandHandler(name, func, filters=MSG_OR_POST))
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^rm\|"), group=-1)

@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, commands, ingest, inline, messages
+from handlers import admin, audit, commands, ingest, inline, messages
 from handlers.buttons import on_button
 from handlers.errors import on_error
 
@@ -29,6 +29,8 @@ COMMAND_FUNCS = {
     "export": commands.export_command,
     "ingest": ingest.ingest_command,
     "stats": admin.stats_command,
+    "check": audit.check_command,
+    "audit": audit.audit_command,
 }
 ONLY_MESSAGES = filters.UpdateType.MESSAGE  # not edited messages, not channel posts
 

@@ -10,127 +10,37 @@ A form that several agencies share is never resolved silently: the caller gets a
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-PLACE_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "新区",
-    "林区",
-    "矿区",
-    "街道",
-    "省",
-    "市",
-    "州",
-    "盟",
-    "县",
-    "区",
-    "旗",
-    "镇",
-    "乡",
-)
+from reports.divisions import divisions
+from reports.regions import plausible_stem
+from reports.shortnames import body_short_forms
+from reports.text import has_traditional
+
+
+def _place_words(kind: str) -> tuple[str, ...]:
+    """Words of one kind from query/data/place_words.csv (suffix / not_place / generic_stem), in file order."""
+    path = Path(__file__).resolve().parent / "data" / "place_words.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#"))
+        return tuple(r["word"] for r in rows if r["kind"] == kind)
+
+
+PLACE_SUFFIXES = _place_words("suffix")  # longest first where one ends another (自治区 before 区)
 _PLACE_TOKEN = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:" + "|".join(PLACE_SUFFIXES) + "))")
-NOT_PLACES = {
-    "城市",
-    "都市",
-    "超市",
-    "城区",
-    "社区",
-    "园区",
-    "景区",
-    "小区",
-    "辖区",
-    "城乡",
-    "市区",
-    "街区",
-    "片区",
-    "校区",
-    "新区",
-    "郊区",
-    "矿区",
-    "林区",
-    "政区",
-    "地区",
-    "市市",
-    "工区",
-    "营区",
-    "考区",
-    "展区",
-    "服务区",
-    "保税区",
-    "示范区",
-    "功能区",
-    "管理区",
-}
-GENERIC_SHORT = {
-    "城",
-    "新",
-    "郊",
-    "矿",
-    "林",
-    "开发",
-    "高新",
-    "经济",
-    "中",
-    "东",
-    "西",
-    "南",
-    "北",
-    "市",
-    "城关",
-}
+NOT_PLACES = frozenset(_place_words("not_place"))
+GENERIC_SHORT = frozenset(_place_words("generic_stem"))
 
-# abbreviations: full piece → what people write instead
-ABBREVIATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("行政审批服务管理局", ("审批局", "审批服务局", "行政审批局", "审批管理局")),
-    ("审批服务管理局", ("审批局", "审批服务局", "审批管理局", "行政审批局")),
-    ("行政审批服务局", ("审批局", "审批服务局", "行政审批局")),
-    ("行政审批局", ("审批局",)),
-    ("人民政府办公室", ("政府办", "政府办公室")),
-    ("人民政府办公厅", ("政府办公厅", "政府办")),
-    ("人民政府", ("政府",)),
-    ("政务服务中心", ("政务中心", "政务大厅", "服务中心")),
-    ("政务服务管理局", ("政务局", "政务服务局")),
-    ("市场监督管理局", ("市场监管局", "市监局")),
-    ("人力资源和社会保障局", ("人社局",)),
-    ("住房和城乡建设局", ("住建局",)),
-    ("发展和改革委员会", ("发改委",)),
-    ("卫生健康委员会", ("卫健委",)),
-    ("生态环境局", ("环保局", "环境局")),
-    ("交通运输局", ("交通局",)),
-    ("农业农村局", ("农业局", "农业农村局")),
-    ("自然资源局", ("国土局", "自然资源局")),
-    ("教育体育局", ("教体局", "教育局")),
-    ("文化旅游广电局", ("文旅局",)),
-    ("文化和旅游局", ("文旅局",)),
-    ("管理委员会", ("管委会",)),
-    ("卫生健康局", ("卫健局",)),
-    ("退役军人事务局", ("退役军人局", "退役局")),
-    ("医疗保障局", ("医保局",)),
-    ("城市管理局", ("城管局",)),
-    ("城市管理综合执法局", ("城管局", "城管执法局")),
-    ("发展和改革局", ("发改局",)),
-    ("工业和信息化局", ("工信局",)),
-    ("科学技术局", ("科技局",)),
-    ("应急管理局", ("应急局",)),
-    ("自然资源和规划局", ("自然资源局", "规划局")),
-    ("人民政府办事处", ("办事处",)),
-    ("街道办事处", ("街道办", "街道")),
-)
-
+NOT_ALONE = frozenset({"人民政府", "政府", "办公室", "政府办", "街道", "办事处", "街道办"})  # no body alone
+LEVEL_CHARS = frozenset("省市区县州旗盟")  # a place's level alone before a body's short form ("市科委")
 PENALTY_EXACT, PENALTY_STRIP, PENALTY_ABBR, PENALTY_SKIP, PENALTY_CORE = 0, 1, 2, 4, 6
 
 
@@ -169,6 +79,33 @@ class Resolution:
     others: list[int] = field(default_factory=list)  # ok via a place: other bodies there
 
 
+@lru_cache(maxsize=1)
+def national_places() -> dict[str, str]:
+    """Every place in the country by the names people write → its region path ('|' between several).
+
+    Full names of every division, and short forms that cannot be ordinary words: provinces' and cities'
+    (宁夏, 银川) and counties' of three characters or more (大武口, 清江浦); a two-character county stem
+    (西夏, 平潭) is only a place where the stored reports make it one."""
+    paths: dict[str, set[str]] = defaultdict(set)
+    for d in divisions():
+        path = "/".join(d.path)
+        if len(d.name) >= 3 and d.name not in NOT_PLACES:
+            paths[d.name].add(path)
+        short = d.short
+        if short and short != d.name and short not in GENERIC_SHORT and (len(short) >= 3 or d.level < 3):
+            paths[short].add(path)
+    return {k: "|".join(sorted(v)) for k, v in paths.items()}
+
+
+@lru_cache(maxsize=1)
+def national_pinyin() -> dict[str, str]:
+    """Pinyin of every place name in national_places() ("dawukouqu", "dawukou") → its region path(s)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for surface, paths in national_places().items():
+        out[pinyin(surface)].update(paths.split("|"))
+    return {k: "|".join(sorted(v)) for k, v in out.items() if len(k) >= 4}
+
+
 @lru_cache(maxsize=200000)
 def short_place(token: str) -> str:
     """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic)."""
@@ -192,7 +129,12 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
                 hit = k
         if not hit:
             m = _PLACE_TOKEN.match(rest)
-            if m and m.group(1) not in NOT_PLACES and len(rest) > len(m.group(1)):
+            if (
+                m
+                and m.group(1) not in NOT_PLACES
+                and len(rest) > len(m.group(1))
+                and plausible_stem(m.group(1)[:-1])  # 住房和城乡建设局: 住房和城乡 is no place
+            ):
                 hit = m.group(1)
         if not hit:
             break
@@ -204,27 +146,13 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
 _NAME_NOISE = re.compile(r"[\s,，、;；:：!！?？。\"'“”‘’()（）\[\]【】{}<>《》〈〉|/\\·•*#@$%^&_=+`…的]+")
 
 
-_TRAD_CANDIDATES = (
-    "區縣審務報內國們開門與東車長馬書機關廳處會議廣衛體鄉鎮蘭寧銀陝遼黑龍雲貴齊濟陽韓鄭劉陳楊黃趙吳錢孫"
-    "衆經濟發環資監辦財稅農醫療計劃統檢"
-)
-
-
-@lru_cache(maxsize=1)
-def _trad_chars() -> frozenset[str]:
-    """Common traditional characters (only those the converter actually changes)."""
-    from query.parse_question import to_simplified
-
-    return frozenset(ch for ch in _TRAD_CANDIDATES if to_simplified(ch) != ch)
-
-
 def clean_name(name: str) -> str:
     """A stored name as the reader sees it (NFKC, no spaces/punctuation/的); stored names are already
     simplified, so the slower traditional→simplified step is skipped when the name is plain CJK."""
     import unicodedata
 
     text = unicodedata.normalize("NFKC", name).lower()
-    if not text.isascii() and any(ch in _trad_chars() for ch in text):
+    if not text.isascii() and has_traditional(text):
         from query.indicators import clean
 
         return clean(text)
@@ -232,12 +160,8 @@ def clean_name(name: str) -> str:
 
 
 def abbreviations(core: str) -> set[str]:
-    out: set[str] = set()
-    for full, shorts in ABBREVIATIONS:
-        if full in core:
-            for s in shorts:
-                out.add(core.replace(full, s, 1))
-    return out
+    """Short forms of a body's name without its places (rules in reports/data/short_forms.csv)."""
+    return set(body_short_forms(core))
 
 
 @lru_cache(maxsize=20000)
@@ -493,8 +417,12 @@ class AgencyIndex:
                     last = tokens[-1]
                     for lead in {last, short_place(last)} - {""}:
                         self._add_form(lead + c, a.id, PENALTY_STRIP + extra)
-            if len(c) >= 3 and c not in {"人民政府", "政府", "办公室", "政府办"}:
+            if (len(c) >= 3 or (extra and len(c) == 2)) and c not in NOT_ALONE:
                 self._add_form(c, a.id, PENALTY_CORE + extra)
+            if extra and tokens and tokens[-1][-1] in LEVEL_CHARS:  # 市科委 (within 上海市: 上海市市科委)
+                level = tokens[-1][-1]
+                self._add_form(level + c, a.id, PENALTY_CORE + extra)
+                self._add_form("".join(tokens) + level + c, a.id, PENALTY_ABBR)
 
     # ------------------------------------------------------------------ look-ups
     def under(self, path: str) -> list[int]:
@@ -529,6 +457,9 @@ class AgencyIndex:
                     return Mention((i, j), piece, self.under(path), place=path, how="place")
                 ids = sorted({a for p in paths for a in self.under(p)})
                 return Mention((i, j), piece, ids, place="|".join(sorted(paths)), how="place")
+            national = national_places().get(piece)
+            if national:  # a real place we hold no report from: named, so never dropped (→ not_found)
+                return Mention((i, j), piece, [], place=national, how="place")
         return None
 
     def resolve_place(self, path: str) -> Resolution:
@@ -536,6 +467,8 @@ class AgencyIndex:
         if "|" in path:
             paths = path.split("|")
             ids = sorted({a for p in paths for a in self.under(p)})
+            if not ids:
+                return Resolution("not_found", self.nearby(paths), place=path)
             return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
         ids = self.under(path)
         gov = self.government_of(path)
@@ -544,8 +477,26 @@ class AgencyIndex:
         if len(ids) == 1:
             return Resolution("ok", ids, [100.0], place=path)
         if not ids:
-            return Resolution("not_found", place=path)
+            return Resolution("not_found", self.nearby([path]), place=path)
         return Resolution("ambiguous", ids, [90.0] * len(ids), place=path)
+
+    def nearby(self, paths: Sequence[str], limit: int = 5) -> list[int]:
+        """Stored bodies to suggest for a place we hold no report from: the government (or first bodies) of
+        the nearest enclosing place we do hold (大武口区 → bodies of 石嘴山市)."""
+        out: list[int] = []
+        for path in paths:
+            parts = path.split("/")
+            for k in range(len(parts) - 1, 0, -1):
+                for p in {"/".join(parts[:k]), "/".join(parts[1:k])} - {""}:
+                    found = self.under(p)
+                    if found:
+                        gov = self.government_of(p)
+                        out.extend([gov] if gov is not None else [])
+                        out.extend(a for a in found if a != gov)
+                        break
+                if out:
+                    break
+        return list(dict.fromkeys(out))[:limit]
 
     def resolve_mention(self, m: Mention) -> Resolution:
         if m.place:
@@ -628,7 +579,7 @@ class AgencyIndex:
             return self.resolve_place("|".join(sorted(paths)))
         found = self.fuzzy(q)
         if not found:
-            return Resolution("not_found")
+            return self._national_pinyin(q) or Resolution("not_found")
         # merge targets that mean the same agency (a place whose only body is that agency)
         merged: dict[int, float] = {}
         place_of: dict[int, str] = {}
@@ -661,4 +612,16 @@ class AgencyIndex:
         if top >= floor:
             keep = [(i, s) for i, s in ranked if s >= top - 15]
             return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
-        return Resolution("not_found", ids[:5], scores[:5])
+        return self._national_pinyin(q) or Resolution("not_found", ids[:5], scores[:5])
+
+    def _national_pinyin(self, q: str) -> Resolution | None:
+        """A real place typed in pinyin that we hold no report from ("xixiaqu", "Dawukou district")."""
+        if not q.isascii():
+            return None
+        paths = national_pinyin().get(re.sub(r"[^a-z]", "", q.lower()))
+        if not paths:
+            return None
+        name = paths.split("|")[0].rsplit("/", 1)[-1]
+        return Resolution(
+            "not_found", self.nearby(paths.split("|")), place=paths, note=f"按拼音理解为「{name}」"
+        )

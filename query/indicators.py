@@ -12,13 +12,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from query.vocabulary import Formula, column_words, concept_rows, generic_words, key_words, weak_column_words
 from reports.catalogue import by_key, catalogue, definition
 
 TEMPLATES = ("2008", "2019", "2021", "narrative")
 MODERN = ("2019", "2021")
-
-# A formula: a catalogue key (str), ("sum", (formula, ...)) or ("ratio", numerator, denominator).
-Formula = str | tuple
 
 
 @dataclass(frozen=True)
@@ -42,496 +40,14 @@ class Concept:
         return [t for t in TEMPLATES if t in self.formulas]
 
 
-LIT_2019 = ("sum", ("litigation.direct.total", "litigation.after_review.total"))
-LIT_CORR_2019 = ("sum", ("litigation.direct.corrected", "litigation.after_review.corrected"))
-DENIED_2019 = (
-    "sum",
-    tuple(
-        f"apply.result.denied.{k}.total"
-        for k in (
-            "state_secret",
-            "law_prohibited",
-            "security_stability",
-            "third_party",
-            "internal_affairs",
-            "process_info",
-            "enforcement_file",
-            "query_item",
-        )
-    ),
-)
-UNAVAILABLE_2019 = (
-    "sum",
-    tuple(f"apply.result.unavailable.{k}.total" for k in ("not_held", "needs_creation", "unclear")),
-)
-NOT_PROCESSED_2019 = (
-    "sum",
-    tuple(
-        f"apply.result.not_processed.{k}.total"
-        for k in ("petition", "duplicate", "publication", "mass_repeated", "confirm_reissue")
-    ),
-)
-
-# applicant columns of the 2019/2021 tables: word → key suffix
-COLUMNS: dict[str, tuple[str, str]] = {
-    "自然人": ("natural_person", "自然人"),
-    "个人": ("natural_person", "自然人"),
-    "公民": ("natural_person", "自然人"),
-    "商业企业": ("commercial", "商业企业"),
-    "企业": ("commercial", "商业企业"),
-    "公司": ("commercial", "商业企业"),
-    "科研机构": ("research", "科研机构"),
-    "社会公益组织": ("social", "社会公益组织"),
-    "公益组织": ("social", "社会公益组织"),
-    "法律服务机构": ("legal", "法律服务机构"),
-    "律师事务所": ("legal", "法律服务机构"),
-    "律所": ("legal", "法律服务机构"),
-    "其他组织": ("other_org", "其他法人或其他组织"),
-    "其他": ("other_org", "其他法人或其他组织"),  # only as a column of a row phrase (never alone)
-}
-WEAK_COLUMNS = {"其他"}
-
-# columns of tables 二 and 四 (2019/2021): word → last key segment ("行政许可 上一年项目数量")
-KEY_COLUMNS: dict[str, tuple[str, str]] = {
-    "上一年项目数量": ("prev_items", "上一年项目数量"),
-    "上一年项目数": ("prev_items", "上一年项目数量"),
-    "上年项目数量": ("prev_items", "上一年项目数量"),
-    "本年增减": ("change", "本年增/减"),
-    "增减": ("change", "本年增/减"),
-    "处理决定数量": ("decisions", "处理决定数量"),
-    "本年处理决定数量": ("decisions", "本年处理决定数量"),
-    "处理决定数": ("decisions", "处理决定数量"),
-    "本年新制作数量": ("new_made", "本年新制作数量"),
-    "新制作": ("new_made", "本年新制作数量"),
-    "本年新公开数量": ("new_published", "本年新公开数量"),
-    "新公开": ("new_published", "本年新公开数量"),
-    "对外公开总数量": ("total_published", "对外公开总数量"),
-    "本年制发件数": ("issued", "本年制发件数"),
-    "制发": ("issued", "本年制发件数"),
-    "本年废止件数": ("repealed", "本年废止件数"),
-    "废止": ("repealed", "本年废止件数"),
-    "现行有效件数": ("in_force", "现行有效件数"),
-    "现行有效": ("in_force", "现行有效件数"),
-    "采购项目数量": ("items", "采购项目数量"),
-    "采购总金额": ("amount", "采购总金额"),
-    "结果维持": ("upheld", "结果维持"),
-    "维持": ("upheld", "结果维持"),
-    "结果纠正": ("corrected", "结果纠正"),
-    "其他结果": ("other", "其他结果"),
-    "尚未审结": ("pending", "尚未审结"),
-    "未审结": ("pending", "尚未审结"),
-}
+# applicant columns of the 2019/2021 tables and columns of tables 二 and 四: word → (key suffix, label)
+COLUMNS: dict[str, tuple[str, str]] = column_words("applicant")
+WEAK_COLUMNS = weak_column_words()
+KEY_COLUMNS: dict[str, tuple[str, str]] = column_words("key")
 
 _C: list[Concept] = [
-    Concept(
-        "apply_received",
-        "依申请公开申请数（本年新收）",
-        (
-            "依申请数",
-            "依申请公开数",
-            "依申请公开申请数",
-            "依申请公开",
-            "依申请",
-            "申请数",
-            "申请数量",
-            "申请量",
-            "申请件数",
-            "收到申请",
-            "收到申请数",
-            "收到的申请",
-            "新收申请",
-            "本年新收申请",
-            "新收",
-            "受理申请",
-            "受理的申请",
-            "信息公开申请",
-            "政府信息公开申请",
-            "公开申请",
-            "申请公开",
-            "申请",
-            "新收政府信息公开申请",
-        ),
-        {"*": "apply.received.total"},
-        explain="本年度行政机关收到（新收）的政府信息公开申请件数。2008 版统计表为“收到申请数”，"
-        "2019/2021 版为表三“一、本年新收政府信息公开申请数量”的“总计”列。",
-        modifiable=True,
-    ),
-    Concept(
-        "apply_online",
-        "网络申请数",
-        ("网上申请", "网络申请", "网申", "在线申请", "网上提交", "互联网申请"),
-        {"2008": "apply.received.online"},
-        explain="通过网络（网站、电子邮件等）提交的申请数，只有 2008 版统计表分渠道统计。",
-    ),
-    Concept(
-        "apply_in_person",
-        "当面申请数",
-        ("当面申请", "现场申请", "窗口申请"),
-        {"2008": "apply.received.in_person"},
-    ),
-    Concept("apply_fax", "传真申请数", ("传真申请", "传真"), {"2008": "apply.received.fax"}),
-    Concept(
-        "apply_letter",
-        "信函申请数",
-        ("信函申请", "信函", "来信申请", "邮寄申请"),
-        {"2008": "apply.received.letter"},
-    ),
-    Concept(
-        "apply_carried_in",
-        "上年结转申请数",
-        ("上年结转", "上年度结转", "结转申请", "上年结转申请"),
-        {"2019": "apply.carried_in.total", "2021": "apply.carried_in.total"},
-        modifiable=True,
-    ),
-    Concept(
-        "apply_carried_out",
-        "结转下年度继续办理数",
-        ("结转下年", "结转下年度", "结转下一年", "继续办理"),
-        {"2019": "apply.carried_out.total", "2021": "apply.carried_out.total"},
-        modifiable=True,
-    ),
-    Concept("apply_closed", "申请办结数", ("办结", "申请办结", "办结数"), {"2008": "apply.closed.total"}),
-    Concept(
-        "apply_answered",
-        "申请答复数（办理结果总计）",
-        (
-            "答复",
-            "申请答复",
-            "答复数",
-            "办理结果",
-            "处理结果",
-            "办理总数",
-            "七总计",
-            "办理结果总计",
-            "本年度办理结果",
-        ),
-        {
-            "2008": "apply.answered.total",
-            "2019": "apply.result.total.total",
-            "2021": "apply.result.total.total",
-        },
-        modifiable=True,
-    ),
-    Concept(
-        "granted",
-        "予以公开数",
-        ("予以公开", "同意公开", "准予公开", "全部公开", "公开答复"),
-        {
-            "2008": "apply.answered.granted",
-            "2019": "apply.result.granted.total",
-            "2021": "apply.result.granted.total",
-        },
-        explain="依申请办理结果中“予以公开”（2008 版：“同意公开答复数”）的件数。",
-        modifiable=True,
-    ),
-    Concept(
-        "partial",
-        "部分公开数",
-        ("部分公开", "同意部分公开", "区分处理"),
-        {
-            "2008": "apply.answered.partial",
-            "2019": "apply.result.partial.total",
-            "2021": "apply.result.partial.total",
-        },
-        modifiable=True,
-    ),
-    Concept(
-        "denied",
-        "不予公开数",
-        ("不予公开", "不同意公开", "不公开", "拒绝公开"),
-        {"2008": "apply.answered.denied", "2019": DENIED_2019, "2021": DENIED_2019},
-        explain="依申请办理结果中“不予公开”的件数。2008 版为“不同意公开答复数”；2019/2021 版为表三"
-        "“（三）不予公开”下 1–8 项之和（由表内数字推算）。",
-    ),
-    Concept("unavailable", "无法提供数", ("无法提供",), {"2019": UNAVAILABLE_2019, "2021": UNAVAILABLE_2019}),
-    Concept(
-        "not_processed", "不予处理数", ("不予处理",), {"2019": NOT_PROCESSED_2019, "2021": NOT_PROCESSED_2019}
-    ),
-    Concept(
-        "not_held",
-        "本机关不掌握相关政府信息数",
-        ("不掌握", "本机关不掌握", "信息不存在", "不存在"),
-        {
-            "2008": "apply.answered.not_exist",
-            "2019": "apply.result.unavailable.not_held.total",
-            "2021": "apply.result.unavailable.not_held.total",
-        },
-    ),
-    Concept(
-        "not_this_agency",
-        "不属于本行政机关公开数",
-        ("不属于本机关", "不属于本行政机关", "非本机关"),
-        {"2008": "apply.answered.not_this_agency"},
-    ),
-    Concept(
-        "duplicate",
-        "重复申请数",
-        ("重复申请",),
-        {
-            "2019": "apply.result.not_processed.duplicate.total",
-            "2021": "apply.result.not_processed.duplicate.total",
-        },
-    ),
-    Concept(
-        "share_granted",
-        "予以公开比例",
-        (
-            "公开率",
-            "予以公开率",
-            "予以公开比例",
-            "公开比例",
-            "同意公开比例",
-            "同意公开率",
-            "公开比率",
-            "予以公开占比",
-        ),
-        {
-            "2008": ("ratio", "apply.answered.granted", "apply.answered.total"),
-            "2019": ("ratio", "apply.result.granted.total", "apply.result.total.total"),
-            "2021": ("ratio", "apply.result.granted.total", "apply.result.total.total"),
-        },
-        unit="%",
-        explain="予以公开件数占办理结果总数的比例：予以公开 ÷ 办理结果总计（2008 版：同意公开答复数 ÷ "
-        "申请答复数）。由表内数字推算。",
-    ),
-    Concept(
-        "review_total",
-        "行政复议数",
-        ("行政复议", "复议", "复议数", "复议案件", "复议数量", "复议总数", "被复议", "申请复议"),
-        {"*": "review.total"},
-        explain="因政府信息公开工作被申请行政复议的件数（2019/2021 版为表四“行政复议·总计”）。",
-    ),
-    Concept(
-        "review_corrected",
-        "行政复议纠正数",
-        ("复议纠正", "复议纠错", "复议被纠错", "复议被纠正", "复议结果纠正", "复议被依法纠错"),
-        {"2008": "review.corrected", "2019": "review.corrected", "2021": "review.corrected"},
-    ),
-    Concept(
-        "review_upheld",
-        "行政复议维持数",
-        ("复议维持", "复议结果维持"),
-        {"2008": "review.upheld", "2019": "review.upheld", "2021": "review.upheld"},
-    ),
-    Concept(
-        "review_pending",
-        "行政复议尚未审结数",
-        ("复议尚未审结", "复议未审结"),
-        {"2019": "review.pending", "2021": "review.pending"},
-    ),
-    Concept(
-        "litigation_total",
-        "行政诉讼数",
-        (
-            "行政诉讼",
-            "诉讼",
-            "诉讼数",
-            "诉讼案件",
-            "起诉",
-            "被起诉",
-            "被诉",
-            "打官司",
-            "诉讼数量",
-            "诉讼总数",
-            "应诉",
-        ),
-        {
-            "2008": "litigation.total",
-            "narrative": "litigation.total",
-            "2019": "litigation.total",
-            "2021": "litigation.total",
-        },
-        explain="因政府信息公开工作被提起行政诉讼的件数。2019/2021 版表四把诉讼分为“未经复议直接起诉”和"
-        "“复议后起诉”，总数为两者“总计”之和（由表内数字推算）。",
-    ),
-    Concept(
-        "litigation_direct",
-        "未经复议直接起诉数",
-        ("直接起诉", "未经复议直接起诉", "未经复议"),
-        {"2019": "litigation.direct.total", "2021": "litigation.direct.total"},
-    ),
-    Concept(
-        "litigation_after_review",
-        "复议后起诉数",
-        ("复议后起诉",),
-        {"2019": "litigation.after_review.total", "2021": "litigation.after_review.total"},
-    ),
-    Concept(
-        "litigation_corrected",
-        "行政诉讼纠正数",
-        ("诉讼纠正", "诉讼纠错", "诉讼被纠错", "诉讼被纠正", "败诉"),
-        {"2008": "litigation.corrected", "2019": LIT_CORR_2019, "2021": LIT_CORR_2019},
-    ),
-    Concept(
-        "correction_total",
-        "复议和诉讼被纠错数",
-        ("纠错", "纠正", "被纠错", "被纠正", "纠错数", "纠正数"),
-        {
-            "2008": ("sum", ("review.corrected", "litigation.corrected")),
-            "2019": ("sum", ("review.corrected", LIT_CORR_2019)),
-            "2021": ("sum", ("review.corrected", LIT_CORR_2019)),
-        },
-    ),
-    Concept(
-        "correction_rate",
-        "复议诉讼纠错率",
-        ("纠错率", "纠正率", "被纠错率", "被纠正率", "败诉率"),
-        {
-            "2008": (
-                "ratio",
-                ("sum", ("review.corrected", "litigation.corrected")),
-                ("sum", ("review.total", "litigation.total")),
-            ),
-            "2019": (
-                "ratio",
-                ("sum", ("review.corrected", LIT_CORR_2019)),
-                ("sum", ("review.total", LIT_2019)),
-            ),
-            "2021": (
-                "ratio",
-                ("sum", ("review.corrected", LIT_CORR_2019)),
-                ("sum", ("review.total", LIT_2019)),
-            ),
-        },
-        unit="%",
-        explain="行政复议和行政诉讼中结果为纠正（被依法纠错）的件数占复议、诉讼总件数的比例："
-        "（复议纠正 + 诉讼纠正）÷（复议总数 + 诉讼总数）。由表内数字推算。",
-        priority=1,
-    ),
-    Concept(
-        "complaints",
-        "举报投诉数",
-        ("举报投诉", "投诉", "举报"),
-        {"2008": "complaints.total", "narrative": "complaints.total"},
-    ),
-    Concept(
-        "active_total",
-        "主动公开政府信息数",
-        ("主动公开", "主动公开信息", "主动公开数", "主动公开政府信息", "主动公开条数", "公开信息数"),
-        {"2008": "active.total"},
-        explain="本年度主动公开的政府信息条数（2008 版统计表“主动公开政府信息数”）。2019/2021 版表二只按"
-        "规章、规范性文件、许可、处罚等类别统计，没有总数。",
-    ),
-    Concept(
-        "by_website",
-        "政府网站公开政府信息数",
-        ("网站公开", "政府网站", "网站发布", "网站", "门户网站", "官网"),
-        {"2008": "active.by_website"},
-    ),
-    Concept(
-        "by_weibo", "政务微博公开政府信息数", ("微博公开", "政务微博", "微博"), {"2008": "active.by_weibo"}
-    ),
-    Concept(
-        "by_wechat",
-        "政务微信公开政府信息数",
-        ("微信公开", "政务微信", "微信", "公众号"),
-        {"2008": "active.by_wechat"},
-    ),
-    Concept("by_gazette", "政府公报公开政府信息数", ("政府公报", "公报"), {"2008": "active.by_gazette"}),
-    Concept(
-        "normative",
-        "规范性文件数",
-        ("规范性文件", "规范性文件数"),
-        {
-            "2008": "active.normative_docs_published",
-            "2019": "active.normative.total_published",
-            "2021": "active.normative.in_force",
-        },
-    ),
-    Concept(
-        "other_services",
-        "其他对外管理服务事项处理决定数",
-        ("其他对外管理服务事项", "对外管理服务事项"),
-        {"2019": "active.other_services.decisions"},
-    ),
-    Concept(
-        "regulations",
-        "规章数",
-        ("规章", "规章数"),
-        {"2019": "active.regulations.total_published", "2021": "active.regulations.in_force"},
-    ),
-    Concept(
-        "license",
-        "行政许可处理决定数",
-        ("行政许可", "许可", "许可决定", "行政许可决定"),
-        {"2019": "active.license.decisions", "2021": "active.license.decisions"},
-    ),
-    Concept(
-        "penalty",
-        "行政处罚处理决定数",
-        ("行政处罚", "处罚", "处罚决定", "行政处罚决定"),
-        {"2019": "active.penalty.decisions", "2021": "active.penalty.decisions"},
-    ),
-    Concept(
-        "enforcement",
-        "行政强制处理决定数",
-        ("行政强制", "强制", "强制措施"),
-        {"2019": "active.enforcement.decisions", "2021": "active.enforcement.decisions"},
-    ),
-    Concept(
-        "procurement",
-        "政府集中采购总金额",
-        ("政府采购", "集中采购", "采购金额", "采购总金额", "采购"),
-        {"2019": "active.procurement.amount"},
-    ),
-    Concept(
-        "admin_fees",
-        "行政事业性收费金额",
-        ("行政事业性收费", "事业性收费", "收费金额"),
-        {"2021": "active.fees.amount", "2019": "active.fees.prev_items"},
-    ),
-    Concept(
-        "fees",
-        "依申请公开收取的费用",
-        ("收费", "收取费用", "收取的费用", "费用", "信息处理费", "收费数", "收了多少钱", "收钱"),
-        {"2008": "apply.fees", "2021": "apply.processing_fee"},
-        explain="办理政府信息公开申请收取的费用：2008 版统计表“依申请公开信息收取的费用”（万元）；"
-        "2021 版在“六、其他需要报告的事项”中报告信息处理费（元）。",
-    ),
-    Concept(
-        "trainees",
-        "接受培训人员数",
-        ("培训人次", "培训人数", "受训人数", "接受培训", "参训", "培训人员", "培训"),
-        {"2008": "training.trainees"},
-    ),
-    Concept("training_classes", "举办各类培训班数", ("培训班",), {"2008": "training.classes"}),
-    Concept(
-        "meetings",
-        "召开政府信息公开工作会议或专题会议数",
-        ("工作会议", "专题会议", "会议"),
-        {"2008": "training.meetings"},
-    ),
-    Concept(
-        "staff",
-        "从事政府信息公开工作人员数",
-        ("工作人员", "人员数", "人员", "从事政府信息公开工作人员", "工作人员数"),
-        {"2008": "org.staff"},
-    ),
-    Concept(
-        "staff_full_time", "专职人员数", ("专职人员", "专职", "专职工作人员"), {"2008": "org.staff_full_time"}
-    ),
-    Concept("staff_part_time", "兼职人员数", ("兼职人员", "兼职"), {"2008": "org.staff_part_time"}),
-    Concept("budget", "政府信息公开专项经费", ("专项经费", "经费", "预算"), {"2008": "org.budget"}),
-    Concept("units", "政府信息公开工作专门机构数", ("专门机构", "工作机构"), {"2008": "org.units"}),
-    Concept("reading_points", "政府信息公开查阅点数", ("查阅点", "查阅场所"), {"2008": "org.reading_points"}),
-    Concept(
-        "hot_topics",
-        "回应公众关注热点或重大舆情数",
-        ("回应热点", "舆情", "热点"),
-        {"2008": "response.hot_topics"},
-    ),
-    Concept(
-        "press",
-        "参加或举办新闻发布会总次数",
-        ("新闻发布会", "发布会"),
-        {"2008": "response.press_conferences"},
-    ),
-    Concept(
-        "interviews", "政府网站在线访谈次数", ("在线访谈", "访谈"), {"2008": "response.online_interviews"}
-    ),
-    Concept(
-        "interpretations", "政策解读稿件发布数", ("政策解读", "解读"), {"2008": "response.interpretations"}
-    ),
+    Concept(r.id, r.name, r.words, r.formulas, r.unit, r.explain, r.modifiable, r.priority)
+    for r in concept_rows()
 ]
 
 CONCEPTS: dict[str, Concept] = {c.id: c for c in _C}
@@ -580,11 +96,31 @@ def phrase_table() -> dict[str, tuple[str, str | None]]:
             table[w] = (c.id, None)
             if w.startswith(("复议", "诉讼")):
                 table["行政" + w] = (c.id, None)
+    for cid, words in key_words().items():  # one catalogue row by the words people use ("涉密")
+        for w in words:
+            table.setdefault(clean(w), (cid, None))
     for w, (suffix, _label) in COLUMNS.items():
         table.setdefault(clean(w), ("column:" + suffix, suffix))
     for w, (suffix, _label) in KEY_COLUMNS.items():
         table.setdefault(clean(w), ("column:k:" + suffix, "k:" + suffix))
+    for c in _C:  # pinyin of every Chinese word ("yishenqing"); never over a written word
+        for w in c.words:
+            py = word_pinyin(clean(w))
+            if len(py) >= MIN_PINYIN:
+                table.setdefault(py, (c.id, None))
     return table
+
+
+MIN_PINYIN = 6  # shorter pinyin ("susong", "fuyi") would hide inside names typed in pinyin
+
+
+def word_pinyin(word: str) -> str:
+    """Toneless pinyin of an all-Chinese word ('依申请' → 'yishenqing'); '' for anything else."""
+    if not word or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return ""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(word))
 
 
 def concept(cid: str) -> Concept | None:
@@ -668,18 +204,7 @@ def keys_of(formula: Formula | None) -> list[str]:
     return []
 
 
-GENERIC_APPLY_WORDS = {
-    "申请",
-    "信息公开申请",
-    "政府信息公开申请",
-    "公开申请",
-    "申请公开",
-    "依申请",
-    "依申请公开",
-    "申请数",
-    "申请件数",
-    "新收政府信息公开申请",
-}
+GENERIC_APPLY_WORDS = generic_words()
 
 
 def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:

@@ -7,53 +7,26 @@ recognised later against the store and the catalogue; here we only strip what is
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+
+import cn2an
+
+from reports.shortnames import protected_spans
+from reports.text import to_simplified
 
 MAX_CHARS = 4096
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_RANGE = 40
 
-_CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "o": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_NUM = "〇零○一二两三四五六七八九十百"
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    try:
-        from opencc import OpenCC
-
-        return OpenCC("t2s")
-    except Exception:  # noqa: BLE001 - without OpenCC we still answer simplified questions
-        return None
-
-
-def to_simplified(text: str) -> str:
-    cc = _t2s()
-    if cc is None or not text:
-        return text
-    try:
-        return cc.convert(text)
-    except Exception:  # noqa: BLE001 - a converter bug must not break the answer path
-        return text
+# Chinese numerals: cn2an reads them; these are the characters it reads, and the zeros people type
+_CN_NUM = "〇零一二两三四五六七八九十百千"
+_ZERO_FORMS = str.maketrans({"○": "〇"})  # a circle typed for 〇 (cn2an reads only 〇/零)
 
 
 # punctuation → one space (separators between agencies); keep - ~ for ranges and . for decimals
@@ -77,7 +50,7 @@ def normalize(text: str) -> str:
 
 
 def cn_number(s: str) -> int | None:
-    """'三' → 3, '十' → 10, '十五' → 15, '二十' → 20, '12' → 12; None if not a number."""
+    """'三' → 3, '十' → 10, '十五' → 15, '二十' → 20, '12' → 12, '二〇二三' → 2023 (cn2an); None if not a number."""
     s = s.strip()
     if not s:
         return None
@@ -86,24 +59,31 @@ def cn_number(s: str) -> int | None:
             return int(s)
         except ValueError:
             return None
+    s = s.translate(_ZERO_FORMS)
     if any(ch not in _CN_NUM for ch in s):
         return None
-    if "百" in s:
+    try:
+        value = cn2an.cn2an(s, "normal")
+    except (ValueError, KeyError, IndexError):  # "百", "千千": not a number
         return None
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        tens = _CN_DIGITS.get(head, None) if head else 1
-        ones = _CN_DIGITS.get(tail, None) if tail else 0
-        if tens is None or ones is None:
-            return None
-        return tens * 10 + ones
-    if len(s) == 1:
-        return _CN_DIGITS.get(s)
-    return None
+    return int(value) if float(value).is_integer() and value >= 0 else None
+
+
+def _cn_years(text: str) -> str:
+    """Chinese years as digits, with or without 年: 二〇二三, 二零二三年度, 两千零二十三年 → 2023."""
+
+    def digits(m: re.Match[str]) -> str:
+        year = cn_number(m.group(1))
+        return str(year) if year is not None and MIN_YEAR <= year <= MAX_YEAR else m.group(0)
+
+    return _CN_YEAR_SPELLED.sub(digits, _CN_YEAR.sub(digits, text))
 
 
 # ------------------------------------------------------------------------------------------ years
-_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=\s*年)")
+_CN_YEAR = re.compile(
+    r"(?<![〇○零一二两三四五六七八九十百千])([〇○零一二三四五六七八九]{4})(?![〇○零一二两三四五六七八九十百千])"
+)
+_CN_YEAR_SPELLED = re.compile(r"([一二两]千(?:零?[一二三四五六七八九十]{1,3})?)(?=\s*年)")
 _RECENT = re.compile(
     r"(?:最近|近|过去|前)\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*(?:年度|年)(?!度?\s*\d)"
 )
@@ -159,202 +139,14 @@ _FOLLOWUP_HEAD = re.compile(r"^(?:那么?|那个|还有|再看看?|再查|换成
 _FOLLOWUP_TAIL = re.compile(r"(?:呢|的呢|怎么样|如何|咋样)$")
 
 # words that carry no information; removed from the text that must name an agency or indicator
-FILLERS = (
-    "请问一下",
-    "请问",
-    "请帮我",
-    "帮我查一下",
-    "帮我查",
-    "帮我",
-    "麻烦",
-    "查询一下",
-    "查询",
-    "查一下",
-    "查查",
-    "查",
-    "告诉我",
-    "我想知道",
-    "想知道",
-    "我想问",
-    "问一下",
-    "看一下",
-    "看看",
-    "显示",
-    "给我",
-    "列出",
-    "是多少",
-    "有多少",
-    "多少件",
-    "多少条",
-    "多少个",
-    "多少人",
-    "多少次",
-    "多少",
-    "有几件",
-    "有几个",
-    "几件",
-    "几个",
-    "几条",
-    "几次",
-    "是几",
-    "一共是",
-    "分别是",
-    "分别",
-    "各是",
-    "都是",
-    "情况如何",
-    "情况",
-    "数据",
-    "数字",
-    "统计",
-    "吗",
-    "呢",
-    "吧",
-    "呀",
-    "啊",
-    "嘛",
-    "么",
-    "哦",
-    "了",
-    "的",
-    "地",
-    "得",
-    "是",
-    "在",
-    "为",
-    "有",
-    "和",
-    "与",
-    "跟",
-    "及",
-    "以及",
-    "同",
-    "年度报告",
-    "工作年度报告",
-    "政府信息公开工作",
-    "信息公开年报",
-    "年报",
-    "报告",
-    "里面",
-    "中的",
-    "里",
-    "中",
-    "上",
-    "那么",
-    "那个",
-    "那",
-    "还有",
-    "再",
-    "换成",
-    "改成",
-    "如果是",
-    "要是",
-    "怎么样",
-    "如何",
-    "咋样",
-    "然后",
-    "一下",
-    "对比",
-    "比较",
-    "相比",
-    "趋势",
-    "变化",
-    "排名",
-    "排行",
-    "排序",
-    "最多",
-    "最少",
-    "最高",
-    "最低",
-    "最大",
-    "最小",
-    "合计",
-    "总和",
-    "汇总",
-    "一共",
-    "共计",
-    "加起来",
-    "总共",
-    "单位",
-    "机关",
-    "部门",
-    "哪个",
-    "哪些",
-    "哪家",
-    "谁",
-    "各",
-    "全部",
-    "所有",
-    "个",
-    "名",
-    "前",
-    "top",
-    "vs",
-    "pk",
-    "年份",
-    "年度",
-    "年",
-    "今年",
-    "去年",
-    "前年",
-    "大前年",
-    "历年",
-    "逐年",
-    "每年",
-    "近",
-    "最近",
-    "以来",
-    "至今",
-    "以后",
-    "之后",
-    "起",
-    "自",
-    "从",
-    "到",
-    "至",
-    "意思",
-    "什么",
-    "含义",
-    "哪几年",
-    "哪一年",
-    "几年",
-    "哪年",
-    "哪几",
-    "哪些年",
-    "有没有",
-    "全市",
-    "全区",
-    "全县",
-    "全省",
-    "全自治区",
-    "总计",
-    "政府信息公开",
-    "信息公开",
-    "公开情况",
-    "工作情况",
-    "概况",
-    "基本情况",
-    "总体情况",
-    "辖区内",
-    "范围内",
-    "下属",
-    "所有单位",
-    "各单位",
-    "加总",
-    "总共",
-    "是否",
-    "能否",
-    "可以",
-    "都",
-    "定义",
-    "解释",
-    "怎么算",
-    "如何计算",
-    "口径",
-    "指",
-    "啥",
-    "叫",
-    "please",
+FILLERS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        ln.strip()
+        for ln in (Path(__file__).resolve().parent / "data" / "fillers.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if ln.strip() and not ln.startswith("#")
+    )
 )
 _FILLER_RE = re.compile("|".join(re.escape(w) for w in sorted(FILLERS, key=len, reverse=True)))
 
@@ -390,8 +182,28 @@ class ParsedQuestion:
         return bool(self.years or self.recent_n or self.since_year or self.all_years)
 
 
-def _cn_year_to_digits(m: re.Match[str]) -> str:
-    return "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+@lru_cache(maxsize=1)
+def _english_places() -> re.Pattern[str] | None:
+    """'<pinyin> district' → '<pinyin>qu' (query/data/english_places.csv), longest English first."""
+    path = Path(__file__).resolve().parent / "data" / "english_places.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#")))
+    global _ENGLISH_PLACE_WORDS
+    _ENGLISH_PLACE_WORDS = {r["english"].replace("'", " ").lower(): r["pinyin"] for r in rows}
+    words = sorted(_ENGLISH_PLACE_WORDS, key=len, reverse=True)
+    return re.compile(r"\b([a-z]{2,30}) (" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+_ENGLISH_PLACE_WORDS: dict[str, str] = {}
+
+
+def english_places(text: str) -> str:
+    """Pinyin names followed by an English kind of place read as one pinyin name ('xixia district' →
+    'xixiaqu'), so the agency index's pinyin look-up finds them. Text without Latin letters is unchanged."""
+    if not re.search(r"[a-z]{2}", text):
+        return text
+    pattern = _english_places()
+    return pattern.sub(lambda m: m.group(1) + _ENGLISH_PLACE_WORDS[m.group(2)], text) if pattern else text
 
 
 def _two_digit_year(yy: int, today: date) -> int:
@@ -416,7 +228,7 @@ def _parse(question: str, today: date) -> ParsedQuestion:
     raw = question if isinstance(question, str) else str(question or "")
     text = normalize(raw)
     pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
-    work = _CN_YEAR.sub(_cn_year_to_digits, text)
+    work = english_places(_cn_years(text))
     years: set[int] = set()
 
     for m in list(_RECENT.finditer(work)):
@@ -485,7 +297,17 @@ def _parse(question: str, today: date) -> ParsedQuestion:
 
 
 def strip_fillers(text: str) -> str:
-    """Text without filler words, digits or spaces: what is left must be a name or an indicator."""
-    text = _FILLER_RE.sub(" ", text)
+    """Text without filler words, digits or spaces: what is left must be a name or an indicator.
+
+    Place names and body words (上海市, 平潭, 地税局, 科委) are kept whole even where one of their characters
+    is a filler on its own, so an unknown body is reported as written ("上海市科委", not "海市科委")."""
+    out: list[str] = []
+    pos = 0
+    for start, end in protected_spans(text):
+        out.append(_FILLER_RE.sub(" ", text[pos:start]))
+        out.append(text[start:end])
+        pos = end
+    out.append(_FILLER_RE.sub(" ", text[pos:]))
+    text = "".join(out)
     text = re.sub(r"\d+", " ", text)
     return _SPACES.sub(" ", text).strip()

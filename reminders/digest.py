@@ -6,26 +6,26 @@ and lawsuits) and arithmetic findings. Planned from the Monday after the week fo
 for chats with digests on and only when the week brought reports in their scope.
 
 Yearly summary (kind yearly_summary, period "2020"): once at least `threshold` of the expected reports of
-a year are in — totals, a ranking by requests received, and a bar chart (service.charts) sent as a photo with
-the text as its caption.
+a year are in — totals, a ranking by requests received, the audit's grades and the share published on time
+against the year before, and a bar chart (service.charts) sent as a photo with the text as its caption.
+Reads come from storage.digest and storage.scorecards (no SQL here).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
+from query.format import number as format_number
 from reminders import delivery
 from reminders.calendar import TZ
 from reminders.registry import matches, progress
 from reminders.subscriptions import active_by_chat
 from reports.markup import esc
-from service.format import format_number
-from storage.models import Agency, IndicatorValue, Report, ReportFinding
+from storage.digest import ReportFacts, ingested_between, of_year
+from storage.scorecards import year_cards
 
 REQUESTS = "apply.received.total"
 CORRECTED_REVIEW = ("review.corrected",)
@@ -33,32 +33,6 @@ CORRECTED_LITIGATION = ("litigation.corrected", "litigation.direct.corrected", "
 LITIGATION_TOTAL = ("litigation.total",)
 CAPTION_LIMIT = 1024
 SUMMARY_CHATS = {"group", "supergroup", "channel"}
-
-
-@dataclass
-class ReportFacts:
-    report_id: int
-    agency: Agency
-    year: int
-    template: str
-    ingested_at: datetime
-    values: dict[str, float]
-    findings: list[str]
-
-
-def _facts(session: Session, reports: list[Report]) -> list[ReportFacts]:
-    if not reports:
-        return []
-    ids = [r.id for r in reports]
-    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({r.agency_id for r in reports}))).all()}
-    values: dict[int, dict[str, float]] = defaultdict(dict)
-    for v in session.exec(select(IndicatorValue).where(IndicatorValue.report_id.in_(ids))).all():
-        values[v.report_id][v.indicator] = v.value
-    findings: dict[int, list[str]] = defaultdict(list)
-    for f in session.exec(select(ReportFinding).where(ReportFinding.report_id.in_(ids)).order_by(ReportFinding.id)).all():
-        findings[f.report_id].append(f.message)
-    return [ReportFacts(r.id, agencies[r.agency_id], r.year, r.template, r.ingested_at, values[r.id], findings[r.id])
-            for r in reports if r.agency_id in agencies]
 
 
 def _in_scope(facts: list[ReportFacts], scopes: list[tuple[str, str]] | None) -> list[ReportFacts]:
@@ -91,11 +65,7 @@ def week_period(week_start: date) -> str:
 
 
 def weekly_facts(engine: Engine, week_start: date) -> list[ReportFacts]:
-    start, end = week_bounds(week_start)
-    with Session(engine) as session:
-        reports = list(session.exec(select(Report).where(Report.ingested_at >= start, Report.ingested_at < end)
-                                    .order_by(Report.ingested_at, Report.id)).all())
-        return _facts(session, reports)
+    return ingested_between(engine, *week_bounds(week_start))
 
 
 def weekly_digest_text(facts: list[ReportFacts], week_start: date) -> str | None:
@@ -132,13 +102,33 @@ def weekly_digest_text(facts: list[ReportFacts], week_start: date) -> str | None
 
 
 def year_facts(engine: Engine, year: int) -> list[ReportFacts]:
-    with Session(engine) as session:
-        reports = list(session.exec(select(Report).where(Report.year == year).order_by(Report.id)).all())
-        return _facts(session, reports)
+    return of_year(engine, year)
 
 
-def yearly_summary_text(facts: list[ReportFacts], year: int, filed: int, expected: int) -> str | None:
-    """Totals and ranking for a year (fits a photo caption when possible)."""
+def audit_lines(engine: Engine, year: int, scopes: list[tuple[str, str]] | None) -> list[str]:
+    """The audit part of the yearly summary: grades of the year's scorecards and the share published on time,
+    against the year before (scorecards with a known date only)."""
+    now, before = year_cards(engine, year), year_cards(engine, year - 1)
+    if scopes:
+        now, before = ([c for c in cs if any(matches(c, s, t) for s, t in scopes)] for cs in (now, before))
+    if not now:
+        return []
+    grades = Counter(c.grade for c in now)
+    lines = ["<b>年报体检等级</b>：" + "，".join(f"{g} {grades[g]} 份" for g in sorted(grades))]
+
+    def share(cards: list) -> float | None:
+        known = [c.days_late for c in cards if c.days_late is not None]
+        return sum(d <= 0 for d in known) / len(known) if known else None
+
+    this, last = share(now), share(before)
+    if this is not None:
+        lines.append(f"按时公布 {this:.0%}" + (f"（上年 {last:.0%}）" if last is not None else "（上年无数据）"))
+    return lines
+
+
+def yearly_summary_text(facts: list[ReportFacts], year: int, filed: int, expected: int,
+                        audit: list[str] | None = None) -> str | None:
+    """Totals and ranking for a year, and the audit's grades when given (fits a photo caption when possible)."""
     if not facts:
         return None
     lines = [f"<b>📊 {year} 年度报告汇总</b>", f"已入库 {filed}/{expected} 个机关" if expected else f"已入库 {filed} 份"]
@@ -155,7 +145,7 @@ def yearly_summary_text(facts: list[ReportFacts], year: int, filed: int, expecte
             lines.append(f"{i}. {esc(f.agency.name)} {esc(format_number(v, '件'))}")
     flagged = sum(1 for f in facts if f.findings)
     lines.append(f"勾稽关系问题：{flagged} 份报告" if flagged else "✅ 未发现勾稽关系问题")
-    return "\n".join(lines)
+    return "\n".join(lines + list(audit or []))
 
 
 def _lit_keys(f: ReportFacts) -> tuple[str, ...]:
@@ -224,7 +214,8 @@ def plan_yearly_summary(engine: Engine, today: date, *, threshold: float = 0.8) 
     for chat_id, subs in chats.items():
         if chat_id in done:
             continue
-        text = yearly_summary_text(_in_scope(facts, [(s.scope, s.target) for s in subs]), year, filed, expected)
+        scopes = [(s.scope, s.target) for s in subs]
+        text = yearly_summary_text(_in_scope(facts, scopes), year, filed, expected, audit_lines(engine, year, scopes))
         if text:
             rows.append(delivery.Planned(chat_id, "yearly_summary", str(year), text))
     return delivery.plan(engine, rows)
@@ -236,7 +227,8 @@ def summary_now(engine: Engine, today: date, scopes: list[tuple[str, str]] | Non
     parts = []
     year = today.year - 1
     filed, expected = progress(engine, year)
-    yearly = yearly_summary_text(_in_scope(year_facts(engine, year), scopes), year, filed, expected)
+    yearly = yearly_summary_text(_in_scope(year_facts(engine, year), scopes), year, filed, expected,
+                                 audit_lines(engine, year, scopes))
     if yearly:
         parts.append(yearly)
     weekly = weekly_digest_text(_in_scope(weekly_facts(engine, this_monday), scopes), this_monday)

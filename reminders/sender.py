@@ -391,8 +391,18 @@ def _retry_seconds(err: RetryAfter) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
-def telegram_sender(bot, render_photo: Callable[[Claimed], bytes | None] | None = None) -> SendFn:
-    """A SendFn over a python-telegram-bot Bot: HTML text; a photo with caption when `render_photo` gives one.
+def _caption(text: str, limit: int = 1024) -> str:
+    """`text` cut at a line end to fit a caption (whole lines, so no HTML tag is cut in two)."""
+    if len(text) <= limit:
+        return text
+    return text[: text.rfind("\n", 0, limit - 2)] + "\n…"
+
+
+def telegram_sender(bot, render_photo: Callable[[Claimed], bytes | None] | None = None,
+                    render_document: Callable[[Claimed], tuple[bytes, str] | None] | None = None) -> SendFn:
+    """A SendFn over a python-telegram-bot Bot: HTML text; a photo with caption when `render_photo` gives one;
+    a document (XLSX) with the text as its caption when `render_document` gives one — one message either way,
+    so a row is still sent exactly once.
 
     Use a Bot WITHOUT PTB's AIORateLimiter: that limiter retries RetryAfter itself, and any other request
     finishing meanwhile reopens its gate, so the other workers keep sending during the pause Telegram asked
@@ -408,6 +418,12 @@ def telegram_sender(bot, render_photo: Callable[[Claimed], bytes | None] | None 
             async with starting:
                 await bot.initialize()  # idempotent; getMe once
                 ready.set()
+        if render_document is not None:
+            doc = await asyncio.to_thread(render_document, row)
+            if doc is not None:
+                msg = await bot.send_document(row.chat_id, document=doc[0], filename=doc[1],
+                                              caption=_caption(row.text), parse_mode=ParseMode.HTML)
+                return msg.message_id
         if render_photo is not None:
             photo = await asyncio.to_thread(render_photo, row)
             if photo is not None and len(row.text) <= 1024:

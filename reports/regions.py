@@ -1,8 +1,8 @@
 """Where an agency sits (province › city › county › township) and what kind of body it is.
 
 Why: reminders and the answer engine group agencies by region and kind, and users name agencies by
-short forms ("西夏区审批局"). A small gazetteer (Ningxia and Jiangsu in full, every province by name)
-resolves ancestors such as 西夏区 → 宁夏回族自治区 › 银川市; generic suffix rules (省/市/县/区/旗/镇/乡/
+short forms ("西夏区审批局"). The country's divisions (reports.divisions, every province, city and
+county with codes) resolve ancestors such as 西夏区 → 宁夏回族自治区 › 银川市; generic suffix rules (省/市/县/区/旗/镇/乡/
 街道) still give unknown names a sensible path instead of nothing.
 """
 
@@ -11,49 +11,40 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reports.divisions import LEVEL_CITY, LEVEL_COUNTY, LEVEL_PROVINCE, divisions, provinces
 from reports.model import AgencyKind
+from reports.shortnames import body_short_forms
 
-PROVINCES: tuple[str, ...] = (
-    "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省",
-    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省",
-    "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区",
-    "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区",
-)  # fmt: skip
 MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
-# Short forms that appear at the start of agency names ("宁夏发展和改革委员会" is rare but exists).
-PROVINCE_SHORT: dict[str, str] = {
-    "宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区", "广西": "广西壮族自治区", "内蒙古": "内蒙古自治区",
-    "西藏": "西藏自治区",
-}  # fmt: skip
+LEVEL_TOWN = 4
 
-# province → city → counties (county-level districts, counties, county-level cities)
-GAZETTEER: dict[str, dict[str, tuple[str, ...]]] = {
-    "宁夏回族自治区": {
-        "银川市": ("兴庆区", "西夏区", "金凤区", "永宁县", "贺兰县", "灵武市"),
-        "石嘴山市": ("大武口区", "惠农区", "平罗县"),
-        "吴忠市": ("利通区", "红寺堡区", "盐池县", "同心县", "青铜峡市"),
-        "固原市": ("原州区", "西吉县", "隆德县", "泾源县", "彭阳县"),
-        "中卫市": ("沙坡头区", "中宁县", "海原县"),
-    },
-    "江苏省": {
-        "南京市": ("玄武区", "秦淮区", "建邺区", "鼓楼区", "浦口区", "栖霞区", "雨花台区", "江宁区", "六合区",
-                 "溧水区", "高淳区"),
-        "无锡市": ("锡山区", "惠山区", "滨湖区", "梁溪区", "新吴区", "江阴市", "宜兴市"),
-        "徐州市": ("鼓楼区", "云龙区", "贾汪区", "泉山区", "铜山区", "丰县", "沛县", "睢宁县", "新沂市", "邳州市"),
-        "常州市": ("天宁区", "钟楼区", "新北区", "武进区", "金坛区", "溧阳市"),
-        "苏州市": ("虎丘区", "吴中区", "相城区", "姑苏区", "吴江区", "常熟市", "张家港市", "昆山市", "太仓市"),
-        "南通市": ("崇川区", "通州区", "海门区", "如东县", "启东市", "如皋市", "海安市"),
-        "连云港市": ("连云区", "海州区", "赣榆区", "东海县", "灌云县", "灌南县"),
-        "淮安市": ("清江浦区", "淮阴区", "淮安区", "洪泽区", "涟水县", "盱眙县", "金湖县"),
-        "盐城市": ("亭湖区", "盐都区", "大丰区", "响水县", "滨海县", "阜宁县", "射阳县", "建湖县", "东台市"),
-        "扬州市": ("广陵区", "邗江区", "江都区", "宝应县", "仪征市", "高邮市"),
-        "镇江市": ("京口区", "润州区", "丹徒区", "丹阳市", "扬中市", "句容市"),
-        "泰州市": ("海陵区", "高港区", "姜堰区", "兴化市", "靖江市", "泰兴市"),
-        "宿迁市": ("宿城区", "宿豫区", "沭阳县", "泗阳县", "泗洪县"),
-    },
-}  # fmt: skip
 
-LEVEL_PROVINCE, LEVEL_CITY, LEVEL_COUNTY, LEVEL_TOWN = 1, 2, 3, 4
+def __getattr__(name: str):
+    """PROVINCES and GAZETTEER, built from the division dataset on first use (reading it costs ~0.5 s)."""
+    if name == "PROVINCES":
+        return tuple(d.name for d in provinces())
+    if name == "GAZETTEER":
+        return gazetteer()
+    raise AttributeError(name)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, dict[str, tuple[str, ...]]]:
+    """province → city → county names (current and since-retired ones), from reports.divisions."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for d in divisions():
+        if d.level == LEVEL_CITY:
+            out.setdefault(d.path[0], {}).setdefault(d.name, [])
+        elif d.level == LEVEL_COUNTY and len(d.path) == 3:
+            out.setdefault(d.path[0], {}).setdefault(d.path[1], []).append(d.name)
+    return {p: {c: tuple(ks) for c, ks in cities.items()} for p, cities in out.items()}
+
+
+@lru_cache(maxsize=1)
+def province_short() -> dict[str, str]:
+    """Short forms printed at the start of names ("宁夏发展和改革委员会", "江苏省" → also "江苏")."""
+    return {d.short: d.name for d in provinces() if d.short and d.short != d.name}
+
 
 # Generic place token: 2–6 characters then an administrative suffix; the stop characters keep
 # department words ("住房和城乡建设局", "市场监督管理局") from being read as places.
@@ -98,21 +89,16 @@ _TOWN_SUFFIX = ("镇", "乡", "街道")
 def _index() -> dict[str, list[tuple[int, list[str]]]]:
     """name → [(level, full path ending in that name)]; a name may be ambiguous (鼓楼区)."""
     idx: dict[str, list[tuple[int, list[str]]]] = {}
-    for prov in PROVINCES:
-        idx.setdefault(prov, []).append((LEVEL_PROVINCE, [prov]))
-    for prov, cities in GAZETTEER.items():
-        for city, counties in cities.items():
-            idx.setdefault(city, []).append((LEVEL_CITY, [prov, city]))
-            for county in counties:
-                idx.setdefault(county, []).append((LEVEL_COUNTY, [prov, city, county]))
+    for d in divisions():
+        idx.setdefault(d.name, []).append((d.level, list(d.path)))
     return idx
 
 
 @lru_cache(maxsize=1)
 def _names_by_first_char() -> dict[str, list[str]]:
-    """Gazetteer names keyed by first character, longest first (the prefix scan runs per character)."""
+    """Division names keyed by first character, longest first (the prefix scan runs per character)."""
     out: dict[str, list[str]] = {}
-    for name in sorted(set(_index()) | set(PROVINCE_SHORT), key=len, reverse=True):
+    for name in sorted(set(_index()) | set(province_short()), key=len, reverse=True):
         out.setdefault(name[0], []).append(name)
     return out
 
@@ -169,9 +155,11 @@ def _place_spans(name: str) -> list[tuple[str, int, int, int]]:
         found: tuple[str, int, int] | None = None
         for cand in _names_by_first_char().get(name[pos], ()):
             if name.startswith(cand, pos):
-                full = PROVINCE_SHORT.get(cand, cand)
+                full = province_short().get(cand, cand)
                 levels = [lvl for lvl, _ in idx.get(full, [])] or [LEVEL_PROVINCE]
                 lvl = min((x for x in levels if x > prev), default=0)
+                if lvl == LEVEL_COUNTY and prev < LEVEL_CITY and _county_follows(name, pos + len(cand)):
+                    lvl = LEVEL_CITY  # "临江市河西区": districts sit in a city, whatever the dataset's 临江市 is
                 if lvl:
                     found = (full, lvl, pos + len(cand))
                     break
@@ -195,8 +183,20 @@ def _place_spans(name: str) -> list[tuple[str, int, int, int]]:
 
 @lru_cache(maxsize=1)
 def _city_stems() -> list[tuple[str, str]]:
-    stems = [(c[:-1], c) for cities in GAZETTEER.values() for c in cities if c.endswith("市") and len(c) >= 3]
+    stems = [
+        (c[:-1], c) for cities in gazetteer().values() for c in cities if c.endswith("市") and len(c) >= 3
+    ]
     return sorted(stems, key=lambda t: len(t[0]), reverse=True)
+
+
+def _county_follows(name: str, pos: int) -> bool:
+    """Does a county-level place (a known county or a generic XX区/县) start at name[pos]?"""
+    idx = _index()
+    for cand in _names_by_first_char().get(name[pos : pos + 1], ()):
+        if name.startswith(cand, pos) and any(lvl == LEVEL_COUNTY for lvl, _ in idx.get(cand, [])):
+            return True
+    g = _generic_at(name, pos, LEVEL_CITY)
+    return g is not None and g[1] == LEVEL_COUNTY
 
 
 def _complete(tokens: list[tuple[str, int]]) -> list[str]:
@@ -205,7 +205,9 @@ def _complete(tokens: list[tuple[str, int]]) -> list[str]:
         return []
     names = [t for t, _ in tokens]
     idx = _index()
-    # Pick the gazetteer path consistent with every token we saw; skip when ambiguous.
+    # Pick the gazetteer path consistent with every token we saw; skip when ambiguous. A token read at
+    # another level than the dataset's (临江市 with districts) still takes the dataset's ancestors, so every
+    # body printed with that place shares one path.
     for i in range(len(names) - 1, -1, -1):
         paths = [p for _, p in idx.get(names[i], [])]
         paths = [p for p in paths if all(n in p for n in names[:i])]
@@ -299,37 +301,10 @@ def short_forms(name: str) -> list[str]:
     body = clean[pos:]
     starts = [sp[2] for sp in spans]
     out: list[str] = [clean[s:] for s in starts[1:]]
-    abbrev = _abbreviate(body)
-    if abbrev != body:
+    for abbrev in body_short_forms(body):
         out.extend(clean[s:pos] + abbrev for s in starts)
-    if body == "人民政府":
-        out.extend(clean[s:pos] + "政府" for s in starts)
     seen: list[str] = []
     for a in out:
         if a and a != clean and a not in seen:
             seen.append(a)
     return seen
-
-
-_ABBREV = (
-    ("审批服务管理局", "审批局"),
-    ("行政审批服务局", "审批局"),
-    ("发展和改革委员会", "发改委"),
-    ("市场监督管理局", "市场监管局"),
-    ("住房和城乡建设局", "住建局"),
-    ("人力资源和社会保障局", "人社局"),
-    ("自然资源局", "自然资源局"),
-    ("卫生健康委员会", "卫健委"),
-    ("教育体育局", "教体局"),
-    ("政务服务中心", "政务中心"),
-    ("生态环境局", "环保局"),
-    ("交通运输局", "交通局"),
-    ("农业农村局", "农业农村局"),
-)
-
-
-def _abbreviate(body: str) -> str:
-    for long, short in _ABBREV:
-        if body.endswith(long) and long != short:
-            return body[: -len(long)] + short
-    return body

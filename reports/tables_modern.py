@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from reports.catalogue import definition as _definition
 from reports.model import CellState, ParsedValue
-from reports.text import Line, clean_line, is_page_footer, nfkc, parse_number
+from reports.text import Line, clean_line, has_traditional, is_page_footer, nfkc, parse_number, to_simplified
 from reports.text import squash as _squash
 
 # Table cells and labels repeat a lot ("0", "属于国家秘密"); caching keeps a report well under 5 ms.
@@ -925,9 +925,6 @@ def _first(lines: Sequence[Line], pred, start: int = 0, end: int | None = None) 
     return -1
 
 
-_TRADITIONAL = re.compile(r"[與開處結審維請護屬於書無復議訴訟數輔據權組織機構]")
-
-
 @dataclass(slots=True)
 class ModernTables:
     """What tables 二/三/四 say: numbers, non-numeric cells, and the line span searched per table."""
@@ -947,12 +944,9 @@ def parse_modern_tables_ex(lines: list[Line], template: str) -> ModernTables:
     if template not in ("2019", "2021"):
         raise ValueError(f"parse_modern_tables handles the 2019/2021 formats, not {template!r}")
     out = _parse_tables(lines, template)
-    if len(out.values) < 10 and any(_TRADITIONAL.search(ln.text) for ln in lines[:400]):
+    if len(out.values) < 10 and any(has_traditional(ln.text) for ln in lines[:400]):
         # a mirror in traditional characters (繁體): read it through a simplified copy, keep the raw lines
-        import opencc
-
-        conv = opencc.OpenCC("t2s")
-        simplified = [Line(ln.no, conv.convert(ln.raw), conv.convert(ln.text)) for ln in lines]
+        simplified = [Line(ln.no, to_simplified(ln.raw), to_simplified(ln.text)) for ln in lines]
         again = _parse_tables(simplified, template)
         if len(again.values) > len(out.values):
             raw = {ln.no: ln for ln in lines}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 _MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
@@ -83,3 +85,50 @@ def squash(s: str) -> str:
 
 def collapse_spaces(s: str) -> str:
     return _SPACE_RE.sub(" ", s).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Traditional → simplified: the one OpenCC converter of the project
+# ---------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    """The converter, built once (loading its dictionaries costs ~0.1 s)."""
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def traditional_chars() -> frozenset[str]:
+    """Characters written only in traditional script, from OpenCC's own t2s and s2t character tables
+    (a character both scripts use, 於/后/干, is left out so plain simplified text never counts)."""
+    base = resources.files("opencc") / "dictionary"
+
+    def table(name: str) -> dict[str, str]:
+        out = {}
+        for line in (base / name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if len(key) == 1 and values:
+                out[key] = values.split()[0]
+        return out
+
+    simplified = set(table("STCharacters.txt"))
+    return frozenset(k for k, v in table("TSCharacters.txt").items() if v != k and k not in simplified)
+
+
+def has_traditional(text: str) -> bool:
+    """True when `text` has a character only traditional script uses (cheap: a set look-up per char)."""
+    trad = traditional_chars()
+    return any(ch in trad for ch in text)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified (OpenCC t2s, phrases included); text that cannot be converted is kept."""
+    if not text:
+        return text
+    try:
+        return _t2s().convert(text)
+    except Exception:  # noqa: BLE001 - a converter bug must not lose the text
+        return text

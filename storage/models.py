@@ -6,10 +6,10 @@ stored as timezone-aware UTC (`utcnow`), and no database-specific types.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -168,6 +168,43 @@ class AppMeta(SQLModel, table=True):
     __tablename__ = "app_meta"
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(default="", max_length=2000)
+
+
+# --- audit ---
+
+
+class Scorecard(SQLModel, table=True):
+    """A report's audit scorecard (audit.score_report), computed at ingest; `card` is its JSON."""
+
+    __tablename__ = "scorecard"
+    report_id: int = Field(foreign_key="report.id", primary_key=True)
+    score: float = 0.0
+    grade: str = Field(default="", max_length=4)
+    published_on: date | None = None
+    date_source: str = Field(default="none", max_length=12)  # harvester|signature|upload|none
+    days_late: int | None = None
+    card: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
+class ProseFingerprint(SQLModel, table=True):
+    """MinHash signatures of a report's counted prose sentences (audit.fingerprint), not its text."""
+
+    __tablename__ = "prose_fingerprint"
+    __table_args__ = (Index("ix_prose_fingerprint_year_agency", "year", "agency_id"),)
+    report_id: int = Field(foreign_key="report.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    year: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class DigestOption(SQLModel, table=True):
+    """A chat's choice for the daily audit digest: attach the region's XLSX workbook or not."""
+
+    __tablename__ = "digest_option"
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    xlsx: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 # --- parsing ---

@@ -1842,3 +1842,41 @@ def write_corpus(
         json.dumps({"seed": seed, "reports": manifest}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return path
+
+
+# ----------------------------------------------------------------------------------------------
+# Copied prose (内容雷同): reports whose own prose repeats another report's at a chosen share
+
+_PROSE_CHARS = ("政务公开专栏解读依申请办理网站集约目录编制新闻发布制度媒体基层重点领域信息保密审查机制公众参与渠道"
+                "数据开放平台全面梳理持续优化稳步推进严格规范逐步健全深入落实统筹协调有序开展工作流程责任分工栏目"
+                "设置更新频率答复文书格式要求材料时限意见征集结果反馈属性源头认定人员培训业务考核运维安全防护群众"
+                "满意度明显提升质量不断提高及时内容社会关注问题得到回应更加健全查询便捷排名进步营商环境民生保障")
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_PROSE_CHARS) for _ in range(rng.randint(2, 4)))
+
+
+def novel_sentences(seed: int, n: int) -> list[str]:
+    """`n` prose sentences unlikely to occur in another seed's list (for 内容雷同 tests and benchmarks):
+    official-sounding characters in random words, so two seeds share no wording beyond chance."""
+    rng = random.Random(seed)
+    return ["，".join("".join(_word(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(3, 5))) + "。"
+            for _ in range(n)]
+
+
+def copied_sentences(source: list[str], share: float, seed: int, n: int | None = None) -> list[str]:
+    """Sentences of which `share` (by count) are taken from `source` in order, the rest new (seeded)."""
+    n = n or len(source)
+    k = round(share * n)
+    rng = random.Random(seed)
+    start = rng.randint(0, max(0, len(source) - k))
+    return source[start:start + k] + novel_sentences(seed + 7919, n - k)
+
+
+def with_prose(text: str, sentences: list[str], per_paragraph: int = 4) -> str:
+    """The report `text` with `sentences` as paragraphs after its section 一 heading (or its title)."""
+    lines = text.splitlines()
+    at = next((i + 1 for i, ln in enumerate(lines) if "总体情况" in ln or "概述" in ln), 2)
+    paras = ["".join(sentences[i:i + per_paragraph]) for i in range(0, len(sentences), per_paragraph)]
+    return "\n".join(lines[:at] + [p for para in paras for p in (para, "")] + lines[at:])

@@ -5,7 +5,7 @@ parser did not find "空白". One row per (report, indicator); reports stored be
 none (answers then say the value was not read, not that it is blank).
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0006 (audit; originally 0002, chained when merging main)
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0006"  # chained after audit (0006) on merge; brief said 0002
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,94 @@
+"""Short forms of body names as people write them (科委, 发改委, 人社局, 地税局, 审批局 …).
+
+Why rules and not lists of bodies: a question may name any body in the country by its short form before
+we hold its report. The rules live in reports/data/short_forms.csv (full piece → short piece); on top of
+them the general pattern of such abbreviations (first character of each two-character word, then the
+kind of body: 卫生健康委员会 → 卫健委, 发展和改革局 → 发改局) covers names no rule lists.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data" / "short_forms.csv"
+# kind of body → the character the short form ends with
+_KIND_ENDINGS = (("委员会", "委"), ("办公室", "办"), ("局", "局"), ("厅", "厅"))
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(full piece, short pieces) from the data file, longest full piece first."""
+    with _DATA.open(encoding="utf-8", newline="") as fh:
+        rows = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
+    table: dict[str, list[str]] = {}
+    for row in csv.DictReader(rows):
+        full, short = row["full"].strip(), row["short"].strip()
+        if full and short and full != short and short not in table.setdefault(full, []):
+            table[full].append(short)
+    return tuple(sorted(((f, tuple(s)) for f, s in table.items()), key=lambda t: -len(t[0])))
+
+
+def pattern_form(body: str) -> str:
+    """The general first-character abbreviation of a department's name, or '' when it does not apply.
+
+    卫生健康委员会 → 卫健委, 发展和改革局 → 发改局, 科学技术委员会 → 科技委; words must be two characters
+    each (人力资源和社会保障局 has four-character words: its short form 人社局 comes from the rules)."""
+    for ending, mark in _KIND_ENDINGS:
+        if body.endswith(ending) and len(body) > len(ending):
+            stem = body[: -len(ending)]
+            words = [w for w in stem.split("和") if w]
+            if not words or any(len(w) % 2 or len(w) > 4 for w in words):
+                return ""
+            chunks = [w[i : i + 2] for w in words for i in range(0, len(w), 2)]
+            if len(chunks) < 2:
+                return ""
+            return "".join(c[0] for c in chunks) + mark
+    return ""
+
+
+@lru_cache(maxsize=20000)
+def body_short_forms(body: str) -> tuple[str, ...]:
+    """Every short form of a body's name without its places (each rule replaces its piece once)."""
+    out: list[str] = []
+    for full, shorts in rules():
+        if full in body:
+            for s in shorts:
+                form = body.replace(full, s, 1)
+                if form != body and form not in out:
+                    out.append(form)
+    general = (
+        "" if out else pattern_form(body)
+    )  # a rule knows better than the pattern (人社局, not 人资社保局)
+    if general and general != body:
+        out.append(general)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def name_pieces() -> frozenset[str]:
+    """Pieces that belong to a name and must be read whole: every division's name and short form (2+
+    characters) and every full or short piece of the rules. A question reader keeps their characters
+    even when one of them alone is a filler word (上海市科委: 上; 平潭地税局: 地)."""
+    from reports.divisions import divisions
+
+    pieces = {p for d in divisions() for p in (d.name, d.short) if len(p) >= 2}
+    pieces |= {p for full, shorts in rules() for p in (full, *shorts)}
+    return frozenset(pieces)
+
+
+def protected_spans(text: str, longest: int = 12) -> list[tuple[int, int]]:
+    """Non-overlapping spans of `text` that are name pieces (longest match first, left to right)."""
+    pieces = name_pieces()
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        for j in range(min(n, i + longest), i + 1, -1):
+            if text[i:j] in pieces:
+                spans.append((i, j))
+                i = j
+                break
+        else:
+            i += 1
+    return spans

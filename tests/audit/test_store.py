@@ -1,0 +1,102 @@
+"""Scorecards through the store: computed at ingest, stored, found again; the shared reports' known findings;
+the region table and its CLI (text, JSON, XLSX). SQLite, and PostgreSQL with `-m pg`."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from audit.rules import weights
+from bot.cli import main
+from service import audit as svc
+from service.audit_render import card_text, evidence_text, region_png, region_xlsx
+from storage.ingest import ingest_bytes, ingest_paths
+from tests.conftest import require_shared
+from tools.generator import copied_sentences, generate_report, novel_sentences, with_prose
+
+
+def _ingest_shared(engine):
+    folder = require_shared()
+    summary = ingest_paths(engine, [folder], progress=False, workers=1)
+    assert svc.score_results(engine, summary.results) == len(summary.by("stored"))
+    return summary
+
+
+@pytest.mark.pg
+def test_shared_reports_known_findings_are_on_their_cards(engine):
+    _ingest_shared(engine)
+    card = svc.find_card(engine, "银川市行政审批服务局", 2017).card
+    numbers = next(c for c in card.checks if c.key == "numbers")
+    assert numbers.severity == "major" and {20.0, 40.0} <= {v for e in numbers.evidence for v in e.values.values()} \
+        or "20" in numbers.evidence[0].text and "40" in numbers.evidence[0].text
+    assert numbers.evidence[0].line is not None
+    hz = svc.find_card(engine, "淮安市洪泽区人民政府", 2023).card
+    review = [e for e in next(c for c in hz.checks if c.key == "numbers").evidence if "行政复议" in e.text]
+    assert review and review[0].line is not None and "11" in review[0].text
+    swapped = svc.find_card(engine, "中卫市审批服务管理局", 2019).card
+    fmt = next(c for c in swapped.checks if c.key == "format")
+    assert fmt.severity == "minor" and any("第五部分" in p for p in fmt.problems)
+    clean = svc.find_card(engine, "淮安市人民政府", 2024).card
+    assert clean.grade == "A" and not clean.problems()
+    assert "体检结果" in card_text(card) and "依据" in evidence_text(card, "numbers")
+
+
+@pytest.mark.pg
+def test_copied_report_is_found_at_ingest_against_the_stored_previous_year(engine):
+    agency = "临江市河西区教育局"
+    last = novel_sentences(1, 30)
+    for year, sentences, seed in ((2021, last, 1), (2022, copied_sentences(last, 0.9, seed=2), 2)):
+        text = with_prose(generate_report(seed, "2021", agency, year, noise=frozenset()).text, sentences)
+        r = ingest_bytes(engine, text.encode(), f"{agency}_{year}.txt")
+        assert svc.score_result(engine, r, text.encode()) is not None
+    card = svc.find_card(engine, agency, 2022).card
+    sim = next(c for c in card.checks if c.key == "similarity")
+    assert sim.severity == "critical" and sim.evidence[0].source == f"{agency} 2021"
+    assert svc.find_card(engine, agency, 2021).card.checks[3].severity in ("ok", "info")
+    assert "对应多个单位" in svc.find_card(engine, "临江市", 2022).message or svc.find_card(engine, "临江市", 2022).card
+    assert "没有找到" in svc.find_card(engine, "不存在县", 2022).message
+
+
+@pytest.mark.pg
+def test_region_audit_lists_unpublished_bodies_first_and_exports(engine, tmp_path):
+    _ingest_shared(engine)
+    rows = svc.region_audit(engine, "银川市", 2020, date(2021, 3, 1))
+    assert [r.published for r in rows] == sorted(r.published for r in rows)  # unpublished first
+    late = [r for r in rows if not r.published and r.days_late]
+    assert late and all(r.grade == "—" for r in late)
+    data = region_xlsx("银川市", 2020, rows)
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["汇总", *(w.label for w in weights().values())]
+    assert wb["汇总"].max_row == len(rows) + 1
+    assert region_png("银川市", 2020, rows)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_audit_json_and_xlsx(tmp_path, capsys):
+    folder = require_shared()
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["--database-url", url, "ingest", str(folder), "--no-progress", "-q"]) == 0
+    capsys.readouterr()
+    xlsx = tmp_path / "a.xlsx"
+    assert main(["--database-url", url, "audit", "淮安市", "2023", "--json", "--xlsx", str(xlsx),
+                 "--today", "2024-06-01"]) == 0
+    lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert [(r["agency"], r["grade"]) for r in lines] == [("淮安市洪泽区人民政府", "B")]
+    assert any("行政复议" in p for p in lines[0]["problems"])
+    assert load_workbook(xlsx)["汇总"]["A2"].value == "淮安市洪泽区人民政府"
+    assert main(["--database-url", url, "audit", "无此地", "2023"]) == 1
+    assert "没有「无此地」" in capsys.readouterr().out
+
+
+def test_an_unchanged_file_stored_before_the_audit_gets_its_card_on_the_next_ingest(engine):
+    folder = require_shared()
+    ingest_paths(engine, [folder / "002_a9dbc25bac2331b1.txt"], progress=False, workers=1)  # no scoring then
+    assert svc.find_card(engine, "银川市西夏区审批服务管理局", 2020).card is None
+    again = ingest_paths(engine, [folder / "002_a9dbc25bac2331b1.txt"], progress=False, workers=1)
+    assert [r.outcome for r in again.results] == ["unchanged"]
+    assert svc.score_results(engine, again.results) == 1
+    assert svc.find_card(engine, "银川市西夏区审批服务管理局", 2020).card.grade == "A"
+    assert svc.score_results(engine, again.results) == 0  # scored once

@@ -9,6 +9,7 @@ Revises: 0006 (audit; originally 0002, chained when merging main)
 Create Date: 2026-12-03
 """
 
+# generated boilerplate, kept as Alembic writes it.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -21,7 +22,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Alembic's create_table shape, as 0001 writes its tables (a migration is kept as generated).
     op.create_table(
         "cell_state",
         sa.Column("id", sa.Integer(), nullable=False),

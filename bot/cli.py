@@ -3,7 +3,8 @@
 
     disclosure-bot ingest PATH...            store reports (files or folders), print what happened
     disclosure-bot history AGENCY YEAR       every stored version of a report; restore brings one back
-    disclosure-bot export [--json|--csv]     every stored number, one JSON object per line (or CSV)
+    disclosure-bot export [--json|--csv] [--findings]   every stored number, one JSON object per line (or CSV)
+    disclosure-bot findings [AGENCY] [YEAR]  a report's findings (identities, missing rows, cross-year, magnitude)
     disclosure-bot ask [--json] [--today D] [QUESTION]   answer one question, or one per stdin line
     disclosure-bot run                       the Telegram bot (terminal chat when no token is set)
     disclosure-bot chat                      the bot in this terminal (stdin → stdout)
@@ -110,7 +111,7 @@ def _engine(args: argparse.Namespace, *, check_schema: bool = True):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import write_csv, write_json_lines
+    from storage.export import write_csv, write_findings_json, write_json_lines
 
     engine = _engine(args)
     out: TextIO
@@ -122,6 +123,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = sys.stdout
     try:
         n = write_csv(engine, out) if args.csv else write_json_lines(engine, out)
+        if getattr(args, "findings", False) and not args.csv:
+            n += write_findings_json(engine, out)
         out.flush()
     finally:
         if close:
@@ -315,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="JSON lines (default)")
     g.add_argument("--csv", action="store_true", help="CSV with a header")
     s.add_argument("--output", "-o", default=None, help="file to write (default stdout)")
+    s.add_argument("--findings", action="store_true", help="also one JSON line per report with its findings")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("ask", help="answer a question (or one per stdin line)")
@@ -348,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--agency", default=None, help="only this body")
     s.set_defaults(func=cmd_due)
     cli_audit.register(sub)
+    from bot import cli_findings
+
+    cli_findings.register(sub, _engine)
     return p
 
 

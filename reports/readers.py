@@ -223,17 +223,18 @@ def decode_text(data: bytes) -> str:
     if _control_ratio(data) > 0.02:
         raise _err("文件是二进制数据，不是文本", "binary data, not text", "binary")
     try:
-        return _checked(data.decode("utf-8"))
+        utf8: str | None = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        nearly = _nearly_utf8(data, e)
-        if nearly is not None:
-            return _checked(nearly)
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _rare_cjk_ratio(text) < 0.1 and _junk_ratio(text) < 0.02:
-        return text
+        utf8 = _nearly_utf8(data, e)
+    gb = _gb18030(data)
+    if utf8 is not None:
+        # Short GBK text can be valid UTF-8 by accident ("息" = CF A2 = "Ϣ"): junk as UTF-8 but clean
+        # as GBK means GBK; junk either way is garbled.
+        if _junk_ratio(utf8) > 0.05 and gb is not None:
+            return gb
+        return _checked(utf8)
+    if gb is not None:
+        return gb
     text = _normalizer_guess(data)
     if text is not None:
         return text
@@ -242,6 +243,15 @@ def decode_text(data: bytes) -> str:
         "unrecognised text encoding; save as UTF-8 or GBK",
         "encoding",
     )
+
+
+def _gb18030(data: bytes) -> str | None:
+    """GB18030 (covers GBK/GB2312) when it decodes to plausible Chinese text, else None."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return text if _rare_cjk_ratio(text) < 0.1 and _junk_ratio(text) < 0.02 else None
 
 
 def _nearly_utf8(data: bytes, first: UnicodeDecodeError) -> str | None:
@@ -319,6 +329,14 @@ def join_fragments(parts: Iterable[str]) -> str:
     return out
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _tighten(text: str) -> str:
+    """Whitespace inside one cell piece: none between CJK characters (HTML source wrapped mid-label)."""
+    return _CJK_GAP.sub("", _SPACES.sub(" ", text))
+
+
 def _is_cjkish(ch: str) -> bool:
     o = ord(ch)
     return 0x3000 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF or 0x2018 <= o <= 0x201F  # “” ‘’ in Chinese text
@@ -353,15 +371,21 @@ def _read_html(data: bytes) -> str:
             buf.clear()
 
     def cell_text(cell: Tag) -> str:
-        pieces: list[str] = []
+        # Inline elements split text anywhere (Word: <span>2</span><span>0</span> is 20), so text nodes
+        # are concatenated as printed; only block elements (<p>, <br>, <div>) inside a cell separate pieces.
+        pieces: list[str] = [""]
         for s in cell.descendants:
+            if isinstance(s, Tag):
+                if s.name == "br" or s.name in _BLOCK_TAGS:
+                    pieces.append("")
+                continue
             if isinstance(s, NavigableString) and not isinstance(
                 s, Comment | Declaration | Doctype | ProcessingInstruction
             ):
                 if any(p.name in _DROP_TAGS for p in s.parents if isinstance(p, Tag)):
                     continue
-                pieces.append(str(s))
-        return join_fragments(pieces).replace("\t", " ")
+                pieces[-1] += str(s)
+        return join_fragments(_tighten(p) for p in pieces).replace("\t", " ")
 
     def rows_of(table: Tag) -> list[Tag]:
         found: list[Tag] = []

@@ -31,6 +31,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage.cells import replace_cells
+from storage.history import history_findings
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -201,6 +203,13 @@ def _value_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
             "column_label": (v.column_label or "")[:200],
         }
     return list(rows.values())
+
+
+@dataclass(slots=True)
+class _Found:
+    """Findings made at ingest (other years read from the store), shaped like a parsed report's."""
+
+    findings: list[Any]
 
 
 def _finding_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
@@ -431,7 +440,9 @@ def store_parsed(
         _keep_previous(conn, report)
         count = (report.replaced_count or 0) + (0 if reparsed else 1)
         conn.execute(update(REPORT).where(REPORT.c.id == report_id).values(replaced_count=count, **fields))
+    findings += _finding_rows(0, _Found(history_findings(conn, agency_id, ident.year, parsed)))
     _write_rows(conn, report_id, values, findings)
+    replace_cells(conn, report_id, parsed)
     _append_version(conn, report_id, fields, text_hash, values, findings)
     result = IngestResult(
         outcome,

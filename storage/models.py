@@ -286,3 +286,25 @@ class DigestOption(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     xlsx: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- parsing ---
+
+
+class CellStateRow(SQLModel, table=True):
+    """A cell a report does not give as a number, and why (issue 13): the table is never silent.
+
+    state: blank (empty cell printed) | mark (a printed "/", "—", "-", "无", kept in `mark`) |
+    unreadable (row printed, numbers not placeable) | missing (row not found; `line_no`..`end_line` is
+    where it was searched). Only `blank` may be answered "空白，不按 0 计"."""
+
+    __tablename__ = "cell_state"
+    __table_args__ = (UniqueConstraint("report_id", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id")
+    indicator: str = Field(max_length=120)
+    state: str = Field(max_length=12)
+    mark: str = Field(default="", max_length=20)
+    line_no: int = 0
+    end_line: int = 0
+    line_text: str = Field(default="", max_length=2000)

@@ -370,7 +370,8 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
     full_text = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
     printed_name = agency
     if placeless(agency):
-        agency = complete_place(agency, full_text) or ""
+        # the place printed before it in the text, else a full name the file name offers (`--agency`)
+        agency = complete_place(agency, full_text) or (f_agency if f_agency and not placeless(f_agency) else "")
         if not agency:
             raise ReportError(
                 f"标题只写了“{printed_name}”，没有写明是哪个地方的哪个机关；请用 --agency 指定 "

@@ -34,6 +34,9 @@ class ReportRec:
     template: str
     title: str
     file_name: str
+    source_kind: str = "ingested"  # sample|starter|ingested|harvested (migration 0005)
+    source_url: str = ""
+    published_on: str = ""  # ISO date or ""
 
 
 @dataclass

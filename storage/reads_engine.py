@@ -20,7 +20,8 @@ VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 
 AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
-ReportTuple = tuple[int, int, int, str, str, str]  # id, agency_id, year, template, title, file_name
+# id, agency_id, year, template, title, file_name, source_kind, source_url, published_on (ISO date or "")
+ReportTuple = tuple[int, int, int, str, str, str, str, str, str]
 # report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
 ValueTuple = tuple[int, str, float, str, int, str, str, str, str, str]
 FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
@@ -56,9 +57,10 @@ def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple],
             for i, n, k, rp in c.execute(select(AG.id, AG.name, AG.kind, AG.region_path))
         ]
         reports = [
-            (int(i), int(a), int(y), t or "", ti or "", f or "")
-            for i, a, y, t, ti, f in c.execute(
-                select(REP.id, REP.agency_id, REP.year, REP.template, REP.title, REP.file_name)
+            (int(i), int(a), int(y), t or "", ti or "", f or "", k or "ingested", u or "", str(p or "")[:10])
+            for i, a, y, t, ti, f, k, u, p in c.execute(
+                select(REP.id, REP.agency_id, REP.year, REP.template, REP.title, REP.file_name,
+                       REP.source_kind, REP.source_url, REP.published_on)
             )
         ]
     return aliases, agencies, reports

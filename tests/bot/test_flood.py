@@ -12,7 +12,7 @@ import pytest
 
 from handlers.fairness import SLOW_DOWN
 from query.engine import Answerer
-from storage.ingest import ingest_paths
+from service.ingest import ingest_paths
 from tests.bot.conftest import run_bot
 from tests.conftest import require_shared
 

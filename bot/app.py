@@ -26,8 +26,10 @@ from bot.settings import Settings
 from handlers import delivery
 from handlers import reminders as reminder_handlers
 from handlers.commands import COMMANDS
+from handlers.fairness import FairUpdateProcessor
 from handlers.setup import register_handlers
 from service.answers import BotService
+from service.fairness import Lanes, TokenBucket
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -76,6 +78,9 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     limiter = delivery.RetryingRateLimiter(overall_max_rate=settings.rate_overall_per_second,
                                            group_max_rate=settings.rate_group_per_minute,
                                            max_retries=delivery.RATE_LIMIT_RETRIES)
+    processor = FairUpdateProcessor(settings.concurrent_updates,
+                                    TokenBucket(settings.updates_burst, settings.updates_per_second),
+                                    Lanes(settings.update_queue_depth))
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)
@@ -90,7 +95,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         .read_timeout(settings.telegram_read_timeout if read_timeout is None else read_timeout)
         .get_updates_connection_pool_size(2)
         .get_updates_read_timeout(settings.polling_timeout + 10)
-        .concurrent_updates(settings.concurrent_updates)
+        .concurrent_updates(processor)
         .post_init(post_init)
         .build()
     )
@@ -100,6 +105,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         service.counters[f"send.{name}"] += 1
 
     limiter.on_event = count_send_event
+    processor.counters = service.counters  # flood.* counts show in /stats beside the others
     application.bot_data["service"] = service
     application.bot_data["settings"] = settings
     register_handlers(application)

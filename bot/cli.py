@@ -141,6 +141,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from service.answers import BotService
     from service.errors import user_message
     from service.render import json_record
+    from service.terminal_safe import for_terminal, json_for_terminal
 
     engine = _engine(args)
     svc = BotService(None, engine, Answerer(engine))
@@ -158,7 +159,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             log.error("ask failed for %r: %s", q, err, exc_info=True)
             rc = 1
             payload = {"status": "error", "answers": [], "candidates": [], "text": user_message(err, engine), "question": q}
-            print(json.dumps(payload, ensure_ascii=False) if args.json else payload["text"], flush=True)
+            print(json_for_terminal(json.dumps(payload, ensure_ascii=False)) if args.json
+                  else for_terminal(payload["text"]), flush=True)
             continue
         answer = reply.answer
         if batch_context is not None and answer is not None and answer.status in {"ok", "no_data"} and answer.context:
@@ -166,9 +168,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             data = json_record(reply)
             data["question"] = data.get("question") or q
-            print(json.dumps(data, ensure_ascii=False), flush=True)
+            print(json_for_terminal(json.dumps(data, ensure_ascii=False)), flush=True)
         else:
-            print(reply.text, flush=True)
+            print(for_terminal(reply.text), flush=True)
             if not question:
                 print(flush=True)
     return rc

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     rate_overall_per_second: float = Field(default=30.0, gt=0)  # Telegram's flood limits (AIORateLimiter)
     rate_group_per_minute: float = Field(default=20.0, gt=0)
     concurrent_updates: int = Field(default=32, ge=1)
+    # Every update per user (commands, taps, inline queries, messages): a burst, then a steady rate;
+    # at most update_queue_depth wait behind the one running (handlers.fairness).
+    updates_burst: int = Field(default=20, ge=1)
+    updates_per_second: float = Field(default=1.0, gt=0)
+    update_queue_depth: int = Field(default=3, ge=0)
     # Bot API calls (not getUpdates): seconds to wait for Telegram's answer before a sent call is "in doubt"
     # and never resent (handlers.delivery), and seconds to wait for a connection (then it is safely retried).
     telegram_read_timeout: float = Field(default=15.0, gt=0)

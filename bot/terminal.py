@@ -19,6 +19,7 @@ from service.answers import BotService
 from service.errors import user_message
 from service.format import Markup
 from service.render import terminal_text
+from service.terminal_safe import for_terminal
 
 CHAT_KEY = "terminal:local"
 PREFIXES = {f"/{c}": f" {word}" if word else "" for c, (word, _usage) in QUESTION_COMMANDS.items()}
@@ -89,6 +90,6 @@ def chat(stdin: TextIO | None = None, stdout: TextIO | None = None, settings: Se
                 out = terminal_text(reply)
         except Exception as err:  # noqa: BLE001 - one bad question must not end the session
             out = user_message(err, svc.engine)
-        stdout.write(out + "\n\n")
+        stdout.write(for_terminal(out) + "\n\n")  # report lines are untrusted: no escape sequences
         stdout.flush()
     return answered

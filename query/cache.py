@@ -22,7 +22,7 @@ from query.indicators import phrase_table
 from storage import queries
 
 WIDE_SCOPE = 2000  # reports in a ranking's scope above which the whole year is read in one join
-SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
+SIGNATURE_EVERY = 1.0  # seconds between checks (one primary-key read) that the store has not changed
 Findings = list[tuple[set[str], str]]  # (indicator keys touched, message) per finding
 
 
@@ -117,11 +117,23 @@ class ReadCache:
         if now - self._sig_checked >= SIGNATURE_EVERY:
             self._sig_checked = now
             try:
-                sig = queries.store_signature(self.engine)
+                sig = self._version()
             except Exception:  # noqa: BLE001 - a failed check keeps the caches we have
                 return
             if sig != self._sig:
                 self.load()
+
+    def _version(self) -> tuple:
+        """The store's generation counter (one row, bumped by triggers on every catalogue write).
+
+        A store without the counter (created before migration 0008) falls back to the count signature."""
+        try:
+            gen = queries.store_generation(self.engine)
+        except Exception:
+            if queries.has_generation_table(self.engine):
+                raise
+            gen = None
+        return ("generation", gen) if gen is not None else queries.store_signature(self.engine)
 
     def load(self) -> None:
         """Read agencies, aliases and reports into memory.
@@ -130,7 +142,7 @@ class ReadCache:
         we had, marks them for reloading and propagates, so nobody is told "not found" by empty caches.
         """
         try:
-            sig: tuple | None = queries.store_signature(self.engine)
+            sig: tuple | None = self._version()
             aliases, agencies, reports = queries.catalogue(self.engine)
         except Exception:
             if queries.has_store_tables(self.engine):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
-from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
+from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding, StoreGeneration
 
 AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
 VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
@@ -40,6 +40,18 @@ def store_signature(engine: Engine) -> tuple[str, ...]:
     with engine.connect() as c:
         row = c.execute(select(*parts)).one()
     return tuple(str(x) for x in row)
+
+
+def store_generation(engine: Engine) -> int | None:
+    """The store's change counter (one primary-key row, bumped by triggers); None if the store has none."""
+    gen = StoreGeneration.__table__.c
+    with engine.connect() as c:
+        return c.execute(select(gen.generation).where(gen.id == 1)).scalar_one_or_none()
+
+
+def has_generation_table(engine: Engine) -> bool:
+    """Does the store have the change counter (migration 0008)?"""
+    return inspect(engine).has_table(StoreGeneration.__tablename__)
 
 
 def has_store_tables(engine: Engine) -> bool:

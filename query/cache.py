@@ -126,14 +126,15 @@ class ReadCache:
     def _version(self) -> tuple:
         """The store's generation counter (one row, bumped by triggers on every catalogue write).
 
-        A store without the counter (created before migration 0008) falls back to the count signature."""
+        No row yet means no write since the table was created (the triggers' upsert creates it): 0.
+        A store without the table (created before migration 0008) falls back to the count signature."""
         try:
             gen = queries.store_generation(self.engine)
         except Exception:
             if queries.has_generation_table(self.engine):
                 raise
-            gen = None
-        return ("generation", gen) if gen is not None else queries.store_signature(self.engine)
+            return queries.store_signature(self.engine)
+        return ("generation", gen or 0)
 
     def load(self) -> None:
         """Read agencies, aliases and reports into memory.

@@ -34,7 +34,7 @@ END $$
 
 def _statements(dialect: str) -> list[str]:
     """The DDL that installs the counter row and the triggers for one dialect."""
-    out = [f"INSERT INTO {TABLE} (id, generation) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM {TABLE})"]
+    out: list[str] = []  # no seed row: an empty store stays empty; the first write creates row 1
     if dialect == "postgresql":
         out.append(_PG_FUNCTION)
         out += [
@@ -52,7 +52,7 @@ def _statements(dialect: str) -> list[str]:
 
 
 def install(conn: Connection) -> None:
-    """Seed the counter row and (re)create the triggers; idempotent. Used by create_all and migration 0008."""
+    """(Re)create the triggers; idempotent. Used by create_all and migration 0008."""
     for stmt in _statements(conn.dialect.name):
         conn.execute(text(stmt))
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from query.cache import SIGNATURE_EVERY, ReadCache
 from storage import migrate, queries
-from storage.db import get_engine
+from storage.db import create_all, get_engine
 from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
 from tests.query.store import FakeReport, write_reports
 
@@ -132,7 +132,7 @@ def test_idle_checks_are_one_primary_key_read(engine):
     assert all("store_generation" in s and "count(" not in s and "max(" not in s for s in seen), seen
 
 
-def test_store_without_counter_row_falls_back_then_recovers(engine):
+def test_store_without_counter_row_reloads_on_next_write(engine):
     _store(engine)
     _run(engine, text("DELETE FROM store_generation"))
     clock = Clock()
@@ -150,7 +150,7 @@ def test_migration_installs_and_removes_the_triggers(tmp_path):
     """A store built by Alembic (not create_all) counts writes too; downgrading below 0008 removes it all."""
     eng = get_engine(f"sqlite:///{tmp_path / 'mig.db'}")
     migrate.upgrade(eng, "head")
-    assert queries.store_generation(eng) == 0
+    assert queries.store_generation(eng) is None  # no write yet
     _run(eng, insert(Agency).values(name="新机构", kind="other", region_path=""))
     assert queries.store_generation(eng) == 1
     parent = ScriptDirectory.from_config(migrate._config()).get_revision("0008").down_revision
@@ -158,4 +158,25 @@ def test_migration_installs_and_removes_the_triggers(tmp_path):
         command.downgrade(migrate._config(conn), parent)
     assert not queries.has_generation_table(eng)
     _run(eng, insert(Agency).values(name="另一机构", kind="other", region_path=""))  # no trigger left behind
+    eng.dispose()
+
+
+def test_store_without_counter_table_uses_the_signature(tmp_path):
+    """A store from before migration 0008 (no counter table) still answers and still notices changes."""
+    eng = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+
+    create_all(eng)
+    _store(eng)
+    _run(eng, text("DROP TABLE store_generation"))  # the triggers now fail: drop them too, as before 0008
+    with eng.begin() as c:
+        for (name,) in c.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
+            c.execute(text(f'DROP TRIGGER "{name}"'))
+    clock = Clock()
+    cache = ReadCache(eng, clock=clock)
+    cache.ensure()
+    assert len(cache.agencies) == 2
+    _run(eng, insert(Agency).values(name="新机构", kind="other", region_path=""))
+    clock.now += SIGNATURE_EVERY
+    cache.ensure()
+    assert len(cache.agencies) == 3
     eng.dispose()

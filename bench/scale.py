@@ -169,13 +169,13 @@ def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
     out["rss_before_mb"] = round(rss0, 1)
     out["rss_after_load_mb"] = round(_rss_mb(), 1)
     w0 = time.perf_counter()
-    a.index.pinyin_index  # noqa: B018 - the background pinyin n-grams (Latin queries) also live in memory
+    a.cache.index.pinyin_index  # noqa: B018 - the background pinyin n-grams (Latin queries) also live in memory
     out["pinyin_index_wait_s"] = round(time.perf_counter() - w0, 3)
     out["rss_with_pinyin_mb"] = round(_rss_mb(), 1)
     out |= refresh_costs(a, eng)
 
     rng = random.Random(seed + n)
-    agencies = list(a.index.agencies.values())
+    agencies = list(a.cache.index.agencies.values())
     qs = questions(agencies, rng, per_kind)
     for _kind, q in qs[:20]:  # warm-up: imports, phrase table, first connections
         a.ask(q)

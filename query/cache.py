@@ -26,14 +26,29 @@ SIGNATURE_EVERY = 1.0  # seconds between checks (one primary-key read) that the 
 Findings = list[tuple[set[str], str]]  # (indicator keys touched, message) per finding
 
 
-@dataclass
 class ReportRec:
-    id: int
-    agency_id: int
-    year: int
-    template: str
-    title: str
-    file_name: str
+    """One report's key fields, kept in memory for every report; title and file name are read on demand
+    through the cache (`headers`), since a national store holds 750,000 reports."""
+
+    __slots__ = ("id", "agency_id", "year", "template", "_headers")
+
+    def __init__(
+        self, id: int, agency_id: int, year: int, template: str,
+        headers: Callable[[int], tuple[str, str]],
+    ) -> None:
+        self.id, self.agency_id, self.year, self.template = id, agency_id, year, template
+        self._headers = headers
+
+    @property
+    def title(self) -> str:
+        return self._headers(self.id)[0]
+
+    @property
+    def file_name(self) -> str:
+        return self._headers(self.id)[1]
+
+    def __repr__(self) -> str:
+        return f"ReportRec(id={self.id}, agency_id={self.agency_id}, year={self.year}, template={self.template!r})"
 
 
 @dataclass
@@ -99,6 +114,7 @@ class ReadCache:
         self._sig: tuple | None = None
         self._sig_checked = 0.0
         self._data = LRU(4000)  # report id → (values, findings)
+        self._headers = LRU(4000)  # report id → (title, file name)
         self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
         self.agencies: dict[int, AgencyRec] = {}
         self.reports: dict[tuple[int, int], ReportRec] = {}
@@ -163,7 +179,7 @@ class ReadCache:
         }
         self.reports, self.report_by_id, self.years = {}, {}, {}
         for row in reports:
-            rec = ReportRec(*row)
+            rec = ReportRec(*row, self.headers)
             self.reports[(rec.agency_id, rec.year)] = rec
             self.report_by_id[rec.id] = rec
         for aid, y in self.reports:
@@ -174,9 +190,16 @@ class ReadCache:
         self.by_name = {a.name: a.id for a in self.agencies.values()}
         self.index = AgencyIndex(self.agencies.values())
         self._data.clear()
+        self._headers.clear()
         self._columns.clear()
         phrase_table()
         self.loaded = True
+
+    def headers(self, report_id: int) -> tuple[str, str]:
+        """(title, file name) of one report, from the cache or the store (a store error propagates)."""
+        return self._headers.get_or(
+            report_id, lambda: queries.report_headers(self.engine, [report_id]).get(report_id, ("", ""))
+        )
 
     # ------------------------------------------------------------------ numbers of reports
     def report(self, report_id: int) -> tuple[dict[str, ValueRec], Findings]:

@@ -454,6 +454,7 @@ from storage.reads_engine import (  # noqa: E402, F401 - the engine reads throug
     has_generation_table,
     has_store_tables,
     report_contents,
+    report_headers,
     store_generation,
     store_signature,
     year_numbers,

@@ -7,6 +7,7 @@ a tuple per value is several times cheaper to build than an ORM instance. Re-exp
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 
 AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
-ReportTuple = tuple[int, int, int, str, str, str]  # id, agency_id, year, template, title, file_name
+ReportTuple = tuple[int, int, int, str]  # id, agency_id, year, template (titles: report_headers)
 # report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
 ValueTuple = tuple[int, str, float, str, int, str, str, str, str, str]
 FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
@@ -60,20 +61,31 @@ def has_store_tables(engine: Engine) -> bool:
 
 
 def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple], list[ReportTuple]]:
-    """(agency_id, alias) pairs, every agency and every report's header: what the engine keeps in memory."""
+    """(agency_id, alias) pairs, every agency and every report's key fields: what the engine keeps in memory.
+
+    Titles and file names stay in the store (report_headers): at 150,000 bodies × 5 years they were most
+    of the start-up memory; repeated short strings (kind, template) are interned."""
     with engine.connect() as c:
         aliases = [(int(a), s) for a, s in c.execute(select(AL.agency_id, AL.alias))]
         agencies = [
-            (int(i), n, k or "other", rp or "")
+            (int(i), n, sys.intern(k or "other"), sys.intern(rp or ""))
             for i, n, k, rp in c.execute(select(AG.id, AG.name, AG.kind, AG.region_path))
         ]
         reports = [
-            (int(i), int(a), int(y), t or "", ti or "", f or "")
-            for i, a, y, t, ti, f in c.execute(
-                select(REP.id, REP.agency_id, REP.year, REP.template, REP.title, REP.file_name)
-            )
+            (int(i), int(a), int(y), sys.intern(t or ""))
+            for i, a, y, t in c.execute(select(REP.id, REP.agency_id, REP.year, REP.template))
         ]
     return aliases, agencies, reports
+
+
+def report_headers(engine: Engine, report_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """report id → (title, file name): per-report text read on demand, not kept for every report."""
+    out: dict[int, tuple[str, str]] = {}
+    with engine.connect() as c:
+        for part in _chunks(list(report_ids)):
+            for i, ti, f in c.execute(select(REP.id, REP.title, REP.file_name).where(REP.id.in_(part))):
+                out[int(i)] = (ti or "", f or "")
+    return out
 
 
 def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:

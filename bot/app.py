@@ -20,6 +20,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, Defaults
 
+from bot.jobs_harvest import schedule_harvest
 from bot.reminder_wiring import wire_reminders
 from bot.settings import Settings
 from handlers import delivery
@@ -105,6 +106,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     application.bot_data["extra_commands"] = list(reminder_handlers.COMMANDS)
     reminder_handlers.register(application)
     wire_reminders(application, settings)
+    schedule_harvest(application, service.engine, today=service.today)
     return application
 
 

@@ -2,7 +2,9 @@
 (default: a SQLite file under ./data/) and checks its schema first.
 
     disclosure-bot ingest PATH...            store reports (files or folders), print what happened
-    disclosure-bot export [--json|--csv]     every stored number, one JSON object per line (or CSV)
+    disclosure-bot history AGENCY YEAR       every stored version of a report; restore brings one back
+    disclosure-bot export [--json|--csv] [--findings]   every stored number, one JSON object per line (or CSV)
+    disclosure-bot findings [AGENCY] [YEAR]  a report's findings (identities, missing rows, cross-year, magnitude)
     disclosure-bot ask [--json] [--today D] [QUESTION]   answer one question, or one per stdin line
     disclosure-bot run                       the Telegram bot (terminal chat when no token is set)
     disclosure-bot chat                      the bot in this terminal (stdin → stdout)
@@ -18,18 +20,17 @@ line on stderr; `--debug` adds the traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot import cli_audit
+from bot import cli_audit, cli_harvest, cli_ingest
 
 log = logging.getLogger("disclosure_bot.cli")
 
@@ -81,16 +82,15 @@ def _date(value: str) -> date:
 # --------------------------------------------------------------------------- store
 
 
-def _store_url(args: argparse.Namespace) -> str | None:
-    """--database-url, else $DATABASE_URL, else DATABASE_URL from .env (as the bot reads it), else default."""
-    if args.database_url or os.environ.get("DATABASE_URL"):
-        return args.database_url or os.environ["DATABASE_URL"]
-    try:
-        from bot.settings import Settings
+def _store_url(args: argparse.Namespace) -> str:
+    """--database-url, else DATABASE_URL as the bot reads it (environment, then .env), else the default —
+    one resolution for every command (bot.settings.Settings.store_url → storage.db.database_url)."""
+    from storage.db import database_url
 
-        return Settings().database_url
-    except Exception:  # noqa: BLE001 - a bad unrelated setting must not stop `ingest`; `run` reports it
-        return None
+    settings = getattr(args, "settings", None)
+    if settings is not None:
+        return settings.store_url(args.database_url)
+    return database_url(args.database_url)  # invalid unrelated settings must not stop `ingest`; `run` says so
 
 
 def _engine(args: argparse.Namespace, *, check_schema: bool = True):
@@ -107,57 +107,11 @@ def _engine(args: argparse.Namespace, *, check_schema: bool = True):
     return engine
 
 
-def _optional(module: str, what: str):
-    """Import a module that belongs to another feature; a clear CliError when it is not installed."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name and module.startswith(err.name):
-            raise CliError(
-                f"{what} 不可用：模块 {module} 尚未安装 (not available: module {module} is missing)"
-            ) from err
-        raise
-
-
 # --------------------------------------------------------------------------- commands
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from service.audit import score_results
-    from storage.ingest import ingest_paths
-
-    engine = _engine(args)
-    missing = [p for p in args.paths if not Path(p).exists()]
-    for p in missing:
-        print(f"找不到 {p} (no such file or folder)", file=sys.stderr)
-    show_progress = not args.no_progress and not args.quiet
-    summary = ingest_paths(engine, args.paths, progress=show_progress, reparse=args.reparse)
-    score_results(engine, summary.results)
-    if args.json:
-        for r in summary.results:
-            print(
-                json.dumps(
-                    {
-                        "file": r.path or r.file_name,
-                        "outcome": r.outcome,
-                        "reason": r.reason,
-                        "agency": r.agency,
-                        "year": r.year,
-                        "template": r.template,
-                        "values": r.values,
-                        "findings": r.findings,
-                        "code": r.code,
-                    },
-                    ensure_ascii=False,
-                )
-            )
-    elif not args.quiet or summary.rejected:
-        print(summary.render())
-    return 1 if summary.rejected else 0
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import write_csv, write_json_lines
+    from storage.export import write_csv, write_findings_json, write_json_lines
 
     engine = _engine(args)
     out: TextIO
@@ -169,6 +123,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = sys.stdout
     try:
         n = write_csv(engine, out) if args.csv else write_json_lines(engine, out)
+        if getattr(args, "findings", False) and not args.csv:
+            n += write_findings_json(engine, out)
         out.flush()
     finally:
         if close:
@@ -179,9 +135,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    """The same service call and structured reply as the bot (outage handling included): `--json` prints
+    service.render.json_line, plain prints the engine's sentences (reply.text); errors are one line."""
+    from query.engine import Answerer  # looked up at call time (tests swap the engine module)
+    from service.answers import BotService
+    from service.errors import user_message
+    from service.render import json_record
+
     engine = _engine(args)
-    Answerer = _optional("query.engine", "问答引擎 (answer engine)").Answerer
-    answerer = Answerer(engine)
+    svc = BotService(None, engine, Answerer(engine))
     question = " ".join(args.question).strip()
     questions: Iterable[str] = [question] if question else sys.stdin
     rc = 0
@@ -191,39 +153,43 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not q:
             continue
         try:
-            answer = answerer.ask(q, today=args.today, chat_key=args.chat_key, context=batch_context)
-            if batch_context is not None and answer.status in {"ok", "no_data"} and answer.context:
-                batch_context = {k: v for k, v in answer.context.items() if k != "save"}
+            reply = svc.reply_sync(q, args.chat_key, today=args.today, context=batch_context)
         except Exception as err:  # noqa: BLE001 - one bad question must not end a batch
             log.error("ask failed for %r: %s", q, err, exc_info=True)
             rc = 1
-            payload = {
-                "status": "error",
-                "answers": [],
-                "candidates": [],
-                "text": f"出错了：{type(err).__name__}: {err}",
-                "question": q,
-            }
+            payload = {"status": "error", "answers": [], "candidates": [], "text": user_message(err, engine), "question": q}
             print(json.dumps(payload, ensure_ascii=False) if args.json else payload["text"], flush=True)
             continue
+        answer = reply.answer
+        if batch_context is not None and answer is not None and answer.status in {"ok", "no_data"} and answer.context:
+            batch_context = {k: v for k, v in answer.context.items() if k != "save"}
         if args.json:
-            data = answer.to_json()
-            data.setdefault("question", q)
+            data = json_record(reply)
+            data["question"] = data.get("question") or q
             print(json.dumps(data, ensure_ascii=False), flush=True)
         else:
-            print(answer.text, flush=True)
+            print(reply.text, flush=True)
             if not question:
                 print(flush=True)
     return rc
 
 
-def _settings():
+def _load_settings(args: argparse.Namespace) -> None:
+    """Read the settings once per command (args.settings; None and args.settings_error when invalid)."""
     from bot.settings import Settings
 
     try:
-        return Settings()
-    except Exception as err:  # pydantic ValidationError: say which variable is wrong
-        raise CliError(f"配置错误 (invalid settings): {err}") from err
+        args.settings, args.settings_error = Settings(), None
+    except Exception as err:  # noqa: BLE001 - pydantic ValidationError: reported by the commands that need them
+        args.settings, args.settings_error = None, err
+
+
+def _settings(args: argparse.Namespace):
+    if args.settings is None:
+        raise CliError(f"配置错误 (invalid settings): {args.settings_error}")
+    if args.database_url:
+        args.settings.database_url = args.database_url
+    return args.settings
 
 
 def _chat(args: argparse.Namespace, settings) -> int:
@@ -235,9 +201,7 @@ def _chat(args: argparse.Namespace, settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings()
-    if args.database_url:
-        settings.database_url = args.database_url
+    settings = _settings(args)
     if not settings.telegram_bot_token:
         print(
             "未设置 TELEGRAM_BOT_TOKEN，改为在终端里对话 (no TELEGRAM_BOT_TOKEN: starting the terminal chat)",
@@ -252,9 +216,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    settings = _settings()
-    if args.database_url:
-        settings.database_url = args.database_url
+    settings = _settings(args)
     return _chat(args, settings)
 
 
@@ -276,8 +238,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_samples(args: argparse.Namespace) -> int:
+    if getattr(args, "store", None):  # a store of its own, so fictional data never mixes with real
+        store = args.store
+        args.database_url = store if "://" in store else f"sqlite:///{Path(store).resolve()}"
+        if "://" not in store:
+            Path(store).resolve().parent.mkdir(parents=True, exist_ok=True)
     engine = _engine(args)
-    samples = _optional("bot.samples", "样例语料 (sample corpus)")
+    import bot.samples as samples  # a missing module is an import error (rc 1), never a silent skip
+
     result = samples.ensure_samples(engine)
     if result is None:
         print("库里已有报告，未加载样例 (the store already has reports; samples not loaded)")
@@ -307,43 +275,19 @@ def cmd_import_agencies(args: argparse.Namespace) -> int:
     return 0
 
 
-DUE_SOURCES = (
-    ("reminders.planner", "due_text"),
-    ("reminders.calendar", "due_text"),
-    ("reminders.cli", "due_text"),
-)
-
-
-def _plain(text: str) -> str:
-    """Telegram HTML (the reminders render for chats) → terminal text."""
-    import html
-
-    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
-
-
 def cmd_due(args: argparse.Namespace) -> int:
-    """Delegates to the reminders feature: which bodies' reports are due/overdue as of --today."""
+    """Which bodies' reports are due/overdue as of --today (reminders.planner, printed as plain text)."""
+    from reminders.planner import due_text
+    from reports.markup import strip_html
+
     engine = _engine(args)
     today = args.today or _today_shanghai()
     scope, target = (
         ("region", args.region) if args.region else ("agency", args.agency) if args.agency else ("all", "")
     )
-    for module_name, name in DUE_SOURCES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name and module_name.startswith(err.name):
-                continue
-            raise
-        fn: Callable | None = getattr(module, name, None)
-        if not callable(fn):
-            continue
-        out = fn(engine, today, scope=scope, target=target) if scope != "all" else fn(engine, today)
-        lines = [out] if isinstance(out, str) else list(out or [])
-        for line in lines:
-            print(_plain(str(line)))
-        return 0
-    raise CliError("提醒功能尚未安装 (reminders are not available: no reminders.planner.due_text)")
+    out = due_text(engine, today, scope=scope, target=target) if scope != "all" else due_text(engine, today)
+    print(strip_html(out))
+    return 0
 
 
 def _today_shanghai() -> date:
@@ -367,23 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("ingest", help="store report files or folders")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    s.add_argument("--quiet", "-q", action="store_true", help="print only problems")
-    s.add_argument("--json", action="store_true", help="one JSON object per file instead of the summary")
-    s.add_argument(
-        "--reparse",
-        action="store_true",
-        help="parse files already stored again (after upgrading the parsers); changed ones are rewritten",
-    )
-    s.set_defaults(func=cmd_ingest)
+    cli_ingest.register(sub)  # ingest, history, restore
 
     s = sub.add_parser("export", help="every stored number (JSON lines or CSV)")
     g = s.add_mutually_exclusive_group()
     g.add_argument("--json", action="store_true", help="JSON lines (default)")
     g.add_argument("--csv", action="store_true", help="CSV with a header")
     s.add_argument("--output", "-o", default=None, help="file to write (default stdout)")
+    s.add_argument("--findings", action="store_true", help="also one JSON line per report with its findings")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("ask", help="answer a question (or one per stdin line)")
@@ -399,8 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_chat)
     s = sub.add_parser("migrate", help="create or upgrade the store's schema")
     s.set_defaults(func=cmd_migrate)
-    s = sub.add_parser("samples", help="load the generated sample corpus when the store is empty")
+    s = sub.add_parser("samples", help="load the generated (fictional) SAMPLE corpus when the store is empty")
+    s.add_argument("--store", default=None, help="store path or URL for the demo (e.g. data/demo.db)")
     s.set_defaults(func=cmd_samples)
+    cli_harvest.register(sub)
 
     s = sub.add_parser(
         "import-agencies", help="import bodies that must publish (CSV: name,kind,region,first_year)"
@@ -415,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--agency", default=None, help="only this body")
     s.set_defaults(func=cmd_due)
     cli_audit.register(sub)
+    from bot import cli_findings
+
+    cli_findings.register(sub, _engine)
     return p
 
 
@@ -431,6 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or os.environ.get("DISCLOSURE_DEBUG", "") in {"1", "true"}
     _setup_logging(debug)
     try:
+        _load_settings(args)
         return int(args.func(args) or 0)
     except UsageError as err:
         print(f"disclosure-bot {args.command}: {err}", file=sys.stderr)
@@ -455,9 +396,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(err).splitlines()[0] if str(err) else ""
         message = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", message)  # never print a password
         if isinstance(err, OperationalError):
-            from storage.db import database_url, redact
+            from storage.db import redact
 
-            where = redact(database_url(_store_url(args)))
+            where = redact(_store_url(args))
             message = re.sub(r"^\([\w.]+\) ", "", message)
             print(
                 f"disclosure-bot {args.command}: 无法使用数据库 {where} (database error): {message}",

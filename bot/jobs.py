@@ -30,71 +30,24 @@ import re
 import secrets
 import socket
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 
 from reminders import delivery
 from reminders.calendar import TZ, today_in_shanghai
 from reminders.config import ReminderConfig
 from reminders.sender import Broadcaster, BroadcastStats, FloodLimiter, Limits, SendFn
-from storage.models import AppMeta
+from storage.lease import LEASE_KEY, Lease  # noqa: F401 - LEASE_KEY re-exported
 
 log = logging.getLogger(__name__)
-LEASE_KEY = "reminders.leader"
 BIG_GRACE = 24 * 3600  # seconds: a late periodic run still happens (once, coalesced)
 
 
 def new_owner() -> str:
     raw = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
     return re.sub(r"[^A-Za-z0-9.-]", "-", raw)[:90]
-
-
-class Lease:
-    """Leader lease in AppMeta; `clock` returns aware UTC datetimes (injectable)."""
-
-    def __init__(self, engine: Engine, owner: str, ttl: float, clock: Callable[[], datetime] | None = None,
-                 key: str = LEASE_KEY) -> None:
-        self.engine = engine
-        self.owner = owner
-        self.ttl = timedelta(seconds=ttl)
-        self.clock = clock or (lambda: datetime.now(UTC))
-        self.key = key
-
-    @staticmethod
-    def _stamp(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # fixed width: sorts as text
-
-    def try_acquire(self) -> bool:
-        """Take the lease if free/expired, renew it if ours; True when we hold it afterwards."""
-        now = self.clock()
-        value = f"{self._stamp(now + self.ttl)}|{self.owner}"
-        t = AppMeta.__table__
-        with self.engine.begin() as conn:
-            changed = conn.execute(update(t).where(t.c.key == self.key).where(
-                (t.c.value < self._stamp(now)) | (t.c.value.like(f"%|{self.owner}"))).values(value=value)).rowcount
-            if changed:
-                return True
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(t).values(key=self.key, value=value))
-            return True
-        except Exception:  # noqa: BLE001 - the row exists and is someone else's (IntegrityError)
-            return False
-
-    def release(self) -> None:
-        t = AppMeta.__table__
-        with self.engine.begin() as conn:
-            conn.execute(update(t).where(t.c.key == self.key, t.c.value.like(f"%|{self.owner}")).values(value=""))
-
-    def holder(self) -> str | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(AppMeta.__table__.select().where(AppMeta.__table__.c.key == self.key)).first()
-        if row is None or not row.value or row.value < self._stamp(self.clock()):
-            return None
-        return row.value.split("|", 1)[1]
 
 
 class ReminderRunner:

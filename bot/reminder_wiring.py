@@ -16,9 +16,8 @@ from telegram.request import HTTPXRequest
 from bot.jobs import ReminderRunner, schedule
 from reminders.calendar import TZ
 from reminders.config import ReminderConfig
-from reminders.digest import render_summary_photo
 from reminders.sender import telegram_sender
-from service.digest import digest_document
+from service.digest import digest_document, render_summary_photo
 
 log = logging.getLogger(__name__)
 

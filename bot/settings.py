@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     def webhook_mode(self) -> bool:
         return bool(self.webhook_url)
 
+    def store_url(self, override: str | None = None) -> str:
+        """The store to use: `override` (--database-url), else DATABASE_URL (environment, then .env), else
+        the default file; resolved and normalised by the one resolver, storage.db.database_url."""
+        from storage.db import database_url
+
+        return database_url(override or self.database_url)
+
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
 

@@ -1,28 +1,53 @@
 """`disclosure-bot chat`: the bot's answer path in a terminal (what `make run` starts without a token).
 
-One question per stdin line, the reply on stdout as plain text (same formatter as Telegram, HTML off),
-exit at EOF. Follow-ups work as in a chat: the context is kept in the store under one terminal key.
+One question per stdin line, the reply on stdout as plain text, exit at EOF. The same service call and the
+same structured reply as Telegram (service.answers.BotService.reply_sync → service.render.terminal_text),
+and the same listings (/agencies, /indicators, /report, /source, /export from service.listings).
+Follow-ups work as in a chat: the context is kept in the store under one terminal key.
 Only a one-line banner goes to stderr, so stdout stays clean for scripts.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.settings import Settings
 from handlers.commands import COMMANDS, FALLBACK_EXAMPLES, QUESTION_COMMANDS
+from service import listings, ui_state
 from service.answers import BotService
-from service.format import Markup, paginate, render_answer, rows_to_csv, source_blocks
+from service.errors import user_message
+from service.format import Markup
+from service.render import terminal_text
 
 CHAT_KEY = "terminal:local"
 PREFIXES = {f"/{c}": f" {word}" if word else "" for c, (word, _usage) in QUESTION_COMMANDS.items()}
+TERMINAL_COMMANDS = {"ask", "compare", "top", "trend", "agencies", "indicators", "report", "source", "export"}
 
 
 def _help() -> str:
-    lines = ["直接输入问题，例如：" + FALLBACK_EXAMPLES[0], "可用命令：/ask /compare /top /trend /source /export /help"]
-    lines += [f"  /{c} — {d}" for c, d in COMMANDS if c in {"ask", "compare", "top", "trend", "source", "export"}]
+    lines = ["直接输入问题，例如：" + FALLBACK_EXAMPLES[0], "可用命令："]
+    lines += [f"  /{c} — {d}" for c, d in COMMANDS if c in TERMINAL_COMMANDS]
     return "\n".join(lines)
+
+
+def _command(word: str, rest: str, svc: BotService, last: dict[str, Any] | None) -> str | None:
+    """The reply to a listing command, or None when `word` is not one."""
+    m = Markup(False)
+    if word in {"/help", "/start"}:
+        return _help()
+    if word == "/agencies":
+        return "\n\n".join(listings.agencies(svc.engine, rest, m).blocks)
+    if word == "/indicators":
+        return "\n\n".join(listings.indicators(rest, m).blocks)
+    if word == "/report":
+        return "\n\n".join(listings.report(svc.engine, rest, m).blocks)
+    if word == "/source":
+        return "\n\n".join(listings.source(last, m).blocks)
+    if word == "/export":
+        data = listings.export_csv(last)
+        return listings.NO_EXPORT if data is None else data.decode("utf-8-sig").rstrip()
+    return None
 
 
 def chat(stdin: TextIO | None = None, stdout: TextIO | None = None, settings: Settings | None = None,
@@ -44,33 +69,26 @@ def chat(stdin: TextIO | None = None, stdout: TextIO | None = None, settings: Se
         answerer = Answerer(engine, answerers=ANSWERERS)
     svc = BotService(settings, engine, answerer)
     print(f"disclosure-bot chat · 每行一个问题，Ctrl-D 退出 · 库 {redact(str(engine.url))}", file=sys.stderr)
-    last = None
+    last: dict[str, Any] | None = None
     answered = 0
-    m = Markup(False)
     for raw in stdin:
         line = raw.strip()
         if not line:
             continue
         word, _, rest = line.partition(" ")
-        if word in {"/help", "/start"}:
-            out = _help()
-        elif word == "/source":
-            out = "\n\n".join(source_blocks(last.answers, m)) if last and last.answers else "还没有可以溯源的答案。"
-        elif word == "/export":
-            out = rows_to_csv(last.answers).decode("utf-8-sig").rstrip() if last and last.answers else "还没有可以导出的答案。"
-        elif word.startswith("/") and word not in PREFIXES:
-            out = "这个命令只在 Telegram 里可用；直接输入问题即可。"
-        else:
-            question = (rest + PREFIXES[word]).strip() if word in PREFIXES else line
-            try:
-                answer = svc.ask_sync(question, chat_key)
-            except Exception as err:  # noqa: BLE001 - one bad question must not end the session
-                out = f"出错了：{type(err).__name__}: {err}"
-            else:
+        try:
+            out = _command(word, rest.strip(), svc, last)
+            if out is None and word.startswith("/") and word not in PREFIXES:
+                out = "没有这个命令；发送 /help 查看可用命令，或直接输入问题。"
+            if out is None:
+                question = (rest + PREFIXES[word]).strip() if word in PREFIXES else line
+                reply = svc.reply_sync(question, chat_key)
                 answered += 1
-                if answer.status == "ok" and answer.answers:
-                    last = answer
-                out = "\n\n".join(paginate(render_answer(answer, use_html=False).pages))
+                if reply.has_numbers and reply.answer is not None:
+                    last = ui_state.answer_record(reply.answer)
+                out = terminal_text(reply)
+        except Exception as err:  # noqa: BLE001 - one bad question must not end the session
+            out = user_message(err, svc.engine)
         stdout.write(out + "\n\n")
         stdout.flush()
     return answered

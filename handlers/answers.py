@@ -18,7 +18,9 @@ from handlers import callbacks
 from query.types import Answer
 from service import ui_state
 from service.answers import BotService, chat_key_for
-from service.format import Reply, render_answer, with_page_footer
+from service.format import Reply, with_page_footer
+from service.render import reply_pages
+from service.reply import AnswerReply, build_reply
 
 log = logging.getLogger(__name__)
 BUTTON_LABEL_MAX = 40  # characters; Telegram shows longer button texts cut off by the client anyway
@@ -120,10 +122,10 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     async with svc.chat_lock(chat.id):
         typing = asyncio.get_running_loop().create_task(_typing_later(context, chat.id))
         try:
-            answer = await svc.ask(question, chat_key_for(chat.id))
+            reply = await svc.reply(question, chat_key_for(chat.id))
         finally:
             typing.cancel()
-        await send_answer(context, chat.id, answer, reply_to=message)
+        await send_answer(context, chat.id, reply, reply_to=message)
 
 
 async def _typing_later(context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay: float = 0.4) -> None:
@@ -135,12 +137,15 @@ async def _typing_later(context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay:
         pass
 
 
-async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
+async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, structured: AnswerReply | Answer,
                       reply_to: Message | None = None) -> Message:
     """Send the first page (with candidate/page buttons), store menus and the last answer, then the chart."""
     svc = service(context)
     key = svc.settings.signing_key()
-    reply = render_answer(answer, use_html=True)
+    if isinstance(structured, Answer):
+        structured = build_reply(structured)
+    answer = structured.answer or Answer(structured.status, structured.text, question=structured.question)
+    reply = reply_pages(structured, use_html=True)
     chat_key = chat_key_for(chat_id)
     state = await svc.load_state(chat_key)
     nonce = callbacks.new_nonce()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -11,16 +10,11 @@ from telegram.ext import ContextTypes
 
 from handlers import callbacks
 from handlers.answers import page_keyboard, respond, service
-from reports.catalogue import catalogue, definition
-from service import lookups, ui_state
+from service import listings, lookups, ui_state
 from service.answers import chat_key_for
 from service.format import (
     Markup,
-    format_number,
     paginate,
-    rows_from_json,
-    rows_to_csv,
-    source_blocks,
     with_page_footer,
 )
 
@@ -43,7 +37,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("audit", "某地区某年全部机关检查（文字、图片、XLSX）：/audit 银川市 2025"),
 ]
 FALLBACK_EXAMPLES = ["西夏区 2020 依申请数", "2020年依申请数排名", "西夏区 依申请数 趋势"]
-YEAR = re.compile(r"(19|20)\d{2}")
 
 
 def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -128,106 +121,42 @@ top_command = question_command(*QUESTION_COMMANDS["top"])
 trend_command = question_command(*QUESTION_COMMANDS["trend"])
 
 
+async def _send_listing(update: Update, context: ContextTypes.DEFAULT_TYPE, listing: listings.Listing) -> None:
+    if listing.paged:
+        await send_pages(update, context, listing.blocks)
+    else:
+        await update.effective_message.reply_text(listing.blocks[0], parse_mode=ParseMode.HTML)
+
+
 async def agencies_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = service(context)
-    region = _args(context)
-    found = await asyncio.to_thread(lookups.list_agencies, svc.engine, region)
-    m = Markup(True)
-    if not found:
-        where = f"“{region}”下" if region else "库里"
-        await update.effective_message.reply_text(f"{m.t(where)}还没有机关。", parse_mode=ParseMode.HTML)
-        return
-    title = m.b(f"机关（{len(found)} 个{'，' + region if region else ''}）")
-    blocks = [title] + [
-        f"• {m.t(a.name)}" + (f" — {m.t('、'.join(str(y) for y in a.years))}" if a.years else " — 暂无报告")
-        for a in found
-    ]
-    await send_pages(update, context, ["\n".join(blocks[i:i + 40]) for i in range(0, len(blocks), 40)])
+    listing = await asyncio.to_thread(listings.agencies, svc.engine, _args(context), Markup(True))
+    await _send_listing(update, context, listing)
 
 
 async def indicators_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    word = _args(context)
-    seen: set[str] = set()
-    m = Markup(True)
-    lines = []
-    for d in catalogue():
-        if d.key in seen:
-            continue
-        if word and word not in d.name_zh and word not in d.key and word not in d.row_label:
-            continue
-        seen.add(d.key)
-        lines.append(f"• {m.t(d.name_zh)}（{m.t(d.unit or '-')}）{m.code(d.key)}")
-    if not lines:
-        await update.effective_message.reply_text(f"没有包含“{m.t(word)}”的指标。", parse_mode=ParseMode.HTML)
-        return
-    head = m.b(f"指标（{len(lines)} 个）")
-    blocks = [head] + ["\n".join(lines[i:i + 30]) for i in range(0, len(lines), 30)]
-    await send_pages(update, context, blocks)
+    await _send_listing(update, context, listings.indicators(_args(context), Markup(True)))
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = service(context)
-    args = _args(context)
-    match = YEAR.search(args)
-    if not args or not match:
-        await update.effective_message.reply_text("用法：/report 机关名称 年份，例如 /report 西夏区 2020")
-        return
-    year = int(match.group(0))
-    name = (args[: match.start()] + " " + args[match.end():]).replace("年", " ").strip()
-    m = Markup(True)
-    found = await asyncio.to_thread(lookups.find_agencies, svc.engine, name)
-    if not found:
-        await update.effective_message.reply_text(f"没有找到机关“{m.t(name)}”。试试 /agencies 查看列表。",
-                                                  parse_mode=ParseMode.HTML)
-        return
-    if len(found) > 1:
-        names = "\n".join(f"• {m.t(a.name)}" for a in found)
-        await update.effective_message.reply_text(f"“{m.t(name)}”对应多个机关，请写全称：\n{names}",
-                                                  parse_mode=ParseMode.HTML)
-        return
-    card = await asyncio.to_thread(lookups.report_card, svc.engine, found[0].id, year)
-    if card is None or not card.template:
-        years_text = "、".join(str(y) for y in (card.other_years if card else [])) or "无"
-        await update.effective_message.reply_text(
-            f"{m.b(found[0].name)} 没有 {year} 年的报告。已有年份：{m.t(years_text)}", parse_mode=ParseMode.HTML)
-        return
-    lines = [f"{m.b(card.agency)} · {card.year} 年报告",
-             f"标题：{m.t(card.title or card.file_name)}",
-             f"模板：{m.t(card.template)} · 共 {card.value_count} 个数字"]
-    for key, value, unit, line_no, _line in card.figures:
-        d = definition(key, card.template)
-        lines.append(f"• {m.t(d.name_zh if d else key)}：{m.b(format_number(value, unit))}（第 {line_no} 行）")
-    if card.findings:
-        lines.append("")
-        lines.append(m.b(f"勾稽关系问题（{len(card.findings)}）"))
-        lines.extend(f"⚠️ {m.t(f)}" for f in card.findings[:20])
-    else:
-        lines.append("✅ 勾稽关系检查未发现问题")
-    for w in card.warnings[:5]:
-        lines.append(f"注：{m.t(w)}")
-    await send_pages(update, context, ["\n".join(lines)])
+    listing = await asyncio.to_thread(listings.report, svc.engine, _args(context), Markup(True))
+    await _send_listing(update, context, listing)
 
 
 async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = service(context)
     st = await svc.load_state(chat_key_for(update.effective_chat.id))
-    last = st.get("last")
-    if not last or not last.get("rows"):
-        await update.effective_message.reply_text("还没有可以溯源的答案，先问一个问题吧。")
-        return
-    m = Markup(True)
-    rows = rows_from_json(last["rows"])
-    head = f"“{m.t(last.get('question', ''))}”的原文行："
-    await send_pages(update, context, [head, *source_blocks(rows, m)])
+    await _send_listing(update, context, listings.source(st.get("last"), Markup(True)))
 
 
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = service(context)
     st = await svc.load_state(chat_key_for(update.effective_chat.id))
     last = st.get("last")
-    if not last or not last.get("rows"):
-        await update.effective_message.reply_text("还没有可以导出的答案，先问一个问题吧。")
+    data = listings.export_csv(last)
+    if data is None:
+        await update.effective_message.reply_text(listings.NO_EXPORT)
         return
-    data = rows_to_csv(rows_from_json(last["rows"]))
     await update.effective_message.reply_document(document=data, filename="answer.csv",
                                                   caption=f"{len(last['rows'])} 行 · {last.get('question', '')}"[:1000])

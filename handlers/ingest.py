@@ -1,5 +1,5 @@
 """Admins upload reports: /ingest explains, then every DOCX/PDF/HTML/TXT file sent in a private chat
-(or with an /ingest caption in a group) is stored through storage.ingest.ingest_bytes.
+(or with an /ingest caption in a group) is stored through service.ingest.ingest_bytes.
 
 The reply lists what happened per file: stored, replaced, unchanged, flagged (stored with arithmetic
 findings) or rejected with the reason. Non-admins are refused; nothing is downloaded for them.
@@ -142,7 +142,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await message.reply_text(f"{m.t(name)}：下载失败（{m.t(err)}），请重新发送。", parse_mode=ParseMode.HTML)
         return
     from service.audit import score_result
-    from storage.ingest import ingest_bytes
+    from service.ingest import ingest_bytes
 
     outcome = await asyncio.to_thread(ingest_bytes, svc.engine, data, name)
     kind = outcome.outcome

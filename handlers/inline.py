@@ -9,7 +9,8 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from handlers.answers import service
-from service.format import Markup, format_number, indicator_label, render_answer
+from service.format import Markup, format_number, indicator_label
+from service.render import reply_pages
 
 MAX_RESULTS = 10
 
@@ -26,8 +27,9 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if svc.inline_limiter.check(query.from_user.id):
         await query.answer([], cache_time=5, is_personal=True)
         return
-    answer = await svc.ask(text[:300], None)  # inline has no chat: no follow-up context
-    reply = render_answer(answer, use_html=True)
+    structured = await svc.reply(text[:300], None)  # inline has no chat: no follow-up context
+    answer = structured.answer
+    reply = reply_pages(structured, use_html=True)
     m = Markup(True)
     results = []
     seed = hashlib.sha1(text.encode()).hexdigest()[:16]

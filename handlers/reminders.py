@@ -251,7 +251,8 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from reminders.digest import summary_now, yearly_chart
+    from reminders.digest import summary_now
+    from service.digest import yearly_chart
 
     if not await _is_admin(update, context):
         await _reply(update, NOT_ADMIN)

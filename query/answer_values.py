@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from query import format as fmt
 from query.cache import ReadCache
 from query.changes import best_year_lines, compare_lines, trend_lines
-from query.evaluate import make_row
+from query.evaluate import gap_cells, make_row
 from query.intent import Intent, Parts
 from query.types import Answer, AnswerRow, Candidate
 
@@ -18,6 +18,7 @@ class Gathered:
     problems: list[str] = field(default_factory=list)  # why a number is missing
     year_notes: list[str] = field(default_factory=list)  # years we chose
     missing_years: dict[int, list[int]] = field(default_factory=dict)  # agency → asked years without report
+    gaps: list[AnswerRow] = field(default_factory=list)  # asked-for cells with no number, and why (issue 13)
     multi_year: bool = False
 
 
@@ -74,6 +75,7 @@ def _gather(cache: ReadCache, intent: Intent, summary: bool) -> Gathered:
                     got.rows.append(row)
                 elif not summary:
                     got.problems.append(why)
+                    got.gaps += gap_cells(cache, aid, rep, m)
     return got
 
 
@@ -104,21 +106,24 @@ def values_answer(cache: ReadCache, intent: Intent) -> Answer:
             for aid in got.missing_years:
                 cands += [Candidate(f"{y}年", "year", f"{y}年") for y in cache.years.get(aid, [])[-8:]]
         text = "\n".join(notes + got.problems) or "没有找到对应的数字。"
-        return Answer("no_data", text, candidates=cands, intent=kind, context=ctx)
+        return Answer("no_data", text, candidates=cands, intent=kind, context=ctx, cells=got.gaps)
     if summary:
         years = fmt.year_list(sorted({r.year for r in got.rows}))
         title = f"{cache.agencies[agency_ids[0]].name} {years}主要数字（未指定指标）："
         said = trend_lines(got.rows) if got.multi_year else []
+        header, shown_notes = title, notes
         text = fmt.render_rows(got.rows, header=title, notes=notes) + "".join("\n" + x for x in said)
     else:
         header = fmt.header(kind, got.rows, parts.indicators[0].label)
         said = compare_lines(got.rows) if kind == "compare" else trend_lines(got.rows) if kind == "trend" else []
         said += best_year_lines(got.rows, parts.which_year)
-        text = fmt.render_rows(got.rows, header=header, notes=notes + got.problems) + "".join("\n" + x for x in said)
+        shown_notes = notes + got.problems
+        text = fmt.render_rows(got.rows, header=header, notes=shown_notes) + "".join("\n" + x for x in said)
     cands = []
     if intent.others:
         shown = intent.others[:8]
         text += "\n该地其他单位：" + "、".join(cache.agencies[a].name for a in shown)
         text += " 等" if len(intent.others) > 8 else ""
         cands = [Candidate(cache.agencies[a].name, "agency", cache.agencies[a].name) for a in shown]
-    return Answer("ok", text, got.rows, cands, intent=kind, context=ctx)
+    return Answer("ok", text, got.rows, cands, intent=kind, context=ctx, header=header, notes=shown_notes + said,
+                  cells=got.gaps)

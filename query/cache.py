@@ -27,16 +27,17 @@ Findings = list[tuple[set[str], str]]  # (indicator keys touched, message) per f
 
 
 class ReportRec:
-    """One report's key fields, kept in memory for every report; title and file name are read on demand
-    through the cache (`headers`), since a national store holds 750,000 reports."""
+    """One report's key fields, kept in memory for every report; title, file name, source URL and
+    publication date are read on demand through the cache (`headers`): a national store holds 750,000."""
 
-    __slots__ = ("id", "agency_id", "year", "template", "_headers")
+    __slots__ = ("id", "agency_id", "year", "template", "source_kind", "_headers")
 
     def __init__(
-        self, id: int, agency_id: int, year: int, template: str,
-        headers: Callable[[int], tuple[str, str]],
+        self, id: int, agency_id: int, year: int, template: str, source_kind: str,
+        headers: Callable[[int], tuple[str, str, str, str]],
     ) -> None:
         self.id, self.agency_id, self.year, self.template = id, agency_id, year, template
+        self.source_kind = source_kind  # sample|starter|ingested|harvested (migration 0005)
         self._headers = headers
 
     @property
@@ -46,6 +47,15 @@ class ReportRec:
     @property
     def file_name(self) -> str:
         return self._headers(self.id)[1]
+
+    @property
+    def source_url(self) -> str:
+        return self._headers(self.id)[2]
+
+    @property
+    def published_on(self) -> str:
+        """ISO date or ""."""
+        return self._headers(self.id)[3]
 
     def __repr__(self) -> str:
         return f"ReportRec(id={self.id}, agency_id={self.agency_id}, year={self.year}, template={self.template!r})"
@@ -114,7 +124,7 @@ class ReadCache:
         self._sig: tuple | None = None
         self._sig_checked = 0.0
         self._data = LRU(4000)  # report id → (values, findings)
-        self._headers = LRU(4000)  # report id → (title, file name)
+        self._headers = LRU(4000)  # report id → (title, file name, source url, published on)
         self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
         self.agencies: dict[int, AgencyRec] = {}
         self.reports: dict[tuple[int, int], ReportRec] = {}
@@ -195,10 +205,10 @@ class ReadCache:
         phrase_table()
         self.loaded = True
 
-    def headers(self, report_id: int) -> tuple[str, str]:
-        """(title, file name) of one report, from the cache or the store (a store error propagates)."""
+    def headers(self, report_id: int) -> tuple[str, str, str, str]:
+        """(title, file name, source url, published on) of one report, from the cache or the store (a store error propagates)."""
         return self._headers.get_or(
-            report_id, lambda: queries.report_headers(self.engine, [report_id]).get(report_id, ("", ""))
+            report_id, lambda: queries.report_headers(self.engine, [report_id]).get(report_id, ("", "", "", ""))
         )
 
     # ------------------------------------------------------------------ numbers of reports

@@ -44,6 +44,7 @@ def agency_not_found(cache: ReadCache, text: str, res: Resolution | None = None)
         msg += "您是不是要找：" + "、".join(c.label for c in cands) + "？"
     else:
         msg += "发送“有哪些单位”查看已收录的单位。"
+    msg += fmt.HOW_TO_ADD
     return Answer("not_found", msg, candidates=cands, intent="value")
 
 
@@ -66,4 +67,5 @@ def place_not_found(cache: ReadCache, place: str) -> Answer:
     name = "、".join(p.split("/")[-1] for p in place.split("|"))
     msg = f"库里还没有{name}任何单位的年度报告，所以无法排名或合计。"
     msg += ("附近已收录：" + "、".join(c.label for c in cands) + "。") if cands else "发送“有哪些单位”查看已收录的单位。"
+    msg += fmt.HOW_TO_ADD
     return Answer("not_found", msg, candidates=cands, intent="value")

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from query.cache import Findings, ReadCache, ReportRec, ValueRec
+from query.cells import cell_rows, no_number_text
 from query.indicators import MODERN, Formula, IndicatorMatch, describe, keys_of, template_name
 from query.types import AnswerRow, Source
 from reports.catalogue import definition
+from storage.cells import cell_states
 
 DERIVED_KEYS = {
     "denied": "apply.result.denied.total",
@@ -89,11 +91,36 @@ def _no_formula(agency: str, rep: ReportRec, m: IndicatorMatch) -> str:
     return why + (f"（只有{'、'.join(have)}有）。" if have else "。")
 
 
-def _no_value(agency: str, rep: ReportRec, m: IndicatorMatch, formula: Formula, ev: Evaluated) -> str:
+def _no_value(
+    cache: ReadCache, agency: str, rep: ReportRec, m: IndicatorMatch, formula: Formula, ev: Evaluated
+) -> str:
     if ev.zero_den:
         return f"{agency} {rep.year} 年「{m.label}」无法计算：分母为 0（{describe(formula, rep.template)}）。"
-    names = "、".join(_name(k, rep.template) for k in ev.missing[:3])
-    return f"{agency} {rep.year} 年度报告中「{names}」一栏是空白（未填写），无法给出数字——空白不按 0 计。"
+    # only a blank printed cell is "空白"; a mark, an unreadable or a missing row is said as such (issue 13)
+    states = cell_states(cache.engine, rep.id, ev.missing[:3])
+    return no_number_text(f"{agency} {rep.year} 年度报告中", ev.missing[:3], states, lambda k: _name(k, rep.template))
+
+
+def gap_cells(cache: ReadCache, agency_id: int, rep: ReportRec, m: IndicatorMatch) -> list[AnswerRow]:
+    """The cells a question asked for that the report gives no number for, with their states."""
+    formula = m.formula(rep.template)
+    if formula is None:
+        return []
+    vals, _findings = cache.report(rep.id)
+    ev = evaluate(formula, vals, rep.template)
+    if ev.value is not None or ev.zero_den or not ev.missing:
+        return []
+    keys = ev.missing[:3]
+    title = rep.title or rep.file_name
+    return cell_rows(
+        cache.agencies[agency_id].name, rep.year, keys, cell_states(cache.engine, rep.id, keys),
+        lambda no, text: Source(title, rep.file_name, no, text, template=rep.template),
+    )
+
+
+def _provenance(src: Source, rep: ReportRec) -> None:
+    """Where the report came from (sample/starter/ingested/harvested, its URL and publication date)."""
+    src.source_kind, src.url, src.published = rep.source_kind, rep.source_url, rep.published_on
 
 
 def _stored_row(rep: ReportRec, m: IndicatorMatch, v: ValueRec, notes: list[str]) -> tuple[Source, str, str, str]:
@@ -104,6 +131,7 @@ def _stored_row(rep: ReportRec, m: IndicatorMatch, v: ValueRec, notes: list[str]
         v.section or (d.section if d else ""), humanize(v.row_label or (d.row_label if d else ""), rep.template),
         humanize(v.column_label or (d.column_label if d else ""), rep.template), v.origin, rep.template, notes,
     )
+    _provenance(src, rep)
     return src, v.unit or (d.unit if d else ""), v.key, (d.name_zh if d else m.label)
 
 
@@ -121,6 +149,7 @@ def _derived_row(
         rep.title or rep.file_name, rep.file_name, first.line_no if first else 0, " | ".join(lines)[:1500],
         first.section if first else "", describe(shown, rep.template), "", "derived", rep.template, notes,
     )
+    _provenance(src, rep)
     unit = m.concept.unit or (ev.parts[0].unit if ev.parts else "")
     key = formula if isinstance(formula, str) else DERIVED_KEYS.get(m.concept.id, "derived." + m.concept.id)
     return src, unit, key, m.label
@@ -143,7 +172,7 @@ def make_row(
         vals, findings = cache.report(rep.id)
     ev = evaluate(formula, vals, rep.template)
     if ev.value is None:
-        return None, _no_value(agency, rep, m, formula, ev)
+        return None, _no_value(cache, agency, rep, m, formula, ev)
     derived = not isinstance(formula, str) or (ev.parts and ev.parts[0].key != formula)
     touched = set(keys_of(formula)) | {p.key for p in ev.parts}
     notes = [msg for keys, msg in findings if keys & touched]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from query.types import Answer, AnswerRow
+from query.types import Answer, AnswerRow, Source
 
 LINE_MAX = 120
 NAMES_MAX = 12
@@ -95,7 +95,32 @@ def source_line(row: AnswerRow) -> str:
     out = f"来源：《{_short(title, 60)}》第 {s.line_no} 行"
     if s.line_text:
         out += f"：「{_short(s.line_text)}」"
-    return out
+    extra = provenance(s)
+    return out + ("\n   " + extra if extra else "")
+
+
+# Appended to every not_found reply: the store only knows what was added to it.
+HOW_TO_ADD = (
+    "\n要补充报告：在 Telegram 里直接发送报告文件（PDF/DOCX/HTML/TXT），"
+    "或在终端运行 disclosure-bot ingest 文件或文件夹，"
+    "或用 disclosure-bot harvest 从政府网站的年报栏目抓取。"
+)
+SAMPLE_NOTE = "⚠️ 样例数据：虚构单位的生成报告，不是真实数字（SAMPLE）"
+STARTER_NOTE = "起步数据：据公开年报整理的数字"
+
+
+def provenance(s: Source) -> str:
+    """Where the report came from, in one line: a SAMPLE warning, the public URL and publication date."""
+    parts = []
+    if s.source_kind == "sample":
+        parts.append(SAMPLE_NOTE)
+    elif s.source_kind == "starter":
+        parts.append(STARTER_NOTE)
+    if s.url:
+        parts.append(f"网址：{s.url}")
+    if s.published:
+        parts.append(f"发布：{s.published}")
+    return " · ".join(parts)
 
 
 def row_text(row: AnswerRow, index: int | None = None, show_agency: bool = True) -> str:

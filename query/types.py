@@ -1,8 +1,10 @@
 """What an answer looks like, for every front end (Telegram, CLI, terminal chat).
 
 `Answer.to_json()` is the `ask --json` contract:
-{status: ok|ambiguous|not_found|no_data, answers: [{agency, year, indicator, value, unit, source}],
- candidates: [...], text: "..."}
+{status: ok|ambiguous|not_found|no_data, answers: [{agency, year, indicator, value, unit, source, state}],
+ cells: [{agency, year, indicator, value: null, state, mark, source}], candidates: [...], text: "..."}
+`state` is "number" for every answer; `cells` lists asked-for cells the report gives no number for, with
+why: blank | mark | unreadable | missing | not_read (only "blank" is "空白，不按 0 计").
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class Source:
     origin: str = "table"  # table|prose|derived
     template: str = ""
     findings: list[str] = field(default_factory=list)  # arithmetic findings touching this number
+    source_kind: str = "ingested"  # sample (fictional demo) | starter | ingested | harvested
+    url: str = ""  # where the report is published, when known
+    published: str = ""  # publication date (YYYY-MM-DD), when known
 
 
 @dataclass(slots=True)
@@ -42,6 +47,10 @@ class AnswerRow:
     change: float | None = None  # trend/compare: difference to the row before (same body) or the first body
     change_pct: float | None = None  # that difference in % of the earlier/first value (None when it was 0)
     reading: str = ""  # which reading of an ambiguous question this row answers ("本级报告", "在库单位合计")
+    # number | blank (empty cell printed) | mark (a printed "/", "—", "-", "无": see `mark`) |
+    # unreadable (row printed, numbers not readable) | missing (row not found) | not_read (no state stored)
+    state: str = "number"
+    mark: str = ""
 
 
 @dataclass(slots=True)
@@ -64,8 +73,10 @@ class Answer:
     # published|findings|deadline
     context: dict[str, Any] = field(default_factory=dict)  # follow-up state to keep for this chat
     question: str = ""
+    header: str = ""  # the line above several numbers (also the first line of `text`)
     notes: list[str] = field(default_factory=list)  # what we chose or assumed, in words for users
     context_kept: list[str] = field(default_factory=list)  # what came from the previous question ("宁夏", "2017年")
+    cells: list[AnswerRow] = field(default_factory=list)  # asked-for cells with no number, and why
 
     def to_json(self) -> dict[str, Any]:
         def num(v: float | int | None) -> float | int | None:
@@ -83,8 +94,21 @@ class Answer:
                     "value": num(a.value),
                     "unit": a.unit,
                     "source": asdict(a.source) if a.source else None,
+                    "state": a.state,
                 }
                 for a in self.answers
+            ],
+            "cells": [
+                {
+                    "agency": c.agency,
+                    "year": c.year,
+                    "indicator": c.indicator,
+                    "value": None,
+                    "state": c.state,
+                    "mark": c.mark,
+                    "source": asdict(c.source) if c.source else None,
+                }
+                for c in self.cells
             ],
             "candidates": [c.label for c in self.candidates],
             "text": self.text,

@@ -155,22 +155,6 @@ def _lit_keys(f: ReportFacts) -> tuple[str, ...]:
     return ("litigation.direct.total", "litigation.after_review.total")
 
 
-def yearly_chart(engine: Engine, year: int) -> bytes | None:
-    """Bar chart of the top 10 by requests received (service.charts); None when unavailable."""
-    try:
-        from query.types import AnswerRow
-        from service.charts import render_chart
-    except Exception:  # noqa: BLE001 - a chart is a nicety
-        return None
-    facts = year_facts(engine, year)
-    ranked = sorted(((f, f.values[REQUESTS]) for f in facts if REQUESTS in f.values), key=lambda fv: -fv[1])[:10]
-    rows = [AnswerRow(agency=f.agency.name, year=year, indicator=REQUESTS, value=v, unit="件") for f, v in ranked]
-    try:
-        return render_chart(rows, "rank")
-    except Exception:  # noqa: BLE001
-        return None
-
-
 def _summary_chats(engine: Engine):
     return {c: subs for c, subs in active_by_chat(engine).items()
             if any(s.digests and s.chat_type in SUMMARY_CHATS for s in subs)}
@@ -235,9 +219,3 @@ def summary_now(engine: Engine, today: date, scopes: list[tuple[str, str]] | Non
     if weekly:
         parts.append(weekly.replace("年报周报", "本周年报（截至今天）", 1))
     return "\n\n".join(parts) or f"{year} 年度还没有入库的报告，本周也没有新报告。"
-
-
-def render_summary_photo(engine: Engine, kind: str, period: str) -> bytes | None:
-    if kind != "yearly_summary" or not period.isdigit():
-        return None
-    return yearly_chart(engine, int(period))

@@ -42,6 +42,13 @@ def _days_phrase(days_left: int) -> str:
     return f"已逾期 {-days_left} 天"
 
 
+def _reading_order(o: Outstanding) -> tuple[list[str], list[str], str]:
+    """Region, then body name, in pinyin order (as a Chinese reader looks a name up), not code points."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(o.region_path), lazy_pinyin(o.name), o.name
+
+
 def scope_label(subs: list[SubView]) -> str:
     return "、".join(s.label() for s in subs) or "（无）"
 
@@ -59,12 +66,15 @@ def render_outstanding(items: list[Outstanding], report_year: int, today: date, 
     for due, group in sorted(by_due.items()):
         days = group[0].days_left
         lines.append("")
-        lines.append(f"<b>截止 {due:%Y-%m-%d}（{_days_phrase(days)}）· 尚未入库 {len(group)} 个：</b>")
-        for o in group:
+        lines.append(f"<b>截止 {due:%Y-%m-%d}（{_days_phrase(days)}）· 本机器人尚未收到其年报的机关 {len(group)} 个：</b>")
+        region = None
+        for o in sorted(group, key=_reading_order):
             if shown >= MAX_LISTED:
                 break
-            where = f"（{esc(o.region_path.replace('/', ' › '))}）" if o.region_path else ""
-            lines.append(f"• {esc(o.name)}{where}")
+            if o.region_path and o.region_path != region:  # the region once, above its bodies
+                lines.append(f"<i>{esc(o.region_path.replace('/', ' › '))}</i>")
+            region = o.region_path
+            lines.append(f"• {esc(o.name)}")
             shown += 1
         lines.append(f"<i>依据：{esc(group[0].due.basis)}</i>")
     if shown < len(items):
@@ -133,7 +143,7 @@ def due_text(engine: Engine, today: date, subs: list[SubView] | None = None, *, 
     if not items:
         return (f"✅ {report_year} 年度报告：所订阅的 {len(covered)} 个机关都已入库。"
                 f"（{'、'.join(GROUP_NAMES[g] for g in groups_for_year(report_year))}）")
-    heading = f"{report_year} 年度报告：{len(covered)} 个机关中 {len(items)} 个尚未入库"
+    heading = f"{report_year} 年度报告：{len(covered)} 个机关中 {len(items)} 个本机器人尚未收到其年报"
     return render_outstanding(items, report_year, today, kind="due", subs=subs, heading=heading)
 
 

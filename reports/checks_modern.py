@@ -1,7 +1,8 @@
 """The arithmetic (勾稽关系) the 2019/2021 formats define, checked on the numbers as printed.
 
 A failed identity becomes a Finding; the numbers are never changed. An identity that needs a value the
-report left blank is skipped silently: a blank is "not stated", and assuming 0 would invent a finding.
+report does not give cannot be checked (assuming 0 would invent a finding), unless the values it does
+give already exceed the total; every identity left unchecked is named in one "unchecked" finding.
 """
 
 from __future__ import annotations
@@ -100,14 +101,26 @@ class _Checker:
         self.values = values
         self.line_of = line_of or {}
         self.findings: list[Finding] = []
+        self.unchecked: list[str] = []  # identities that need a number the report does not give
 
     def line(self, key: str) -> int | None:
         return self.line_of.get(key)
 
-    def sum_rule(self, rule: str, total_key: str, part_keys: Sequence[str], what: str, parts_zh: str) -> None:
-        """total_key must equal the sum of part_keys; skipped when any of them is blank."""
+    def sum_rule(
+        self,
+        rule: str,
+        total_key: str,
+        part_keys: Sequence[str],
+        what: str,
+        parts_zh: str,
+        optional: bool = False,
+    ) -> None:
+        """total_key must equal the sum of part_keys; without all of them only an excess can be shown.
+
+        `optional`: the total is a row few reports print (a subtotal): its absence is not worth naming."""
         got = _get(self.values, [total_key, *part_keys])
         if got is None:
+            self._partial(rule, total_key, part_keys, what, parts_zh, optional)
             return
         total, parts = got[0], got[1:]
         expected = sum(parts)
@@ -123,6 +136,43 @@ class _Checker:
                 actual=total,
                 line_no=self.line(total_key),
             )
+        )
+
+    def _partial(
+        self, rule: str, total_key: str, part_keys: Sequence[str], what: str, parts_zh: str, optional: bool
+    ) -> None:
+        total = self.values.get(total_key)
+        present = {k: float(self.values[k]) for k in part_keys if self.values.get(k) is not None}
+        if total is None and (optional or not present):
+            return
+        if (
+            total is not None
+            and sum(present.values()) - float(total) > _EPS
+            and all(v >= 0 for v in present.values())
+        ):
+            self.findings.append(
+                Finding(
+                    rule=rule,
+                    message=f"{what}为 {_fmt(total)}，但已印出的{parts_zh}之和已达 {_fmt(sum(present.values()))}（另有未印出的项）",
+                    values={total_key: float(total), **present},
+                    expected=sum(present.values()),
+                    actual=float(total),
+                    line_no=self.line(total_key),
+                )
+            )
+            return
+        if total is not None and not present and optional:
+            return
+        self.unchecked.append(what)
+
+    def unchecked_finding(self) -> Finding | None:
+        if not self.unchecked:
+            return None
+        names = list(dict.fromkeys(self.unchecked))
+        more = f" 等 {len(names)} 项" if len(names) > 8 else ""
+        return Finding(
+            rule="unchecked",
+            message=f"缺少数字，无法核对：{'；'.join(names[:8])}{more}",
         )
 
 
@@ -165,6 +215,11 @@ def check_modern(
                 f"apply.carried_out.{col}",
             ],
         )
+        if got is None and any(
+            k in values
+            for k in (f"apply.received.{col}", f"apply.result.total.{col}", f"apply.carried_out.{col}")
+        ):
+            c.unchecked.append(f"{zh}列 一+二=（七）+四")
         if got is not None:
             received, carried_in, result_total, carried_out = got
             lhs, rhs = received + carried_in, result_total + carried_out
@@ -189,6 +244,8 @@ def check_modern(
                 )
         # （七）总计 = (一)…(六)
         parts = _result_parts(values, col)
+        if parts is None and f"apply.result.total.{col}" in values:
+            c.unchecked.append(f"{zh}列（七）总计")
         if parts is not None:
             c.sum_rule(
                 f"apply.result_sum.{col}",
@@ -210,6 +267,7 @@ def check_modern(
                 [f"apply.{stem}.{s}.{col}" for s in items],
                 f"{zh}列{name}小计",
                 "其下各项",
+                optional=True,
             )
 
     # each row's 总计 = its six applicant columns
@@ -231,4 +289,5 @@ def check_modern(
             f"{zh}总计",
             "、".join(REVIEW_PARTS_ZH[p] for p in REVIEW_PARTS),
         )
-    return c.findings
+    done = c.unchecked_finding()
+    return c.findings + ([done] if done else [])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from reports.identity_place import complete_place, placeless, short_aliases
 from reports.model import ReportError, ReportIdentity
 from reports.regions import (
     GAZETTEER,
@@ -367,10 +368,22 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
     if not agency:
         raise ReportError("找不到发布机关：标题和正文开头没有机关名称 (no agency name found)", "no_agency")
     full_text = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
+    printed_name = agency
+    if placeless(agency):
+        agency = complete_place(agency, full_text) or ""
+        if not agency:
+            raise ReportError(
+                f"标题只写了“{printed_name}”，没有写明是哪个地方的哪个机关；请用 --agency 指定 "
+                f"(the title names no particular body: {printed_name})",
+                "no_agency",
+            )
     official = _canonical(agency, full_text)
     aliases = [a for a in short_forms(official) if a != official]
     if agency != official and agency not in aliases:
         aliases.insert(0, agency)
+    if printed_name not in (official, *aliases) and not placeless(printed_name):
+        aliases.append(printed_name)
+    aliases += [a for a in short_aliases(official) if a not in aliases]
     path = region_path(official)
     if path and path[0] not in PROVINCES:
         # The province is not in the name; take it only from the text printing it right before the city.

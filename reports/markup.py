@@ -11,7 +11,7 @@ import html
 import re
 from typing import Any
 
-_OUR_TAGS = re.compile(r"</?(b|i|code|pre|blockquote|a)( [^>]*)?>")
+_OUR_TAGS = re.compile(r"</?(b|i|u|s|code|pre|blockquote|a)( [^>]*)?>")
 
 
 def esc(value: Any) -> str:

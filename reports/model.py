@@ -40,6 +40,25 @@ class Finding:
     line_no: int | None = None
 
 
+CellStateKind = Literal["blank", "mark", "unreadable", "missing"]
+
+
+@dataclass(slots=True)
+class CellState:
+    """A cell the report does not give as a number, and why (issue 13: never state what it does not say).
+
+    blank: an empty cell printed in the table; mark: a printed "/", "—", "-" or "无" (kept in `mark`);
+    unreadable: the row is there but its numbers cannot be placed in columns; missing: the row was not
+    found — `line_no`..`end_line` is where it should have been (the section searched)."""
+
+    key: str
+    state: CellStateKind
+    mark: str = ""
+    line_no: int = 0
+    line_text: str = ""
+    end_line: int = 0
+
+
 @dataclass(slots=True)
 class ReportIdentity:
     """Who published the report and for which year."""
@@ -61,6 +80,10 @@ class ParsedReport:
     file_name: str = ""
     file_hash: str = ""  # sha256 of the raw bytes
     warnings: list[str] = field(default_factory=list)
+    # non-numeric cells (blank, mark, unreadable, missing)
+    cells: list[CellState] = field(default_factory=list)
+    # "provincial": a local 2008–2013 统计表, not the national 2014 one (its rows differ)
+    variant: str = ""
 
     def value_map(self) -> dict[str, float]:
         return {v.key: v.value for v in self.values}

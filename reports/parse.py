@@ -14,13 +14,14 @@ from pathlib import Path
 from reports.catalogue import definition, unit_of
 from reports.checks_2008 import check_2008
 from reports.checks_modern import check_modern
+from reports.completeness import completeness_finding, missing_cells
 from reports.detect import detect_template
 from reports.identity import identify
-from reports.model import Finding, ParsedReport, ParsedValue, ReportError
+from reports.model import CellState, Finding, ParsedReport, ParsedValue, ReportError
 from reports.prose import parse_prose_ex
 from reports.readers import read_document
 from reports.table2008 import parse_2008_table_ex
-from reports.tables_modern import parse_modern_tables
+from reports.tables_modern import parse_modern_tables_ex
 from reports.text import Line, to_lines
 
 EPS = 1e-6
@@ -46,12 +47,25 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+class _Tables:
+    """Non-numeric cells and searched spans the table parsers report (filled by _table_values)."""
+
+    def __init__(self) -> None:
+        self.cells: list[CellState] = []
+        self.spans: dict[str, tuple[Line, Line]] = {}
+        self.cumulative = False
+        self.provincial_rows = False
+
+
 def _table_values(
-    lines: list[Line], template: str, warnings: list[str]
+    lines: list[Line], template: str, warnings: list[str], seen: _Tables | None = None
 ) -> tuple[str, list[ParsedValue], bool]:
     """(template, table values, whether a core table was expected/started)."""
+    seen = seen if seen is not None else _Tables()
     if template in ("2019", "2021"):
-        vals = parse_modern_tables(lines, template)
+        tables = parse_modern_tables_ex(lines, template)
+        vals = tables.values
+        seen.cells, seen.spans = tables.cells, tables.spans
         keys = {v.key for v in vals}
         if vals and not any(k.startswith("apply.") for k in keys):
             warnings.append("未读到表三（收到和处理政府信息公开申请情况）的数值")
@@ -59,6 +73,14 @@ def _table_values(
             warnings.append("未读到表四（行政复议、行政诉讼情况）的数值，表格可能不完整")
         return template, vals, True
     res = parse_2008_table_ex(lines)
+    by_no = {ln.no: ln for ln in lines}
+    if res.start_line in by_no:
+        seen.spans = {"table": (by_no[res.start_line], by_no.get(res.end_line or 0, lines[-1]))}
+    seen.cells = res.cells
+    seen.cumulative = res.cumulative
+    seen.provincial_rows = any(
+        "2008p" in (definition(v.key).templates if definition(v.key) else ()) for v in res.values
+    )
     if template == "2008":
         warnings.extend(res.warnings)
         return template, res.values, res.started
@@ -149,7 +171,8 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     identity = identify(lines, file_name)
     template = detect_template(lines, identity.year)
     warnings: list[str] = []
-    template, table, expected_table = _table_values(lines, template, warnings)
+    seen = _Tables()
+    template, table, expected_table = _table_values(lines, template, warnings, seen)
     if expected_table and not table:
         raise ReportError("找到了统计表格但读不出任何数值（表格可能被截断或格式无法识别）", "no_values")
     prose, conflicts = parse_prose_ex(lines, template)
@@ -160,6 +183,16 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     if not values:
         raise ReportError("没有从报告中读出任何统计数值", "no_values")
     findings.extend(_checks(values, template))
+    variant = _variant(template, identity.year, seen)
+    if variant:
+        warnings.append(
+            "统计表为地方自定表式（2008–2013 年或省级表，含历年累计列或非全国统一的行），按本年数读取；"
+            "不按全国统一统计表核对缺行"
+        )
+    cells = _cell_states(lines, "" if variant else template, values, seen)
+    done = completeness_finding(cells, template)
+    if done is not None:
+        findings.append(done)
     values.sort(key=lambda v: (v.line_no, v.origin != "table"))
     return ParsedReport(
         identity=identity,
@@ -169,7 +202,29 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
         file_name=file_name,
         file_hash=file_hash,
         warnings=warnings,
+        cells=cells,
+        variant=variant,
     )
+
+
+def _variant(template: str, year: int, seen: _Tables) -> str:
+    """ "provincial" for a 统计表 that is not the national 2014 one: before 2014, a 历年累计 column, or
+    rows only provincial tables print. Its rows are then not held against the national layout."""
+    if template != "2008":
+        return ""
+    return "provincial" if year <= 2013 or seen.cumulative or seen.provincial_rows else ""
+
+
+def _cell_states(
+    lines: list[Line], template: str, values: list[ParsedValue], seen: _Tables
+) -> list[CellState]:
+    """Printed non-numeric cells the values do not cover, plus a "missing" state per expected key not found."""
+    have = {v.key for v in values}
+    cells = [c for c in seen.cells if c.key not in have]
+    printed = [ln for ln in lines if ln.text]
+    whole = (printed[0], printed[-1]) if printed else None
+    cells += missing_cells(template, have | {c.key for c in cells}, seen.spans, whole)
+    return cells
 
 
 def parse_bytes(data: bytes, file_name: str) -> ParsedReport:

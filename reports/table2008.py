@@ -8,14 +8,16 @@ right parent even when agencies abbreviate labels. Blank 统计数 cells produce
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from importlib import resources
 
 from rapidfuzz import fuzz
 
 from reports.catalogue import unit_of
-from reports.model import ParsedValue
+from reports.model import CellState, ParsedValue
 from reports.text import Line, is_page_footer, nfkc, parse_number, split_cells, squash
 
 TEMPLATE = "2008"
@@ -27,6 +29,7 @@ _ROWS: list[tuple[str | None, int, str, tuple[str, ...]]] = [
     ("active.total", 2, "主动公开政府信息数", ("主动公开信息数", "主动公开政府信息总数")),
     ("active.normative_docs_published", 4, "主动公开规范性文件数", ("公开规范性文件数",)),
     ("active.normative_docs_made", 4, "制发规范性文件总数", ("制发规范性文件数",)),
+    ("active.documents", 4, "主动公开文件数", ()),  # provincial 2008–2013 tables (e.g. Fujian)
     (None, 2, "通过不同渠道和方式公开政府信息的情况", ()),
     ("active.by_gazette", 3, "政府公报公开政府信息数", ("政府公报公开信息数",)),
     ("active.by_website", 3, "政府网站公开政府信息数", ("政府网站公开信息数",)),
@@ -54,6 +57,7 @@ _ROWS: list[tuple[str | None, int, str, tuple[str, ...]]] = [
     ("apply.received.fax", 3, "传真申请数", ("传真申请",)),
     ("apply.received.online", 3, "网络申请数", ("网上申请数", "网络申请", "网上申请")),
     ("apply.received.letter", 3, "信函申请数", ("信函申请",)),
+    ("apply.received.email", 3, "电子邮件申请数", ("电子邮件申请",)),  # provincial tables
     ("apply.closed.total", 2, "申请办结数", ()),
     ("apply.closed.on_time", 3, "按时办结数", ("按时办结",)),
     ("apply.closed.extended", 3, "延期办结数", ("延期办结",)),
@@ -130,6 +134,8 @@ class Table2008Result:
     start_line: int | None = None
     end_line: int | None = None
     warnings: list[str] = field(default_factory=list)
+    cells: list[CellState] = field(default_factory=list)  # rows printed with an empty or marked 统计数
+    cumulative: bool = False  # a 历年累计 column beside 本年 (a provincial table; 本年 was read)
 
 
 @dataclass(slots=True)
@@ -144,10 +150,22 @@ class _Row:
 
 
 @cache
+def _label_variants() -> dict[str, tuple[str, ...]]:
+    """Row labels provincial and early-year tables print (reports/data/table2008_variants.csv)."""
+    text = resources.files("reports").joinpath("data/table2008_variants.csv").read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for r in csv.DictReader(text.splitlines()):
+        out.setdefault(r["key"], []).append(r["label"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
 def _rows() -> tuple[_Row, ...]:
     out: list[_Row] = []
+    extra = _label_variants()
     for i, (key, level, label, variants) in enumerate(_ROWS):
-        cores = tuple(dict.fromkeys(core_label(x) for x in (label, *variants)))
+        more = extra.get(key, ()) if key else ()
+        cores = tuple(dict.fromkeys(core_label(x) for x in (label, *variants, *more)))
         parent = next((r.index for r in reversed(out) if r.level < level), -1)
         ordinal = 1 + sum(1 for r in out if r.level == level and r.parent == parent)
         out.append(_Row(i, key, level, label, cores, parent, ordinal))
@@ -311,7 +329,7 @@ def _is_unit(cell: str) -> bool:
     return nfkc(cell).strip() in UNITS
 
 
-def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cells:
+def _split_row(text: str, value_col: int | None = None, ncols: int = 0, cumulative: bool = False) -> _Cells:
     """Label / unit / value of one printed row, whether cells are tab-, pipe- or space-separated.
 
     `value_col`/`ncols` come from the printed header: a row with exactly the header's cell count takes
@@ -359,6 +377,13 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
             if v is not None:
                 value = v
                 rest.pop()
+                if cumulative:
+                    # 本年 | 历年累计: the last number is the cumulative one; 本年 is the one before it,
+                    # and a row printing only one of the two cannot say which
+                    before = parse_number(rest[-1]) if len(rest) > 1 else None
+                    value = before
+                    if before is not None:
+                        rest.pop()
             elif _is_unit(rest[-1]) and len(rest) > 2 and parse_number(rest[-2]) is not None:
                 unit = nfkc(rest.pop()).strip()  # 统计数 printed before 单位
                 value = parse_number(rest.pop())
@@ -390,15 +415,36 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0) -> _Cell
     return _Cells(label, unit, value, has_value_cell, label_cells)
 
 
+def _printed_mark(text: str) -> str:
+    """The "/", "—", "-" or "无" printed in a row's value cell ("" when the cell is empty)."""
+    for c in reversed(split_cells(text) if _TABULAR.search(text) else text.split()):
+        c = nfkc(c).strip()
+        if not c or _is_unit(c):
+            continue
+        return c if _BLANK_CELL.match(c) else ""
+    return ""
+
+
 def _is_group_header(row: _Row, score: float, label: str, last_index: int) -> bool:
     """A keyless section row, matched firmly and ahead of the last row (fragments like "七、依申请公开"
     must not pull the position back to 三、依申请公开情况)."""
     return row.key is None and score >= 90 and row.index > last_index and not _unbalanced_open(label)
 
 
+_CUMULATIVE = ("累计", "历年")
+
+
+def _has_cumulative(text: str) -> bool:
+    """A header with a 历年累计 column beside 本年 (provincial 2008–2013 tables): take 本年."""
+    sq = squash(text)
+    return any(w in sq for w in _CUMULATIVE) and "本年" in sq
+
+
 def _header_columns(text: str) -> tuple[int | None, int]:
     """Index of the 统计数 column and the cell count of a printed header (None when not tabular)."""
     cells = split_cells(_MD_ESCAPE.sub(r"\1", text).translate(_BOX_BARS))
+    if len(cells) < 2 and _has_cumulative(text):
+        cells = text.split()  # "指标名称 计量单位 本年 历年累计" with single spaces (PDF text)
     if len(cells) < 2:
         return None, 0
     for i, c in enumerate(cells):
@@ -456,6 +502,8 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
     pending: list[Line] = []  # label-only lines waiting for their unit/value
     pending_unit = ""
     value_col, ncols = _header_columns(lines[start].text)
+    cumulative = _has_cumulative(lines[start].text)
+    res.cumulative = res.cumulative or cumulative
     wrapped: tuple[_Row, str, str] | None = None  # last row printed "label 单位" with no number yet
     absorb_close = False  # the previous row's note is still open
     orphan: tuple[str, str, float, Line] | None = None  # a value whose label did not match (yet)
@@ -496,6 +544,8 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             continue
         if _is_header(text):
             value_col, ncols = _header_columns(text)
+            cumulative = _has_cumulative(text)
+            res.cumulative = res.cumulative or cumulative
             continue
         if re.fullmatch(r"[(（]?\s*\d{4}\s*年度?\s*[)）]?", text):
             continue  # header repeated after a page break
@@ -509,7 +559,7 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             if junk_run >= 3:
                 break
             continue
-        cells = _split_row(text, value_col, ncols)
+        cells = _split_row(text, value_col, ncols, cumulative)
         label = cells.label
         if cells.has_value_cell:
             orphan = None
@@ -633,6 +683,9 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
             continue
         if cells.value is None:
             # a blank 统计数 cell states nothing; without tab/pipe cells the number may sit on the next line
+            # (a number found there later wins over this blank state)
+            mark = _printed_mark(text)
+            res.cells.append(CellState(row.key, "mark" if mark else "blank", mark, ln.no, ln.raw.strip()))
             if not _TABULAR.search(ln.text):
                 wrapped = (row, unit, used_label)
             continue

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from reports.catalogue import definition as _definition
-from reports.model import ParsedValue
-from reports.text import Line, clean_line, has_traditional, is_page_footer, parse_number, to_simplified
+from reports.model import CellState, ParsedValue
+from reports.text import Line, clean_line, has_traditional, is_page_footer, nfkc, parse_number, to_simplified
 from reports.text import squash as _squash
 
 # Table cells and labels repeat a lot ("0", "属于国家秘密"); caching keeps a report well under 5 ms.
@@ -146,7 +146,7 @@ REVIEW_KEYS: tuple[str, ...] = tuple(f"{g}.{c}" for g in REVIEW_GROUPS for c in 
 _REVIEW_HEADER_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计未经直接起诉后合")
 
 # A cell that stands for "nothing printed here".
-_BLANK_MARKS = {"", "-", "--", "—", "——", "/", "／", "－", "―", "…"}
+_BLANK_MARKS = {"", "-", "--", "—", "——", "/", "／", "－", "―", "…", "无", "無"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MD_RULE = re.compile(r"^[\s|:\-+=]+$")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]?|\(?[一二三四五六七八九十]+\)|\d{1,2}[、.)]?)")
@@ -164,6 +164,10 @@ class _Row:
     label: str
     values: list[float | None]
     celled: bool  # True when cells were delimited (tab/|), so blank cells keep their position
+    marks: list[str] = field(default_factory=list)  # per cell: the printed mark of a None ("" = empty)
+
+    def mark(self, i: int | None) -> str:
+        return self.marks[i] if i is not None and i < len(self.marks) else ""
 
     @property
     def count(self) -> int:
@@ -257,7 +261,8 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
 def _make_row(label: list[str], run: list[str], vals: list[float | None], celled: bool) -> _Row:
     # explicit blank marks ("—", "/") in a space-separated row also pin the cell positions
     positional = celled or any(v is None and x.strip() for x, v in zip(run, vals, strict=True))
-    return _Row(" ".join(x for x in label if x.strip()), vals, positional)
+    marks = [x.strip() if v is None else "" for x, v in zip(run, vals, strict=True)]
+    return _Row(" ".join(x for x in label if x.strip()), vals, positional, marks)
 
 
 def split_line(ln: Line) -> list[_Row]:
@@ -278,31 +283,44 @@ class ExtraColumn:
 
 def align(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[float | None] | None:
     """Map a row's value cells onto `n` columns, or None when the mapping would be a guess."""
-    vals = list(row.values)
+    idx = align_idx(row, n, extra)
+    return None if idx is None else [None if i is None else row.values[i] for i in idx]
+
+
+def align_idx(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[int | None] | None:
+    """Which printed cell (index into row.values) feeds each of `n` columns; None = nothing printed.
+
+    Indexes rather than values so that a blank column keeps its printed mark ("/", "—", "无")."""
+    vals = row.values
     k = row.count
     if k == 0:
         return None
     if not row.celled:
         if k == n:
-            return vals
+            return list(range(len(vals)))
         if k > n:
-            return _drop_extra(vals, n, extra)
+            return _drop_extra(list(range(len(vals))), vals, n, extra)
         return None
-    while vals and vals[-1] is None:
-        vals.pop()
-    while len(vals) > n and vals[0] is None:
-        vals.pop(0)
-    if len(vals) == n:
-        return vals
-    if len(vals) < n:
-        return vals + [None] * (n - len(vals))
-    if extra is not None and extra.reading is not None and n == 7 and len(vals) == 8:
-        return _READINGS[extra.reading](vals)  # this table's extra column, blanks kept in place
-    nums = [v for v in vals if v is not None]
+    end = len(vals)
+    while end and vals[end - 1] is None:
+        end -= 1
+    start = 0
+    while end - start > n and vals[start] is None:
+        start += 1
+    cur: list[int | None] = list(range(start, end))
+    if len(cur) == n:
+        return cur
+    if len(cur) < n:
+        tail: list[int | None] = list(range(end, min(len(vals), end + n - len(cur))))
+        # fewer printed cells than columns: which column lost its cell cannot be known — never a guess
+        return cur + tail if len(cur) + len(tail) == n else None
+    if extra is not None and extra.reading is not None and n == 7 and len(cur) == 8:
+        return _READINGS[extra.reading](cur)  # this table's extra column, blanks kept in place
+    nums = [i for i in cur if i is not None and vals[i] is not None]
     if len(nums) == n:
         return list(nums)
-    if len(nums) > n and len(nums) == len(vals):
-        return _drop_extra(vals, n, extra)
+    if len(nums) > n and len(nums) == len(cur):
+        return _drop_extra(cur, vals, n, extra)
     return None
 
 
@@ -326,22 +344,26 @@ def _reading_fits(name: str, vals: list[float | None]) -> bool:
     return name != "subtotal" or _sum_ok(vals[2:7], vals[1])
 
 
-def _drop_extra(vals: list[float | None], n: int, extra: ExtraColumn | None) -> list[float | None] | None:
+def _drop_extra(
+    idx: list[int | None], vals: list[float | None], n: int, extra: ExtraColumn | None
+) -> list[int | None] | None:
     """One number too many on an applicant row (an extra column, as in some 2019 tables).
 
     Readings tried: an extra trailing column, a 法人小计 after 自然人, an extra leading column. The
     first whose 总计 equals the sum of the other six wins and is remembered for the table; a row that
     fits none takes the table's remembered reading, else nothing (never a guess). Other tables: nothing.
+    `idx` are the cells' indexes into `vals`; the chosen reading is applied to them.
     """
-    if n != 7 or len(vals) != 8:
+    if n != 7 or len(idx) != 8:
         return None
+    printed = [None if i is None else vals[i] for i in idx]
     for name in _READINGS:
-        if _reading_fits(name, vals):
+        if _reading_fits(name, printed):
             if extra is not None and extra.reading is None:
                 extra.reading = name
-            return _READINGS[name](vals)
+            return _READINGS[name](idx)
     if extra is not None and extra.reading is not None:
-        return _READINGS[extra.reading](vals)
+        return _READINGS[extra.reading](idx)
     return None
 
 
@@ -427,7 +449,7 @@ def _items(lines: Sequence[Line]) -> list[tuple[Line, _Row]]:
             single = not seg.label and len(seg.values) == 1 and seg.count == 1
             if single and run_open and out:
                 prev_ln, prev = out[-1]
-                out[-1] = (prev_ln, _Row("", prev.values + seg.values, prev.celled))
+                out[-1] = (prev_ln, _Row("", prev.values + seg.values, prev.celled, prev.marks + seg.marks))
                 continue
             out.append((ln, seg))
             run_open = single
@@ -487,11 +509,32 @@ class _Out:
     def __init__(self, template: str) -> None:
         self.template = template
         self.values: dict[str, ParsedValue] = {}
+        self.cells: dict[str, CellState] = {}  # first non-numeric printing of a key (blank, mark, unreadable)
+        self.spans: dict[str, tuple[Line, Line]] = {}  # region name → first and last line searched
+        self.lines: Sequence[Line] = ()  # the whole document (prose stating a figure a table row omits)
 
-    def put(self, key: str, v: float | None, ln: Line) -> None:
-        if v is None or key in self.values:
+    def put(self, key: str, v: float | None, ln: Line, mark: str = "") -> None:
+        if key in self.values:
+            return
+        if v is None:
+            if key not in self.cells:
+                self.cells[key] = CellState(key, "mark" if mark else "blank", mark, ln.no, ln.raw)
             return
         self.values[key] = _value(key, v, ln, self.template)
+
+    def put_row(self, keys: Sequence[str], row: _Row, idx: Sequence[int | None], ln: Line) -> None:
+        """A row's cells onto its keys: numbers as values, the rest as blank/mark cell states."""
+        for key, i in zip(keys, idx, strict=True):
+            self.put(key, None if i is None else row.values[i], ln, row.mark(i))
+
+    def unreadable(self, keys: Sequence[str], ln: Line) -> None:
+        """The row is printed but its numbers cannot be placed: say so instead of guessing."""
+        for key in keys:
+            if key not in self.values and key not in self.cells:
+                self.cells[key] = CellState(key, "unreadable", "", ln.no, ln.raw)
+
+    def non_numeric(self) -> list[CellState]:
+        return [c for k, c in self.cells.items() if k not in self.values]
 
     def has_stem(self, stem: str) -> bool:
         return any(k.startswith(stem + ".") for k in self.values)
@@ -591,11 +634,65 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
         if rid is None:
             continue
         cols = _active_columns(rid, header, row.count, out.template, row.celled)
-        vals = align(row, len(cols)) if cols else None
-        if vals is None:
+        keys = [f"active.{rid}.{col}" for col in cols]
+        idx = align_idx(row, len(cols)) if cols else None
+        if idx is None and _repealed_from_prose(out, rid, cols, row, ln):
             continue
-        for col, v in zip(cols, vals, strict=True):
-            out.put(f"active.{rid}.{col}", v, ln)
+        if idx is None:
+            out.unreadable(keys, ln)
+            continue
+        out.put_row(keys, row, idx, ln)
+        _printed_money_unit(out, keys, header_text, ln)
+
+
+_MONEY_UNIT = re.compile(r"(亿元|万元|元)")
+_MONEY_UNITS = {"元", "万元", "亿元"}
+
+
+def _printed_money_unit(out: _Out, keys: list[str], header_text: str, ln: Line) -> None:
+    """Store a money figure in the unit its header prints (采购总金额（元）), not the catalogue's 万元."""
+    m = _MONEY_UNIT.search(nfkc(header_text))
+    if m is None:
+        return
+    for key in keys:
+        v = out.values.get(key)
+        if v is not None and v.unit in _MONEY_UNITS and v.line_no == ln.no:
+            v.unit = m.group(1)
+
+
+_REPEALED_WORDS = {"regulations": "规章", "normative": "规范性文件"}
+
+
+def _repealed_from_prose(out: _Out, rid: str, cols: list[str], row: _Row, ln: Line) -> bool:
+    """A 2021 (一) row printing only 制发 and 现行有效, the 废止 figure stated in prose above the table.
+
+    Taken only when the text before the row states the repealed count of this kind exactly once; the
+    row's two numbers are then 制发 and 现行有效. Otherwise the row stays unreadable."""
+    word = _REPEALED_WORDS.get(rid)
+    if word is None or cols != ["issued", "repealed", "in_force"] or row.count != 2:
+        return False
+    pats = (
+        re.compile(rf"废止[^。；;\d]{{0,12}}?{word}[^。；;\d]{{0,4}}?(\d+)\s*件"),
+        re.compile(rf"{word}[^。；;\d]{{0,12}}?废止[^。；;\d]{{0,4}}?(\d+)\s*件"),
+    )
+    found: dict[float, Line] = {}
+    for prev in out.lines:
+        if prev.no >= ln.no:
+            break
+        for pat in pats:
+            for m in pat.finditer(prev.text):
+                found.setdefault(float(m.group(1)), prev)
+    if len(found) != 1:
+        return False
+    (repealed, where), = found.items()
+    made, in_force = (v for v in row.values if v is not None)
+    out.put(f"active.{rid}.issued", made, ln)
+    out.put(f"active.{rid}.in_force", in_force, ln)
+    out.put(f"active.{rid}.repealed", repealed, where)
+    key = f"active.{rid}.repealed"
+    if key in out.values:
+        out.values[key].origin = "prose"
+    return True
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -744,17 +841,18 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
             stem, guessed = _next_stem(last), True
         if stem is None:
             continue
-        vals = align(row, len(APPLICANT_COLUMNS), extra)
-        if vals is None and guessed:
+        idx = align_idx(row, len(APPLICANT_COLUMNS), extra)
+        if idx is None and guessed:
             continue
         if stem in _APPLY_ORDER:
             last = stem
         if stem.startswith("result.other"):
             group = "other"
-        if vals is None:
+        keys = [f"apply.{stem}.{col}" for col in APPLICANT_COLUMNS]
+        if idx is None:
+            out.unreadable(keys, ln)
             continue
-        for col, v in zip(APPLICANT_COLUMNS, vals, strict=True):
-            out.put(f"apply.{stem}.{col}", v, ln)
+        out.put_row(keys, row, idx, ln)
         if stem == "carried_out":
             return
 
@@ -776,6 +874,7 @@ def _review_group(label_sq: str) -> str | None:
 
 def _parse_review(lines: Sequence[Line], out: _Out) -> None:
     buf: list[float | None] = []
+    marks: list[str] = []
     first: Line | None = None
     for ln, row in _items(lines):
         if row.count == 0:
@@ -785,17 +884,20 @@ def _parse_review(lines: Sequence[Line], out: _Out) -> None:
             continue  # prose that happens to end in numbers
         group = _review_group(sq)
         if group is not None and row.count <= 5 and not buf:
-            vals = align(row, 5)
-            if vals is not None:
-                for col, v in zip(REVIEW_COLUMNS, vals, strict=True):
-                    out.put(f"{group}.{col}", v, ln)
+            keys = [f"{group}.{col}" for col in REVIEW_COLUMNS]
+            idx = align_idx(row, 5)
+            if idx is None:
+                out.unreadable(keys, ln)
+            else:
+                out.put_row(keys, row, idx, ln)
             continue
         if first is None:
             first = ln
         if row.celled and not buf:
-            vals = align(row, 15)
-            if vals is not None and len(row.values) > 5:
-                buf = vals
+            idx = align_idx(row, 15)
+            if idx is not None and len(row.values) > 5:
+                buf = [None if i is None else row.values[i] for i in idx]
+                marks = [row.mark(i) for i in idx]
             else:
                 buf = [v for v in row.values if v is not None]
         else:
@@ -803,8 +905,11 @@ def _parse_review(lines: Sequence[Line], out: _Out) -> None:
         if len(buf) >= 15:
             break
     if len(buf) == 15 and first is not None:  # more than 15 numbers: which ones? say nothing
-        for key, v in zip(REVIEW_KEYS, buf[:15], strict=True):
-            out.put(key, v, first)
+        marks = marks if len(marks) == 15 else [""] * 15
+        for key, v, mark in zip(REVIEW_KEYS, buf, marks, strict=True):
+            out.put(key, v, first, mark)
+    elif buf and first is not None:
+        out.unreadable(REVIEW_KEYS, first)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -820,25 +925,48 @@ def _first(lines: Sequence[Line], pred, start: int = 0, end: int | None = None) 
     return -1
 
 
+@dataclass(slots=True)
+class ModernTables:
+    """What tables 二/三/四 say: numbers, non-numeric cells, and the line span searched per table."""
+
+    values: list[ParsedValue]
+    cells: list[CellState]
+    spans: dict[str, tuple[Line, Line]]
+
+
 def parse_modern_tables(lines: list[Line], template: str) -> list[ParsedValue]:
     """Parse tables 二/三/四 of a 2019- or 2021-format report into catalogue-keyed values."""
+    return parse_modern_tables_ex(lines, template).values
+
+
+def parse_modern_tables_ex(lines: list[Line], template: str) -> ModernTables:
+    """Tables 二/三/四 with their non-numeric cells; a traditional-character mirror is read simplified."""
     if template not in ("2019", "2021"):
         raise ValueError(f"parse_modern_tables handles the 2019/2021 formats, not {template!r}")
-    values = _parse_tables(lines, template)
-    if len(values) < 10 and any(has_traditional(ln.text) for ln in lines[:400]):
+    out = _parse_tables(lines, template)
+    if len(out.values) < 10 and any(has_traditional(ln.text) for ln in lines[:400]):
         # a mirror in traditional characters (繁體): read it through a simplified copy, keep the raw lines
         simplified = [Line(ln.no, to_simplified(ln.raw), to_simplified(ln.text)) for ln in lines]
         again = _parse_tables(simplified, template)
-        if len(again) > len(values):
-            raw = {ln.no: ln.raw for ln in lines}
-            for v in again:
-                v.line_text = raw.get(v.line_no, v.line_text)
-            values = again
-    return values
+        if len(again.values) > len(out.values):
+            raw = {ln.no: ln for ln in lines}
+            for v in again.values.values():
+                v.line_text = raw[v.line_no].raw if v.line_no in raw else v.line_text
+            for c in again.cells.values():
+                c.line_text = raw[c.line_no].raw if c.line_no in raw else c.line_text
+            again.spans = {k: (raw.get(a.no, a), raw.get(b.no, b)) for k, (a, b) in again.spans.items()}
+            out = again
+    return ModernTables(list(out.values.values()), out.non_numeric(), out.spans)
 
 
-def _parse_tables(lines: Sequence[Line], template: str) -> list[ParsedValue]:
+def _span(out: _Out, name: str, region: Sequence[Line]) -> None:
+    if region:
+        out.spans[name] = (region[0], region[-1])
+
+
+def _parse_tables(lines: Sequence[Line], template: str) -> _Out:
     out = _Out(template)
+    out.lines = lines
     n = len(lines)
     s2, s3, s4, s5 = _find_sections(lines)
 
@@ -846,12 +974,15 @@ def _parse_tables(lines: Sequence[Line], template: str) -> list[ParsedValue]:
     start2 = s2 if s2 >= 0 else _first(lines, lambda s: s.startswith("第二十条"))
     end2 = s3 if s3 > start2 else _first(lines, lambda s: "本年新收" in s, max(start2, 0))
     if start2 >= 0:
-        _parse_active(lines[start2 : end2 if end2 > start2 else n], out)
+        region = lines[start2 : end2 if end2 > start2 else n]
+        _span(out, "active", region)
+        _parse_active(region, out)
 
     # 三: from its heading (or the first header/applicant row) to the 四 heading.
     start3 = s3 if s3 >= 0 else _first(lines, lambda s: "申请人情况" in s or "本年新收" in s, max(start2, 0))
     if start3 >= 0:
         end3 = s4 if s4 > start3 else n
+        _span(out, "apply", lines[start3:end3])
         _parse_apply(lines[start3:end3], out)
 
     # 四: from its heading to the 五 heading (or a generous window).
@@ -862,6 +993,7 @@ def _parse_tables(lines: Sequence[Line], template: str) -> list[ParsedValue]:
         )
     if start4 >= 0:
         end4 = s5 if s5 > start4 else min(n, start4 + 80)
+        _span(out, "review", lines[start4:end4])
         _parse_review(lines[start4:end4], out)
 
-    return list(out.values.values())
+    return out

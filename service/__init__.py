@@ -1,0 +1,1 @@
+"""Application layer no front end owns (answers, ingest, harvest wiring)."""

@@ -31,12 +31,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from query.types import Answer
 from service import ui_state
+from service.reply import AnswerReply, build_reply
 from storage.db import is_outage as store_outage
 from storage.db import ping
 
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
 STATE_CACHE_SIZE = 5000
+DEFAULT_PER_MINUTE = 20  # bot.settings.Settings.questions_per_minute's default
 
 
 STORE_DOWN_TEXT = "数据库暂时连不上（可能正在重启或维护），这条消息没有处理。请过几秒钟再发一次。"
@@ -121,8 +123,9 @@ class BotService:
         self.engine = engine
         self.answerer = answerer
         self.today = today or (lambda: datetime.now(TZ).date())
-        self.limiter = RateLimiter(settings.questions_per_minute, clock)
-        self.inline_limiter = RateLimiter(settings.questions_per_minute * 3, clock)  # one query per keystroke
+        per_minute = getattr(settings, "questions_per_minute", DEFAULT_PER_MINUTE)
+        self.limiter = RateLimiter(per_minute, clock)
+        self.inline_limiter = RateLimiter(per_minute * 3, clock)  # one query per keystroke
         self._engine_lock = threading.Lock()
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self.started = time.time()
@@ -132,15 +135,18 @@ class BotService:
         watch_store_errors(engine)
 
     # ----------------------------------------------------------------- answers
-    def ask_sync(self, question: str, chat_key: str | None) -> Answer:
-        """The engine's answer; StoreUnavailable when the store failed on the way (see module docstring)."""
+    def ask_sync(self, question: str, chat_key: str | None, *, today: date | None = None,
+                 context: dict | None = None) -> Answer:
+        """The engine's answer; StoreUnavailable when the store failed on the way (see module docstring).
+        `context` (a batch's own follow-up state, `ask` on stdin) is passed only when given."""
+        extra = {} if context is None else {"context": context}
         with self._engine_lock:
             if self._store_suspect and not self._recover():
                 self.counters["store_errors"] += 1
                 raise StoreUnavailable("store not back yet")
             before = store_errors()
             try:
-                answer = self.answerer.ask(question, today=self.today(), chat_key=chat_key)
+                answer = self.answerer.ask(question, today=today or self.today(), chat_key=chat_key, **extra)
             except SQLAlchemyError as err:
                 if not is_outage(err):
                     raise
@@ -157,6 +163,15 @@ class BotService:
 
     async def ask(self, question: str, chat_key: str | None) -> Answer:
         return await asyncio.to_thread(self.ask_sync, question, chat_key)
+
+    def reply_sync(self, question: str, chat_key: str | None, *, today: date | None = None,
+                   context: dict | None = None) -> AnswerReply:
+        """THE answer path of every front end: the engine's answer (with outage handling) as the one
+        structured reply that Telegram, `chat`, `ask` and `ask --json` render."""
+        return build_reply(self.ask_sync(question, chat_key, today=today, context=context))
+
+    async def reply(self, question: str, chat_key: str | None) -> AnswerReply:
+        return await asyncio.to_thread(self.reply_sync, question, chat_key)
 
     def _store_failed(self, err: BaseException | None) -> None:
         self._store_suspect = True
@@ -231,7 +246,7 @@ class BotService:
             self._state_cache.popitem(last=False)
 
     def is_admin(self, user_id: int | None) -> bool:
-        return self.settings.is_admin(user_id)
+        return self.settings is not None and self.settings.is_admin(user_id)
 
 
 def chat_key_for(chat_id: int) -> str:

@@ -15,12 +15,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from query.types import AnswerRow
 from reminders import delivery
 from reminders.calendar import TZ
+from reminders.digest import REQUESTS, year_facts
 from reminders.registry import matches, outstanding
 from reminders.subscriptions import SubView, active_by_chat
 from service.audit import region_audit
 from service.audit_render import region_xlsx
+from service.charts import render_chart
 from storage import scorecards as store
 
 KIND = "audit_daily"
@@ -116,3 +119,23 @@ def digest_document(engine: Engine, chat_id: int, kind: str, period: str) -> tup
     rows = [r for region in regions for r in region_audit(engine, region, day.year - 1, day)]
     rows.sort(key=lambda r: r.sort_key())
     return region_xlsx("、".join(regions), day.year - 1, rows), f"{'_'.join(regions)}_{day.year - 1}_年报体检_{period}.xlsx"
+
+
+# --- the yearly summary's chart (moved from reminders/digest.py: reminders may not import service) ---
+
+
+def yearly_chart(engine: Engine, year: int) -> bytes | None:
+    """Bar chart of the top 10 by requests received (service.charts); None when unavailable."""
+    facts = year_facts(engine, year)
+    ranked = sorted(((f, f.values[REQUESTS]) for f in facts if REQUESTS in f.values), key=lambda fv: -fv[1])[:10]
+    rows = [AnswerRow(agency=f.agency.name, year=year, indicator=REQUESTS, value=v, unit="件") for f, v in ranked]
+    try:
+        return render_chart(rows, "rank")
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def render_summary_photo(engine: Engine, kind: str, period: str) -> bytes | None:
+    if kind != "yearly_summary" or not period.isdigit():
+        return None
+    return yearly_chart(engine, int(period))

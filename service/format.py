@@ -14,14 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from query.format import provenance
 from query.types import Answer, AnswerRow, Candidate
 from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the front ends
 
 TELEGRAM_LIMIT = 4096
 PAGE_LIMIT = 3900  # room for a page footer
 LINE_TEXT_MAX = 160  # source line quoted in an answer (full line in /source)
-MAX_BUTTONS = 8
-CHART_INTENTS = {"trend", "compare"}
 
 
 class Markup:
@@ -103,6 +102,9 @@ def source_brief(row: AnswerRow, m: Markup) -> str:
         parts[0] += "（由表内数字推算）"
     if src.line_text:
         parts.append(m.quote(_short(src.line_text, LINE_TEXT_MAX)))
+    extra = provenance(src)
+    if extra:
+        parts.append(m.t(extra))
     for finding in src.findings[:3]:
         parts.append("⚠️ " + m.t(_short(finding, 200)))
     return "\n".join(parts)
@@ -113,42 +115,6 @@ def row_block(row: AnswerRow, m: Markup, index: int | None = None) -> str:
     first = f"{head}{m.b(row.agency)} {row.year} 年"
     second = f"{m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}"
     return f"{first}\n{second}\n{source_brief(row, m)}"
-
-
-def answer_blocks(answer: Answer, m: Markup) -> list[str]:
-    """The answer as self-contained blocks (each safe to put on any page)."""
-    if answer.status != "ok" or not answer.answers:
-        text = answer.text.strip() or "没有找到答案。"
-        blocks = [m.t(part) for part in _split_plain(text, PAGE_LIMIT - 100)]
-        if answer.candidates:
-            names = "、".join(c.label for c in answer.candidates[:MAX_BUTTONS])
-            blocks.append(("请点选：" if m.html else "可选：") + m.t(names))
-        return blocks
-    rows = answer.answers
-    if len(rows) == 1:
-        notes = _notes_before(answer.text, rows[0].agency)
-        return ([m.i(_short(notes, 600))] if notes else []) + [row_block(rows[0], m)]
-    header = _header(answer, m)
-    blocks = [header] if header else []
-    numbered = answer.intent in {"rank", "trend", "compare", "total"}
-    blocks.extend(row_block(r, m, i if numbered else None) for i, r in enumerate(rows, 1))
-    return blocks
-
-
-def _notes_before(text: str, agency: str) -> str:
-    """How the engine read the question ("未指定年份，按最新的 2020 年度报告回答") — printed before the number."""
-    notes = []
-    for line in text.strip().splitlines():
-        if line.startswith(agency):
-            break
-        if line.strip():
-            notes.append(line.strip())
-    return "\n".join(notes)
-
-
-def _header(answer: Answer, m: Markup) -> str:
-    first = answer.text.strip().splitlines()[0] if answer.text.strip() else ""
-    return m.b(_short(first, 200)) if first else ""
 
 
 def _split_plain(text: str, limit: int) -> list[str]:
@@ -201,15 +167,11 @@ def _cut_escaped(text: str, limit: int) -> str:
 
 
 def render_answer(answer: Answer, use_html: bool = True) -> Reply:
-    m = Markup(use_html)
-    pages = paginate(answer_blocks(answer, m))
-    choices = list(answer.candidates[:MAX_BUTTONS]) if answer.status in {"ambiguous", "not_found"} else []
-    chart_rows = []
-    if answer.status == "ok" and answer.intent in CHART_INTENTS:
-        chart_rows = [r for r in answer.answers if r.value is not None]
-        if len(chart_rows) < 2:
-            chart_rows = []
-    return Reply(pages=pages, choices=choices, chart_rows=chart_rows, intent=answer.intent)
+    """Pages, buttons and chart rows for `answer` (service.reply.build_reply, then service.render)."""
+    from service.render import reply_pages
+    from service.reply import build_reply
+
+    return reply_pages(build_reply(answer), use_html)
 
 
 def with_page_footer(page: str, index: int, total: int) -> str:
@@ -234,6 +196,8 @@ def source_blocks(rows: Iterable[AnswerRow], m: Markup) -> list[str]:
             lines.append(f"位置：{m.t(_short(labels, 300))}")
         if src.line_text:
             lines.append(m.quote(_short(src.line_text, 1500)))
+        if provenance(src):
+            lines.append(m.t(provenance(src)))
         lines.extend("⚠️ " + m.t(_short(f, 300)) for f in src.findings)
         blocks.append("\n".join(lines))
     return blocks

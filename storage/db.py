@@ -35,9 +35,34 @@ def redact(url: str) -> str:
         return "<unparseable database url>"
 
 
+def is_missing_schema(err: BaseException | None) -> bool:
+    """The store answers but has no tables (`disclosure-bot migrate` was never run on it)."""
+    from sqlalchemy.exc import DBAPIError
+
+    while err is not None:
+        if isinstance(err, DBAPIError):
+            orig = err.orig
+            if getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig):  # PG undefined_table
+                return True
+        err = err.__cause__ or err.__context__
+    return False
+
+
+def has_schema(engine: Engine) -> bool:
+    """True when the store has our tables (False when it has none, or cannot be reached)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return inspect(engine).has_table("report")
+    except SQLAlchemyError:
+        return False
+
+
 def is_outage(err: BaseException | None) -> bool:
     """The store is unreachable or failing (connection refused or lost, server shutting down, pool
-    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint."""
+    exhausted, SQLite locked) — as opposed to a bug such as a bad query or a violated constraint.
+    (A store without tables also counts here; front ends tell it apart with has_schema/is_missing_schema.)"""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 

@@ -92,6 +92,17 @@ def write_json_lines(engine: Engine, out: TextIO) -> int:
     return n
 
 
+def write_findings_json(engine: Engine, out: TextIO) -> int:
+    """`export --json --findings`: one {"type": "findings", agency, year, …, findings, cells} line per report."""
+    from storage.findings import report_findings
+
+    n = 0
+    for item in report_findings(engine):
+        out.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
 def write_csv(engine: Engine, out: TextIO) -> int:
     """The same rows as CSV with a header line (text cells that look like formulas are neutralised)."""
     writer = csv.DictWriter(out, fieldnames=[*FIELDS, "origin"], lineterminator="\n")

@@ -58,6 +58,11 @@ class Report(SQLModel, table=True):
     ingested_at: datetime = Field(default_factory=utcnow, index=True)
     replaced_count: int = 0
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    # where the report came from (0005): sample (fictional demo) | starter (shipped figures of public
+    # reports) | ingested | harvested; answers say so, and show the public URL and publication date.
+    source_kind: str = Field(default="ingested", max_length=12)
+    source_url: str = Field(default="", max_length=1000)
+    published_on: date | None = None
 
 
 class IndicatorValue(SQLModel, table=True):
@@ -170,6 +175,82 @@ class AppMeta(SQLModel, table=True):
     value: str = Field(default="", max_length=2000)
 
 
+# --- ingest ---
+
+
+class ReportVersion(SQLModel, table=True):
+    """Every version of a report ever stored, append-only; `current` marks the one queries read.
+
+    Why: a newer file replaces a report's rows in indicator_value, and the replaced numbers must never be
+    lost (issue 15): each version keeps its own values and findings, so `restore` can bring one back.
+    `text_hash` is the sha256 of the decoded text: the same report re-saved in another encoding is the
+    same version.
+    """
+
+    __tablename__ = "report_version"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    file_name: str = Field(default="", max_length=500)
+    file_hash: str = Field(default="", max_length=64, index=True)
+    text_hash: str = Field(default="", max_length=64, index=True)
+    template: str = Field(default="", max_length=12)
+    title: str = Field(default="", max_length=500)
+    ingested_at: datetime = Field(default_factory=utcnow)
+    current: bool = False
+    values: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+# --- harvest ---
+class HarvestUrl(SQLModel, table=True):
+    """The harvester's frontier and fetch log: one row per URL (resumable; claims for several workers).
+
+    state: pending|claimed|done|failed|disallowed|unsupported|gone. Fetched bytes live in the raw
+    store under `content_hash` (sha256), so `ingest --reparse` works without the network.
+    """
+
+    __tablename__ = "harvest_url"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=1000, unique=True)
+    host: str = Field(default="", max_length=200, index=True)
+    site: str = Field(default="", max_length=200)  # the body whose site this is (sites file / registry)
+    region: str = Field(default="", max_length=100)
+    kind: str = Field(default="page", max_length=10)  # seed|list|page|file
+    depth: int = 0
+    parent_url: str = Field(default="", max_length=1000)
+    link_text: str = Field(default="", max_length=300)
+    state: str = Field(default="pending", max_length=12, index=True)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_until: datetime | None = None
+    http_status: int | None = None
+    etag: str = Field(default="", max_length=300)
+    last_modified: str = Field(default="", max_length=100)
+    content_type: str = Field(default="", max_length=200)
+    content_hash: str = Field(default="", max_length=64, index=True)
+    size: int = 0
+    headers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    fetched_at: datetime | None = None
+    published_on: date | None = None
+    title: str = Field(default="", max_length=500)
+    error: str = Field(default="", max_length=500)
+    report_id: int | None = None
+
+
+class HarvestLease(SQLModel, table=True):
+    """One harvest run at a time: a named lease with an expiry (a crashed holder's lease lapses)."""
+
+    __tablename__ = "harvest_lease"
+    name: str = Field(primary_key=True, max_length=50)
+    holder: str = Field(default="", max_length=100)
+    expires_at: datetime = Field(default_factory=utcnow)
+
+
 # --- audit ---
 
 
@@ -205,6 +286,28 @@ class DigestOption(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     xlsx: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- parsing ---
+
+
+class CellStateRow(SQLModel, table=True):
+    """A cell a report does not give as a number, and why (issue 13): the table is never silent.
+
+    state: blank (empty cell printed) | mark (a printed "/", "—", "-", "无", kept in `mark`) |
+    unreadable (row printed, numbers not placeable) | missing (row not found; `line_no`..`end_line` is
+    where it was searched). Only `blank` may be answered "空白，不按 0 计"."""
+
+    __tablename__ = "cell_state"
+    __table_args__ = (UniqueConstraint("report_id", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id")
+    indicator: str = Field(max_length=120)
+    state: str = Field(max_length=12)
+    mark: str = Field(default="", max_length=20)
+    line_no: int = 0
+    end_line: int = 0
+    line_text: str = Field(default="", max_length=2000)
 
 
 # --- national ---

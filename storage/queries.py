@@ -448,6 +448,16 @@ def finding_count(engine: Engine, report_id: int) -> int:
                           .where(ReportFinding.report_id == report_id)).one())
 
 
+def store_is_empty(engine: Engine) -> bool:
+    """True when the store holds no report (a missing schema counts as empty)."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table(Report.__tablename__):
+        return True
+    with SQLSession(engine) as s:
+        return (s.exec(sqlmodel_select(func.count()).select_from(Report)).one() or 0) == 0
+
+
 # --- answer engine reads (query/): kept in storage/reads_engine.py, read through this module ---
 from storage.reads_engine import (  # noqa: E402, F401 - the engine reads through this module
     catalogue,

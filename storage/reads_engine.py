@@ -21,7 +21,8 @@ VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 
 AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
-ReportTuple = tuple[int, int, int, str]  # id, agency_id, year, template (titles: report_headers)
+# id, agency_id, year, template, source_kind (title, file name, url, date: report_headers)
+ReportTuple = tuple[int, int, int, str, str]
 # report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
 ValueTuple = tuple[int, str, float, str, int, str, str, str, str, str]
 FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
@@ -63,7 +64,7 @@ def has_store_tables(engine: Engine) -> bool:
 def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple], list[ReportTuple]]:
     """(agency_id, alias) pairs, every agency and every report's key fields: what the engine keeps in memory.
 
-    Titles and file names stay in the store (report_headers): at 150,000 bodies × 5 years they were most
+    Titles, file names, URLs and dates stay in the store (report_headers): at 150,000 bodies × 5 years they were most
     of the start-up memory; repeated short strings (kind, template) are interned."""
     with engine.connect() as c:
         aliases = [(int(a), s) for a, s in c.execute(select(AL.agency_id, AL.alias))]
@@ -72,19 +73,25 @@ def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple],
             for i, n, k, rp in c.execute(select(AG.id, AG.name, AG.kind, AG.region_path))
         ]
         reports = [
-            (int(i), int(a), int(y), sys.intern(t or ""))
-            for i, a, y, t in c.execute(select(REP.id, REP.agency_id, REP.year, REP.template))
+            (int(i), int(a), int(y), sys.intern(t or ""), sys.intern(k or "ingested"))
+            for i, a, y, t, k in c.execute(
+                select(REP.id, REP.agency_id, REP.year, REP.template, REP.source_kind)
+            )
         ]
     return aliases, agencies, reports
 
 
-def report_headers(engine: Engine, report_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """report id → (title, file name): per-report text read on demand, not kept for every report."""
-    out: dict[int, tuple[str, str]] = {}
+HeaderTuple = tuple[str, str, str, str]  # title, file_name, source_url, published_on (ISO date or "")
+
+
+def report_headers(engine: Engine, report_ids: Sequence[int]) -> dict[int, HeaderTuple]:
+    """report id → (title, file name, source url, published on): per-report text read on demand."""
+    out: dict[int, HeaderTuple] = {}
+    cols = (REP.id, REP.title, REP.file_name, REP.source_url, REP.published_on)
     with engine.connect() as c:
         for part in _chunks(list(report_ids)):
-            for i, ti, f in c.execute(select(REP.id, REP.title, REP.file_name).where(REP.id.in_(part))):
-                out[int(i)] = (ti or "", f or "")
+            for i, ti, f, u, p in c.execute(select(*cols).where(REP.id.in_(part))):
+                out[int(i)] = (ti or "", f or "", u or "", str(p or "")[:10])
     return out
 
 

@@ -38,7 +38,7 @@ def url(tmp_path) -> str:
 @pytest.fixture
 def fake_parser(monkeypatch):
     """The stand-in parser from tests/storage, so these tests check the CLI, not the report parsers."""
-    import storage.ingest as ingest
+    import service.ingest.pipeline as ingest
 
     monkeypatch.setattr(ingest, "_default_parser", lambda: fake_parse)
 
@@ -192,7 +192,6 @@ def test_ask_plain_text_prints_answer_text(url, fake_engine, capsys):
 
 
 def test_ask_with_the_real_engine_on_shared_reports(url, capsys):
-    pytest.importorskip("query.engine", reason="answer engine not written yet")
     from tests.conftest import require_shared
 
     main(["--database-url", url, "ingest", "--no-progress", "-q", str(require_shared())])
@@ -294,7 +293,6 @@ def test_due_delegates_to_reminders(url, capsys, monkeypatch):
 
 
 def test_due_with_the_real_reminders(url, capsys):
-    pytest.importorskip("reminders.planner", reason="reminders not written yet")
     assert main(["--database-url", url, "due", "--today", "2021-01-31"]) == 0
     out = capsys.readouterr().out
     assert out.strip() and "<b>" not in out
@@ -327,7 +325,7 @@ def test_unexpected_error_is_one_line_without_traceback(url, fake_parser, capsys
     def broken(*a, **k):
         raise RuntimeError("disk on fire; postgresql://u:secret@h/db")
 
-    monkeypatch.setattr("storage.ingest.ingest_paths", broken)
+    monkeypatch.setattr("service.ingest.ingest_paths", broken)
     assert main(["--database-url", url, "ingest", "x"]) == 1
     err = capsys.readouterr().err
     assert "disk on fire" in err and "secret" not in err and "Traceback" not in err
@@ -375,7 +373,6 @@ def test_console_script_unreachable_database_is_a_clear_error(tmp_path):
 
 
 def test_samples_load_once(tmp_path, capsys, monkeypatch):
-    pytest.importorskip("bot.samples", reason="sample corpus not written yet")
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert main(["--database-url", url, "samples"]) == 0

@@ -37,6 +37,9 @@ def _settings_classes() -> list[tuple[type, str]]:
         pass
     else:
         classes.append((ReminderConfig, ReminderConfig.model_config.get("env_prefix", "")))
+    from harvest.config import HarvestConfig
+
+    classes.append((HarvestConfig, HarvestConfig.model_config.get("env_prefix", "")))
     return classes
 
 

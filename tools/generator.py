@@ -47,15 +47,24 @@ NOISE_KINDS: tuple[str, ...] = (
     "one_line_review",
     "label_variants",
     "title_variants",
+    # issue 13: what real sites and converters do (Markdown made from PDFs, Word HTML, units)
+    "detached_labels",  # a row's label alone on a line above an unlabelled value row
+    "stray_numbers",  # a lone number (page number) floating between rows of table 三
+    "cut_labels",  # long labels cut short (the PDF lost their tail)
+    "short_rows",  # 2021 (一) 规章 row printing only 制发 and 现行有效; 废止 stated in prose above
+    "yuan",  # 2019 (九) 采购总金额 printed in 元 under a header saying so
 )
+# Drawn from their own random stream, so reports and corpora made before these kinds existed (the sample
+# corpus, benches) come out byte for byte as before unless a kind is asked for.
+ISSUE13_NOISE = frozenset({"detached_labels", "stray_numbers", "cut_labels", "short_rows", "yuan"})
 # Noise kinds that mean something for each template (others are ignored for that template).
 APPLICABLE: dict[str, frozenset[str]] = {
     "2008": frozenset(
         {"tabs", "spaces", "pipes", "split_labels", "repeated_header", "footer", "fullwidth", "blank"}
         | {"markdown", "label_variants", "title_variants"}
     ),
-    "2019": frozenset(NOISE_KINDS),
-    "2021": frozenset(NOISE_KINDS) - {"signed"},
+    "2019": frozenset(NOISE_KINDS) - {"short_rows"},
+    "2021": frozenset(NOISE_KINDS) - {"signed", "yuan"},
     "narrative": frozenset({"footer", "fullwidth", "markdown", "spaces", "title_variants"}),
 }
 FORMATS: tuple[str, ...] = ("txt", "gbk", "html", "docx", "pdf", "pdf_grid")
@@ -298,6 +307,7 @@ class GeneratedReport:
     kind: str = "other"
     region_path: tuple[str, ...] = ()
     broken: dict[str, tuple[float, float]] = field(default_factory=dict)  # key → (consistent, printed)
+    units: dict[str, str] = field(default_factory=dict)  # key → unit as printed, where not the catalogue's
 
 
 @dataclass(slots=True)
@@ -679,8 +689,16 @@ def _sign_off(ctx: _Ctx, agency: str, year: int) -> list[str]:
 # Rendering tables
 
 
-def _emit_rows(ctx: _Ctx, out: list[str], rows: list[_Row], header: list[str], split_ok: bool = True) -> None:
-    """Render rows with the report's separator and row-level noise (footers, repeated headers, splits)."""
+def _emit_rows(
+    ctx: _Ctx,
+    out: list[str],
+    rows: list[_Row],
+    header: list[str],
+    split_ok: bool = True,
+    strays: bool = False,
+) -> None:
+    """Render rows with the report's separator and row-level noise (footers, repeated headers, splits);
+    `strays`: a lone number may float between two rows (only where a row always has all its cells)."""
     rng = ctx.rng
     n = len(rows)
     footer_at = set()
@@ -715,9 +733,18 @@ def _emit_rows(ctx: _Ctx, out: list[str], rows: list[_Row], header: list[str], s
                 labels = []
             elif mode == 3:
                 labels = [lab for lab in labels if lab]
+        if "cut_labels" in ctx.noise and labels and len(labels[-1]) >= 14 and rng.random() < 0.3:
+            labels = [*labels[:-1], labels[-1][: max(11, len(labels[-1]) * 4 // 5)]]
+        if "detached_labels" in ctx.noise and any(labels) and row.cells and rng.random() < 0.3:
+            # Markdown from a PDF: "5.属于三类内部事务信息" then "| | | 1 | 0 | … | 1 |"
+            out.append("".join(lab for lab in labels if lab))
+            labels = [""] * len(labels) if ctx.explicit else []
         line = ctx.join([*labels, *row.cells])
         if line.strip():
             out.append(line)
+        if "stray_numbers" in ctx.noise and strays and row.cells and 0 < i < n - 2 and rng.random() < 0.08:
+            out.append(str(rng.randint(2, 40)))  # a page number left between two rows
+            strays = False
 
 
 def _blank_cells(ctx: _Ctx, cells: list[str], positions: Iterable[int]) -> list[str]:
@@ -749,6 +776,18 @@ def _table_modern_2(ctx: _Ctx, template: str, v: dict[str, float], absent: set[s
             ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "fees")], ("amount",)),
         ]  # fmt: skip
     for title, heads, items, cols in blocks:
+        # a converter's short row (Markdown/plain text); tab rows stand for real cell grids (Word, PDF)
+        short = "short_rows" in ctx.noise and cols == ("issued", "repealed", "in_force") and ctx.sep != "tabs"
+        short = short and not (
+            absent
+            & {"active.regulations.issued", "active.regulations.repealed", "active.regulations.in_force"}
+        )
+        if short:
+            # the 废止 figure stated in prose above the table; the row prints 制发 and 现行有效 only
+            out.append(f"本年度废止规章{_fmt(v['active.regulations.repealed'])}件。")
+        yuan = "yuan" in ctx.noise and cols == ("items", "amount")
+        if yuan:
+            heads = ["采购项目数量", "采购总金额（元）"]
         if ctx.sep == "single" and ctx.rng.random() < 0.3:
             title = title.replace("第二十条第", "第二十条 第")
         out.append(ctx.join([title] + [""] * len(heads)) if ctx.explicit else title)
@@ -774,6 +813,10 @@ def _table_modern_2(ctx: _Ctx, template: str, v: dict[str, float], absent: set[s
                     cells.append("")
                     continue
                 val = v[key]
+                if yuan and c == "amount":
+                    val = v[key] = round(val * 10000, 2)  # printed (and so expected) in 元
+                if short and item == "regulations" and c == "repealed":
+                    continue
                 s = ctx.num(val)
                 if c == "change" and "signed" in ctx.noise:
                     if val > 0:
@@ -899,10 +942,10 @@ def _table_modern_3(
         out.append("三、")
         out.extend(list("本年度办理结果"))
         tmp = []
-        _emit_rows(ctx, tmp, rows[first:], header)
+        _emit_rows(ctx, tmp, rows[first:], header, strays=True)
         out.extend(tmp)
     else:
-        _emit_rows(ctx, out, rows, header)
+        _emit_rows(ctx, out, rows, header, strays=True)
 
 
 def _table_modern_4(ctx: _Ctx, v: dict[str, float], absent: set[str], out: list[str]) -> None:
@@ -1169,9 +1212,12 @@ def _body_narrative(ctx: _Ctx, agency: str, year: int) -> tuple[list[str], dict[
     return out, v
 
 
-def _pick_noise(rng: random.Random, template: str) -> frozenset[str]:
-    kinds = [k for k in NOISE_KINDS if k in APPLICABLE[template]]
+def _pick_noise(rng: random.Random, template: str, extra: random.Random | None = None) -> frozenset[str]:
+    """A random subset of the template's noise kinds; the issue-13 kinds only with `extra` (own stream)."""
+    kinds = [k for k in NOISE_KINDS if k in APPLICABLE[template] and k not in ISSUE13_NOISE]
     chosen = {k for k in kinds if rng.random() < 0.35}
+    if extra is not None:
+        chosen |= {k for k in sorted(ISSUE13_NOISE & APPLICABLE[template]) if extra.random() < 0.35}
     seps = [k for k in ("tabs", "spaces", "pipes") if k in chosen]
     if len(seps) > 1:
         chosen -= set(seps[1:])
@@ -1200,7 +1246,7 @@ def generate_report(
         gen = agency
     rng = random.Random(f"report:{seed}:{template}:{gen.name}:{year}")
     if noise is None:
-        applied = _pick_noise(rng, template)
+        applied = _pick_noise(rng, template, random.Random(f"noise13:{seed}:{template}:{gen.name}:{year}"))
     else:
         unknown = set(noise) - set(NOISE_KINDS)
         if unknown:
@@ -1253,6 +1299,9 @@ def generate_report(
         kind=gen.kind,
         region_path=tuple(gen.region_path),
         broken=broken,
+        units={"active.procurement.amount": "元"}
+        if "yuan" in applied and "active.procurement.amount" in vals
+        else {},
     )
 
 
@@ -1353,6 +1402,21 @@ _HTML_HEAD = (
 )
 
 
+_WORD_NUMBER = re.compile(r"^[+\-－]?[0-9０-９][0-9０-９.,．]*$")
+
+
+def _word_cell(val: str) -> str:
+    """A cell as Word's HTML export prints it: numbers split across inline runs (<span>2</span><span>0</span>
+    is 20), long labels broken over two <p class=MsoNormal>, &nbsp; padding."""
+    if _WORD_NUMBER.match(val) and len(val) >= 2:
+        k = len(val) // 2
+        return f'<span lang="EN-US">{val[:k]}</span><span lang="EN-US">{val[k:]}</span>'
+    if len(val) >= 12 and not re.search(r"[*<>]", val):
+        k = len(val) // 2
+        return f'<p class="MsoNormal">{_html_inline(val[:k])}</p><p class="MsoNormal">{_html_inline(val[k:])}&nbsp;</p>'
+    return _html_inline(val) if val else "&nbsp;"
+
+
 def _html_with_spans(lines: list[str]) -> str:
     out = [_HTML_HEAD]
     i = 0
@@ -1374,7 +1438,7 @@ def _html_with_spans(lines: list[str]) -> str:
                     if (r, c) in hidden:
                         continue
                     span = f' rowspan="{rowspan[(r, c)]}"' if (r, c) in rowspan else ""
-                    tds.append(f"<td{span}>{_html_inline(val)}</td>")
+                    tds.append(f"<td{span}>{_word_cell(val)}</td>")
                 out.append("<tr>" + "".join(tds) + "</tr>")
             out.append("</table>")
             continue

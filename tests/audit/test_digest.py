@@ -16,7 +16,7 @@ from reminders.calendar import TZ
 from reminders.subscriptions import subscribe
 from service import audit as svc
 from service.digest import KIND, digest_text, in_season, plan_daily_digest, set_xlsx
-from storage.ingest import ingest_bytes
+from service.ingest import ingest_bytes
 from tests.bot.conftest import bot_settings
 from tests.botapi import BotApiStandin
 from tests.reminders.conftest import add_agencies

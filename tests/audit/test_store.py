@@ -14,7 +14,7 @@ from audit.rules import weights
 from bot.cli import main
 from service import audit as svc
 from service.audit_render import card_text, evidence_text, region_png, region_xlsx
-from storage.ingest import ingest_bytes, ingest_paths
+from service.ingest import ingest_bytes, ingest_paths
 from tests.conftest import require_shared
 from tools.generator import copied_sentences, generate_report, novel_sentences, with_prose
 

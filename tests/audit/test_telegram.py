@@ -10,7 +10,7 @@ import pytest_asyncio
 
 from bot.app import build_application, start, stop
 from service import audit as svc
-from storage.ingest import ingest_paths
+from service.ingest import ingest_paths
 from tests.bot.conftest import USER, bot_settings
 from tests.botapi import BotApiStandin
 from tests.conftest import require_shared

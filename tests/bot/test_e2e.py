@@ -11,7 +11,7 @@ import html
 import pytest
 
 from query.engine import Answerer
-from storage.ingest import ingest_paths
+from service.ingest import ingest_paths
 from tests.bot.conftest import ADMIN, USER, run_bot
 from tests.conftest import require_shared
 

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from handlers.delivery import IN_DOUBT, NOT_TAKEN, REFUSED, DeliveryInDoubt, RetryingRateLimiter, classify
 from query.engine import Answerer
-from storage.ingest import ingest_paths
+from service.ingest import ingest_paths
 from tests.bot.conftest import USER, run_bot
 from tests.conftest import require_shared
 from tests.pgproxy import TcpProxy

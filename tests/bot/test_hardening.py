@@ -12,8 +12,8 @@ from bot.app import build_application, run_webhook
 from bot.settings import Settings
 from query.types import Answer
 from tests.bot.conftest import USER, bot_settings
-from tests.bot.test_handlers_unit import ScriptedAnswerer, row
 from tests.bot.test_webhook_and_units import free_port
+from tests.handlers.doubles import ScriptedAnswerer, row
 
 TELEGRAM_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 

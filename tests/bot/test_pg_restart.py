@@ -26,8 +26,8 @@ from bot.settings import Settings
 from query.engine import Answerer
 from query.types import Answer
 from service.answers import BotService, StoreUnavailable
+from service.ingest import ingest_paths
 from storage.db import database_url, new_engine
-from storage.ingest import ingest_paths
 from tests.bot.conftest import run_bot
 from tests.conftest import require_shared
 from tests.pgproxy import TcpProxy

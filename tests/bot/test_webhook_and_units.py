@@ -16,7 +16,7 @@ from handlers import callbacks
 from query.types import Answer, AnswerRow, Source
 from service.format import TELEGRAM_LIMIT, Markup, format_number, paginate, render_answer
 from tests.bot.conftest import USER, bot_settings
-from tests.bot.test_handlers_unit import ScriptedAnswerer, row
+from tests.handlers.doubles import ScriptedAnswerer, row
 
 
 def free_port() -> int:

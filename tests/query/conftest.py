@@ -3,7 +3,6 @@ from the gold JSON) and our own fixture store with several years, formats, regio
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date
 
@@ -37,10 +36,10 @@ def gold_answerer(tmp_path_factory) -> Answerer:
 @pytest.fixture(scope="session")
 def shared_answerer(tmp_path_factory, gold_answerer) -> Answerer:
     """The store after ingesting ../shared/reports; the gold-built store until the ingest exists."""
-    if importlib.util.find_spec("storage.ingest") is None or not SHARED_REPORTS.is_dir():
+    if not SHARED_REPORTS.is_dir():
         return gold_answerer
     try:
-        from storage.ingest import ingest_paths
+        from service.ingest import ingest_paths
 
         eng = _fresh(tmp_path_factory, "ingested")
         summary = ingest_paths(eng, [SHARED_REPORTS], progress=False)
@@ -218,7 +217,7 @@ def fresh_fixture_answerer(engine) -> Answerer:
 def corpus(tmp_path_factory):
     """24 generated reports (seed 5) parsed and ingested, with the generator's manifest: bodies we never saw."""
     gen = pytest.importorskip("tools.generator")
-    ingest = pytest.importorskip("storage.ingest")
+    import service.ingest as ingest
     from query.engine import Answerer
     from storage.db import create_all, get_engine
 

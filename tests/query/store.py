@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from reports.catalogue import definition
 from storage.db import session_scope
-from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
+from storage.models import Agency, AgencyAlias, CellStateRow, IndicatorValue, Report, ReportFinding
 
 REGIONS = {
     "银川市西夏区": "宁夏回族自治区/银川市/西夏区",
@@ -55,7 +55,7 @@ class FakeReport:
 
 
 def write_reports(engine: Engine, reports: Iterable[FakeReport]) -> None:
-    """Store the reports (blank cells — None — are left out, as the ingest does)."""
+    """Store the reports (blank cells — None — get a "blank" cell state and no value, as the ingest does)."""
     with session_scope(engine) as s:
         agencies: dict[str, Agency] = {}
         for fr in reports:
@@ -91,10 +91,11 @@ def write_reports(engine: Engine, reports: Iterable[FakeReport]) -> None:
             s.add(rep)
             s.flush()
             for i, (key, val) in enumerate(sorted(fr.values.items()), 1):
-                if val is None:
-                    continue
                 d = definition(key, fr.template if fr.template != "narrative" else None)
                 row = d.row_label if d else key
+                if val is None:  # a blank cell printed in the table: its state, no value
+                    s.add(CellStateRow(report_id=rep.id, indicator=key, state="blank", line_no=i + 10, line_text=row))
+                    continue
                 s.add(
                     IndicatorValue(
                         report_id=rep.id,

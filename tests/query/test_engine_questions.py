@@ -552,9 +552,10 @@ def test_refresh_sees_new_reports(engine):
 
 def test_json_contract(fixture_answerer):
     got = fixture_answerer.ask("兴庆区 2019 依申请数", today=TODAY).to_json()
-    assert set(got) == {"status", "answers", "candidates", "text"}
+    # issue 13 adds `state` to each answer and `cells` (asked-for cells without a number, and why)
+    assert set(got) == {"status", "answers", "candidates", "text", "cells"}
     a = got["answers"][0]
-    assert isinstance(a["value"], int) and a["unit"] == "件"
+    assert isinstance(a["value"], int) and a["unit"] == "件" and a["state"] == "number"
     assert set(a["source"]) >= {
         "report_title",
         "file_name",

@@ -179,7 +179,7 @@ QUESTIONS = st.one_of(
 @pytest.fixture(scope="module")
 def sample_answerer(tmp_path_factory) -> Answerer:
     """The committed sample fixtures, ingested by the real parser (GBK text of each format)."""
-    from storage.ingest import ingest_paths
+    from service.ingest import ingest_paths
 
     path = tmp_path_factory.mktemp("fuzz_store") / "store.db"
     eng = get_engine(f"sqlite:///{path}")

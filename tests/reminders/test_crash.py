@@ -151,7 +151,7 @@ def test_sigkill_mid_broadcast_then_restart(engine, tmp_path):
 def test_two_instances_leader_killed_other_takes_over(engine, tmp_path):
     if engine.dialect.name != "postgresql":
         pytest.skip("two bot instances share one PostgreSQL (SQLite is one bot per file)")
-    from bot.jobs import Lease
+    from storage.lease import Lease
 
     chats = populate(engine)
     standin, url, state = start_standin(tmp_path)

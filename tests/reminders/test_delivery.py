@@ -13,11 +13,11 @@ import pytest
 from sqlmodel import Session, select
 from telegram import Bot
 
-from bot.jobs import Lease
 from reminders import delivery
 from reminders.delivery import Planned
 from reminders.sender import Broadcaster, FloodLimiter, Limits, telegram_sender
 from reminders.subscriptions import list_subscriptions, subscribe
+from storage.lease import Lease
 from storage.models import ChatState, Delivery
 from tests.botapi import BotApiStandin
 from tests.reminders.conftest import fast_limiter

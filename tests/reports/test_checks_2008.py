@@ -94,15 +94,18 @@ def test_answered_20_against_items_40_is_flagged():
     assert found[0].actual == 20 and found[0].expected == 40
 
 
-def test_absent_value_skips_the_identity():
+def test_absent_value_leaves_the_identity_unchecked():
     vals = consistent()
     vals["apply.received.total"] = 99.0
     del vals["apply.received.fax"]
-    assert check_2008(vals) == []
+    # issue 13: not checked is said, never a failure (99 ≥ the printed parts, which may not add up)
+    (f,) = check_2008(vals)
+    assert f.rule == "unchecked" and "收到申请数" in f.message and not f.values
     vals = consistent()
     vals["org.staff_full_time"] = 50.0
     del vals["org.staff"]
-    assert check_2008(vals) == []
+    (f,) = check_2008(vals)
+    assert f.rule == "unchecked" and "从事政府信息公开工作人员数" in f.message
 
 
 def test_sub_item_larger_than_its_parent_is_flagged():

@@ -122,8 +122,9 @@ def test_litigation_groups() -> None:
 
 def test_blank_cell_skips_the_identity() -> None:
     v = _consistent()
-    v["review.total"] = 0.0  # would be a finding…
-    del v["review.pending"]  # …but a part is blank: skip, never assume 0
+    printed = sum(v[f"review.{p}"] for p in ("upheld", "corrected", "other"))
+    v["review.total"] = printed + 1  # with 尚未审结 as 0 this would be a finding…
+    del v["review.pending"]  # …but a part is blank: unchecked, never assume 0
     del v["apply.carried_out.legal"]  # blank: skip the legal-column balance and the row total
     v["apply.received.legal"] += 5
     v["apply.received.total"] += 5
@@ -132,6 +133,14 @@ def test_blank_cell_skips_the_identity() -> None:
     assert "apply.balance.legal" not in rules
     assert "apply.row_total.carried_out" not in rules
     assert "apply.balance.total" in rules  # the total column is complete and does not add up
+    assert "unchecked" in rules  # issue 13: what could not be checked is named
+
+
+def test_printed_parts_above_the_total_fail_even_with_a_blank_part() -> None:
+    v = _consistent()
+    v["review.upheld"] = v["review.total"] + 1  # 维持 alone exceeds 总计: wrong whatever 尚未审结 is
+    del v["review.pending"]
+    assert "review.total" in {f.rule for f in check_modern(v, "2021")}
 
 
 def test_missing_other_row_skips_result_sum() -> None:

@@ -258,6 +258,16 @@ def _noisy(template: str, kind: str, pred, seeds=range(30)) -> bool:
         ),
         ("2019", "blank", lambda r: len(r.values) < 198),
         ("2021", "title_variants", lambda r: f"{r.agency}{r.year}年政府信息公开工作年度报告" not in r.text),
+        # issue 13
+        (
+            "2021",
+            "detached_labels",
+            lambda r: re.search(r"^[^|\t\d\s][^\t|]*\D\n(?:\| )?(?:\d+ ){6}\d+", r.text, re.M),
+        ),
+        ("2019", "stray_numbers", lambda r: re.search(r"\d\n\d{1,2}\n\D", r.text)),
+        ("2021", "cut_labels", lambda r: "逾期不补正、行政机关不再处理其政府信息公开申请" not in r.text),
+        ("2021", "short_rows", lambda r: re.search(r"本年度废止规章\d+件。", r.text)),
+        ("2019", "yuan", lambda r: "采购总金额（元）" in r.text and r.units),
     ],
 )
 def test_each_noise_kind_changes_the_text(template, kind, pred):
@@ -357,6 +367,8 @@ def _roundtrip_problems(rep, parsed) -> list[str]:
     if parsed.template != rep.template:
         problems.append(f"template {parsed.template} != {rep.template}")
     problems += value_problems(rep.values, parsed)
+    units = {v.key: v.unit for v in parsed.values}
+    problems += [f"unit {k} {units.get(k)!r} != {u!r}" for k, u in rep.units.items() if units.get(k) != u]
     return problems
 
 

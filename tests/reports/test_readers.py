@@ -11,7 +11,7 @@ import random
 import zipfile
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reports import readers
@@ -71,6 +71,10 @@ alphabet = st.sampled_from(
     st.lists(st.text(alphabet, min_size=1, max_size=40), min_size=1, max_size=8),
     st.sampled_from(["utf-8", "gbk"]),
 )
+# short GBK texts that are also valid UTF-8 of non-Chinese letters (息 = CF A2 = "Ϣ"): were rejected
+@example(["息"], "gbk")
+@example(["一"], "gbk")
+@example(["十\t"], "gbk")
 def test_property_any_report_text_round_trips(lines, encoding):
     text = "\n".join(lines)
     if not text.strip():

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from reports.model import ParsedReport, ParsedValue, ReportIdentity
+from service.ingest import ingest_bytes, store_parsed
 from storage.export import FIELDS, export_json_text, export_rows, write_csv
-from storage.ingest import ingest_bytes, store_parsed
 from tests.storage.conftest import fake_report
 
 pytestmark = pytest.mark.pg

@@ -1,4 +1,4 @@
-"""storage.ingest: stored / unchanged / replaced / rejected, and a bad file leaves the store exactly as it was."""
+"""service.ingest / storage.ingest: stored / unchanged / replaced / rejected, and a bad file leaves the store exactly as it was."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlmodel import Session, SQLModel
 
 from reports.model import ParsedReport, ParsedValue, ReportIdentity
-from storage.ingest import IngestResult, ingest_bytes, ingest_paths, store_parsed
+from service.ingest import IngestResult, ingest_bytes, ingest_paths, store_parsed
 from storage.models import Agency, AgencyAlias, IndicatorValue, IngestEvent, Report, ReportFinding
 from tests.storage.conftest import fake_parse, fake_report
 
@@ -421,21 +421,24 @@ PARENT_PID = os.getpid()
 
 
 def dying_in_workers(data: bytes, name: str):
-    """A parser that kills any worker process it runs in (and works in the parent)."""
-    if os.getpid() != PARENT_PID:
+    """A parser that kills the worker process it runs in on one file (and works in the parent)."""
+    if os.getpid() != PARENT_PID and name == "2.txt":
         os._exit(3)
     return fake_parse(data, name)
 
 
 def unpicklable_in_workers(data: bytes, name: str):
     parsed = fake_parse(data, name)
-    if os.getpid() != PARENT_PID:
+    if os.getpid() != PARENT_PID and name == "2.txt":
         parsed.warnings.append(lambda: None)  # type: ignore[arg-type]  # cannot travel back to the parent
     return parsed
 
 
 @pytest.mark.parametrize("bad_parser", [dying_in_workers, unpicklable_in_workers])
-def test_parallel_ingest_survives_broken_workers(tmp_path, bad_parser):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_survives_broken_workers(tmp_path, bad_parser, workers):
+    """A worker dying on one file (or returning what cannot travel back) costs that file only: it is
+    rejected `internal` and never re-parsed in the parent (where no time/memory limit holds)."""
     from storage.db import create_all, get_engine
 
     folder = tmp_path / "many"
@@ -444,6 +447,7 @@ def test_parallel_ingest_survives_broken_workers(tmp_path, bad_parser):
         (folder / f"{i}.txt").write_bytes(fake_report(f"局{i}", 2020))
     eng = get_engine(f"sqlite:///{tmp_path / 'p.db'}")
     create_all(eng)
-    summary = ingest_paths(eng, [folder], progress=False, parser=bad_parser, workers=2)
-    assert [r.outcome for r in summary.results] == ["stored"] * 6
+    summary = ingest_paths(eng, [folder], progress=False, parser=bad_parser, workers=workers)
+    assert [r.outcome for r in summary.results] == ["stored"] * 2 + ["rejected"] + ["stored"] * 3
+    assert summary.results[2].code == "internal"
     eng.dispose()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from service.ingest import ingest_bytes
 from storage import queries as q
-from storage.ingest import ingest_bytes
 from tests.storage.conftest import fake_report
 
 pytestmark = pytest.mark.pg

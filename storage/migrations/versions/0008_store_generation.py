@@ -2,7 +2,7 @@
 answer cache polls one primary-key row instead of count(*) over whole tables.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0004
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from storage import generation
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0004"  # chained after cell states on merge; brief said 0002
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from query.engine import Answerer
-from storage.ingest import ingest_paths
+from service.ingest import ingest_paths
 from tests.bot.conftest import USER, run_bot
 from tests.conftest import require_shared
 

@@ -1,0 +1,1 @@
+"""Harvester: collect annual reports from government sites (polite, resumable, content-addressed)."""

@@ -1,0 +1,310 @@
+"""PDF pages read by pdfium and handed to pdfplumber as the objects pdfminer would have produced.
+
+Why: pdfminer parses every content stream in Python (about 1 s for a real report, 99% of the reading
+time). pdfium, in C, gives the same glyph boxes and ruling lines in a few milliseconds; pdfplumber's
+table finder, de-duplication and line grouping then run unchanged on them, so the text (and the
+figures parsed from it) stay the same. Pages pdfium cannot describe the way pdfminer does (rotated
+pages, a MediaBox not at the origin, rotated or mirrored glyphs) make `open_pages` return None, and the
+caller keeps the pdfminer path for that document.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
+
+
+class Unsupported(Exception):
+    """The document needs pdfminer's reading (see the module docstring)."""
+
+
+@contextmanager
+def open_pages(data: bytes) -> Iterator[list | None]:
+    """pdfplumber Pages with their objects filled from pdfium, or None when pdfium cannot stand in."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception:  # damaged or encrypted: the pdfminer path gives the user-facing error
+        yield None
+        return
+    try:
+        try:
+            pages = _pages(doc, _vertical_fonts(data))
+        except Unsupported:
+            pages = None
+        yield pages
+    finally:
+        doc.close()
+
+
+def _pages(doc, vertical: dict[str, bool]) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
+    from pdfplumber.page import Page
+
+    out = []
+    doctop = 0.0
+    for index in range(len(doc)):
+        page = doc[index]
+        try:
+            x0, y0, x1, y1 = page.get_mediabox()
+            if page.get_rotation() % 360 or x0 or y0:
+                raise Unsupported("rotated page or MediaBox off the origin")
+            height = y1 - y0
+            plumber = Page(None, SimpleNamespace(attrs={"MediaBox": [x0, y0, x1, y1]}), index + 1, doctop)
+            textpage = page.get_textpage()
+            drawn: set[int | None] = set()
+            try:
+                chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
+            finally:
+                textpage.close()
+            objects: dict[str, list[dict]] = {"char": chars}
+            for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
+                objects.setdefault(kind, []).append(obj)
+            plumber._objects = objects
+            out.append(plumber)
+            doctop += height
+        finally:
+            page.close()
+    return out
+
+
+def _chars(  # noqa: PLR0913
+    raw,  # noqa: ANN001
+    height: float,
+    page_number: int,
+    doctop: float,
+    drawn: set,
+    vertical: dict[str, bool],
+) -> list[dict]:
+    """One pdfplumber char per glyph drawn (pdfium's generated spaces and line breaks left out).
+    `drawn` receives the text objects the chars come from. Glyphs of a vertical font get pdfminer's
+    box for the default vertical metrics (`vertical`: font name → metrics are the default); pdfium's own
+    box for them is another, so any other wide glyph box is Unsupported."""
+    import pypdfium2.raw as r
+
+    box, m = r.FS_RECTF(), r.FS_MATRIX()
+    text_object, font_of = _address_fn(r.FPDFText_GetTextObject, 2), _address_fn(r.FPDFTextObj_GetFont, 1)
+    fonts: dict[int | None, str] = {}
+    chars = []
+    for i in range(r.FPDFText_CountChars(raw)):
+        if r.FPDFText_IsGenerated(raw, i) or not r.FPDFText_GetLooseCharBox(raw, i, box):
+            continue
+        r.FPDFText_GetMatrix(raw, i, m)
+        if m.b or m.c or m.a <= 0 or m.d <= 0:
+            raise Unsupported("rotated or mirrored glyph")
+        font_size = r.FPDFText_GetFontSize(raw, i)
+        size = m.d * font_size
+        obj = text_object(raw, i)
+        drawn.add(obj)
+        font = font_of(obj)
+        if font not in fonts:
+            fonts[font] = _font_name(raw, i)
+        name = fonts[font]
+        x0, x1, cy0 = box.left, box.right, box.bottom
+        cy1 = cy0 + size
+        if name in vertical and _is_vertical(box, font_size, m.a):
+            if not vertical[name]:
+                raise Unsupported("vertical font with its own metrics (W2/DW2)")
+            full, size = m.d * font_size, m.a * font_size  # pdfminer: DW2 [880 -1000], no W2
+            x0, x1 = m.e - 0.5 * size, m.e + 0.5 * size
+            cy1 = m.f + 0.12 * full
+            cy0 = cy1 - full
+        elif box.right - box.left > 1.5 * size or box.top - box.bottom > 3 * size:
+            raise Unsupported("glyph box unlike pdfminer's")
+        top = height - cy1
+        chars.append(
+            {
+                "matrix": (m.a, m.b, m.c, m.d, m.e, m.f),
+                "fontname": name,
+                "upright": True,
+                "x0": x0,
+                "y0": cy0,
+                "x1": x1,
+                "y1": cy1,
+                "width": x1 - x0,
+                "height": cy1 - cy0,
+                "size": size,
+                "mcid": None,
+                "tag": None,
+                "object_type": "char",
+                "page_number": page_number,
+                "text": chr(r.FPDFText_GetUnicode(raw, i)),
+                "top": top,
+                "bottom": height - cy0,
+                "doctop": doctop + top,
+            }
+        )
+    return chars
+
+
+def _is_vertical(box, font_size: float, scale: float) -> bool:  # noqa: ANN001 - FS_RECTF
+    """Is this glyph, of a font name also used with a "-V" CMap, written top to bottom? pdfium gives a
+    vertical glyph a box one unscaled font size wide; where the text is not scaled that cannot be told
+    from a full-width horizontal glyph: Unsupported."""
+    if abs(scale - 1) < 0.01:
+        raise Unsupported("vertical font drawn at scale 1")
+    return abs((box.right - box.left) - font_size) < 0.01
+
+
+def _vertical_fonts(data: bytes) -> dict[str, bool]:
+    """Fonts written top to bottom (a "-V" CMap) by name → their metrics are the default ones. Read with
+    pdfminer from the page resources only (no content stream), a few milliseconds."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+
+    def name(v: object) -> str:
+        v = resolve1(v)
+        return v.name if isinstance(v, PSLiteral) else str(v or "")
+
+    try:
+        pages = list(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))))
+    except Exception as e:  # noqa: BLE001 - pdfminer words the error on the pdfminer path
+        raise Unsupported("pdfminer cannot read the page tree") from e
+    out: dict[str, bool] = {}
+    for page in pages:
+        for font in (resolve1((resolve1(page.resources) or {}).get("Font")) or {}).values():
+            font = resolve1(font)
+            enc = resolve1(font.get("Encoding"))
+            if not (name(enc) if not isinstance(enc, dict) else name(enc.get("CMapName"))).endswith("-V"):
+                continue
+            desc = resolve1((resolve1(font.get("DescendantFonts")) or [{}])[0]) or {}
+            dw2 = [float(resolve1(v)) for v in resolve1(desc.get("DW2", [880, -1000]))]
+            out[name(font.get("BaseFont"))] = "W2" not in desc and dw2 == [880.0, -1000.0]
+    return out
+
+
+def _address_fn(fn, nargs: int):  # noqa: ANN001, ANN202
+    """The pdfium function `fn` returning its handle as an int address (a dict key without ctypes.cast)
+    and taking its first argument as any pointer."""
+    args = [ctypes.c_void_p] + [ctypes.c_int] * (nargs - 1)
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+def _font_name(raw, i: int) -> str:  # noqa: ANN001
+    import pypdfium2.raw as r
+
+    n = r.FPDFText_GetFontInfo(raw, i, None, 0, None)
+    buf = ctypes.create_string_buffer(n)
+    r.FPDFText_GetFontInfo(raw, i, buf, n, None)
+    return buf.value.decode("utf-8", "replace")
+
+
+def _paths(
+    page_raw, height: float, page_number: int, doctop: float, drawn: set
+) -> Iterator[tuple[str, dict]]:  # noqa: ANN001
+    """(kind, object) of every painted path, forms included, classified as pdfminer does. A text
+    object pdfium's text page left out (it drops some it takes for repeats) is Unsupported."""
+    import pypdfium2.raw as r
+
+    page_object, form_object = _address_fn(r.FPDFPage_GetObject, 2), _address_fn(r.FPDFFormObj_GetObject, 2)
+    kind_of = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(
+        ctypes.cast(r.FPDFPageObj_GetType, ctypes.c_void_p).value
+    )
+
+    def walk(objects: list[int], outer: Matrix) -> Iterator[tuple[str, dict]]:
+        for address in objects:
+            kind = kind_of(address)
+            if kind == r.FPDF_PAGEOBJ_TEXT and address not in drawn:
+                raise Unsupported("text object missing from pdfium's text page")
+            if kind not in (r.FPDF_PAGEOBJ_PATH, r.FPDF_PAGEOBJ_FORM):
+                continue
+            obj = ctypes.cast(address, r.FPDF_PAGEOBJECT)
+            m = r.FS_MATRIX()
+            r.FPDFPageObj_GetMatrix(obj, m)
+            ctm = _concat((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+            if kind == r.FPDF_PAGEOBJ_FORM:
+                yield from walk([form_object(obj, k) for k in range(r.FPDFFormObj_CountObjects(obj))], ctm)
+                continue
+            for shape, pts in _subpaths(obj, ctm):
+                found = _classify(shape, pts)
+                if found:
+                    yield found[0], _pdf_object(found[0], found[1], height, page_number, doctop)
+
+    top_level = [page_object(page_raw, i) for i in range(r.FPDFPage_CountObjects(page_raw))]
+    yield from walk(top_level, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+
+
+def _concat(m: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _subpaths(obj, ctm: Matrix) -> Iterator[tuple[str, list[Point]]]:  # noqa: ANN001
+    """pdfminer's operator string ("mlllh") and the points of each subpath, in page space."""
+    import pypdfium2.raw as r
+
+    a, b, c, d, e, f = ctm
+    x, y = ctypes.c_float(), ctypes.c_float()
+    shape, pts = "", []
+    for k in range(r.FPDFPath_CountSegments(obj)):
+        seg = r.FPDFPath_GetPathSegment(obj, k)
+        kind = r.FPDFPathSegment_GetType(seg)
+        r.FPDFPathSegment_GetPoint(seg, x, y)
+        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if kind == r.FPDF_SEGMENT_MOVETO:
+            if shape:
+                yield shape, pts
+            shape, pts = "m", [pt]
+        elif kind == r.FPDF_SEGMENT_LINETO:
+            shape, pts = shape + "l", [*pts, pt]
+        elif kind == r.FPDF_SEGMENT_BEZIERTO:  # three segments per curve; pdfminer keeps the end point
+            shape, pts = shape + "b", [*pts, pt]
+        else:
+            raise Unsupported("unknown path segment")
+        if r.FPDFPathSegment_GetClose(seg) and shape:
+            shape, pts = shape + "h", [*pts, pts[0]]
+    if shape:
+        yield shape, pts
+
+
+def _classify(shape: str, pts: list[Point]) -> tuple[str, list[Point]] | None:
+    """line / rect / curve as pdfminer's paint_path decides, from pdfium's segments."""
+    if not shape.startswith("m"):
+        return None
+    # a Bézier is three pdfium segments ("bbb"), one "c" in pdfminer that keeps only its end point
+    keep = [i for i, op in enumerate(shape) if op != "b" or (shape[: i + 1].count("b") % 3 == 0)]
+    shape = "".join("c" if shape[i] == "b" else shape[i] for i in keep)
+    pts = [pts[i] for i in keep]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape, pts = shape[:-2] + "h", pts[:-2] + pts[-1:]
+    if shape in ("ml", "mlh"):
+        return "line", pts[:2]
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        )
+        if pts[0] == pts[4] and square:
+            return "rect", pts
+    return "curve", pts
+
+
+def _pdf_object(kind: str, pts: list[Point], height: float, page_number: int, doctop: float) -> dict:
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    top = height - y1
+    obj = {
+        "x0": x0,
+        "y0": y0,
+        "x1": x1,
+        "y1": y1,
+        "width": x1 - x0,
+        "height": y1 - y0,
+        "object_type": kind,
+        "page_number": page_number,
+        "top": top,
+        "bottom": height - y0,
+        "doctop": doctop + top,
+        "pts": [(x, height - y) for x, y in pts],
+    }
+    return obj

@@ -127,6 +127,30 @@ def _stats(times: list[float], cpu: list[float]) -> dict:
     }
 
 
+def refresh_costs(a, eng) -> dict:
+    """The per-second change check, before (count/max signature) and after (generation row) in one run,
+    and the engine's whole idle check (`ensure` with the interval elapsed, nothing changed)."""
+    from storage import queries
+
+    def timed(fn) -> dict:
+        t = []
+        for _ in range(20):
+            s = time.perf_counter()
+            fn()
+            t.append(time.perf_counter() - s)
+        return {"p50_ms": round(_pct(t, 0.5), 2), "max_ms": round(max(t) * 1000, 2)}
+
+    def idle_check() -> None:
+        a.cache._sig_checked = float("-inf")
+        a.cache.ensure()
+
+    return {
+        "signature_query": timed(lambda: queries.store_signature(eng)),
+        "generation_query": timed(lambda: queries.store_generation(eng)),
+        "idle_check": timed(idle_check),
+    }
+
+
 def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
     """Run in a fresh process: start-up, RSS, ask latencies by kind, signature query."""
     import gc
@@ -145,18 +169,13 @@ def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
     out["rss_before_mb"] = round(rss0, 1)
     out["rss_after_load_mb"] = round(_rss_mb(), 1)
     w0 = time.perf_counter()
-    a.index.pinyin_index  # noqa: B018 - the background pinyin n-grams (Latin queries) also live in memory
+    a.cache.index.pinyin_index  # noqa: B018 - the background pinyin n-grams (Latin queries) also live in memory
     out["pinyin_index_wait_s"] = round(time.perf_counter() - w0, 3)
     out["rss_with_pinyin_mb"] = round(_rss_mb(), 1)
-    sig = []
-    for _ in range(20):
-        s = time.perf_counter()
-        a._signature()
-        sig.append(time.perf_counter() - s)
-    out["signature_query"] = {"p50_ms": round(_pct(sig, 0.5), 2), "max_ms": round(max(sig) * 1000, 2)}
+    out |= refresh_costs(a, eng)
 
     rng = random.Random(seed + n)
-    agencies = list(a.index.agencies.values())
+    agencies = list(a.cache.index.agencies.values())
     qs = questions(agencies, rng, per_kind)
     for _kind, q in qs[:20]:  # warm-up: imports, phrase table, first connections
         a.ask(q)
@@ -356,6 +375,8 @@ def figures(results: list[dict], target: int) -> dict:
         put(f"{p}.rss_after_load_mb", m["rss_after_load_mb"], "MB")
         put(f"{p}.rss_peak_mb", m["rss_peak_mb"], "MB")
         put(f"{p}.signature_query_ms", m["signature_query"]["p50_ms"], "ms")
+        put(f"{p}.generation_query_ms", m["generation_query"]["p50_ms"], "ms")
+        put(f"{p}.idle_check_ms", m["idle_check"]["p50_ms"], "ms")
         put(f"{p}.db_total_mb", round(r["sizes"]["total_bytes"] / 2**20), "MB")
         put(f"{p}.indicator_value_rows", r["sizes"]["tables"]["indicator_value"]["rows"], "rows")
         put(f"{p}.report_rows", r["sizes"]["tables"]["report"]["rows"], "rows")

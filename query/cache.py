@@ -22,21 +22,43 @@ from query.indicators import phrase_table
 from storage import queries
 
 WIDE_SCOPE = 2000  # reports in a ranking's scope above which the whole year is read in one join
-SIGNATURE_EVERY = 1.0  # seconds between checks that the store has not changed under us
+SIGNATURE_EVERY = 1.0  # seconds between checks (one primary-key read) that the store has not changed
 Findings = list[tuple[set[str], str]]  # (indicator keys touched, message) per finding
 
 
-@dataclass
 class ReportRec:
-    id: int
-    agency_id: int
-    year: int
-    template: str
-    title: str
-    file_name: str
-    source_kind: str = "ingested"  # sample|starter|ingested|harvested (migration 0005)
-    source_url: str = ""
-    published_on: str = ""  # ISO date or ""
+    """One report's key fields, kept in memory for every report; title, file name, source URL and
+    publication date are read on demand through the cache (`headers`): a national store holds 750,000."""
+
+    __slots__ = ("id", "agency_id", "year", "template", "source_kind", "_headers")
+
+    def __init__(
+        self, id: int, agency_id: int, year: int, template: str, source_kind: str,
+        headers: Callable[[int], tuple[str, str, str, str]],
+    ) -> None:
+        self.id, self.agency_id, self.year, self.template = id, agency_id, year, template
+        self.source_kind = source_kind  # sample|starter|ingested|harvested (migration 0005)
+        self._headers = headers
+
+    @property
+    def title(self) -> str:
+        return self._headers(self.id)[0]
+
+    @property
+    def file_name(self) -> str:
+        return self._headers(self.id)[1]
+
+    @property
+    def source_url(self) -> str:
+        return self._headers(self.id)[2]
+
+    @property
+    def published_on(self) -> str:
+        """ISO date or ""."""
+        return self._headers(self.id)[3]
+
+    def __repr__(self) -> str:
+        return f"ReportRec(id={self.id}, agency_id={self.agency_id}, year={self.year}, template={self.template!r})"
 
 
 @dataclass
@@ -102,6 +124,7 @@ class ReadCache:
         self._sig: tuple | None = None
         self._sig_checked = 0.0
         self._data = LRU(4000)  # report id → (values, findings)
+        self._headers = LRU(4000)  # report id → (title, file name, source url, published on)
         self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
         self.agencies: dict[int, AgencyRec] = {}
         self.reports: dict[tuple[int, int], ReportRec] = {}
@@ -120,11 +143,24 @@ class ReadCache:
         if now - self._sig_checked >= SIGNATURE_EVERY:
             self._sig_checked = now
             try:
-                sig = queries.store_signature(self.engine)
+                sig = self._version()
             except Exception:  # noqa: BLE001 - a failed check keeps the caches we have
                 return
             if sig != self._sig:
                 self.load()
+
+    def _version(self) -> tuple:
+        """The store's generation counter (one row, bumped by triggers on every catalogue write).
+
+        No row yet means no write since the table was created (the triggers' upsert creates it): 0.
+        A store without the table (created before migration 0008) falls back to the count signature."""
+        try:
+            gen = queries.store_generation(self.engine)
+        except Exception:
+            if queries.has_generation_table(self.engine):
+                raise
+            return queries.store_signature(self.engine)
+        return ("generation", gen or 0)
 
     def load(self) -> None:
         """Read agencies, aliases and reports into memory.
@@ -133,7 +169,7 @@ class ReadCache:
         we had, marks them for reloading and propagates, so nobody is told "not found" by empty caches.
         """
         try:
-            sig: tuple | None = queries.store_signature(self.engine)
+            sig: tuple | None = self._version()
             aliases, agencies, reports = queries.catalogue(self.engine)
         except Exception:
             if queries.has_store_tables(self.engine):
@@ -153,7 +189,7 @@ class ReadCache:
         }
         self.reports, self.report_by_id, self.years = {}, {}, {}
         for row in reports:
-            rec = ReportRec(*row)
+            rec = ReportRec(*row, self.headers)
             self.reports[(rec.agency_id, rec.year)] = rec
             self.report_by_id[rec.id] = rec
         for aid, y in self.reports:
@@ -164,9 +200,16 @@ class ReadCache:
         self.by_name = {a.name: a.id for a in self.agencies.values()}
         self.index = AgencyIndex(self.agencies.values())
         self._data.clear()
+        self._headers.clear()
         self._columns.clear()
         phrase_table()
         self.loaded = True
+
+    def headers(self, report_id: int) -> tuple[str, str, str, str]:
+        """(title, file name, source url, published on) of one report, from the cache or the store (a store error propagates)."""
+        return self._headers.get_or(
+            report_id, lambda: queries.report_headers(self.engine, [report_id]).get(report_id, ("", "", "", ""))
+        )
 
     # ------------------------------------------------------------------ numbers of reports
     def report(self, report_id: int) -> tuple[dict[str, ValueRec], Findings]:

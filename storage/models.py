@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 
@@ -308,3 +308,23 @@ class CellStateRow(SQLModel, table=True):
     line_no: int = 0
     end_line: int = 0
     line_text: str = Field(default="", max_length=2000)
+
+
+# --- national ---
+
+
+class StoreGeneration(SQLModel, table=True):
+    """One row (id 1) counting catalogue changes; database triggers bump it (storage.generation)."""
+
+    __tablename__ = "store_generation"
+    id: int = Field(default=1, primary_key=True)
+    generation: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+def _install_generation(target: Any, connection: Any, **kw: Any) -> None:
+    from storage.generation import after_create
+
+    after_create(target, connection, **kw)
+
+
+event.listen(SQLModel.metadata, "after_create", _install_generation)

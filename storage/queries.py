@@ -461,8 +461,11 @@ def store_is_empty(engine: Engine) -> bool:
 # --- answer engine reads (query/): kept in storage/reads_engine.py, read through this module ---
 from storage.reads_engine import (  # noqa: E402, F401 - the engine reads through this module
     catalogue,
+    has_generation_table,
     has_store_tables,
     report_contents,
+    report_headers,
+    store_generation,
     store_signature,
     year_numbers,
 )

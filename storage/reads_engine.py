@@ -7,21 +7,22 @@ a tuple per value is several times cheaper to build than an ORM instance. Re-exp
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
-from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding
+from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding, StoreGeneration
 
 AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
 VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 
 AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
-# id, agency_id, year, template, title, file_name, source_kind, source_url, published_on (ISO date or "")
-ReportTuple = tuple[int, int, int, str, str, str, str, str, str]
+# id, agency_id, year, template, source_kind (title, file name, url, date: report_headers)
+ReportTuple = tuple[int, int, int, str, str]
 # report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
 ValueTuple = tuple[int, str, float, str, int, str, str, str, str, str]
 FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
@@ -43,27 +44,55 @@ def store_signature(engine: Engine) -> tuple[str, ...]:
     return tuple(str(x) for x in row)
 
 
+def store_generation(engine: Engine) -> int | None:
+    """The store's change counter (one primary-key row, bumped by triggers); None if the store has none."""
+    gen = StoreGeneration.__table__.c
+    with engine.connect() as c:
+        return c.execute(select(gen.generation).where(gen.id == 1)).scalar_one_or_none()
+
+
+def has_generation_table(engine: Engine) -> bool:
+    """Does the store have the change counter (migration 0008)?"""
+    return inspect(engine).has_table(StoreGeneration.__tablename__)
+
+
 def has_store_tables(engine: Engine) -> bool:
     """Do our tables exist? (False: a fresh store; an error here is the outage it is.)"""
     return inspect(engine).has_table(Agency.__tablename__)
 
 
 def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple], list[ReportTuple]]:
-    """(agency_id, alias) pairs, every agency and every report's header: what the engine keeps in memory."""
+    """(agency_id, alias) pairs, every agency and every report's key fields: what the engine keeps in memory.
+
+    Titles, file names, URLs and dates stay in the store (report_headers): at 150,000 bodies × 5 years they were most
+    of the start-up memory; repeated short strings (kind, template) are interned."""
     with engine.connect() as c:
         aliases = [(int(a), s) for a, s in c.execute(select(AL.agency_id, AL.alias))]
         agencies = [
-            (int(i), n, k or "other", rp or "")
+            (int(i), n, sys.intern(k or "other"), sys.intern(rp or ""))
             for i, n, k, rp in c.execute(select(AG.id, AG.name, AG.kind, AG.region_path))
         ]
         reports = [
-            (int(i), int(a), int(y), t or "", ti or "", f or "", k or "ingested", u or "", str(p or "")[:10])
-            for i, a, y, t, ti, f, k, u, p in c.execute(
-                select(REP.id, REP.agency_id, REP.year, REP.template, REP.title, REP.file_name,
-                       REP.source_kind, REP.source_url, REP.published_on)
+            (int(i), int(a), int(y), sys.intern(t or ""), sys.intern(k or "ingested"))
+            for i, a, y, t, k in c.execute(
+                select(REP.id, REP.agency_id, REP.year, REP.template, REP.source_kind)
             )
         ]
     return aliases, agencies, reports
+
+
+HeaderTuple = tuple[str, str, str, str]  # title, file_name, source_url, published_on (ISO date or "")
+
+
+def report_headers(engine: Engine, report_ids: Sequence[int]) -> dict[int, HeaderTuple]:
+    """report id → (title, file name, source url, published on): per-report text read on demand."""
+    out: dict[int, HeaderTuple] = {}
+    cols = (REP.id, REP.title, REP.file_name, REP.source_url, REP.published_on)
+    with engine.connect() as c:
+        for part in _chunks(list(report_ids)):
+            for i, ti, f, u, p in c.execute(select(*cols).where(REP.id.in_(part))):
+                out[int(i)] = (ti or "", f or "", u or "", str(p or "")[:10])
+    return out
 
 
 def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:

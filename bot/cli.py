@@ -139,12 +139,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     service.render.json_line, plain prints the engine's sentences (reply.text); errors are one line."""
     from query.engine import Answerer  # looked up at call time (tests swap the engine module)
     from service.answers import BotService
+    from service.deadlines import ANSWERERS
     from service.errors import user_message
     from service.render import json_record
     from service.terminal_safe import for_terminal, json_for_terminal
 
     engine = _engine(args)
-    svc = BotService(None, engine, Answerer(engine))
+    svc = BotService(None, engine, Answerer(engine, answerers=ANSWERERS))  # the same answerers as chat/Telegram
     question = " ".join(args.question).strip()
     questions: Iterable[str] = [question] if question else sys.stdin
     rc = 0

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0005"  # chained after audit (0006) on merge; brief said 0002
+down_revision: str | Sequence[str] | None = "0005"  # chain: 0002 → 0006 → 0003 → 0005 → 0004 → 0008
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,7 @@ from alembic import op
 from storage import generation
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0004"  # chained after cell states on merge; brief said 0002
+down_revision: str | Sequence[str] | None = "0004"  # chain: 0002 → 0006 → 0003 → 0005 → 0004 → 0008
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

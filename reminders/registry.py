@@ -20,10 +20,11 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from reminders.calendar import KIND_NAMES, DueDate, due_date
-from storage.models import Agency, AgencyAlias, Report
+from storage import registry as store
+from storage.models import Agency, AgencyAlias
 
 KINDS = set(KIND_NAMES)
 KIND_SYNONYMS = {
@@ -133,7 +134,7 @@ def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
     rows = parse_registry(_decode(Path(csv_path).read_bytes()))
     summary = ImportSummary()
     with Session(engine) as session:
-        existing = {a.name: a for a in session.exec(select(Agency)).all()}
+        existing = store.agencies_by_name(session)
         for rec in rows:
             agency = existing.get(rec["name"])
             if agency is None:
@@ -163,7 +164,7 @@ def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
 
 def _add_aliases(session: Session, agency: Agency, aliases: list[str]) -> bool:
     """Store the aliases the agency does not have yet; True when any was added."""
-    have = set(session.exec(select(AgencyAlias.alias).where(AgencyAlias.agency_id == agency.id)).all())
+    have = store.alias_names(session, agency.id)
     new = [a for a in aliases if a not in have]
     for alias in new:
         session.add(AgencyAlias(agency_id=agency.id, alias=alias, source="registry"))
@@ -199,12 +200,12 @@ def matches(agency: Agency, scope: str, target: str) -> bool:
 
 
 def expected_agencies(session: Session, report_year: int) -> list[Agency]:
-    agencies = session.exec(select(Agency).order_by(Agency.name)).all()
+    agencies = store.agencies_sorted(session)
     return [a for a in agencies if a.first_year is None or a.first_year <= report_year]
 
 
 def filed_ids(session: Session, report_year: int) -> set[int]:
-    return set(session.exec(select(Report.agency_id).where(Report.year == report_year)).all())
+    return store.filed_agency_ids(session, report_year)
 
 
 def outstanding_from(agencies: Iterable[Agency], filed: set[int], report_year: int, scopes: Iterable[tuple[str, str]],

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from storage.models import Agency, ChatState, Subscription, utcnow
+from storage import subscriptions as store
+from storage.models import ChatState, Subscription
 
 SCOPES = ("all", "region", "agency")
 SCOPE_NAMES = {"all": "全部机关", "region": "地区", "agency": "机关"}
@@ -44,16 +44,14 @@ def _view(s: Subscription) -> SubView:
 
 def regions(engine: Engine) -> list[str]:
     """Every region name (each level of every agency's region path), sorted."""
-    with Session(engine) as session:
-        paths = session.exec(select(Agency.region_path)).all()
+    paths = store.region_paths(engine)
     return sorted({p for path in paths for p in (path or "").split("/") if p})
 
 
 def resolve_agency(engine: Engine, text: str) -> list[str]:
     """Agency names matching `text`: the exact name, else names containing it."""
     text = text.strip()
-    with Session(engine) as session:
-        names = list(session.exec(select(Agency.name).order_by(Agency.name)).all())
+    names = store.agency_names(engine)
     if text in names:
         return [text]
     return [n for n in names if text and text in n]
@@ -91,8 +89,7 @@ def subscribe(engine: Engine, chat_id: int, chat_type: str = "private", scope: s
     if digests is None:
         digests = chat_type != "private"
     with Session(engine) as session:
-        sub = session.exec(select(Subscription).where(Subscription.chat_id == chat_id, Subscription.scope == scope,
-                                                      Subscription.target == target)).first()
+        sub = store.find(session, chat_id, scope, target)
         created = sub is None or not sub.active
         if sub is None:
             sub = Subscription(chat_id=chat_id, chat_type=chat_type, scope=scope, target=target, digests=digests)
@@ -110,46 +107,27 @@ def subscribe(engine: Engine, chat_id: int, chat_type: str = "private", scope: s
 
 def unsubscribe(engine: Engine, chat_id: int, scope: str | None = None, target: str | None = None) -> int:
     """Deactivate one subscription, or all of a chat's when scope is None; returns how many."""
-    stmt = update(Subscription).where(Subscription.chat_id == chat_id, Subscription.active.is_(True))
-    if scope is not None:
-        stmt = stmt.where(Subscription.scope == scope)
-        if target is not None:
-            stmt = stmt.where(Subscription.target == target)
     with Session(engine) as session:
-        n = session.execute(stmt.values(active=False)).rowcount
+        n = store.deactivate(session, chat_id, scope, target)
         session.commit()
-    return int(n or 0)
+    return n
 
 
 def list_subscriptions(engine: Engine, chat_id: int) -> list[SubView]:
-    with Session(engine) as session:
-        subs = session.exec(select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active.is_(True))
-                            .order_by(Subscription.id)).all()
-    return [_view(s) for s in subs]
+    return [_view(s) for s in store.active_for_chat(engine, chat_id)]
 
 
 def active_by_chat(engine: Engine) -> dict[int, list[SubView]]:
     """Every active subscription grouped by chat (for planning a broadcast)."""
-    with Session(engine) as session:
-        subs = session.exec(select(Subscription).where(Subscription.active.is_(True)).order_by(Subscription.chat_id,
-                                                                                               Subscription.id)).all()
     out: dict[int, list[SubView]] = {}
-    for s in subs:
+    for s in store.all_active(engine):
         out.setdefault(s.chat_id, []).append(_view(s))
     return out
 
 
 def mark_blocked(engine: Engine, chat_id: int, error: str) -> int:
     """The chat blocked the bot (Forbidden): unsubscribe everything and record why."""
-    with Session(engine) as session:
-        n = session.execute(update(Subscription).where(Subscription.chat_id == chat_id,
-                                                       Subscription.active.is_(True)).values(active=False)).rowcount
-        state = session.get(ChatState, chat_id) or ChatState(chat_id=chat_id)
-        state.blocked_at = utcnow()
-        state.last_error = error[:500]
-        session.add(state)
-        session.commit()
-    return int(n or 0)
+    return store.block_chat(engine, chat_id, error[:500])
 
 
 def record_error(engine: Engine, chat_id: int, error: str) -> None:

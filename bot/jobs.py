@@ -13,8 +13,9 @@ Jobs (Asia/Shanghai):
   pending deliveries and makes sure today's plan exists. This is how a second instance takes over when
   the leader dies mid-broadcast.
 
-Leader election: a lease row in AppMeta ("reminders.leader" = "<expiry ISO UTC>|<owner>") acquired or
-renewed with one conditional UPDATE (expired or mine), so it works the same on SQLite and PostgreSQL.
+Leader election: a lease row in AppMeta (storage/lease.py) acquired or renewed with one conditional UPDATE
+(expired or mine); it also dies with its holder (PostgreSQL advisory lock on a dedicated connection; on
+SQLite a pid + start-time check on this host), so a restarted bot resumes within seconds, not one TTL.
 Only the lease holder plans and sends; it renews before every claim and stops when renewal fails. A new
 leader first runs delivery.recover() for rows a dead leader left claimed (policy REMINDER_IN_DOUBT).
 Even without the lease, claims are atomic (FOR UPDATE SKIP LOCKED on PostgreSQL), so two instances can

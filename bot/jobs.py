@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine
 from reminders import delivery
 from reminders.calendar import TZ, today_in_shanghai
 from reminders.config import ReminderConfig
+from reminders.planner import SendTimeText
 from reminders.sender import Broadcaster, BroadcastStats, FloodLimiter, Limits, SendFn
 from storage.lease import LEASE_KEY, Lease  # noqa: F401 - LEASE_KEY re-exported
 
@@ -130,7 +131,8 @@ class ReminderRunner:
     async def broadcast(self) -> BroadcastStats:
         sender = Broadcaster(self.engine, self.send, self.owner, limiter=self.limiter,
                              concurrency=self.config.concurrency, max_attempts=self.config.max_attempts,
-                             backoff=self.config.backoff, heartbeat=max(0.2, self.config.lease_seconds / 3))
+                             backoff=self.config.backoff, heartbeat=max(0.2, self.config.lease_seconds / 3),
+                             prepare=SendTimeText(self.engine, self.today()))
         return await sender.run(keep_going=self._leader)
 
     async def tick(self, wait: bool = False) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import dataclasses
 import logging
 import math
 import time
@@ -222,7 +223,7 @@ class Broadcaster:
                  concurrency: int = 8, max_attempts: int = 5, backoff: float = 1.0, max_backoff: float = 60.0,
                  on_blocked: Callable[[int, str], None] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, kinds: list[str] | None = None,
-                 heartbeat: float = 5.0) -> None:
+                 heartbeat: float = 5.0, prepare: Callable[[Claimed], str | None] | None = None) -> None:
         self.engine = engine
         self.send = send
         self.owner = owner
@@ -235,6 +236,7 @@ class Broadcaster:
         self.sleep = sleep
         self.kinds = kinds
         self.heartbeat = heartbeat
+        self.prepare = prepare  # the text for the day of sending (None: skip the row); default: as planned
         self.stats = BroadcastStats()
         self._lost = False  # leadership lost: hand claimed rows back instead of sending them
         self._keep_going: Callable[[], Awaitable[bool]] | None = None
@@ -310,6 +312,13 @@ class Broadcaster:
                 self.stats.errors.append(f"{row.chat_id}: unexpected {type(err).__name__}: {err}")
 
     async def _deliver_once(self, row: Claimed) -> None:
+        if self.prepare is not None:
+            text = await asyncio.to_thread(self.prepare, row)
+            if text is None:
+                await asyncio.to_thread(delivery.mark_failed, self.engine, row.id,
+                                        "nothing to send on the day of sending", "skipped")
+                return
+            row = dataclasses.replace(row, text=text)
         attempt = 0
         pauses = 0
         while True:

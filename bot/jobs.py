@@ -11,7 +11,9 @@ Jobs (Asia/Shanghai):
   run once late instead of silently dropped (APScheduler's default grace is one second);
 - every REMINDER_TICK_SECONDS: the standby check — whoever holds (or can take) the leader lease resumes any
   pending deliveries and makes sure today's plan exists. This is how a second instance takes over when
-  the leader dies mid-broadcast.
+  the leader dies mid-broadcast. It also re-plans today's reminders when the subscriptions changed since
+  they were planned, so a chat that subscribes after the day's run gets that day's reminder on the next
+  tick — exactly what a restart's catch-up would give it (same result with or without a restart).
 
 Leader election: a lease row in AppMeta (storage/lease.py) acquired or renewed with one conditional UPDATE
 (expired or mine); it also dies with its holder (PostgreSQL advisory lock on a dedicated connection; on
@@ -69,6 +71,7 @@ class ReminderRunner:
         self._lock = asyncio.Lock()
         self._recovered = False
         self._planned: set[tuple[str, str]] = set()  # (what, date) planned by this process
+        self._subs_planned: tuple[str, int] | None = None  # (date, subscriptions fingerprint) last planned for
         self.history: list[dict[str, Any]] = []
         self._task: asyncio.Task | None = None
 
@@ -105,6 +108,7 @@ class ReminderRunner:
         today = self.plan_date()
         out: dict[str, Any] = {"today": today.isoformat()}
         if what in {"all", "reminders"}:
+            self._subs_planned = (today.isoformat(), self._subs_fingerprint())
             out["reminders"] = plan_reminders(self.engine, today, self.config.plan()).as_dict()
             out["yearly_summary"] = plan_yearly_summary(self.engine, today, threshold=self.config.yearly_threshold)
             out["audit_daily"] = plan_daily_digest(self.engine, today)
@@ -112,6 +116,14 @@ class ReminderRunner:
             out["weekly_digest"] = plan_weekly_digest(self.engine, today, catchup_days=self.config.catchup_days)
         self._planned.add((what, today.isoformat()))
         return out
+
+    def _subs_fingerprint(self) -> int:
+        """Changes whenever a chat subscribes, unsubscribes or changes scope (so the tick re-plans today)."""
+        from reminders.subscriptions import active_by_chat
+
+        subs = active_by_chat(self.engine)
+        return hash(tuple(sorted((chat, tuple(sorted((s.scope, s.target) for s in views)))
+                                 for chat, views in subs.items())))
 
     async def run_cycle(self, what: str = "all", reason: str = "manual") -> dict[str, Any]:
         """Plan (if leader) and broadcast everything pending; safe to call concurrently and repeatedly."""
@@ -145,10 +157,13 @@ class ReminderRunner:
             return None
         today = self.plan_date().isoformat()
         need_plan = ("all", today) not in self._planned
+        late_subscriber = not need_plan and self._subs_planned != (
+            today, await asyncio.to_thread(self._subs_fingerprint))
         pending = await asyncio.to_thread(delivery.pending_count, self.engine)
-        if not need_plan and not pending:
+        if not need_plan and not late_subscriber and not pending:
             return None
-        cycle = self.run_cycle("all" if need_plan else "none", reason="tick")
+        what = "all" if need_plan else "reminders" if late_subscriber else "none"
+        cycle = self.run_cycle(what, reason="tick")
         if wait:
             return await cycle
         self._task = asyncio.create_task(cycle, name="reminders-tick")

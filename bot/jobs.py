@@ -73,6 +73,7 @@ class ReminderRunner:
         self._planned: set[tuple[str, str]] = set()  # (what, date) planned by this process
         self._subs_planned: tuple[str, int] | None = None  # (date, subscriptions fingerprint) last planned for
         self.history: list[dict[str, Any]] = []
+        self.ticks = 0  # standby checks so far
         self._task: asyncio.Task | None = None
 
     def today(self):
@@ -153,6 +154,7 @@ class ReminderRunner:
         The cycle runs as a background task (unless `wait`), so the periodic job itself returns at once and
         APScheduler never has to skip it for "maximum number of running instances reached".
         """
+        self.ticks += 1  # observable progress (tests wait for ticks instead of sleeping)
         if self._lock.locked():
             return None
         today = self.plan_date().isoformat()

@@ -25,7 +25,7 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from bot.samples import write_samples
+from tools.samples import write_samples
 from reports.parse import parse_bytes
 
 OPENINGS = ("本局办公室", "政府办公室", "办公室", "区人民政府", "本单位", "该局综合科", "市政府")

@@ -25,8 +25,8 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from tools.samples import write_samples
 from reports.parse import parse_bytes
+from tools.samples import write_samples
 
 OPENINGS = ("本局办公室", "政府办公室", "办公室", "区人民政府", "本单位", "该局综合科", "市政府")
 ENCODINGS = {"utf8": "utf-8", "gb18030": "gb18030", "utf16le": "utf-16-le", "utf16be": "utf-16-be"}

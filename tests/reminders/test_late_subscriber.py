@@ -27,13 +27,19 @@ def _periods(rec: Recorder, chat: int) -> list[str]:
     return sorted(r.period for _d, r in rec.for_chat(chat))
 
 
-@pytest.mark.asyncio
-async def test_late_subscriber_gets_todays_reminder_without_a_restart(engine):
+async def _days_run(engine) -> tuple[Recorder, ReminderRunner]:
+    """Chat 1 subscribed; the day's run has happened."""
     add_agencies(engine)
     subscribe(engine, 1, "private", "all")
     rec = Recorder()
     runner = _runner(engine, rec)
     await runner.run_cycle("all", reason="daily")
+    return rec, runner
+
+
+@pytest.mark.asyncio
+async def test_late_subscriber_gets_todays_reminder_without_a_restart(engine):
+    rec, runner = await _days_run(engine)
     early = _periods(rec, 1)
     assert early  # the day's run happened
     assert await runner.tick(wait=True) is None  # nothing changed: the tick does nothing
@@ -50,11 +56,7 @@ async def test_late_subscriber_gets_todays_reminder_without_a_restart(engine):
 
 @pytest.mark.asyncio
 async def test_restart_path_gives_the_late_subscriber_the_same(engine):
-    add_agencies(engine)
-    subscribe(engine, 1, "private", "all")
-    rec = Recorder()
-    runner = _runner(engine, rec)
-    await runner.run_cycle("all", reason="daily")
+    rec, runner = await _days_run(engine)
     subscribe(engine, 2, "private", "all")
     await runner.stop()
     again = Recorder()

@@ -11,10 +11,13 @@ Jobs (Asia/Shanghai):
   run once late instead of silently dropped (APScheduler's default grace is one second);
 - every REMINDER_TICK_SECONDS: the standby check — whoever holds (or can take) the leader lease resumes any
   pending deliveries and makes sure today's plan exists. This is how a second instance takes over when
-  the leader dies mid-broadcast.
+  the leader dies mid-broadcast. It also re-plans today's reminders when the subscriptions changed since
+  they were planned, so a chat that subscribes after the day's run gets that day's reminder on the next
+  tick — exactly what a restart's catch-up would give it (same result with or without a restart).
 
-Leader election: a lease row in AppMeta ("reminders.leader" = "<expiry ISO UTC>|<owner>") acquired or
-renewed with one conditional UPDATE (expired or mine), so it works the same on SQLite and PostgreSQL.
+Leader election: a lease row in AppMeta (storage/lease.py) acquired or renewed with one conditional UPDATE
+(expired or mine); it also dies with its holder (PostgreSQL advisory lock on a dedicated connection; on
+SQLite a pid + start-time check on this host), so a restarted bot resumes within seconds, not one TTL.
 Only the lease holder plans and sends; it renews before every claim and stops when renewal fails. A new
 leader first runs delivery.recover() for rows a dead leader left claimed (policy REMINDER_IN_DOUBT).
 Even without the lease, claims are atomic (FOR UPDATE SKIP LOCKED on PostgreSQL), so two instances can
@@ -38,6 +41,7 @@ from sqlalchemy.engine import Engine
 from reminders import delivery
 from reminders.calendar import TZ, today_in_shanghai
 from reminders.config import ReminderConfig
+from reminders.planner import SendTimeText
 from reminders.sender import Broadcaster, BroadcastStats, FloodLimiter, Limits, SendFn
 from storage.lease import LEASE_KEY, Lease  # noqa: F401 - LEASE_KEY re-exported
 
@@ -67,7 +71,9 @@ class ReminderRunner:
         self._lock = asyncio.Lock()
         self._recovered = False
         self._planned: set[tuple[str, str]] = set()  # (what, date) planned by this process
+        self._subs_planned: tuple[str, int] | None = None  # (date, subscriptions fingerprint) last planned for
         self.history: list[dict[str, Any]] = []
+        self.ticks = 0  # standby checks so far
         self._task: asyncio.Task | None = None
 
     def today(self):
@@ -103,6 +109,7 @@ class ReminderRunner:
         today = self.plan_date()
         out: dict[str, Any] = {"today": today.isoformat()}
         if what in {"all", "reminders"}:
+            self._subs_planned = (today.isoformat(), self._subs_fingerprint())
             out["reminders"] = plan_reminders(self.engine, today, self.config.plan()).as_dict()
             out["yearly_summary"] = plan_yearly_summary(self.engine, today, threshold=self.config.yearly_threshold)
             out["audit_daily"] = plan_daily_digest(self.engine, today)
@@ -110,6 +117,14 @@ class ReminderRunner:
             out["weekly_digest"] = plan_weekly_digest(self.engine, today, catchup_days=self.config.catchup_days)
         self._planned.add((what, today.isoformat()))
         return out
+
+    def _subs_fingerprint(self) -> int:
+        """Changes whenever a chat subscribes, unsubscribes or changes scope (so the tick re-plans today)."""
+        from reminders.subscriptions import active_by_chat
+
+        subs = active_by_chat(self.engine)
+        return hash(tuple(sorted((chat, tuple(sorted((s.scope, s.target) for s in views)))
+                                 for chat, views in subs.items())))
 
     async def run_cycle(self, what: str = "all", reason: str = "manual") -> dict[str, Any]:
         """Plan (if leader) and broadcast everything pending; safe to call concurrently and repeatedly."""
@@ -129,7 +144,8 @@ class ReminderRunner:
     async def broadcast(self) -> BroadcastStats:
         sender = Broadcaster(self.engine, self.send, self.owner, limiter=self.limiter,
                              concurrency=self.config.concurrency, max_attempts=self.config.max_attempts,
-                             backoff=self.config.backoff, heartbeat=max(0.2, self.config.lease_seconds / 3))
+                             backoff=self.config.backoff, heartbeat=max(0.2, self.config.lease_seconds / 3),
+                             prepare=SendTimeText(self.engine, self.today()))
         return await sender.run(keep_going=self._leader)
 
     async def tick(self, wait: bool = False) -> dict[str, Any] | None:
@@ -138,14 +154,18 @@ class ReminderRunner:
         The cycle runs as a background task (unless `wait`), so the periodic job itself returns at once and
         APScheduler never has to skip it for "maximum number of running instances reached".
         """
+        self.ticks += 1  # observable progress (tests wait for ticks instead of sleeping)
         if self._lock.locked():
             return None
         today = self.plan_date().isoformat()
         need_plan = ("all", today) not in self._planned
+        late_subscriber = not need_plan and self._subs_planned != (
+            today, await asyncio.to_thread(self._subs_fingerprint))
         pending = await asyncio.to_thread(delivery.pending_count, self.engine)
-        if not need_plan and not pending:
+        if not need_plan and not late_subscriber and not pending:
             return None
-        cycle = self.run_cycle("all" if need_plan else "none", reason="tick")
+        what = "all" if need_plan else "reminders" if late_subscriber else "none"
+        cycle = self.run_cycle(what, reason="tick")
         if wait:
             return await cycle
         self._task = asyncio.create_task(cycle, name="reminders-tick")

@@ -30,15 +30,19 @@ import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import httpx
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
 
-log = logging.getLogger(__name__)
+from reminders.delivery_policy import (  # noqa: F401 - re-exported: the policy lives below handlers
+    IDEMPOTENT,
+    IN_DOUBT,
+    NOT_TAKEN,
+    REFUSED,
+    DeliveryInDoubt,
+    classify,
+)
 
-NOT_TAKEN = "not_taken"
-IN_DOUBT = "in_doubt"
-REFUSED = "refused"
+log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 15.0  # seconds to wait for Telegram's answer before the call is "in doubt"
 CONNECT_TIMEOUT = 5.0
@@ -47,41 +51,6 @@ SEND_RETRIES = 4  # extra attempts after a not-taken failure other than 429 (tho
 RATE_LIMIT_RETRIES = 5  # AIORateLimiter max_retries: attempts after a 429, each after its retry_after
 BACKOFF = 0.5  # first retry delay in seconds, doubling per attempt
 BACKOFF_MAX = 8.0
-
-IDEMPOTENT = frozenset({"sendChatAction", "setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook"})
-_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
-                    httpx.WriteTimeout, httpx.UnsupportedProtocol)
-
-
-class DeliveryInDoubt(TimedOut):
-    """The request reached Telegram but no answer came back: it may have been delivered. Not resent."""
-
-    __slots__ = ("endpoint", "error_id")
-
-    def __init__(self, endpoint: str, error_id: str, cause: BaseException) -> None:
-        super().__init__(f"{endpoint} in doubt (error id {error_id}): {type(cause).__name__}: {cause}")
-        self.endpoint = endpoint
-        self.error_id = error_id
-
-
-def classify(err: BaseException) -> str:
-    """NOT_TAKEN, IN_DOUBT or REFUSED for an error raised by a Bot API call (see module docstring)."""
-    if isinstance(err, RetryAfter):
-        return NOT_TAKEN
-    if isinstance(err, DeliveryInDoubt):
-        return IN_DOUBT
-    if not isinstance(err, NetworkError) or isinstance(err, BadRequest):
-        return REFUSED  # BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated, ...
-    cause = err.__cause__
-    if isinstance(cause, _NOT_SENT_CAUSES):
-        return NOT_TAKEN
-    if isinstance(err, TimedOut) or isinstance(cause, (httpx.HTTPError, OSError)):
-        return IN_DOUBT  # read timeout, reset or disconnect while waiting for the answer
-    if cause is None or isinstance(cause, TelegramError):
-        # PTB raises a plain NetworkError for an error *status* (500, 502, ...; the TelegramError cause
-        # is a body that was not JSON): Telegram answered, so it did not deliver.
-        return NOT_TAKEN
-    return IN_DOUBT  # "Unknown error in HTTP implementation": we cannot tell
 
 
 def backoff(attempt: int) -> float:

@@ -1,7 +1,9 @@
 """Turn the calendar + subscriptions + store into Delivery rows (reminders) and /due texts.
 
 Why texts are rendered at plan time and stored in Delivery.text: a broadcast resumed after a crash (or by
-another instance) sends exactly the words that were planned, even if reports were ingested in between.
+another instance) on the same day sends exactly the words that were planned. A row sent on a LATER day than
+its occasion (resumed after a long outage) is re-rendered for the day it is sent (`SendTimeText`), so it
+never says "今天截止" a day late; if nothing is outstanding any more it is skipped.
 Chats whose subscriptions cover nothing outstanding get no row (filed agencies drop out; silence when all
 are in).
 """
@@ -16,6 +18,7 @@ from sqlmodel import Session
 
 from reminders import delivery
 from reminders.calendar import GROUP_NAMES, Occasion, ReminderPlan, current_occasions, groups_for_year
+from reminders.delivery import Claimed
 from reminders.registry import Outstanding, expected_agencies, filed_ids, outstanding_from
 from reminders.subscriptions import SubView, active_by_chat
 from reports.markup import esc, strip_html
@@ -125,6 +128,44 @@ def _plan_occasion(engine: Engine, occ: Occasion, today: date, subs_by_chat: dic
             continue
         rows.append(delivery.Planned(chat_id, occ.kind, occ.period, text))
     return delivery.plan(engine, rows)
+
+
+class SendTimeText:
+    """The text for a claimed reminder row on the day it is sent (a Broadcaster `prepare` hook).
+
+    Rows sent on their occasion's day keep their planned text; later ones are rendered again for `today`
+    from the store as it is now (None: nothing outstanding or no subscription left, so nothing to send).
+    One instance serves one broadcast: the agencies, filings and subscriptions are read once.
+    """
+
+    def __init__(self, engine: Engine, today: date) -> None:
+        self.engine = engine
+        self.today = today
+        self._subs: dict[int, list[SubView]] | None = None
+        self._year: dict[int, tuple] = {}
+
+    def __call__(self, row: Claimed) -> str | None:
+        if row.kind not in {"reminder", "overdue"}:
+            return row.text
+        try:
+            year, group, on = row.period.split("/")
+            report_year, occasion_day = int(year), date.fromisoformat(on)
+        except ValueError:
+            return row.text  # not an occasion key: keep what was planned
+        if self.today <= occasion_day:
+            return row.text
+        if self._subs is None:
+            self._subs = active_by_chat(self.engine)
+        subs = self._subs.get(row.chat_id)
+        if not subs:
+            return None
+        if report_year not in self._year:
+            with Session(self.engine) as session:
+                self._year[report_year] = (expected_agencies(session, report_year), filed_ids(session, report_year))
+        agencies, filed = self._year[report_year]
+        scopes = sorted((s.scope, s.target) for s in subs)
+        items = outstanding_from(agencies, filed, report_year, scopes, self.today, group=group)
+        return render_outstanding(items, report_year, self.today, kind=row.kind, subs=subs) if items else None
 
 
 def due_text(engine: Engine, today: date, subs: list[SubView] | None = None, *, scope: str = "all",

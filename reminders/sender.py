@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import dataclasses
 import logging
 import math
 import time
@@ -33,6 +34,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from reminders import delivery
 from reminders.delivery import Claimed
+from reminders.delivery_policy import IN_DOUBT, classify
 
 log = logging.getLogger(__name__)
 EPS = 1e-9  # seconds: float noise when a fake clock adds a sleep to now
@@ -206,6 +208,7 @@ class BroadcastStats:
     blocked: int = 0
     retry_after: int = 0
     retries: int = 0
+    in_doubt: int = 0  # Telegram may have taken the message (read timeout): not resent, marked skipped
     already_sent: int = 0  # mark_sent found the row marked: a duplicate send happened (should stay 0)
     errors: list[str] = field(default_factory=list)
 
@@ -220,7 +223,7 @@ class Broadcaster:
                  concurrency: int = 8, max_attempts: int = 5, backoff: float = 1.0, max_backoff: float = 60.0,
                  on_blocked: Callable[[int, str], None] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, kinds: list[str] | None = None,
-                 heartbeat: float = 5.0) -> None:
+                 heartbeat: float = 5.0, prepare: Callable[[Claimed], str | None] | None = None) -> None:
         self.engine = engine
         self.send = send
         self.owner = owner
@@ -233,6 +236,7 @@ class Broadcaster:
         self.sleep = sleep
         self.kinds = kinds
         self.heartbeat = heartbeat
+        self.prepare = prepare  # the text for the day of sending (None: skip the row); default: as planned
         self.stats = BroadcastStats()
         self._lost = False  # leadership lost: hand claimed rows back instead of sending them
         self._keep_going: Callable[[], Awaitable[bool]] | None = None
@@ -308,6 +312,13 @@ class Broadcaster:
                 self.stats.errors.append(f"{row.chat_id}: unexpected {type(err).__name__}: {err}")
 
     async def _deliver_once(self, row: Claimed) -> None:
+        if self.prepare is not None:
+            text = await asyncio.to_thread(self.prepare, row)
+            if text is None:
+                await asyncio.to_thread(delivery.mark_failed, self.engine, row.id,
+                                        "nothing to send on the day of sending", "skipped")
+                return
+            row = dataclasses.replace(row, text=text)
         attempt = 0
         pauses = 0
         while True:
@@ -356,7 +367,10 @@ class Broadcaster:
             if isinstance(error, BadRequest):
                 await self._fail(row, f"BadRequest: {error.message}")
                 return
-            attempt += 1  # network errors, 5xx: retry with backoff
+            if classify(error) == IN_DOUBT:  # the request reached Telegram: resending could duplicate it
+                await self._in_doubt(row, error)
+                return
+            attempt += 1  # not taken (connect errors, 5xx): retry with backoff
             if attempt >= self.max_attempts:
                 await self._fail(row, f"{type(error).__name__}: {error} (after {attempt} attempts)")
                 return
@@ -364,6 +378,13 @@ class Broadcaster:
             delay = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
             log.info("send of delivery %s failed (%s); retry %s in %.1fs", row.id, error, attempt, delay)
             await self.sleep(delay)
+
+    async def _in_doubt(self, row: Claimed, error: BaseException) -> None:
+        self.stats.in_doubt += 1
+        log.warning("delivery %s to chat %s in doubt, not resent: %s", row.id, row.chat_id, error)
+        await asyncio.to_thread(delivery.mark_failed, self.engine, row.id,
+                                f"in doubt: {type(error).__name__}: {error}; not resent (may have been delivered)",
+                                "skipped")
 
     async def _fail(self, row: Claimed, error: str, blocked: bool = False) -> None:
         self.stats.failed += 1

@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     "bot": 0, "handlers": 1, "service": 2, "audit": 3, "harvest": 3,
     "reminders": 4, "query": 5, "storage": 6, "reports": 7,
 }
-TELEGRAM_ALLOWED = ("bot/", "handlers/", "reminders/sender.py")
+TELEGRAM_ALLOWED = ("bot/", "handlers/", "reminders/sender.py", "reminders/delivery_policy.py")
 SQL_NAMES = {"select", "insert", "update", "delete", "text", "func", "and_", "or_", "bindparam", "literal_column",
              "union", "union_all", "exists"}
 SQL_CALLS = {"exec", "execute", "scalars", "scalar", "exec_driver_sql"}

@@ -85,15 +85,23 @@ def populate(engine, n: int = N) -> list[int]:
     return chats
 
 
-def kill_during_backoff(client: StandinClient, state: Path, victim: subprocess.Popen, after: int) -> int:
+def kill_during_backoff(client: StandinClient, state: Path, victim: subprocess.Popen, after: int, engine) -> int:
     """Once `after` messages are out, answer the next sendMessage with 429 and SIGKILL the bot while it waits."""
     wait_until(lambda: len(delivered(state)) >= after, 60, f"{after} deliveries")
     client.inject(status=429, method="sendMessage", count=1, retry_after=30)
     wait_until(lambda: any(c["status"] == 429 for c in client.sent()), 30, "the 429")
-    time.sleep(0.5)  # requests already in flight finish; everyone else waits for the retry
+    # requests already in flight finish and are recorded; everyone else waits for the retry
+    wait_until(lambda: delivery.status_counts(engine).get("sent", 0) >= len(delivered(state)), 30,
+               "in-flight sends to be recorded")
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(10)
     return len(delivered(state))
+
+
+def all_recorded(engine, n: int) -> None:
+    """Wait until all n rows are marked sent: the terminal state (no claim left, nothing in flight)."""
+    wait_until(lambda: delivery.status_counts(engine).get("sent", 0) >= n and delivery.pending_count(engine) == 0,
+               30, "every delivery to be recorded")
 
 
 def finish(procs: list[subprocess.Popen]) -> None:
@@ -133,14 +141,13 @@ def test_sigkill_mid_broadcast_then_restart(engine, tmp_path):
     try:
         bot = start_bot(url, _url(engine))
         procs.append(bot)
-        at_kill = kill_during_backoff(client, state, bot, after=N // 4)
+        at_kill = kill_during_backoff(client, state, bot, after=N // 4, engine=engine)
         assert N // 4 <= at_kill < N  # really mid-broadcast
-        time.sleep(1.0)
-        assert len(delivered(state)) == at_kill  # the dead process sends nothing more
+        assert len(delivered(state)) == at_kill  # the dead process (reaped, nothing in flight) sent nothing more
         client.clear_faults()
         procs.append(start_bot(url, _url(engine)))
         wait_until(lambda: len(delivered(state)) >= N, 90, "all deliveries after restart")
-        time.sleep(1.5)  # standby ticks keep running: nothing may be sent twice
+        all_recorded(engine, N)  # every row marked sent: no send is in flight, ticks have nothing left
     finally:
         finish(procs)
         standin.send_signal(signal.SIGTERM)
@@ -164,11 +171,11 @@ def test_two_instances_leader_killed_other_takes_over(engine, tmp_path):
         assert holder is not None
         leader_pid = int(holder.split("-")[-2])
         leader = next(p for p in procs if p.pid == leader_pid)
-        at_kill = kill_during_backoff(client, state, leader, after=N // 3)
+        at_kill = kill_during_backoff(client, state, leader, after=N // 3, engine=engine)
         assert at_kill < N
         client.clear_faults()
         wait_until(lambda: len(delivered(state)) >= N, 90, "the other instance to finish")
-        time.sleep(1.5)
+        all_recorded(engine, N)
     finally:
         finish(procs)
         standin.send_signal(signal.SIGTERM)
@@ -195,13 +202,13 @@ def test_kill_at_a_random_moment_stays_within_the_documented_bound(engine, tmp_p
         bot = start_bot(url, _url(engine), REMINDER_IN_DOUBT=policy)
         procs.append(bot)
         wait_until(lambda: len(delivered(state)) >= 300, 60, "300 deliveries")
-        time.sleep(random.uniform(0, 0.2))
+        at = random.randint(300, 700)  # a random moment, measured in progress rather than sleep
+        wait_until(lambda: len(delivered(state)) >= at, 60, f"{at} deliveries")
         os.kill(bot.pid, signal.SIGKILL)
         bot.wait(10)
         procs.append(start_bot(url, _url(engine), REMINDER_IN_DOUBT=policy))
         wait_until(lambda: delivery.pending_count(engine) == 0 and delivery.status_counts(engine).get("sent", 0)
                    + delivery.status_counts(engine).get("skipped", 0) == len(chats), 90, "the resumed broadcast")
-        time.sleep(1.0)
     finally:
         finish(procs)
         standin.send_signal(signal.SIGTERM)

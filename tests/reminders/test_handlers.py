@@ -139,6 +139,17 @@ def test_group_commands_need_an_admin(api, engine, quiet):
     assert [s.scope for s in list_subscriptions(engine, GROUP)] == ["all"]
 
 
+async def wait_for(cond, timeout: float) -> None:
+    """Poll `cond` on the event loop (no fixed sleep): fails after `timeout` seconds."""
+    import asyncio
+
+    async def poll() -> None:
+        while not cond():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
 def test_startup_catch_up_sends_the_missed_reminder_once(api, engine, monkeypatch):
     """The bot was down on 31 January 09:00; started later that day it sends the reminder, once, even if the
     standby tick runs again; subscribers whose agencies all filed get nothing."""
@@ -154,9 +165,9 @@ def test_startup_catch_up_sends_the_missed_reminder_once(api, engine, monkeypatc
         first = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER, timeout=15)
         await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == GROUP, timeout=15)
         assert TOWN in plain(first) and "今天截止" in plain(first) and DEPT not in plain(first)
-        import asyncio
-
-        await asyncio.sleep(1.5)  # several standby ticks
+        runner = app.bot_data["reminders"]
+        seen = runner.ticks
+        await wait_for(lambda: runner.ticks >= seen + 3 and not runner._lock.locked(), 15)  # 3 more ticks
 
     run_bot(api, engine, scenario, NoAnswers())
     assert len(api.messages(USER)) == 1 and len(api.messages(GROUP)) == 1

@@ -37,7 +37,7 @@ def test_ask_json_error_is_one_line_without_sql(tmp_path, capsys, monkeypatch):
     from bot.cli import main
 
     class Failing:
-        def __init__(self, engine) -> None:
+        def __init__(self, engine, **_options) -> None:  # answerers=… as the front ends pass it
             pass
 
         def ask(self, question, **_kw):

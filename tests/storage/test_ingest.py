@@ -417,7 +417,9 @@ def test_a_registry_alias_maps_a_report_to_the_registered_body(engine, parser):
         assert len(s.execute(select(Agency)).all()) == 2
 
 
-PARENT_PID = os.getpid()
+# The test process's pid, kept in the environment: a worker started by forkserver or spawn re-imports
+# this module, and os.getpid() there would name the worker itself.
+PARENT_PID = int(os.environ.setdefault("DISCLOSURE_TEST_PARENT_PID", str(os.getpid())))
 
 
 def dying_in_workers(data: bytes, name: str):

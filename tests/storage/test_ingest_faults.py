@@ -10,7 +10,9 @@ Both the in-process path and the worker-process path (many files) are covered, o
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from service.ingest import IngestResult, ingest_bytes, ingest_paths, pipeline
+from service.ingest import IngestResult, ingest_bytes, ingest_paths, pipeline, worker
 from service.ingest import files as ingest
 from storage.models import Agency, IndicatorValue, IngestEvent, Report, ReportFinding
 from tests.storage.conftest import fake_parse, fake_report
@@ -27,7 +29,9 @@ from tests.storage.test_ingest import dump, events
 pytestmark = pytest.mark.pg
 
 AT = datetime(2021, 3, 1, tzinfo=UTC)
-PARENT_PID = os.getpid()
+# Kept in the environment at import, before any worker starts: a worker started by forkserver or spawn
+# re-imports this module, and os.getpid() there would name the worker itself.
+PARENT_PID = int(os.environ.setdefault("DISCLOSURE_TEST_PARENT_PID", str(os.getpid())))
 MODES = ["serial", "workers"]
 
 
@@ -41,7 +45,8 @@ def report(agency: str, n: int) -> bytes:
 
 @pytest.fixture(params=MODES)
 def mode(request, monkeypatch) -> str:
-    """serial: one process; workers: the worker-process path, switched on by a low file-count threshold."""
+    """serial: one worker process, started by forkserver (as in the threaded bot, where the module and
+    its state are re-imported); workers: several, started by the default method for this process."""
     monkeypatch.delenv("DISCLOSURE_INGEST_WORKERS", raising=False)
     if request.param == "workers":
         monkeypatch.setenv("DISCLOSURE_INGEST_PARALLEL_MIN", "2")
@@ -51,6 +56,8 @@ def mode(request, monkeypatch) -> str:
     else:
         monkeypatch.setenv("DISCLOSURE_INGEST_PARALLEL_MIN", "100000")
         assert pipeline._worker_count(1000, None) == 1
+        if "forkserver" in worker.multiprocessing.get_all_start_methods():
+            monkeypatch.setattr(worker, "_start_method", lambda: "forkserver")
     return request.param
 
 
@@ -93,25 +100,54 @@ def by_name(summary) -> dict[str, IngestResult]:
 
 # --------------------------------------------------------------------------- module-level parsers
 # Module level so that they can be sent to worker processes. Their state lives in files, so that a
-# side effect in a worker is seen by the parent and by other workers.
+# side effect in a worker is seen by the parent and by other workers. The paths themselves travel in a
+# file named by the test process's pid: a worker started by forkserver or spawn re-imports this module
+# and would see an empty dict.
 
-STATE: dict[str, str] = {}
+STATE_FILE = Path(tempfile.gettempdir()) / f"disclosure-ingest-faults-{PARENT_PID}.json"
+
+
+class SharedState(dict):
+    """A dict the test process writes through to STATE_FILE on every change."""
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        STATE_FILE.write_text(json.dumps(self), encoding="utf-8")
+
+    def update(self, *args, **kwargs) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def clear(self) -> None:
+        super().clear()
+        STATE_FILE.unlink(missing_ok=True)
+
+
+STATE = SharedState()
+
+
+def _state() -> dict[str, str]:
+    """The test's state: the live dict in the test process, the written file in a worker."""
+    if os.getpid() == PARENT_PID:
+        return STATE
+    return json.loads(STATE_FILE.read_text(encoding="utf-8"))
 
 
 def logging_parser(data: bytes, name: str):
     """fake_parse, and one line per parse: pid and sha256 of exactly the bytes that were parsed."""
-    with open(STATE["log"], "a", encoding="utf-8") as fh:
+    with open(_state()["log"], "a", encoding="utf-8") as fh:
         fh.write(f"{os.getpid()} {name} {sha(data)}\n")
     return fake_parse(data, name)
 
 
 def rewriting_parser(data: bytes, name: str):
     """Rewrites the file it is parsing on disk (once), after ingest has read and hashed it."""
-    target = Path(STATE["target"])
-    marker = Path(STATE["marker"])
+    state = _state()
+    target = Path(state["target"])
+    marker = Path(state["marker"])
     if name == target.name and not marker.exists():
         marker.write_text("done")
-        target.write_bytes(Path(STATE["replacement"]).read_bytes())
+        target.write_bytes(Path(state["replacement"]).read_bytes())
     return logging_parser(data, name)
 
 

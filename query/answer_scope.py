@@ -16,6 +16,8 @@ from query.evaluate import evaluate, make_row
 from query.indicators import IndicatorMatch, keys_of
 from query.intent import Intent
 from query.types import Answer, AnswerRow, Candidate
+from reports import exact
+from reports.exact import Number
 
 DEFAULT_TOP = 10
 MAX_TEXT_ROWS = 20
@@ -30,7 +32,7 @@ class Scored:
     no_report: list[str] = field(default_factory=list)
     blank: list[str] = field(default_factory=list)
     counted: int = 0
-    total: float = 0.0
+    total: Number = 0  # exact
 
 
 def scope_of(cache: ReadCache, place: str) -> list[int]:
@@ -58,7 +60,7 @@ def collect(
     rids = tuple(sorted(rep.id for _a, rep in pairs if rep is not None))
     numbers = cache.year_numbers(year, tuple(keys), rids)
     out = Scored()
-    scored: list[tuple[float, str, int, ReportRec]] = []
+    scored: list[tuple[Number, str, int, ReportRec]] = []
     for aid, rep in pairs:
         name = cache.agencies[aid].name
         if rep is None:
@@ -71,7 +73,7 @@ def collect(
         else:
             scored.append((ev.value if ascending else -ev.value, name, aid, rep))
     scored.sort(key=lambda x: (x[0], x[1]))
-    out.counted, out.total = len(scored), sum(x[0] if ascending else -x[0] for x in scored)
+    out.counted, out.total = len(scored), exact.total(x[0] if ascending else -x[0] for x in scored)
     scored = scored[:top]
     cache.prefetch([rep.id for _v, _n, _aid, rep in scored])
     for _v, _n, aid, rep in scored:

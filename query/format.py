@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from query.types import Answer, AnswerRow, Source
+from reports import exact
+from reports.exact import Number
 
 LINE_MAX = 120
 NAMES_MAX = 12
@@ -27,13 +29,11 @@ HELP = """可以这样问（单位可以写简称、拼音或首字母）：
 每个数字都注明来自哪份报告的第几行；报告里空白的格子会如实说明，不会当作 0。"""
 
 
-def number(value: float | int | None, unit: str = "") -> str:
-    """12 → '12 件'; 12.5 → '12.5 万元'; 33.33 with % → '33.33%'; None → '空白'."""
+def number(value: Number | float | None, unit: str = "") -> str:
+    """12 → '12 件'; 3.30 → '3.30 万元' (the printed digits); 33.33 with % → '33.33%'; None → '空白'."""
     if value is None:
         return "空白"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    text = exact.grouped(exact.to_exact(value))  # exact: 12,345,678,901,234,567
     if unit == "%":
         return f"{text}%"
     return f"{text} {unit}".strip()

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from reports import exact
+from reports.exact import Number
+
 Status = Literal["ok", "ambiguous", "not_found", "no_data"]
 
 
@@ -39,12 +42,12 @@ class AnswerRow:
     agency: str
     year: int
     indicator: str
-    value: float | int | None
+    value: Number | None  # exact: int, or Decimal of the printed digits (a ratio: Decimal to 0.01)
     unit: str
     source: Source | None = None
     indicator_name: str = ""
     derived_from: list[str] = field(default_factory=list)  # names of the cells summed/divided (derived rows)
-    change: float | None = None  # trend/compare: difference to the row before (same body) or the first body
+    change: Number | None = None  # trend/compare: difference to the row before (same body) or the first body
     change_pct: float | None = None  # that difference in % of the earlier/first value (None when it was 0)
     reading: str = ""  # which reading of an ambiguous question this row answers ("本级报告", "在库单位合计")
     # number | blank (empty cell printed) | mark (a printed "/", "—", "-", "无": see `mark`) |
@@ -79,10 +82,9 @@ class Answer:
     cells: list[AnswerRow] = field(default_factory=list)  # asked-for cells with no number, and why
 
     def to_json(self) -> dict[str, Any]:
-        def num(v: float | int | None) -> float | int | None:
-            if isinstance(v, float) and v.is_integer():
-                return int(v)
-            return v
+        def num(v: Number | float | None) -> Number | None:
+            """Exact for JSON: a Decimal stays a Decimal (written with its digits by reports.exact.dumps)."""
+            return None if v is None else exact.to_exact(v)
 
         return {
             "status": self.status,

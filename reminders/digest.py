@@ -23,6 +23,8 @@ from reminders import delivery
 from reminders.calendar import TZ
 from reminders.registry import matches, progress
 from reminders.subscriptions import active_by_chat
+from reports import exact
+from reports.exact import Number
 from reports.markup import esc
 from storage.digest import ReportFacts, ingested_between, of_year
 from storage.scorecards import year_cards
@@ -41,12 +43,12 @@ def _in_scope(facts: list[ReportFacts], scopes: list[tuple[str, str]] | None) ->
     return [f for f in facts if any(matches(f.agency, s, t) for s, t in scopes)]
 
 
-def _sum(f: ReportFacts, keys: tuple[str, ...]) -> float | None:
+def _sum(f: ReportFacts, keys: tuple[str, ...]) -> Number | None:
     present = [f.values[k] for k in keys if k in f.values]
-    return sum(present) if present else None  # blank cells stay absent, never 0
+    return exact.total(present) if present else None  # exact; blank cells stay absent, never 0
 
 
-def _top(facts: list[ReportFacts], keys: tuple[str, ...]) -> tuple[ReportFacts, float] | None:
+def _top(facts: list[ReportFacts], keys: tuple[str, ...]) -> tuple[ReportFacts, Number] | None:
     scored = [(f, v) for f in facts if (v := _sum(f, keys)) is not None]
     if not scored:
         return None

@@ -16,6 +16,8 @@ from typing import Any
 
 from query.format import provenance
 from query.types import Answer, AnswerRow, Candidate
+from reports import exact
+from reports.exact import Number
 from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the front ends
 
 TELEGRAM_LIMIT = 4096
@@ -60,17 +62,11 @@ class Reply:
         return "\n\n".join(self.pages)
 
 
-def format_number(value: float | int | None, unit: str = "") -> str:
-    """20 → "20 件"; 12.50 → "12.5 万元"; None (blank cell) → "空白（报告中未填写）", never 0."""
+def format_number(value: Number | float | None, unit: str = "") -> str:
+    """20 → "20 件"; 12.50 → "12.50 万元" (the printed digits); None (blank cell) → "空白（报告中未填写）", never 0."""
     if value is None:
         return "空白（报告中未填写）"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value)
-    return f"{text} {unit}".strip()
+    return f"{exact.text(exact.to_exact(value))} {unit}".strip()
 
 
 def indicator_label(row: AnswerRow) -> str:
@@ -216,7 +212,7 @@ def rows_to_csv(rows: Iterable[AnswerRow]) -> bytes:
                      "line_no", "line_text", "origin"])
     for r in rows:
         s = r.source
-        value = "" if r.value is None else (int(r.value) if float(r.value).is_integer() else r.value)
+        value = "" if r.value is None else exact.text(exact.to_exact(r.value))  # exact digits, no float
         writer.writerow([csv_safe(x) for x in (
             r.agency, r.year, r.indicator, indicator_label(r), value, r.unit,
             s.report_title if s else "", s.file_name if s else "", s.line_no if s else "",
@@ -233,7 +229,7 @@ def rows_from_json(items: Sequence[dict[str, Any]]) -> list[AnswerRow]:
         src = item.get("source")
         rows.append(AnswerRow(
             agency=item.get("agency", ""), year=int(item.get("year") or 0), indicator=item.get("indicator", ""),
-            value=item.get("value"), unit=item.get("unit", ""), indicator_name=item.get("indicator_name", ""),
+            value=None if item.get("value") is None else exact.to_exact(item["value"]), unit=item.get("unit", ""), indicator_name=item.get("indicator_name", ""),
             source=Source(**{k: v for k, v in src.items() if k in Source.__dataclass_fields__}) if src else None,
         ))
     return rows

@@ -8,10 +8,9 @@ structured fields to the documented contract.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from typing import Any
 
+from reports import exact
 from service.format import (
     PAGE_LIMIT,
     Markup,
@@ -24,6 +23,7 @@ from service.format import (
     row_block,
 )
 from service.reply import MAX_BUTTONS, AnswerReply
+from service.ui_state import row_record
 
 
 def reply_blocks(reply: AnswerReply, m: Markup) -> list[str]:
@@ -70,9 +70,10 @@ def json_record(reply: AnswerReply) -> dict[str, Any]:
 
 
 def json_line(reply: AnswerReply) -> str:
-    return json.dumps(json_record(reply), ensure_ascii=False)
+    """One JSON line; answers[].value is a JSON number with exactly the printed digits (reports.exact)."""
+    return exact.dumps(json_record(reply), ensure_ascii=False)
 
 
 def rows_json(reply: AnswerReply) -> list[dict[str, Any]]:
     """Rows with their sources as plain data (the stored last answer behind /source and /export)."""
-    return [asdict(r) for r in reply.rows]
+    return [row_record(r) for r in reply.rows]

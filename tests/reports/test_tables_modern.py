@@ -4,6 +4,7 @@ small fixtures written here for every kind of layout noise real reports carry.""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -31,7 +32,7 @@ def _gold() -> dict[str, dict]:
     for name in ("seeds.json", "extra.json"):
         path = SHARED_GOLD / name
         if path.is_file():
-            for r in json.loads(path.read_text(encoding="utf-8"))["reports"]:
+            for r in json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)["reports"]:
                 out[r["file"]] = r
     return out
 

@@ -307,14 +307,16 @@ _VALUE_FIELDS = (
 _FINDING_FIELDS = ("rule", "message", "indicators", "values", "expected", "actual", "line_no")
 
 
+def _stored_value_rows(conn: Connection, report_id: int) -> list[dict[str, Any]]:
+    """A report's stored value rows shaped as `_value_rows` makes them (value_text as its exact text:
+    "3.30" and "3.3" differ, and the rows go back into JSON and the driver as text)."""
+    rows = conn.execute(select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id))
+    return [{**r._mapping, "value_text": exact.text(r.value_text)} for r in rows]
+
+
 def _same_content(conn: Connection, report_id: int, values: list[dict], findings: list[dict]) -> bool:
     """Would re-writing this report change anything a user can see?"""
-    have_v = sorted(
-        tuple(r)
-        for r in conn.execute(
-            select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id)
-        )
-    )
+    have_v = sorted(tuple(r.values()) for r in _stored_value_rows(conn, report_id))
     new_v = sorted(tuple(v[f] for f in _VALUE_FIELDS) for v in values)
     if have_v != new_v:
         return False
@@ -511,12 +513,7 @@ def _keep_previous(conn: Connection, report: Any) -> None:
     if conn.execute(select(VERSION.c.id).where(VERSION.c.report_id == report_id).limit(1)).first():
         return
     row = conn.execute(select(REPORT).where(REPORT.c.id == report_id)).one()
-    values = [
-        dict(r._mapping)
-        for r in conn.execute(
-            select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id)
-        )
-    ]
+    values = _stored_value_rows(conn, report_id)
     findings = [
         dict(r._mapping)
         for r in conn.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from reports import exact
@@ -83,8 +85,8 @@ ROWS = [
 
 # distinct values so a row mapped to the wrong key cannot pass by accident
 VALUES = {k: float(i * 7 + 3) for i, (_, _, k) in enumerate(ROWS) if k}
-VALUES["apply.fees"] = 1.5
-VALUES["org.budget"] = 96171.6
+VALUES["apply.fees"] = Decimal("1.5")  # exact, as printed
+VALUES["org.budget"] = Decimal("96171.6")
 
 
 def render(sep: str = "\t", header: bool = True, values: dict | None = None, fmt=None) -> str:

@@ -227,7 +227,7 @@ def test_derived_value(fixture_answerer, question, agency, year, key, compute):
     ans = fixture_answerer.ask(question, today=TODAY)
     assert ans.status == "ok", ans.text
     assert [(r.agency, r.year, r.indicator) for r in ans.answers] == [(agency, year, key)]
-    assert ans.answers[0].value == pytest.approx(compute(vals))
+    assert float(ans.answers[0].value) == pytest.approx(compute(vals))  # a ratio: Decimal to 0.01
     assert ans.answers[0].source.origin == "derived"
     assert "推算" in ans.text
 

@@ -28,7 +28,7 @@ DEPT, TOWN, XIXIA_GOV, SZS_GOV = (a[0] for a in AGENCIES)
 def _values(engine, report_id, **values):
     with Session(engine) as s:
         for key, v in values.items():
-            s.add(IndicatorValue(report_id=report_id, indicator=key.replace("__", "."), value=v))
+            s.add(IndicatorValue(report_id=report_id, indicator=key.replace("__", "."), value=v, value_text=v))
         s.commit()
 
 

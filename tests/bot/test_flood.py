@@ -45,7 +45,8 @@ def _flood_update(api, i: int) -> None:
         api.push_message(FLOODER, "2020 依申请数")
 
 
-def test_a_flood_of_one_user_never_delays_the_others(api, store):
+@pytest.mark.asyncio
+async def test_a_flood_of_one_user_never_delays_the_others(api, store):
     pushed: dict[int, float] = {}
     answered: dict[int, float] = {}
     flooder_replies: list[str] = []
@@ -85,12 +86,13 @@ def test_a_flood_of_one_user_never_delays_the_others(api, store):
         assert refused >= 1000 - bound
         assert service.counters.get("errors", 0) == 0
 
-    run_bot(api, store, scenario, Answerer(store), today=date(2021, 1, 31))
+    await run_bot(api, store, scenario, Answerer(store), today=date(2021, 1, 31))
     warnings = [c for c in api.calls() if c.method == "sendMessage" and c.text == SLOW_DOWN]
     assert len(warnings) <= 1  # once per window, then silence
 
 
-def test_the_flooder_is_told_once_and_served_again_after_a_pause(api, store):
+@pytest.mark.asyncio
+async def test_the_flooder_is_told_once_and_served_again_after_a_pause(api, store):
     async def scenario(app) -> None:
         settings = app.bot_data["settings"]
         mark = api.mark()
@@ -106,4 +108,4 @@ def test_the_flooder_is_told_once_and_served_again_after_a_pause(api, store):
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == FLOODER, since=mark)
         assert reply.text != SLOW_DOWN
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
 # path (relative to the repository) → why it may start its own loop in its `if __name__ == "__main__":` block
 OWN_PROCESS_SCRIPTS: dict[str, str] = {
-    "tests/reminders/crash_child.py": "the bot process that the crash tests and the broadcast bench start and kill",
+    "tests/reminders/crash_child.py": "the bot that the crash tests and the broadcast bench start and kill",
 }
 LOOP_STARTERS = {("asyncio", "run"), ("asyncio", "Runner")}
 
@@ -32,7 +32,8 @@ def _is_main_guard(node: ast.AST) -> bool:
 
 
 def _main_block_lines(tree: ast.Module) -> set[int]:
-    return {n.lineno for top in tree.body if _is_main_guard(top) for n in ast.walk(top) if hasattr(n, "lineno")}
+    return {n.lineno for top in tree.body if _is_main_guard(top)
+            for n in ast.walk(top) if hasattr(n, "lineno")}
 
 
 def _loop_starts(tree: ast.Module) -> Iterator[tuple[int, str]]:
@@ -46,7 +47,8 @@ def _loop_starts(tree: ast.Module) -> Iterator[tuple[int, str]]:
         f = node.func
         if isinstance(f, ast.Attribute) and f.attr == "run_until_complete":
             yield node.lineno, "run_until_complete"
-        elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and (f.value.id, f.attr) in LOOP_STARTERS:
+        elif (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)
+              and (f.value.id, f.attr) in LOOP_STARTERS):
             yield node.lineno, f"{f.value.id}.{f.attr}"
         elif isinstance(f, ast.Name) and ("asyncio", from_asyncio.get(f.id, "")) in LOOP_STARTERS:
             yield node.lineno, f"asyncio.{from_asyncio[f.id]}"
@@ -99,9 +101,8 @@ def test_the_guard_catches_what_it_claims(tmp_path):
                      "tests/test_planted.py:13: asyncio.run"]
     # an own-process script may start its loop in its __main__ block, and only there
     script = next(iter(OWN_PROCESS_SCRIPTS))
-    assert own_loop_violations(planted, script) == [f"{script}:{n}" for n in
-                                                     ("4: asyncio.run", "6: run_until_complete", "8: asyncio.run",
-                                                      "10: asyncio.Runner")]
+    outside_main = ("4: asyncio.run", "6: run_until_complete", "8: asyncio.run", "10: asyncio.Runner")
+    assert own_loop_violations(planted, script) == [f"{script}:{n}" for n in outside_main]
     fine = tmp_path / "test_fine.py"
     fine.write_text("import asyncio\nimport pytest\n@pytest.mark.asyncio\nasync def test_a():\n"
                     "    await asyncio.sleep(0)\n", encoding="utf-8")

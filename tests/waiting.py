@@ -13,8 +13,11 @@ from collections.abc import Callable
 
 
 def wait_until(cond: Callable[[], object], timeout: float, what: str = "the condition",
-               poll: float = 0.02) -> float:
-    """Block until `cond()` is true; returns the seconds it took. For sync tests and other processes."""
+               poll: float = 0.05) -> float:
+    """Block until `cond()` is true; returns the seconds it took. For sync tests and other processes.
+
+    The default poll is coarse on purpose: conditions that read a growing file or the store cost CPU that
+    the processes under test (on a shared 2-core machine) need more."""
     start = time.monotonic()
     while not cond():
         if time.monotonic() - start > timeout:

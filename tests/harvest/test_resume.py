@@ -28,7 +28,8 @@ def test_kill_9_then_rerun_fetches_nothing_twice(sites, sites_csv, tmp_path):
             "--interval", "0.1")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(_cli(*args), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wait_until(lambda: len(sites.trs.log) + len(sites.hanweb.log) >= 8, 60, "8 requests in the sites' logs")
+    wait_until(lambda: len(sites.trs.log) + len(sites.hanweb.log) >= 8, 60, "8 requests in the sites' logs",
+               poll=0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     first = len(sites.trs.log) + len(sites.hanweb.log)

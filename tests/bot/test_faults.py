@@ -282,7 +282,7 @@ async def test_after_a_429_nobody_sends_before_retry_after_even_when_another_req
             started.setdefault(f"{name}{len(calls)}", asyncio.get_running_loop().time())
             if fail_first and len(calls) == 1:
                 raise RetryAfter(1)
-            await asyncio.sleep(takes)
+            await asyncio.sleep(takes)  # how long this request takes (not a wait)
             return True
 
         return callback

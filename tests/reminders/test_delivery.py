@@ -111,7 +111,7 @@ async def test_two_broadcasters_send_each_row_once(engine):
     sent: list[int] = []
 
     async def send(row):
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # a send yields, so the two broadcasters interleave (not a wait)
         sent.append(row.chat_id)
         return row.id
 
@@ -169,7 +169,7 @@ class FakeTime:
 
     async def sleep(self, seconds: float) -> None:
         self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # the fake clock jumped; just yield to the loop
 
 
 async def _slots(chats: list[int], limits: Limits) -> list[tuple[float, int]]:
@@ -255,7 +255,7 @@ async def test_lost_leadership_hands_rows_back_unsent(engine):
         sent.append(row.chat_id)
         if len(sent) == 10:
             leader["ok"] = False  # from now on the lease belongs to someone else
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)  # the time a send takes (sets the pace, waits for nothing)
         return row.id
 
     async def keep_going():

@@ -67,7 +67,7 @@ class Telegram:
 
     async def send(self, chat: int) -> None:
         start = self.loop.time()
-        await asyncio.sleep(self.latency(self.rng))
+        await asyncio.sleep(self.latency(self.rng))  # network latency, virtual seconds
         end = self.loop.time()
         self.requests.append((start, end, chat))
         if len(self.requests) == RETRY_AT:

@@ -80,7 +80,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
                                            max_retries=delivery.RATE_LIMIT_RETRIES)
     processor = FairUpdateProcessor(settings.concurrent_updates,
                                     TokenBucket(settings.updates_burst, settings.updates_per_second),
-                                    Lanes(settings.update_queue_depth))
+                                    Lanes(settings.update_queue_depth)) if settings.fair_updates else None
     application = (
         Application.builder()
         .token(settings.telegram_bot_token)
@@ -95,7 +95,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         .read_timeout(settings.telegram_read_timeout if read_timeout is None else read_timeout)
         .get_updates_connection_pool_size(2)
         .get_updates_read_timeout(settings.polling_timeout + 10)
-        .concurrent_updates(processor)
+        .concurrent_updates(processor or settings.concurrent_updates)
         .post_init(post_init)
         .build()
     )
@@ -105,7 +105,8 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         service.counters[f"send.{name}"] += 1
 
     limiter.on_event = count_send_event
-    processor.counters = service.counters  # flood.* counts show in /stats beside the others
+    if processor is not None:
+        processor.counters = service.counters  # flood.* counts show in /stats beside the others
     application.bot_data["service"] = service
     application.bot_data["settings"] = settings
     register_handlers(application)

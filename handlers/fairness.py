@@ -8,9 +8,10 @@ users' answers need.
 Why also a getUpdates request that screens (long polling): python-telegram-bot turns every fetched
 update into objects before any processor sees it, and that parse was most of what a flood cost (about
 0.7 ms an update, a callback tap carries the whole message it was on). `ScreeningRequest` asks the
-bucket on the raw JSON and hands a refused update on as its bare update_id, so it is never parsed;
-the processor then only counts it (the offset still advances, nothing is fetched twice). Webhook
-updates are not screened: the processor asks the bucket for them itself.
+bucket on the raw JSON and leaves a refused update out of the answer, so it is never parsed nor
+scheduled; only the last update of an answer is kept (bare: its update_id alone), because the next
+getUpdates' offset is taken from it, so nothing is fetched twice. Webhook updates are not screened:
+the processor asks the bucket for them itself.
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ class UpdateScreen:
             return {"update_id": update_id}
         return raw
 
+    def screen_batch(self, updates: list[Any]) -> list[Any]:
+        """A getUpdates answer screened: a dropped update is left out altogether (counted here), but for
+        the last one, whose update_id moves the next getUpdates' offset on; that one goes on bare."""
+        out = []
+        for i, raw in enumerate(updates):
+            item = self.screen(raw) if isinstance(raw, dict) else raw
+            if item is not raw and i < len(updates) - 1:
+                self.verdicts.pop(item["update_id"], None)
+                self.counters["flood.drop"] += 1
+                continue
+            out.append(item)
+        return out
+
     def verdict(self, update: object) -> Verdict | None:
         """The verdict given at fetch time (taken: asked once), None for an update not screened."""
         update_id = getattr(update, "update_id", None)
@@ -94,7 +108,7 @@ class ScreeningRequest(HTTPXRequest):
         data = super().parse_json_payload(payload)
         result = data.get("result") if data.get("ok") else None
         if isinstance(result, list):
-            data["result"] = [self.screen.screen(u) if isinstance(u, dict) else u for u in result]
+            data["result"] = self.screen.screen_batch(result)
         return data
 
 

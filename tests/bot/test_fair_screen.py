@@ -106,3 +106,19 @@ async def test_an_unscreened_webhook_update_still_meets_the_bucket():
     results = [await _processed(processor, Update.de_json(_channel_post(i), None)) for i in (1, 2, 3)]
     assert results == [True, False, False]
     assert processor.counters["flood.warn"] == 1 and processor.counters["flood.drop"] == 1
+
+
+async def test_a_batch_keeps_only_its_last_refused_update_for_the_offset():
+    screen = UpdateScreen(frozen_bucket(1))
+
+    def inline(i: int, user: int) -> dict:
+        return {"update_id": i, "inline_query": {"id": str(i), "query": "x", "offset": "",
+                                                 "from": {"id": user, "is_bot": False, "first_name": "F"}}}
+
+    batch = [inline(1, 9), inline(2, 9), inline(3, 9), inline(4, 8), inline(5, 9), inline(6, 9)]
+    out = screen.screen_batch(batch)
+    # 1 admitted, 2 warned (kept whole), 3 and 5 dropped and left out, 4 another user's, 6 dropped but last
+    assert [u["update_id"] for u in out] == [1, 2, 4, 6]
+    assert out[-1] == {"update_id": 6}
+    assert screen.counters["flood.drop"] == 2 and screen.counters["flood.unparsed"] == 3
+    assert set(screen.verdicts) == {1, 2, 4, 6}  # the left-out ones leave no verdict behind

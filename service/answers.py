@@ -167,10 +167,10 @@ class BotService:
         from query.agencies import national_places
 
         cache = getattr(self.answerer, "cache", None)
-        if callable(getattr(cache, "ensure", None)):
-            with self._engine_lock:
+        with self._engine_lock:  # a question asked meanwhile waits instead of loading the same a second time
+            if callable(getattr(cache, "ensure", None)):
                 cache.ensure()
-        national_places()
+            national_places()
 
     async def warm(self) -> None:
         """warm_sync on a worker thread; a failure only means the first question loads what is missing."""

@@ -317,6 +317,7 @@ def run_mode(mode: str, args: argparse.Namespace, questions: list[str]) -> dict[
             proc.stdin.write("mark\n")  # type: ignore[union-attr]
             proc.stdin.flush()  # type: ignore[union-attr]
             driver = Driver(api, args, questions)
+            polls0 = api.get_updates_calls
             t0 = time.monotonic()
             threads = [threading.Thread(target=driver.arrivals, args=(t0,), daemon=True),
                        threading.Thread(target=driver.flood, args=(t0,), daemon=True)]
@@ -329,6 +330,7 @@ def run_mode(mode: str, args: argparse.Namespace, questions: list[str]) -> dict[
                 time.sleep(0.05)
             driver.stop.set()
             elapsed = time.monotonic() - t0
+            driver.polls = api.get_updates_calls - polls0
         finally:
             bot = stop_bot(proc)
     return figures(mode, driver, t0, elapsed, args, bot, load)
@@ -353,6 +355,7 @@ def figures(mode: str, driver: Driver, t0: float, elapsed: float, args: argparse
         "push_to_answer_p99_ms": round(pct(t.end_to_end, 0.99) * 1000, 1),
         "flood_pushed": t.flood_pushed, "flood_delivered": t.flood_delivered,
         "flood_delivered_per_second": round(t.flood_delivered / args.duration, 1),
+        "getupdates_per_second": round(getattr(driver, "polls", 0) / elapsed, 1),
         "flood_served": t.flood_served,
         "flood_served_share_pct": round(100 * t.flood_served / max(1, t.flood_delivered), 2),
         "flood_rate_limited": refused_by_bot,

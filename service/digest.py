@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from query.types import AnswerRow
+from query.figures import ScopeFigures
 from reminders import delivery
 from reminders.calendar import TZ
 from reminders.digest import REQUESTS, year_facts
@@ -125,10 +125,9 @@ def digest_document(engine: Engine, chat_id: int, kind: str, period: str) -> tup
 
 
 def yearly_chart(engine: Engine, year: int) -> bytes | None:
-    """Bar chart of the top 10 by requests received (service.charts); None when unavailable."""
-    facts = year_facts(engine, year)
-    ranked = sorted(((f, f.values[REQUESTS]) for f in facts if REQUESTS in f.values), key=lambda fv: -fv[1])[:10]
-    rows = [AnswerRow(agency=f.agency.name, year=year, indicator=REQUESTS, value=v, unit="件") for f, v in ranked]
+    """Bar chart of the top 10 by requests received (the engine's ranking, query.figures); None when
+    unavailable."""
+    rows = ScopeFigures(engine).scored(REQUESTS, year, [f.agency.id for f in year_facts(engine, year)], 10).rows
     try:
         return render_chart(rows, "rank")
     except Exception:  # noqa: BLE001

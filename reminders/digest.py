@@ -25,7 +25,7 @@ from query.types import AnswerRow
 from reminders import delivery
 from reminders.calendar import TZ
 from reminders.registry import matches, progress
-from reminders.subscriptions import active_by_chat
+from reminders.subscriptions import SubView, active_by_chat
 from reports.markup import esc
 from storage.digest import ReportFacts, ingested_between, of_year
 from storage.scorecards import year_cards
@@ -153,7 +153,8 @@ def yearly_summary_text(source: Engine | ScopeFigures, facts: list[ReportFacts],
     return "\n".join(lines + list(audit or []))
 
 
-def _summary_chats(engine: Engine):
+def summary_chats(engine: Engine) -> dict[int, list[SubView]]:
+    """Chats with digests on that are groups or channels, with their subscriptions."""
     return {c: subs for c, subs in active_by_chat(engine).items()
             if any(s.digests and s.chat_type in SUMMARY_CHATS for s in subs)}
 
@@ -164,7 +165,7 @@ def plan_weekly_digest(engine: Engine, today: date, *, catchup_days: int = 6) ->
     week_start = this_monday - timedelta(days=7)
     if (today - this_monday).days > catchup_days:
         return 0
-    chats = _summary_chats(engine)
+    chats = summary_chats(engine)
     if not chats:
         return 0
     period = week_period(week_start)
@@ -190,7 +191,7 @@ def plan_yearly_summary(engine: Engine, today: date, *, threshold: float = 0.8) 
     filed, expected = progress(engine, year)
     if expected == 0 or filed / expected < threshold:
         return 0
-    chats = _summary_chats(engine)
+    chats = summary_chats(engine)
     done = delivery.existing_keys(engine, "yearly_summary", str(year))
     facts = year_facts(engine, year)
     figures = ScopeFigures(engine)

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from handlers.answers import service
-from service.format import Markup, format_number, indicator_label
+from service.format import Markup, format_number, indicator_label, row_block
 from service.render import reply_pages, terminal_text
 
 MAX_RESULTS = 10
@@ -44,9 +44,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         for i, row in enumerate(answer.answers[: MAX_RESULTS - 1]):
             if len(answer.answers) == 1:
                 break
-            body = (f"{m.b(row.agency)} {row.year} 年\n{m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}")
-            if row.source:
-                body += f"\n来源：{m.t(row.source.report_title or row.source.file_name)} 第 {row.source.line_no} 行"
+            body = row_block(row, m)  # the same block as in the full answer (service.format)
             results.append(InlineQueryResultArticle(
                 id=f"{seed}-{i}", title=f"{row.agency} {row.year}"[:100],
                 description=f"{indicator_label(row)}：{format_number(row.value, row.unit)}"[:200],

@@ -123,7 +123,7 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     application.bot_data["extra_commands"] = list(reminder_handlers.COMMANDS)
     reminder_handlers.register(application)
     wire_reminders(application, settings)
-    schedule_harvest(application, service.engine, today=service.today)
+    schedule_harvest(application, service.engine, settings.harvest, today=service.today)
     return application
 
 

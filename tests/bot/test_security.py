@@ -251,7 +251,7 @@ async def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, ho
 
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     monday = today - timedelta(days=today.weekday())
-    digest = weekly_digest_text(weekly_facts(engine, monday), monday)
+    digest = weekly_digest_text(engine, weekly_facts(engine, monday), monday)
     assert digest is not None and HEXI in check_html(digest)
     # The scheduled reminder and overdue notices (the EDU report for 2021 is missing).
     from reminders.planner import render_outstanding

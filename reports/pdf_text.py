@@ -1,0 +1,225 @@
+"""pdfplumber's reading of a page (lines, words, ruled tables, de-duplication) redone over plain char
+dicts with the same results, for the pdfium path.
+
+Why: with pdfium giving the objects, pdfplumber's generic machinery is most of the reading time — its
+clustering builds dicts and sorts for every call, a table's cells are found by comparing every grid point
+with every later one, and Table.extract tests every char against every row and cell. Each function here
+follows one pdfplumber function step for step (named in its docstring) for the settings the readers use
+(no layout, upright text, default tolerances), but indexes instead of scanning. The pdfminer path keeps
+pdfplumber's own functions; tests/reports/test_pdf_text.py holds each against its original.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+
+TOLERANCE = 3  # pdfplumber's default x/y tolerance for words and lines
+
+Char = dict
+BBox = tuple[float, float, float, float]
+
+
+def _ligatures() -> dict[str, str]:
+    from pdfplumber.utils.text import LIGATURES
+
+    return LIGATURES
+
+
+def cluster(items: Sequence, keys: Sequence[float], tolerance: float, keep_order: bool = False) -> list[list]:
+    """pdfplumber.utils.cluster_objects: values chained within `tolerance` form a cluster; clusters in
+    value order, items within one in their given order (`keep_order`: runs of consecutive items)."""
+    ids: dict[float, int] = {}
+    cid, last = -1, None
+    for v in sorted(set(keys)):
+        if last is None or v > last + tolerance:
+            cid += 1
+        ids[v] = cid
+        last = v
+    if keep_order:
+        out: list[list] = []
+        prev = None
+        for item, k in zip(items, keys, strict=True):
+            c = ids[k]
+            if out and c == prev:
+                out[-1].append(item)
+            else:
+                out.append([item])
+            prev = c
+        return out
+    buckets: list[list] = [[] for _ in range(cid + 1)]
+    for item, k in zip(items, keys, strict=True):
+        buckets[ids[k]].append(item)
+    return buckets
+
+
+def words(chars: list[Char]) -> list[tuple[str, float, list[Char]]]:
+    """(text, top, chars) of each word, in pdfplumber's WordExtractor order (lines by top, chars by x0;
+    a blank char or a gap wider than the tolerance ends a word). All chars must be upright."""
+    lig = _ligatures()
+    out = []
+    for line in cluster(chars, [c["top"] for c in chars], TOLERANCE):
+        line.sort(key=itemgetter("x0"))
+        word: list[Char] = []
+        for ch in line:
+            if ch["text"].isspace():
+                if word:
+                    out.append(word)
+                word = []
+            elif word and (
+                ch["x0"] < word[-1]["x0"]
+                or ch["x0"] > word[-1]["x1"] + TOLERANCE
+                or abs(ch["top"] - word[-1]["top"]) > TOLERANCE
+            ):
+                out.append(word)
+                word = [ch]
+            else:
+                word.append(ch)
+        if word:
+            out.append(word)
+    return [("".join(lig.get(c["text"], c["text"]) for c in w), min(c["top"] for c in w), w) for w in out]
+
+
+def extract_text(chars: list[Char]) -> str:
+    """pdfplumber.utils.extract_text(chars) without layout."""
+    if not chars:
+        return ""
+    found = words(chars)
+    lines = cluster(found, [w[1] for w in found], TOLERANCE)
+    return "\n".join(" ".join(w[0] for w in line) for line in lines)
+
+
+def text_lines(chars: list[Char]) -> list[dict]:
+    """Page.extract_text_lines(return_chars=True) without layout: text, bbox and chars of each line (a
+    ligature's char listed once per letter, as pdfplumber's text map does)."""
+    lig = _ligatures()
+    found = words(chars)
+    out = []
+    for line in cluster(found, [w[1] for w in found], TOLERANCE, keep_order=True):
+        text = " ".join(w[0] for w in line)
+        if not text.strip():
+            continue
+        line_chars = [c for w in line for c in w[2] for _ in lig.get(c["text"], c["text"])]
+        out.append(
+            {
+                "text": text,
+                "x0": min(c["x0"] for c in line_chars),
+                "top": min(c["top"] for c in line_chars),
+                "x1": max(c["x1"] for c in line_chars),
+                "bottom": max(c["bottom"] for c in line_chars),
+                "chars": line_chars,
+            }
+        )
+    return out
+
+
+def dedupe(chars: list[Char]) -> list[Char]:
+    """Page.dedupe_chars: of glyphs with the same text, font and size within 1 pt of each other, the
+    first by (doctop, x0) is kept; kept chars stay in page order."""
+    key = itemgetter("upright", "text", "fontname", "size")
+    order = {id(c): i for i, c in enumerate(chars)}
+    kept: list[Char] = []
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        group = list(group)
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        for row in cluster(group, [c["doctop"] for c in group], 1):
+            for col in cluster(row, [c["x0"] for c in row], 1):
+                kept.append(min(col, key=itemgetter("doctop", "x0")))
+    kept.sort(key=lambda c: order[id(c)])
+    return kept
+
+
+# ------------------------------------------------------------------------------------------ ruled tables
+
+
+def find_tables(page) -> list:  # noqa: ANN001 - pdfplumber Page in, pdfplumber Tables out
+    """Page.find_tables() with default settings: pdfplumber's edges, intersections and table grouping,
+    the cells found by `cells` instead of its all-pairs search."""
+    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+
+    finder = TableFinder.__new__(TableFinder)
+    finder.page, finder.settings = page, TableSettings.resolve(None)
+    points = edges_to_intersections(finder.get_edges(), TOLERANCE, TOLERANCE)
+    return [Table(page, group) for group in cells_to_tables(cells(points))]
+
+
+def cells(intersections: dict) -> list[BBox]:
+    """pdfplumber.table.intersections_to_cells: for each grid point in order, the first (point below,
+    point right) pair joined by edges to it and to a common bottom-right point."""
+    bbox = itemgetter("x0", "top", "x1", "bottom")
+    v_of = {p: {bbox(e) for e in d["v"]} for p, d in intersections.items()}
+    h_of = {p: {bbox(e) for e in d["h"]} for p, d in intersections.items()}
+
+    def connects(p1: tuple, p2: tuple) -> bool:
+        return (p1[0] == p2[0] and not v_of[p1].isdisjoint(v_of[p2])) or (
+            p1[1] == p2[1] and not h_of[p1].isdisjoint(h_of[p2])
+        )
+
+    points = sorted(intersections)
+    by_y: dict[float, list] = {}
+    for p in points:  # sorted by x within each y
+        by_y.setdefault(p[1], []).append(p)
+    out = []
+    for i, pt in enumerate(points):
+        below = list(itertools.takewhile(lambda p, x=pt[0]: p[0] == x, points[i + 1 :]))
+        row = by_y[pt[1]]
+        right = row[row.index(pt) + 1 :]
+        found = _smallest_cell(pt, below, right, intersections, connects)
+        if found:
+            out.append(found)
+    return out
+
+
+def _smallest_cell(
+    pt: tuple, below: list, right: list, intersections: dict, connects: Callable[[tuple, tuple], bool]
+) -> BBox | None:
+    for below_pt in below:
+        if not connects(pt, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(pt, right_pt):
+                continue
+            corner = (right_pt[0], below_pt[1])
+            if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                return (pt[0], pt[1], corner[0], corner[1])
+    return None
+
+
+class Grid:
+    """Which cells of one table a point lies in (half-open boxes, as Table.extract tests them), by the
+    grid slot between consecutive cell edges instead of a test per cell."""
+
+    def __init__(self, boxes: list[BBox]) -> None:
+        self.boxes = boxes
+        self.xs = sorted({c[0] for c in boxes} | {c[2] for c in boxes})
+        self.ys = sorted({c[1] for c in boxes} | {c[3] for c in boxes})
+        xi = {x: i for i, x in enumerate(self.xs)}
+        yi = {y: i for i, y in enumerate(self.ys)}
+        self.slots: dict[tuple[int, int], list[int]] = {}
+        for k, (x0, top, x1, bottom) in enumerate(boxes):
+            for ix in range(xi[x0], xi[x1]):
+                for iy in range(yi[top], yi[bottom]):
+                    self.slots.setdefault((ix, iy), []).append(k)
+
+    def at(self, ch: Char) -> list[int]:
+        """Indexes of the cells holding the char's centre."""
+        ix = bisect_right(self.xs, (ch["x0"] + ch["x1"]) / 2) - 1
+        iy = bisect_right(self.ys, (ch["top"] + ch["bottom"]) / 2) - 1
+        if ix < 0 or iy < 0 or ix >= len(self.xs) - 1 or iy >= len(self.ys) - 1:
+            return []
+        return self.slots.get((ix, iy), [])
+
+    def extract(self, table, chars: list[Char]) -> list[list[str | None]]:  # noqa: ANN001 - pdfplumber Table
+        """Table.extract(): per row, per column the cell's text ("" when empty, None where no cell)."""
+        held: list[list[Char]] = [[] for _ in self.boxes]
+        for ch in chars:
+            for k in self.at(ch):
+                held[k].append(ch)
+        index = {box: k for k, box in enumerate(self.boxes)}
+        return [
+            [None if box is None else extract_text(held[index[box]]) for box in row.cells] for row in table.rows
+        ]

@@ -126,6 +126,10 @@ def dedupe(chars: list[Char]) -> list[Char]:
         if len(group) == 1:
             kept.append(group[0])
             continue
+        tops = sorted(c["doctop"] for c in group)
+        if all(b > a + 1 for a, b in zip(tops, tops[1:], strict=False)):  # no two on one row: all kept
+            kept.extend(group)
+            continue
         for row in cluster(group, [c["doctop"] for c in group], 1):
             for col in cluster(row, [c["x0"] for c in row], 1):
                 kept.append(min(col, key=itemgetter("doctop", "x0")))
@@ -205,21 +209,30 @@ class Grid:
                 for iy in range(yi[top], yi[bottom]):
                     self.slots.setdefault((ix, iy), []).append(k)
 
-    def at(self, ch: Char) -> list[int]:
-        """Indexes of the cells holding the char's centre."""
-        ix = bisect_right(self.xs, (ch["x0"] + ch["x1"]) / 2) - 1
-        iy = bisect_right(self.ys, (ch["top"] + ch["bottom"]) / 2) - 1
-        if ix < 0 or iy < 0 or ix >= len(self.xs) - 1 or iy >= len(self.ys) - 1:
-            return []
-        return self.slots.get((ix, iy), [])
-
-    def extract(self, table, chars: list[Char]) -> list[list[str | None]]:  # noqa: ANN001 - pdfplumber Table
-        """Table.extract(): per row, per column the cell's text ("" when empty, None where no cell)."""
-        held: list[list[Char]] = [[] for _ in self.boxes]
-        for ch in chars:
-            for k in self.at(ch):
-                held[k].append(ch)
+    def extract(self, table, held: list[list[Char]]) -> list[list[str | None]]:  # noqa: ANN001 - pdfplumber Table
+        """Table.extract(): per row, per column the cell's text ("" when empty, None where no cell);
+        `held`: the chars of each cell (from `assign`)."""
         index = {box: k for k, box in enumerate(self.boxes)}
         return [
             [None if box is None else extract_text(held[index[box]]) for box in row.cells] for row in table.rows
         ]
+
+
+def assign(grids: list[Grid], chars: list[Char]) -> tuple[list[Char], list[list[list[Char]]]]:
+    """(chars in no table cell, per grid the chars of each of its cells), in page order. A char belongs
+    to a cell when its centre does (half-open box, as Table.extract tests it)."""
+    free: list[Char] = []
+    held = [[[] for _ in g.boxes] for g in grids]
+    edges = [(g.xs, g.ys, len(g.xs) - 1, len(g.ys) - 1, g.slots) for g in grids]
+    for ch in chars:
+        x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        inside = False
+        for (xs, ys, nx, ny, slots), cells in zip(edges, held, strict=True):
+            ix, iy = bisect_right(xs, x) - 1, bisect_right(ys, y) - 1
+            if 0 <= ix < nx and 0 <= iy < ny:
+                for k in slots.get((ix, iy), ()):
+                    cells[k].append(ch)
+                    inside = True
+        if not inside:
+            free.append(ch)
+    return free, held

@@ -82,45 +82,50 @@ def _chars(  # noqa: PLR0913
     drawn: set,
     vertical: dict[str, bool],
 ) -> list[dict]:
-    """One pdfplumber char per glyph drawn (pdfium's generated spaces and line breaks left out).
-    `drawn` receives the text objects the chars come from. Glyphs of a vertical font get pdfminer's
-    box for the default vertical metrics (`vertical`: font name → metrics are the default); pdfium's own
-    box for them is another, so any other wide glyph box is Unsupported."""
+    """One pdfplumber char per glyph drawn (pdfium's generated spaces and line breaks, which have no
+    text object, left out). `drawn` receives the text objects the chars come from. Glyphs of a vertical
+    font get pdfminer's box for the default vertical metrics (`vertical`: font name → metrics are the
+    default); pdfium's own box for them is another, so any other wide glyph box is Unsupported. The
+    unicode of all glyphs comes in one call; each other pdfium call per glyph costs about 1.5 µs."""
     import pypdfium2.raw as r
 
-    box, m = r.FS_RECTF(), r.FS_MATRIX()
+    box, mat = r.FS_RECTF(), r.FS_MATRIX()
+    loose_box, matrix, font_size_of = r.FPDFText_GetLooseCharBox, r.FPDFText_GetMatrix, r.FPDFText_GetFontSize
     text_object, font_of = _address_fn(r.FPDFText_GetTextObject, 2), _address_fn(r.FPDFTextObj_GetFont, 1)
+    count = r.FPDFText_CountChars(raw)
+    text = _page_text(raw, count)
     fonts: dict[int | None, str] = {}
     chars = []
-    for i in range(r.FPDFText_CountChars(raw)):
-        if r.FPDFText_IsGenerated(raw, i) or not r.FPDFText_GetLooseCharBox(raw, i, box):
-            continue
-        r.FPDFText_GetMatrix(raw, i, m)
-        if m.b or m.c or m.a <= 0 or m.d <= 0:
-            raise Unsupported("rotated or mirrored glyph")
-        font_size = r.FPDFText_GetFontSize(raw, i)
-        size = m.d * font_size
+    for i in range(count):
         obj = text_object(raw, i)
+        if not obj or not loose_box(raw, i, box):
+            continue
+        matrix(raw, i, mat)
+        m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
+        if m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+            raise Unsupported("rotated or mirrored glyph")
+        font_size = font_size_of(raw, i)
         drawn.add(obj)
         font = font_of(obj)
         if font not in fonts:
             fonts[font] = _font_name(raw, i)
         name = fonts[font]
+        size = m[3] * font_size
         x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
-        if name in vertical and _is_vertical(box, font_size, m.a):
+        if name in vertical and _is_vertical(box, font_size, m[0]):
             if not vertical[name]:
                 raise Unsupported("vertical font with its own metrics (W2/DW2)")
-            full, size = m.d * font_size, m.a * font_size  # pdfminer: DW2 [880 -1000], no W2
-            x0, x1 = m.e - 0.5 * size, m.e + 0.5 * size
-            cy1 = m.f + 0.12 * full
+            full, size = m[3] * font_size, m[0] * font_size  # pdfminer: DW2 [880 -1000], no W2
+            x0, x1 = m[4] - 0.5 * size, m[4] + 0.5 * size
+            cy1 = m[5] + 0.12 * full
             cy0 = cy1 - full
-        elif box.right - box.left > 1.5 * size or box.top - box.bottom > 3 * size:
+        elif x1 - x0 > 1.5 * size or box.top - cy0 > 3 * size:
             raise Unsupported("glyph box unlike pdfminer's")
         top = height - cy1
         chars.append(
             {
-                "matrix": (m.a, m.b, m.c, m.d, m.e, m.f),
+                "matrix": m,
                 "fontname": name,
                 "upright": True,
                 "x0": x0,
@@ -134,13 +139,24 @@ def _chars(  # noqa: PLR0913
                 "tag": None,
                 "object_type": "char",
                 "page_number": page_number,
-                "text": chr(r.FPDFText_GetUnicode(raw, i)),
+                "text": text[i] if text is not None else chr(r.FPDFText_GetUnicode(raw, i)),
                 "top": top,
                 "bottom": height - cy0,
                 "doctop": doctop + top,
             }
         )
     return chars
+
+
+def _page_text(raw, count: int) -> str | None:  # noqa: ANN001
+    """The unicode of every glyph in one call, or None when pdfium's page text does not line up one
+    code point per glyph (then each glyph is asked for its own)."""
+    import pypdfium2.raw as r
+
+    buf = ctypes.create_string_buffer(2 * (count + 1))
+    r.FPDFText_GetText(raw, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: 2 * count].decode("utf-16-le", "surrogatepass")
+    return text if len(text) == count else None
 
 
 def _is_vertical(box, font_size: float, scale: float) -> bool:  # noqa: ANN001 - FS_RECTF

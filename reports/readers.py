@@ -600,13 +600,13 @@ def _fast_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN0
     chars = pdf_text.dedupe(page.chars)
     tables = [t for t in pdf_text.find_tables(page) if _is_data_table(t)]
     grids = [pdf_text.Grid(t.cells) for t in tables]
-    free = [c for c in chars if not any(g.at(c) for g in grids)] if grids else chars
+    free, held = pdf_text.assign(grids, chars)
     items: list[tuple[float, int, str]] = [
         (top, 0, text)
         for top, text in _positional_rows(pdf_text.text_lines(free), carry, pdf_text.extract_text)
     ]
-    for t, g in zip(tables, grids, strict=True):
-        items.extend((top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t, g.extract(t, chars)))
+    for t, g, cells_chars in zip(tables, grids, held, strict=True):
+        items.extend((top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t, g.extract(t, cells_chars)))
     items.sort(key=lambda it: (it[0], it[1]))
     return [text for _, _, text in items]
 

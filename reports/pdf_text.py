@@ -140,30 +140,128 @@ def dedupe(chars: list[Char]) -> list[Char]:
 # ------------------------------------------------------------------------------------------ ruled tables
 
 
-def find_tables(page) -> list:  # noqa: ANN001 - pdfplumber Page in, pdfplumber Tables out
-    """Page.find_tables() with default settings: pdfplumber's edges, intersections and table grouping,
-    the cells found by `cells` instead of its all-pairs search."""
-    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+def find_tables(objects: dict[str, list[dict]]) -> list:
+    """Page.find_tables() with default settings, from the page's "line", "rect" and "curve" objects:
+    the same edges, snapping, joining, intersections, cells and table grouping as pdfplumber, on tuples."""
+    from pdfplumber.table import Table, cells_to_tables
 
-    finder = TableFinder.__new__(TableFinder)
-    finder.page, finder.settings = page, TableSettings.resolve(None)
-    points = edges_to_intersections(finder.get_edges(), TOLERANCE, TOLERANCE)
-    return [Table(page, group) for group in cells_to_tables(cells(points))]
+    return [Table(None, group) for group in cells_to_tables(cells(intersections(edges(objects))))]
 
 
-def cells(intersections: dict) -> list[BBox]:
-    """pdfplumber.table.intersections_to_cells: for each grid point in order, the first (point below,
-    point right) pair joined by edges to it and to a common bottom-right point."""
-    bbox = itemgetter("x0", "top", "x1", "bottom")
-    v_of = {p: {bbox(e) for e in d["v"]} for p, d in intersections.items()}
-    h_of = {p: {bbox(e) for e in d["h"]} for p, d in intersections.items()}
+# an edge: [orientation, x0, top, x1, bottom, width, height] (the keys pdfplumber's table finder reads)
+Edge = list
+
+
+def edges(objects: dict[str, list[dict]]) -> list[Edge]:
+    """TableFinder.get_edges for the "lines" strategy: page.edges (lines, rect sides, curve segments)
+    at least 1 pt long, snapped and joined within 3 pt, then at least 3 pt long."""
+    found: list[Edge] = []
+    for o in objects.get("line", ()):
+        found.append(
+            [
+                "h" if o["top"] == o["bottom"] else "v",
+                o["x0"],
+                o["top"],
+                o["x1"],
+                o["bottom"],
+                o["width"],
+                o["height"],
+            ]
+        )
+    for o in objects.get("rect", ()):
+        x0, top, x1, bottom, w, h = o["x0"], o["top"], o["x1"], o["bottom"], o["width"], o["height"]
+        found += [
+            ["h", x0, top, x1, top, w, 0],
+            ["h", x0, top + h, x1, bottom, w, 0],
+            ["v", x0, top, x0, bottom, 0, h],
+            ["v", x1, top, x1, bottom, 0, h],
+        ]
+    for o in objects.get("curve", ()):
+        for p0, p1 in zip(o["pts"], o["pts"][1:], strict=False):
+            kind = "v" if p0[0] == p1[0] else ("h" if p0[1] == p1[1] else None)
+            if kind:
+                found.append(
+                    [
+                        kind,
+                        min(p0[0], p1[0]),
+                        min(p0[1], p1[1]),
+                        max(p0[0], p1[0]),
+                        max(p0[1], p1[1]),
+                        abs(p0[0] - p1[0]),
+                        abs(p0[1] - p1[1]),
+                    ]
+                )
+    v = [e for e in found if e[0] == "v" and e[6] >= 1]
+    h = [e for e in found if e[0] == "h" and e[5] >= 1]
+    snapped = _snap(v, 1, (1, 3)) + _snap(h, 2, (2, 4))
+    snapped.sort(key=lambda e: (e[0], e[2] if e[0] == "h" else e[1]))
+    joined: list[Edge] = []
+    for (kind, _), group in itertools.groupby(snapped, key=lambda e: (e[0], e[2] if e[0] == "h" else e[1])):
+        joined += _join(list(group), kind)
+    return [e for e in joined if (e[6] if e[0] == "v" else e[5]) >= 3]
+
+
+def _snap(group: list[Edge], at: int, moved: tuple[int, int]) -> list[Edge]:
+    """utils.snap_objects: edges within 3 pt of each other moved to their mean position (by adding the
+    difference, as pdfplumber does)."""
+    out = []
+    for c in cluster(group, [e[at] for e in group], 3):
+        avg = sum(e[at] for e in c) / len(c)
+        for e in c:
+            d = avg - e[at]
+            e = list(e)
+            e[moved[0]] += d
+            e[moved[1]] += d
+            out.append(e)
+    return out
+
+
+def _join(group: list[Edge], kind: str) -> list[Edge]:
+    """table.join_edge_group: edges on one line that overlap or lie within 3 pt joined."""
+    lo, hi = (1, 3) if kind == "h" else (2, 4)
+    group.sort(key=itemgetter(lo))
+    joined = [group[0]]
+    for e in group[1:]:
+        last = joined[-1]
+        if e[lo] <= last[hi] + 3:
+            if e[hi] > last[hi]:
+                last = list(last)
+                if kind == "h":
+                    last[3], last[5] = e[3], e[3] - last[1]
+                else:
+                    last[6] = last[6] + (e[4] - last[4])
+                    last[4] = e[4]
+                joined[-1] = last
+        else:
+            joined.append(e)
+    return joined
+
+
+def intersections(found: list[Edge]) -> dict[tuple[float, float], tuple[set, set]]:
+    """table.edges_to_intersections (3 pt): each crossing point → bboxes of its (vertical, horizontal)
+    edges."""
+    v = sorted((e for e in found if e[0] == "v"), key=itemgetter(1, 2))
+    h = sorted((e for e in found if e[0] == "h"), key=itemgetter(2, 1))
+    out: dict[tuple[float, float], tuple[set, set]] = {}
+    for ve in v:
+        for he in h:
+            if ve[2] <= he[2] + 3 and ve[4] >= he[2] - 3 and ve[1] >= he[1] - 3 and ve[1] <= he[3] + 3:
+                vs, hs = out.setdefault((ve[1], he[2]), (set(), set()))
+                vs.add((ve[1], ve[2], ve[3], ve[4]))
+                hs.add((he[1], he[2], he[3], he[4]))
+    return out
+
+
+def cells(points_at: dict[tuple[float, float], tuple[set, set]]) -> list[BBox]:
+    """table.intersections_to_cells: for each grid point in order, the first (point below, point right)
+    pair joined by edges to it and to a common bottom-right point."""
 
     def connects(p1: tuple, p2: tuple) -> bool:
-        return (p1[0] == p2[0] and not v_of[p1].isdisjoint(v_of[p2])) or (
-            p1[1] == p2[1] and not h_of[p1].isdisjoint(h_of[p2])
+        return (p1[0] == p2[0] and not points_at[p1][0].isdisjoint(points_at[p2][0])) or (
+            p1[1] == p2[1] and not points_at[p1][1].isdisjoint(points_at[p2][1])
         )
 
-    points = sorted(intersections)
+    points = sorted(points_at)
     by_y: dict[float, list] = {}
     for p in points:  # sorted by x within each y
         by_y.setdefault(p[1], []).append(p)
@@ -172,14 +270,14 @@ def cells(intersections: dict) -> list[BBox]:
         below = list(itertools.takewhile(lambda p, x=pt[0]: p[0] == x, points[i + 1 :]))
         row = by_y[pt[1]]
         right = row[row.index(pt) + 1 :]
-        found = _smallest_cell(pt, below, right, intersections, connects)
+        found = _smallest_cell(pt, below, right, points_at, connects)
         if found:
             out.append(found)
     return out
 
 
 def _smallest_cell(
-    pt: tuple, below: list, right: list, intersections: dict, connects: Callable[[tuple, tuple], bool]
+    pt: tuple, below: list, right: list, points_at: dict, connects: Callable[[tuple, tuple], bool]
 ) -> BBox | None:
     for below_pt in below:
         if not connects(pt, below_pt):
@@ -188,7 +286,7 @@ def _smallest_cell(
             if not connects(pt, right_pt):
                 continue
             corner = (right_pt[0], below_pt[1])
-            if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+            if corner in points_at and connects(corner, right_pt) and connects(corner, below_pt):
                 return (pt[0], pt[1], corner[0], corner[1])
     return None
 
@@ -214,7 +312,8 @@ class Grid:
         `held`: the chars of each cell (from `assign`)."""
         index = {box: k for k, box in enumerate(self.boxes)}
         return [
-            [None if box is None else extract_text(held[index[box]]) for box in row.cells] for row in table.rows
+            [None if box is None else extract_text(held[index[box]]) for box in row.cells]
+            for row in table.rows
         ]
 
 

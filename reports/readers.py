@@ -598,7 +598,7 @@ def _fast_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN0
     from reports import pdf_text
 
     chars = pdf_text.dedupe(page.chars)
-    tables = [t for t in pdf_text.find_tables(page) if _is_data_table(t)]
+    tables = [t for t in pdf_text.find_tables(page.objects) if _is_data_table(t)]
     grids = [pdf_text.Grid(t.cells) for t in tables]
     free, held = pdf_text.assign(grids, chars)
     items: list[tuple[float, int, str]] = [

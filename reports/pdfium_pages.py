@@ -61,11 +61,11 @@ def _pages(doc, vertical: dict[str, bool]) -> list:  # noqa: ANN001 - pypdfium2 
             drawn: set[int | None] = set()
             try:
                 chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
+                objects: dict[str, list[dict]] = {"char": chars}
+                for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
+                    objects.setdefault(kind, []).append(obj)
             finally:
                 textpage.close()
-            objects: dict[str, list[dict]] = {"char": chars}
-            for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
-                objects.setdefault(kind, []).append(obj)
             plumber._objects = objects
             out.append(plumber)
             doctop += height
@@ -218,7 +218,8 @@ def _paths(
     page_raw, height: float, page_number: int, doctop: float, drawn: set
 ) -> Iterator[tuple[str, dict]]:  # noqa: ANN001
     """(kind, object) of every painted path, forms included, classified as pdfminer does. A text
-    object pdfium's text page left out (it drops some it takes for repeats) is Unsupported."""
+    object pdfium's text page left out (it drops some it takes for repeats) is Unsupported, unless it
+    draws no glyph (an empty string shown, as for a blank table cell: no char either way)."""
     import pypdfium2.raw as r
 
     page_object, form_object = _address_fn(r.FPDFPage_GetObject, 2), _address_fn(r.FPDFFormObj_GetObject, 2)
@@ -229,7 +230,7 @@ def _paths(
     def walk(objects: list[int], outer: Matrix) -> Iterator[tuple[str, dict]]:
         for address in objects:
             kind = kind_of(address)
-            if kind == r.FPDF_PAGEOBJ_TEXT and address not in drawn:
+            if kind == r.FPDF_PAGEOBJ_TEXT and address not in drawn and _has_text(address):
                 raise Unsupported("text object missing from pdfium's text page")
             if kind not in (r.FPDF_PAGEOBJ_PATH, r.FPDF_PAGEOBJ_FORM):
                 continue
@@ -247,6 +248,16 @@ def _paths(
 
     top_level = [page_object(page_raw, i) for i in range(r.FPDFPage_CountObjects(page_raw))]
     yield from walk(top_level, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+
+
+def _has_text(address: int) -> bool:
+    """Does this text object draw any glyph? One without glyphs (an empty string shown) has a single
+    point as its bounds; pdfium's FPDFTextObj_GetText cannot tell, it reads the text page."""
+    import pypdfium2.raw as r
+
+    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+    r.FPDFPageObj_GetBounds(ctypes.cast(address, r.FPDF_PAGEOBJECT), x0, y0, x1, y1)
+    return x0.value != x1.value or y0.value != y1.value
 
 
 def _concat(m: Matrix, outer: Matrix) -> Matrix:

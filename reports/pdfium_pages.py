@@ -26,7 +26,8 @@ class Unsupported(Exception):
 
 @contextmanager
 def open_pages(data: bytes) -> Iterator[list | None]:
-    """pdfplumber Pages with their objects filled from pdfium, or None when pdfium cannot stand in."""
+    """pdfplumber Pages with their objects filled from pdfium (None for a page pdfium cannot stand in
+    for: the caller reads that one with pdfminer), or None when it can stand in for no page."""
     import pypdfium2 as pdfium
 
     try:
@@ -39,39 +40,48 @@ def open_pages(data: bytes) -> Iterator[list | None]:
             pages = _pages(doc, _vertical_fonts(data))
         except Unsupported:
             pages = None
-        yield pages
+        yield pages if pages and any(p is not None for p in pages) else None
     finally:
         doc.close()
 
 
 def _pages(doc, vertical: dict[str, bool]) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
-    from pdfplumber.page import Page
-
-    out = []
+    out: list = []
     doctop = 0.0
     for index in range(len(doc)):
         page = doc[index]
         try:
             x0, y0, x1, y1 = page.get_mediabox()
-            if page.get_rotation() % 360 or x0 or y0:
-                raise Unsupported("rotated page or MediaBox off the origin")
-            height = y1 - y0
-            plumber = Page(None, SimpleNamespace(attrs={"MediaBox": [x0, y0, x1, y1]}), index + 1, doctop)
-            textpage = page.get_textpage()
-            drawn: set[int | None] = set()
             try:
-                chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
-                objects: dict[str, list[dict]] = {"char": chars}
-                for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
-                    objects.setdefault(kind, []).append(obj)
-            finally:
-                textpage.close()
-            plumber._objects = objects
-            out.append(plumber)
-            doctop += height
+                out.append(_page(page, index, doctop, vertical))
+            except Unsupported:
+                out.append(None)
         finally:
             page.close()
+        doctop += y1 - y0
     return out
+
+
+def _page(page, index: int, doctop: float, vertical: dict[str, bool]):  # noqa: ANN001, ANN202
+    """One pdfplumber Page (its objects from pdfium) for a pypdfium2 page, or Unsupported."""
+    from pdfplumber.page import Page
+
+    x0, y0, x1, y1 = page.get_mediabox()
+    if page.get_rotation() % 360 or x0 or y0:
+        raise Unsupported("rotated page or MediaBox off the origin")
+    height = y1 - y0
+    plumber = Page(None, SimpleNamespace(attrs={"MediaBox": [x0, y0, x1, y1]}), index + 1, doctop)
+    textpage = page.get_textpage()
+    drawn: set[int | None] = set()
+    try:
+        chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
+        objects: dict[str, list[dict]] = {"char": chars}
+        for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
+            objects.setdefault(kind, []).append(obj)
+    finally:
+        textpage.close()
+    plumber._objects = objects
+    return plumber
 
 
 def _chars(  # noqa: PLR0913
@@ -218,8 +228,9 @@ def _paths(
     page_raw, height: float, page_number: int, doctop: float, drawn: set
 ) -> Iterator[tuple[str, dict]]:  # noqa: ANN001
     """(kind, object) of every painted path, forms included, classified as pdfminer does. A text
-    object pdfium's text page left out (it drops some it takes for repeats) is Unsupported, unless it
-    draws no glyph (an empty string shown, as for a blank table cell: no char either way)."""
+    object pdfium's text page left out is Unsupported: pdfium drops every text object without width,
+    an empty string shown (a blank table cell: no char) as well as a glyph of no advance (a char for
+    pdfminer), and nothing in its API tells the two apart."""
     import pypdfium2.raw as r
 
     page_object, form_object = _address_fn(r.FPDFPage_GetObject, 2), _address_fn(r.FPDFFormObj_GetObject, 2)
@@ -230,7 +241,7 @@ def _paths(
     def walk(objects: list[int], outer: Matrix) -> Iterator[tuple[str, dict]]:
         for address in objects:
             kind = kind_of(address)
-            if kind == r.FPDF_PAGEOBJ_TEXT and address not in drawn and _has_text(address):
+            if kind == r.FPDF_PAGEOBJ_TEXT and address not in drawn:
                 raise Unsupported("text object missing from pdfium's text page")
             if kind not in (r.FPDF_PAGEOBJ_PATH, r.FPDF_PAGEOBJ_FORM):
                 continue
@@ -248,16 +259,6 @@ def _paths(
 
     top_level = [page_object(page_raw, i) for i in range(r.FPDFPage_CountObjects(page_raw))]
     yield from walk(top_level, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-
-
-def _has_text(address: int) -> bool:
-    """Does this text object draw any glyph? One without glyphs (an empty string shown) has a single
-    point as its bounds; pdfium's FPDFTextObj_GetText cannot tell, it reads the text page."""
-    import pypdfium2.raw as r
-
-    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
-    r.FPDFPageObj_GetBounds(ctypes.cast(address, r.FPDF_PAGEOBJECT), x0, y0, x1, y1)
-    return x0.value != x1.value or y0.value != y1.value
 
 
 def _concat(m: Matrix, outer: Matrix) -> Matrix:

@@ -118,23 +118,22 @@ def text_lines(chars: list[Char]) -> list[dict]:
 def dedupe(chars: list[Char]) -> list[Char]:
     """Page.dedupe_chars: of glyphs with the same text, font and size within 1 pt of each other, the
     first by (doctop, x0) is kept; kept chars stay in page order."""
-    key = itemgetter("upright", "text", "fontname", "size")
-    order = {id(c): i for i, c in enumerate(chars)}
-    kept: list[Char] = []
-    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-        group = list(group)
+    groups: dict[tuple, list[Char]] = {}
+    for c in chars:
+        groups.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(c)
+    dropped: set[int] = set()
+    for group in groups.values():
         if len(group) == 1:
-            kept.append(group[0])
             continue
         tops = sorted(c["doctop"] for c in group)
         if all(b > a + 1 for a, b in zip(tops, tops[1:], strict=False)):  # no two on one row: all kept
-            kept.extend(group)
             continue
         for row in cluster(group, [c["doctop"] for c in group], 1):
             for col in cluster(row, [c["x0"] for c in row], 1):
-                kept.append(min(col, key=itemgetter("doctop", "x0")))
-    kept.sort(key=lambda c: order[id(c)])
-    return kept
+                if len(col) > 1:
+                    keep = min(col, key=itemgetter("doctop", "x0"))
+                    dropped.update(id(c) for c in col if c is not keep)
+    return [c for c in chars if id(c) not in dropped] if dropped else list(chars)
 
 
 # ------------------------------------------------------------------------------------------ ruled tables

@@ -129,6 +129,11 @@ def dedupe(chars: list[Char]) -> list[Char]:
         if all(b > a + 1 for a, b in zip(tops, tops[1:], strict=False)):  # no two on one row: all kept
             continue
         for row in cluster(group, [c["doctop"] for c in group], 1):
+            if len(row) == 1:
+                continue
+            xs = sorted(c["x0"] for c in row)
+            if all(b > a + 1 for a, b in zip(xs, xs[1:], strict=False)):  # no two at one place
+                continue
             for col in cluster(row, [c["x0"] for c in row], 1):
                 if len(col) > 1:
                     keep = min(col, key=itemgetter("doctop", "x0"))

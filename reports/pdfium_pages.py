@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
+
+
+# a PDF name ending in "-V" (also written with the #2D escape), as a vertical CMap's name does
+_V_NAME = re.compile(rb"(?:-|#2[dD])V(?=[\s/<>\[\]()%{}])")
 
 
 class Unsupported(Exception):
@@ -180,7 +185,10 @@ def _is_vertical(box, font_size: float, scale: float) -> bool:  # noqa: ANN001 -
 
 def _vertical_fonts(data: bytes) -> dict[str, bool]:
     """Fonts written top to bottom (a "-V" CMap) by name → their metrics are the default ones. Read with
-    pdfminer from the page resources only (no content stream), a few milliseconds."""
+    pdfminer from the page resources only (no content stream), a few milliseconds; skipped when no
+    name in the file ends in -V and no object hides in a compressed object stream."""
+    if b"/ObjStm" not in data and not _V_NAME.search(data):
+        return {}
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser

@@ -274,3 +274,13 @@ def test_edges_cells_and_tables_are_pdfplumbers():
         assert [g.extract(t, h) for g, t, h in zip(grids, mine, held, strict=True)] == [
             t.extract() for t in theirs
         ]
+
+
+def test_vertical_fonts_are_looked_for_only_where_a_name_ends_in_v():
+    from reports.pdfium_pages import Unsupported, _vertical_fonts
+
+    assert _vertical_fonts(b"%PDF-1.4 no such name here") == {}  # pdfminer, not asked, would fail
+    for named in (b"/Encoding /UniGB-UCS2-V >>", b"/Encoding /UniGB#2DUCS2#2DV\n", b"1 0 obj /ObjStm"):
+        with pytest.raises(Unsupported):  # asked: pdfminer cannot read the page tree of this
+            _vertical_fonts(b"%PDF-1.4 " + named)
+    assert _vertical_fonts(_real()[1]) != {}  # a real PDF with a vertical font still has it found

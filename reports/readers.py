@@ -628,7 +628,9 @@ def _fast_page_lines(page, carry: list[list[float]]) -> list[str]:  # noqa: ANN0
         for top, text in _positional_rows(pdf_text.text_lines(free), carry, pdf_text.extract_text)
     ]
     for t, g, cells_chars in zip(tables, grids, held, strict=True):
-        items.extend((top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t, g.extract(t, cells_chars)))
+        items.extend(
+            (top, 1, "\t".join(cells)) for top, cells in _pdf_table_rows(t, g.extract(t, cells_chars))
+        )
     items.sort(key=lambda it: (it[0], it[1]))
     return [text for _, _, text in items]
 

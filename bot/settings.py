@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     updates_burst: int = Field(default=20, ge=1)
     updates_per_second: float = Field(default=1.0, gt=0)
     update_queue_depth: int = Field(default=3, ge=0)
+    # False: no per-user bucket or lane at all (PTB's plain concurrent processing); only for measuring
+    # what the fairness layer buys (bench/flood.py) — one user's flood then delays everybody.
+    fair_updates: bool = True
     # Bot API calls (not getUpdates): seconds to wait for Telegram's answer before a sent call is "in doubt"
     # and never resent (handlers.delivery), and seconds to wait for a connection (then it is safely retried).
     telegram_read_timeout: float = Field(default=15.0, gt=0)

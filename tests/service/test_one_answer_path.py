@@ -74,7 +74,7 @@ def bot_settings_offline():
     return Settings(_env_file=None, telegram_bot_token="")
 
 
-def _telegram_texts(api, engine, questions: list[str]) -> list[str]:
+async def _telegram_texts(api, engine, questions: list[str]) -> list[str]:
     texts: list[str] = []
 
     async def scenario(app):
@@ -86,7 +86,7 @@ def _telegram_texts(api, engine, questions: list[str]) -> list[str]:
                                        timeout=20, since=mark)
             texts.append(html.unescape(call.text or ""))
 
-    run_bot(api, engine, scenario, Answerer(engine), today=TODAY)
+    await run_bot(api, engine, scenario, Answerer(engine), today=TODAY)
     return texts
 
 
@@ -112,14 +112,15 @@ def _shows_the_same(front_end: str, question: str, text: str, data: dict) -> Non
         assert body.count("来源：") == len(data["answers"]), (where, body.count("来源："), len(data["answers"]))
 
 
-def test_telegram_ask_json_and_chat_show_the_same_numbers_and_sources(api, store, capsys):
+@pytest.mark.asyncio
+async def test_telegram_ask_json_and_chat_show_the_same_numbers_and_sources(api, store, capsys):
     url = store.url.render_as_string(hide_password=False)
     questions = _questions(store)
     replies = [_ask_json(url, q, capsys) for q in questions]
     statuses = {r["status"] for r in replies}
     assert "ok" in statuses and statuses - {"ok"}, statuses  # numbers and at least one non-answer
     chats = [_chat_text(store, q, f"x:{i}") for i, q in enumerate(questions)]
-    telegram = _telegram_texts(api, store, questions)
+    telegram = await _telegram_texts(api, store, questions)
     for q, data, chat_text, tg_text in zip(questions, replies, chats, telegram, strict=True):
         _shows_the_same("chat", q, chat_text, data)
         _shows_the_same("telegram", q, tg_text, data)

@@ -12,16 +12,9 @@ from collections.abc import Mapping, Sequence
 from reports import exact
 from reports.exact import Number
 from reports.model import Finding
+from reports.tables_modern import APPLICANT_COLUMNS
 
-COLUMNS: tuple[str, ...] = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social",
-    "legal",
-    "other_org",
-    "total",
-)
+COLUMNS = APPLICANT_COLUMNS  # the 2019/2021 applicant columns, as the table reader names them
 APPLICANTS: tuple[str, ...] = COLUMNS[:-1]
 COLUMN_ZH: dict[str, str] = {
     "natural_person": "自然人",

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from query.format import provenance
-from query.types import Answer, AnswerRow, Candidate
+from query.types import Answer, AnswerRow, Candidate, Source
 from reports import exact
 from reports.exact import Number
 from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the front ends
@@ -23,6 +22,8 @@ from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the f
 TELEGRAM_LIMIT = 4096
 PAGE_LIMIT = 3900  # room for a page footer
 LINE_TEXT_MAX = 160  # source line quoted in an answer (full line in /source)
+SAMPLE_NOTE = "⚠️ 样例数据：虚构单位的生成报告，不是真实数字（SAMPLE）"
+STARTER_NOTE = "起步数据：据公开年报整理的数字"
 
 
 class Markup:
@@ -88,6 +89,36 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def provenance(s: Source) -> str:
+    """Where the report came from, in one line: a SAMPLE warning, the public URL and publication date."""
+    parts = []
+    if s.source_kind == "sample":
+        parts.append(SAMPLE_NOTE)
+    elif s.source_kind == "starter":
+        parts.append(STARTER_NOTE)
+    if s.url:
+        parts.append(f"网址：{s.url}")
+    if s.published:
+        parts.append(f"发布：{s.published}")
+    return " · ".join(parts)
+
+
+def official_cell(row: AnswerRow) -> str:
+    """The official row and column a number was read from ("口径：section 「row」行「column」列")."""
+    s = row.source
+    if s is None or s.origin == "derived":
+        return ""  # a derived number says so on its source line
+    label = f"「{_short(s.row_label, 60)}」行" if s.row_label else ""
+    if s.column_label and s.column_label != "统计数":
+        label += f"「{s.column_label}」列"
+    if not label:
+        return ""
+    if s.origin == "prose":
+        return f"口径：正文文字（对应表格{label}）"
+    sec = f"{_short(s.section, 40)} " if s.section else ""
+    return f"口径：{sec}{label}"
+
+
 def source_brief(row: AnswerRow, m: Markup) -> str:
     src = row.source
     if src is None:
@@ -110,7 +141,8 @@ def row_block(row: AnswerRow, m: Markup, index: int | None = None) -> str:
     head = f"{index}. " if index is not None else ""
     first = f"{head}{m.b(row.agency)} {row.year} 年"
     second = f"{m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}"
-    return f"{first}\n{second}\n{source_brief(row, m)}"
+    cell = official_cell(row)
+    return f"{first}\n{second}\n" + (f"{m.t(cell)}\n" if cell else "") + source_brief(row, m)
 
 
 def _split_plain(text: str, limit: int) -> list[str]:

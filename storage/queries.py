@@ -33,6 +33,18 @@ from storage.models import (
 
 
 @dataclass(slots=True)
+class BodyReport:
+    """One stored report and the body it is of: what the harvest's 已发布 notices and the audit share."""
+
+    report_id: int
+    agency_id: int
+    agency: str
+    kind: str
+    region_path: str
+    year: int
+
+
+@dataclass(slots=True)
 class AgencyInfo:
     id: int
     name: str

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from reports.exact import Number
 from storage.models import Agency, DigestOption, ProseFingerprint, Report, Scorecard, utcnow
 from storage.queries import BodyReport, FindingRow, findings_for, value_map
 
@@ -24,7 +25,7 @@ class ReportRow(BodyReport):
     template: str
     file_name: str
     ingested_at: datetime
-    values: dict[str, float]
+    values: dict[str, Number]  # exact (int/Decimal)
     findings: list[FindingRow]
 
 

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from query.engine import Answerer
 from query.parse_question import MAX_CHARS, MAX_RANGE, MAX_YEAR, MIN_YEAR, _parse, normalize, parse_question
+from reports import exact
 from reports.prose import to_number
 from storage.db import create_all, get_engine
 from tests.query.conftest import said
@@ -237,8 +238,9 @@ def check_answer(
         raise AssertionError(f"a swallowed exception: {text}")
     payload = answer.to_json()
     assert payload["status"] == answer.status
-    # the `ask --json` contract and the saved follow-up context are plain JSON (no NaN, no objects)
-    json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    # the `ask --json` contract (written by reports.exact.dumps: Decimals as JSON numbers with their
+    # digits) and the saved follow-up context are plain JSON (no NaN, no objects)
+    exact.dumps(payload, ensure_ascii=False, allow_nan=False)
     json.dumps(answer.context, ensure_ascii=False, allow_nan=False)
     if answer.status != "ok":
         return

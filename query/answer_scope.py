@@ -7,6 +7,7 @@ from ~54 s and 2.4 GB into a fraction of a second.
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -54,9 +55,21 @@ def scope_year(intent: Intent, cache: ReadCache, scope: list[int]) -> tuple[int 
 def collect(
     cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool = False
 ) -> Scored:
-    """Score every body in scope that year from bare numbers; read the best `top` in full."""
-    keys = sorted({k for t in TEMPLATES for k in keys_of(m.formula(t))}
-                  | {"litigation.direct.total", "litigation.after_review.total"})
+    """Score every body in scope that year from bare numbers; read the best `top` in full.
+
+    Kept until the store changes (the cache is emptied on a new store generation), so asking the same
+    ranking again — a national one scores 150,000 reports — is a look-up; callers get their own copy."""
+    key = (repr([m.formula(t) for t in TEMPLATES]), m.label, year, len(scope), hash(tuple(scope)), top, ascending)
+    return copy.deepcopy(cache.scored.get_or(key, lambda: _collect(cache, m, year, scope, top, ascending)))
+
+
+def _collect(
+    cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool
+) -> Scored:
+    keys = {k for t in TEMPLATES for k in keys_of(m.formula(t))}
+    if "litigation.total" in keys:  # 2019+ reports state it as direct + after review (evaluate.LITIGATION_SUM)
+        keys |= {"litigation.direct.total", "litigation.after_review.total"}
+    keys = sorted(keys)
     pairs = cache.scope_reports(scope, year)
     rids = tuple(sorted(rep.id for _a, rep in pairs if rep is not None))
     numbers = cache.year_numbers(year, tuple(keys), rids)

@@ -129,6 +129,7 @@ class ReadCache:
         self._data = LRU(4000)  # report id → (values, findings)
         self._headers = LRU(4000)  # report id → (title, file name, source url, published on)
         self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
+        self.scored = LRU(32)  # a ranking's or total's scored scope (query/answer_scope.collect)
         self.agencies: dict[int, AgencyRec] = {}
         self.reports: dict[tuple[int, int], ReportRec] = {}
         self.report_by_id: dict[int, ReportRec] = {}
@@ -202,20 +203,20 @@ class ReadCache:
     def _install_lazy(self) -> None:
         from query import lazy, name_store
 
-        name_store.refresh(self.engine)
-        counts = name_index.catalogue_marks(self.engine)
-        self.agencies = lazy.LazyAgencies(self.engine, counts["agencies"])  # type: ignore[assignment]
+        marks = name_store.refresh(self.engine)
+        self.agencies = lazy.LazyAgencies(self.engine, marks["agencies"])  # type: ignore[assignment]
         self.reports = lazy.LazyReports(  # type: ignore[assignment]
-            self.engine, name_index.report_count(self.engine), lambda row: ReportRec(*row, self.headers)
+            self.engine, lambda: name_index.report_count(self.engine), lambda row: ReportRec(*row, self.headers)
         )
         self.years = lazy.LazyYears(self.reports)  # type: ignore[assignment]
         self.by_name = lazy.LazyNames(self.engine)  # type: ignore[assignment]
         self.report_by_id = {}
         self._all_years: list[int] | None = None
-        self.index = name_store.StoreIndex(self.engine, self.agencies)
+        self.index = name_store.StoreIndex(self.engine, self.agencies, marks["max_len"])
         self._data.clear()
         self._headers.clear()
         self._columns.clear()
+        self.scored.clear()
         phrase_table()
         self.lazy = True
         self.loaded = True
@@ -288,6 +289,7 @@ class ReadCache:
         self._data.clear()
         self._headers.clear()
         self._columns.clear()
+        self.scored.clear()
         phrase_table()
         self.loaded = True
 

@@ -8,6 +8,7 @@ so start-up reads nothing per body; bulk helpers (`prefetch`, `of_year`) serve s
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -39,6 +40,7 @@ class LazyAgencies(Mapping[int, AgencyRec]):
     def __init__(self, engine: Engine, count: int) -> None:
         self.engine, self.count = engine, count
         self._recs: _Lru = _Lru(AGENCY_LRU)
+        self._ids: array | None = None
 
     def prefetch(self, ids: Iterable[int]) -> None:
         missing = [i for i in ids if i not in self._recs]
@@ -64,7 +66,9 @@ class LazyAgencies(Mapping[int, AgencyRec]):
         return isinstance(aid, int) and self.get(aid) is not None
 
     def __iter__(self) -> Iterator[int]:
-        return iter(store.all_agency_ids(self.engine))
+        if self._ids is None:  # a national scope: every id, kept compactly until the store changes
+            self._ids = array("i", store.all_agency_ids(self.engine))
+        return iter(self._ids)
 
     def __len__(self) -> int:
         return self.count
@@ -73,8 +77,9 @@ class LazyAgencies(Mapping[int, AgencyRec]):
 class LazyReports(Mapping[tuple[int, int], Any]):
     """(agency id, year) → ReportRec, read per agency (all its years at once) on demand."""
 
-    def __init__(self, engine: Engine, count: int, make: Callable[[tuple], Any]) -> None:
-        self.engine, self.count, self.make = engine, count, make
+    def __init__(self, engine: Engine, count: Callable[[], int], make: Callable[[tuple], Any]) -> None:
+        self.engine, self._count, self.make = engine, count, make
+        self.count: int | None = None  # read when first asked for (a count over every report)
         self._by_agency: _Lru = _Lru(AGENCY_LRU)  # agency id → {year: ReportRec}
         self._years: _Lru = _Lru(YEAR_SLICES)  # year → {agency id: ReportRec}
 
@@ -117,6 +122,8 @@ class LazyReports(Mapping[tuple[int, int], Any]):
         raise TypeError("a national store's reports are not listed one by one")
 
     def __len__(self) -> int:
+        if self.count is None:
+            self.count = self._count()
         return self.count
 
 
@@ -176,3 +183,6 @@ class NameList(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self[:])
+
+    def __deepcopy__(self, memo: dict) -> NameList:
+        return self  # never changed after it is made; a copy would copy the agency mapping

@@ -46,7 +46,6 @@ def index_rows(recs: Sequence[AgencyRec], seen_places: set[tuple[str, str]] | No
     for path, ids in idx.by_place.items():
         rows["place_member"] += [{"path": path, "agency_id": a} for a in dict.fromkeys(ids)]
     strings, targets = idx.fuzzy_corpus()
-    placed = {(s, p) for s, (a, p) in zip(strings, targets, strict=True) if a < 0}
     for k, (s, (aid, path)) in enumerate(zip(strings, targets, strict=True)):
         if aid < 0 and ("fz", s, path) in seen:
             continue
@@ -58,8 +57,12 @@ def index_rows(recs: Sequence[AgencyRec], seen_places: set[tuple[str, str]] | No
              "initials": ini if len(ini) >= 2 else ""}
         )
         rows["name_gram"] += [{"gram": g, "fuzzy_id": k + 1} for g in _grams(s, 2)]
-    del placed
     return rows
+
+
+def _longest(rows: dict[str, list[dict]]) -> int:
+    """The longest form or place surface in a batch (how far a question is scanned from each character)."""
+    return max([len(r["form"]) for r in rows["name_form"]] + [len(r["surface"]) for r in rows["name_place"]] + [2])
 
 
 def _recs(rows: Iterable[store.AgencyRow]) -> list[AgencyRec]:
@@ -72,9 +75,11 @@ def build(engine: Engine, progress: Callable[[str], None] | None = None) -> dict
     ids = store.all_agency_ids(engine)
     seen: set = set()
     first = True
+    marks["max_len"] = 2
     for k in range(0, max(len(ids), 1), BATCH):
         part = ids[k : k + BATCH]
         rows = index_rows(_recs(store.agencies_by_id(engine, part)), seen)
+        marks["max_len"] = max(marks["max_len"], _longest(rows))
         store.write_rows(engine, None if first else part, rows, marks)
         first = False
         if progress:
@@ -86,6 +91,8 @@ def refresh(engine: Engine) -> dict[str, int]:
     """Bring the name index up to the store: new agencies and aliases incrementally, a deletion by a rebuild."""
     marks = store.catalogue_marks(engine)
     state = store.index_state(engine)
+    if state is not None and "max_len" in state:
+        marks["max_len"] = state["max_len"]
     if state == marks:
         return marks
     if (
@@ -93,6 +100,7 @@ def refresh(engine: Engine) -> dict[str, int]:
         or marks["agencies"] < state["agencies"]
         or marks["aliases"] < state["aliases"]
         or marks["max_agency"] < state["max_agency"]
+        or "max_len" not in state
     ):
         log.info("name index: full rebuild (%s agencies)", marks["agencies"])
         return build(engine)
@@ -100,6 +108,7 @@ def refresh(engine: Engine) -> dict[str, int]:
     for k in range(0, len(changed), BATCH):
         part = changed[k : k + BATCH]
         rows = index_rows(_recs(store.agencies_by_id(engine, part)))
+        marks["max_len"] = max(marks["max_len"], _longest(rows))
         store.write_rows(engine, part, rows, marks)
     if not changed:
         store.write_rows(engine, [], index_rows([]), marks)
@@ -139,10 +148,10 @@ class _LastSegment:
 class StoreIndex(AgencyIndex):
     """AgencyIndex's look-ups over the name_* tables; `agencies` is the read cache's lazy agency mapping."""
 
-    def __init__(self, engine: Engine, agencies: Mapping[int, AgencyRec]) -> None:  # noqa: D107
+    def __init__(self, engine: Engine, agencies: Mapping[int, AgencyRec], max_len: int) -> None:  # noqa: D107
         self.engine = engine
         self.agencies = agencies  # type: ignore[assignment]
-        self.max_len = store.max_form_length(engine)
+        self.max_len = max_len
         self.places = _Places(self)  # type: ignore[assignment]
         self.place_names = _LastSegment()  # type: ignore[assignment]
         self._forms: _Memo = _Memo()  # form → (ids, penalty) | None

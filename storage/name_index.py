@@ -253,13 +253,6 @@ def gram_postings(engine: Engine, grams: Sequence[str], limit: int) -> list[int]
         return [int(i) for i, _n in c.execute(stmt)]
 
 
-def max_form_length(engine: Engine) -> int:
-    with engine.connect() as c:
-        a = c.execute(select(func.coalesce(func.max(func.length(FORM.form)), 2))).scalar_one()
-        b = c.execute(select(func.coalesce(func.max(func.length(PLACE.surface)), 2))).scalar_one()
-    return max(int(a), int(b))
-
-
 # ---------------------------------------------------------------------------------------------- writes
 def write_rows(
     engine: Engine,
@@ -288,14 +281,27 @@ def write_rows(
         for r in rows["name_gram"]:
             r["fuzzy_id"] += base
         for model in INDEX_TABLES:
-            for part in _chunks(rows[model.__tablename__], 20000):
-                if part:
-                    c.execute(insert(model.__table__), part)
+            _insert(c, model, rows[model.__tablename__])
         value = json.dumps(marks)
         if c.execute(select(META.key).where(META.key == STATE_KEY)).first():
             c.execute(AppMeta.__table__.update().where(META.key == STATE_KEY).values(value=value))
         else:
             c.execute(insert(AppMeta.__table__).values(key=STATE_KEY, value=value))
+
+
+def _insert(c: Connection, model: type, rows: list[dict]) -> None:
+    """Insert rows: COPY on PostgreSQL (a national index is millions of rows), executemany elsewhere."""
+    if not rows:
+        return
+    if c.dialect.name != "postgresql":
+        for part in _chunks(rows, 20000):
+            c.execute(insert(model.__table__), part)
+        return
+    cols = list(rows[0])
+    cur = c.connection.driver_connection.cursor()
+    with cur.copy(f"COPY {model.__tablename__} ({', '.join(cols)}) FROM STDIN") as cp:
+        for r in rows:
+            cp.write_row([r[k] for k in cols])
 
 
 def _only_new(c: Connection, rows: dict[str, list[dict]]) -> dict[str, list[dict]]:

@@ -93,7 +93,7 @@ def refresh(engine: Engine) -> dict[str, int]:
     state = store.index_state(engine)
     if state is not None and "max_len" in state:
         marks["max_len"] = state["max_len"]
-    if state == marks:
+    if state == marks and "max_len" in marks:
         return marks
     if (
         state is None

@@ -198,7 +198,9 @@ class ReadCache:
         forced = os.environ.get("DISCLOSURE_LAZY_FROM")  # set: any store of that size (tests compare modes)
         if not forced and self.engine.dialect.name != "postgresql":
             return False
-        return name_index.agency_count(self.engine) >= int(forced or LAZY_FROM)
+        if forced:
+            return name_index.agency_count(self.engine) >= int(forced)
+        return name_index.agency_estimate(self.engine) >= LAZY_FROM
 
     def _install_lazy(self) -> None:
         from query import lazy, name_store

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from storage.models import (
@@ -65,6 +65,16 @@ def catalogue_marks(engine: Engine) -> dict[str, int]:
 def agency_count(engine: Engine) -> int:
     with engine.connect() as c:
         return int(c.execute(select(func.count()).select_from(Agency.__table__)).scalar_one())
+
+
+def agency_estimate(engine: Engine) -> int:
+    """About how many agencies the store holds, without counting them: PostgreSQL's planner statistics
+    (pg_class.reltuples, kept by ANALYZE/autovacuum; 0 before the first); elsewhere an exact count."""
+    if engine.dialect.name != "postgresql":
+        return agency_count(engine)
+    with engine.connect() as c:
+        est = c.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('agency')")).scalar()
+    return max(int(est or 0), 0)
 
 
 def index_state(engine: Engine) -> dict | None:

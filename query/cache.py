@@ -244,12 +244,17 @@ class ReadCache:
 
     def scope_reports(self, scope: list[int], year: int) -> list[tuple[int, ReportRec | None]]:
         """(agency id, its report of `year` or None) for every body in scope."""
-        if self.lazy and len(scope) > WIDE_SCOPE:
+        if self.lazy and self._most(len(scope)):
             got = self.reports.of_year(year)  # type: ignore[attr-defined]
             return [(aid, got.get(aid)) for aid in scope]
         if self.lazy:
             self.reports.prefetch(scope)  # type: ignore[attr-defined]
         return [(aid, self.reports.get((aid, year))) for aid in scope]
+
+    def _most(self, n: int) -> bool:
+        """Is a scope of n bodies (or reports) wide enough to read the whole year? In memory: above
+        WIDE_SCOPE; read per question: above a third of the store (a province reads its own bodies)."""
+        return n > WIDE_SCOPE and (not self.lazy or n > len(self.agencies) // 3)
 
     def scope_years(self, scope: list[int]) -> list[int]:
         """The years any body in scope has a report for."""
@@ -343,7 +348,7 @@ class ReadCache:
 
         A wide scope reads the whole year in one indexed join; a small one asks for its reports only.
         Cached per scope."""
-        wide = len(rids) > WIDE_SCOPE
+        wide = self._most(len(rids))
 
         def load() -> dict[int, dict[str, Num]]:
             out: dict[int, dict[str, Num]] = {}

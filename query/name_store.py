@@ -84,6 +84,7 @@ def build(engine: Engine, progress: Callable[[str], None] | None = None) -> dict
         first = False
         if progress:
             progress(f"  name index: {min(k + BATCH, len(ids))}/{len(ids)} agencies")
+    store.analyze(engine)
     return marks
 
 

@@ -299,6 +299,17 @@ def write_rows(
             c.execute(insert(AppMeta.__table__).values(key=STATE_KEY, value=value))
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics of the index tables after a bulk write (PostgreSQL): without
+    them a freshly COPYed name_form is read by a sequential scan (~0.6 s at 150,000 bodies) instead of
+    its primary key (~1 ms)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as c:
+        c.execute(text("ANALYZE " + ", ".join(t.__tablename__ for t in INDEX_TABLES)))
+        c.commit()
+
+
 def _insert(c: Connection, model: type, rows: list[dict]) -> None:
     """Insert rows: COPY on PostgreSQL (a national index is millions of rows), executemany elsewhere."""
     if not rows:

@@ -20,6 +20,8 @@ from query.indicators import IndicatorMatch, keys_of
 from query.intent import Intent
 from query.lazy import NameList
 from query.types import Answer, AnswerRow, Candidate
+from reports import exact
+from reports.exact import Number
 
 DEFAULT_TOP = 10
 MAX_TEXT_ROWS = 20
@@ -34,7 +36,7 @@ class Scored:
     no_report: Sequence[str] = field(default_factory=list)
     blank: Sequence[str] = field(default_factory=list)
     counted: int = 0
-    total: float = 0.0
+    total: Number = 0  # exact
 
 
 def scope_of(cache: ReadCache, place: str) -> list[int]:
@@ -76,7 +78,7 @@ def _collect(
     out = Scored()
     no_report: list[int] = []
     blank: list[int] = []
-    scored: list[tuple[float, int, ReportRec]] = []
+    scored: list[tuple[Number, int, ReportRec]] = []
     for aid, rep in pairs:
         if rep is None:
             no_report.append(aid)
@@ -88,7 +90,7 @@ def _collect(
         else:
             scored.append((ev.value if ascending else -ev.value, aid, rep))
     out.no_report, out.blank = NameList(cache.agencies, no_report), NameList(cache.agencies, blank)
-    out.counted, out.total = len(scored), sum(x[0] if ascending else -x[0] for x in scored)
+    out.counted, out.total = len(scored), exact.total(x[0] if ascending else -x[0] for x in scored)
     best = _best(cache, scored, top)
     cache.prefetch([rep.id for _v, _n, _aid, rep in best])
     for _v, _n, aid, rep in best:
@@ -100,8 +102,8 @@ def _collect(
 
 
 def _best(
-    cache: ReadCache, scored: list[tuple[float, int, ReportRec]], top: int
-) -> list[tuple[float, str, int, ReportRec]]:
+    cache: ReadCache, scored: list[tuple[Number, int, ReportRec]], top: int
+) -> list[tuple[Number, str, int, ReportRec]]:
     """The first `top` by value, ties by name: names are read only for the values that can make the cut."""
     if not scored or top <= 0:
         return []
@@ -161,8 +163,7 @@ def rank_answer(cache: ReadCache, intent: Intent) -> Answer:
     if got.no_report and place:
         extra.append(f"没有 {year} 年报告：{fmt.names(got.no_report)}。")
     notes = intent.notes + ([note] if note else []) + extra
-    text = fmt.render_rows(shown, header=head, notes=notes, numbered=True)
-    return Answer("ok", text, shown, intent="rank", context=ctx, header=head, notes=notes)
+    return Answer("ok", "", shown, intent="rank", context=ctx, header=head, notes=notes)
 
 
 def total_answer(cache: ReadCache, intent: Intent) -> Answer:
@@ -193,8 +194,7 @@ def total_answer(cache: ReadCache, intent: Intent) -> Answer:
             f"以上列出数字最大的 {len(got.rows)} 个单位及其来源；其余 {got.counted - len(got.rows)} 个也已计入合计。"
         )
     notes = intent.notes + ([note] if note else []) + extra
-    text = fmt.render_rows(got.rows, header=head, notes=notes, numbered=True)
-    return Answer("ok", text, got.rows, intent="total", context=ctx, header=head, notes=notes)
+    return Answer("ok", "", got.rows, intent="total", context=ctx, header=head, notes=notes)
 
 
 def both_answer(cache: ReadCache, intent: Intent) -> Answer:
@@ -211,9 +211,8 @@ def both_answer(cache: ReadCache, intent: Intent) -> Answer:
         row.reading = f"本级：{gov}自身的年度报告"
     for row in summed.answers:
         row.reading = f"合计：{where}在库各单位相加的一项"
-    text = (f"「{where}…总数」有两种理解，分别回答：\n【理解一 · 本级】{own.text}\n"
-            f"【理解二 · {where}在库单位合计】{summed.text}\n只要一种时，请写「{gov}」或「{where}合计」。")
     status = "ok" if own.status == "ok" or summed.status == "ok" else own.status
-    header = f"「{where}…总数」有两种理解：本级（{gov}自身的年度报告）与{where}在库单位合计"
-    return Answer(status, text, own.answers + summed.answers, intent="both", context=own.context,
-                  header=header, notes=intent.notes + own.notes + summed.notes)
+    return Answer(status, "", own.answers + summed.answers, intent="both", context=own.context,
+                  header=f"「{where}…总数」有两种理解，分别回答：", notes=list(intent.notes),
+                  footer=[f"只要一种时，请写「{gov}」或「{where}合计」。"],
+                  parts=[("【理解一 · 本级】", own), (f"【理解二 · {where}在库单位合计】", summed)])

@@ -5,7 +5,7 @@ Derived data: query/name_store.py fills them from agency/agencyalias on first us
 current (incrementally) when the store generation changes; no triggers bump the generation for them.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0008"  # chain: … → 0004 → 0008 → 0010 (0009 when it lands)
+down_revision: str | Sequence[str] | None = "0009"  # chain: … → 0004 → 0008 → 0009 → 0010
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,13 @@ For each size (agencies × 2016–2020; default 10,000, 50,000 and 150,000) a st
 into the migrated schema (bench/_scale_data.py; one schema per size, reused by later runs through a marker
 row in app_meta), then a fresh Python process measures:
 
-* Answerer start-up: wall and CPU seconds of the first `ask` (it loads every agency, alias and report
-  into memory and builds the agency index), process RSS before/after, and the background pinyin index;
+* Answerer start-up: wall and CPU seconds of the first `ask`, process RSS before/after. From LAZY_FROM
+  agencies (query/cache.py) a PostgreSQL store is read per question through the name index (migration
+  0010, query/name_store.py), which is brought up to date before the measuring process starts (its
+  seconds are reported: a one-off per store, incremental afterwards); a smaller store is loaded into
+  memory (agencies, aliases, reports, the agency index and the background pinyin index);
+* the questions are made in the parent process from the stored agencies, so the measured process holds
+  only what the engine itself loads; single-body answers are the value, short, trend and compare kinds;
 * `Answerer.ask` wall and thread-CPU p50/p99 per kind of question: value, short name, trend, compare,
   rank within a city / a province, regional total (city, province), mistyped and shortened names, an
   unknown body, and the nation-wide ranking (cold and cached);
@@ -158,7 +163,35 @@ def refresh_costs(a, eng) -> dict:
     }
 
 
-def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
+def stored_agencies(url: str, n: int) -> list:
+    """The stored agencies as AgencyRec (the questions are made from them, in the parent process)."""
+    from sqlalchemy import text
+
+    from query.agencies import AgencyRec
+
+    eng = scale_data.schema_engine(url, scale_data.schema_name(n))
+    with eng.connect() as c:
+        rows = c.execute(text("SELECT id, name, kind, region_path FROM agency ORDER BY id")).all()
+    eng.dispose()
+    return [AgencyRec(int(i), nm, k, rp) for i, nm, k, rp in rows]
+
+
+def name_index(url: str, n: int) -> dict:
+    """Bring the store's name index (migration 0010) up to date before measuring: built once per store
+    (a one-off, like an upgrade), incremental afterwards; the seconds it took this time."""
+    from query import name_store
+    from storage import migrate
+
+    eng = scale_data.schema_engine(url, scale_data.schema_name(n))
+    s = time.perf_counter()
+    migrate.migrate(eng)  # a store built before migration 0010 gets the name index tables
+    name_store.refresh(eng)
+    out = {"seconds": round(time.perf_counter() - s, 1)}
+    eng.dispose()
+    return out
+
+
+def measure_one(url: str, n: int, per_kind: int, seed: int, qfile: Path | None = None) -> dict:
     """Run in a fresh process: start-up, RSS, ask latencies by kind, signature query."""
     import gc
 
@@ -175,15 +208,18 @@ def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
     out["startup_cpu_s"] = round(time.process_time() - c0, 3)
     out["rss_before_mb"] = round(rss0, 1)
     out["rss_after_load_mb"] = round(_rss_mb(), 1)
+    out["read_per_question"] = bool(a.cache.lazy)
     w0 = time.perf_counter()
-    a.cache.index.pinyin_index  # noqa: B018 - the background pinyin n-grams (Latin queries) also live in memory
+    if not a.cache.lazy:
+        a.cache.index.pinyin_index  # noqa: B018 - the background pinyin n-grams (Latin queries) also live in memory
     out["pinyin_index_wait_s"] = round(time.perf_counter() - w0, 3)
     out["rss_with_pinyin_mb"] = round(_rss_mb(), 1)
     out |= refresh_costs(a, eng)
 
-    rng = random.Random(seed + n)
-    agencies = list(a.cache.index.agencies.values())
-    qs = questions(agencies, rng, per_kind)
+    if qfile is not None:
+        qs = [tuple(x) for x in json.loads(qfile.read_text(encoding="utf-8"))]
+    else:
+        qs = questions(stored_agencies(url, n), random.Random(seed + n), per_kind)
     for _kind, q in qs[:20]:  # warm-up: imports, phrase table, first connections
         a.ask(q)
     by_kind: dict[str, tuple[list[float], list[float]]] = {}
@@ -205,6 +241,8 @@ def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
     all_w = [t for w, _c in by_kind.values() for t in w]
     all_c = [t for _w, c in by_kind.values() for t in c]
     out["ask"] = _stats(all_w, all_c)
+    single = [k for k in ("value", "short", "trend", "compare") if k in by_kind]  # one or two named bodies
+    out["single_body"] = _stats([t for k in single for t in by_kind[k][0]], [t for k in single for t in by_kind[k][1]])
     # the nation-wide ranking: every body's report of one year (cold, then served from the column cache)
     nat: dict[str, list[float]] = {"cold": [], "cold_cpu": [], "warm": []}
     for y in (2020, 2019):
@@ -376,6 +414,10 @@ def figures(results: list[dict], target: int) -> dict:
         for kind in ("rank_province", "total_province", "typo"):
             put(f"{p}.{kind}_p99_ms", m["kinds"][kind]["p99_ms"], "ms")
         put(f"{p}.national_rank_cold_ms", m["national_rank"]["cold_ms"], "ms")
+        put(f"{p}.national_rank_warm_ms", m["national_rank"]["warm_ms"], "ms")
+        put(f"{p}.single_body_p99_ms", m["single_body"]["p99_ms"], "ms")
+        if "name_index" in r:
+            put(f"{p}.name_index_refresh_s", r["name_index"]["seconds"], "s")
         if "sql_rank" in r:
             put(f"{p}.national_rank_in_sql_ms", r["sql_rank"]["first_ms"], "ms")
         put(f"{p}.startup_s", m["startup_s"], "s")
@@ -487,11 +529,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--detail", type=Path, help="write every measurement (per kind, per index) here")
     ap.add_argument("--measure-one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--question-file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     url = _url(args)
     per_kind = args.questions or (8 if args.quick else 20)
     if args.measure_one:
-        print(json.dumps(measure_one(url, args.measure_one, per_kind, args.seed), ensure_ascii=False))
+        print(json.dumps(measure_one(url, args.measure_one, per_kind, args.seed, args.question_file), ensure_ascii=False))
         return 0
 
     sizes = (
@@ -528,6 +571,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{n}: measuring would not fit the time budget ({left:.0f}s left): skipped, projected instead"
             )
             continue
+        index = name_index(url, n)
+        log(f"{n}: name index ready in {index['seconds']}s")
+        qfile = Path(f"/tmp/bench-scale-questions-{os.getpid()}-{n}.json")
+        qs = questions(stored_agencies(url, n), random.Random(args.seed + n), per_kind)
+        qfile.write_text(json.dumps(qs, ensure_ascii=False), encoding="utf-8")
         t_measure = time.perf_counter()
         cmd = [
             sys.executable,
@@ -539,8 +587,9 @@ def main(argv: list[str] | None = None) -> int:
             "--seed",
             str(args.seed),
         ]
-        cmd += ["--questions", str(per_kind)]
+        cmd += ["--questions", str(per_kind), "--question-file", str(qfile)]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        qfile.unlink(missing_ok=True)
         if proc.returncode != 0:
             log(proc.stderr[-3000:])
             return 1
@@ -549,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
             "built": built,
             "marker": marker,
             "measure": json.loads(proc.stdout.strip().splitlines()[-1]),
+            "name_index": index,
             "sizes": store_sizes(url, n),
             "sql_rank": sql_rank(url, n),
         }

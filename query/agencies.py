@@ -274,6 +274,12 @@ class AgencyIndex:
             gc.freeze()
 
     def _build(self, agencies: Iterable[AgencyRec]) -> None:
+        self._build_forms(agencies)
+        self.fz_strings, self.fz_targets = self.fuzzy_corpus()
+        self._build_fuzzy()
+
+    def _build_forms(self, agencies: Iterable[AgencyRec]) -> None:
+        """Forms, places and place members of every agency (also what query/name_store.py stores)."""
         self.agencies: dict[int, AgencyRec] = {a.id: a for a in agencies}
         # form → agency_id * 8 + penalty (one agency) or {agency_id: penalty} (shared form)
         self.forms: dict[str, int | dict[int, int]] = {}
@@ -286,21 +292,27 @@ class AgencyIndex:
             self._add_agency(a)
         for surface in list(self.places):
             self.max_len = max(self.max_len, len(surface))
-        # fuzzy corpus: official names, names without outer places, and place names
-        self.fz_strings: list[str] = []
-        self.fz_targets: list[tuple[int, str]] = []  # (agency id or -1, place path)
+
+    def fuzzy_corpus(self) -> tuple[list[str], list[tuple[int, str]]]:
+        """The fuzzy corpus: official names, names without outer places, and place names, with their
+        targets (agency id or -1, place path)."""
+        strings: list[str] = []
+        targets: list[tuple[int, str]] = []
         for a in self.agencies.values():
-            self.fz_strings.append(a.name)
-            self.fz_targets.append((a.id, ""))
+            strings.append(a.name)
+            targets.append((a.id, ""))
             tokens, core = split_places(a.name, self._known_for(a))
             if tokens and len(tokens) >= 2:
-                self.fz_strings.append("".join(tokens[-1:]) + core)
-                self.fz_targets.append((a.id, ""))
+                strings.append("".join(tokens[-1:]) + core)
+                targets.append((a.id, ""))
         for surface, paths in self.places.items():
             for p in paths:
                 if surface == self.place_names.get(p):
-                    self.fz_strings.append(surface)
-                    self.fz_targets.append((-1, p))
+                    strings.append(surface)
+                    targets.append((-1, p))
+        return strings, targets
+
+    def _build_fuzzy(self) -> None:
         self.char_index = NgramIndex(self.fz_strings, 2)
         self.fz_pinyin = [pinyin(s) for s in self.fz_strings]
         self._pinyin_index: NgramIndex | None = None  # built on the first Latin-letter query
@@ -505,6 +517,26 @@ class AgencyIndex:
             return Resolution("ok", m.ids, [100.0 - m.penalty])
         return Resolution("ambiguous", m.ids, [100.0 - m.penalty] * len(m.ids))
 
+    # fuzzy-corpus primitives (query/name_store.py reads them from the store instead)
+    def _pinyin_ids(self, key: str) -> Sequence[int]:
+        return self.pinyin_exact.get(key, ())
+
+    def _initials_ids(self, key: str) -> Sequence[int]:
+        return self.initials_exact.get(key, ())
+
+    def _pinyin_candidates(self, ascii_q: str) -> list[int]:
+        return self.pinyin_index.candidates(ascii_q)
+
+    def _char_candidates(self, q: str) -> list[int]:
+        return self.char_index.candidates(q)
+
+    def _fz(self, i: int) -> tuple[str, str, tuple[int, str]]:
+        """(string, pinyin, target) of corpus entry i."""
+        return self.fz_strings[i], self.fz_pinyin[i], self.fz_targets[i]
+
+    def _sound_variants(self, q: str) -> None:
+        """Hook: the readings `fuzzy` will look up (a store-backed index fetches them in one query)."""
+
     def fuzzy(self, query: str, limit: int = 8) -> list[tuple[int, str, float]]:
         """(agency id or -1, place path, score 0–100) for a name we could not find exactly."""
         from query.indicators import clean
@@ -514,51 +546,49 @@ class AgencyIndex:
             return []
         scores: dict[int, float] = {}
         ascii_q = re.sub(r"[^a-z]", "", q.lower())
-        if ascii_q and ascii_q == q.replace(" ", ""):
-            for i in self.pinyin_exact.get(ascii_q, ()):
+        latin = bool(ascii_q) and ascii_q == q.replace(" ", "")
+        self._sound_variants(ascii_q if latin else q)
+        if latin:
+            for i in self._pinyin_ids(ascii_q):
                 scores[i] = max(scores.get(i, 0), 97.0)
-            for i in self.initials_exact.get(ascii_q, ()):
+            for i in self._initials_ids(ascii_q):
                 scores[i] = max(scores.get(i, 0), 92.0)
             if len(ascii_q) >= 3:
-                cand = self.pinyin_index.candidates(ascii_q)
+                cand = self._pinyin_candidates(ascii_q)
                 if cand:
                     got = process.extract(
-                        ascii_q,
-                        [self.fz_pinyin[i] for i in cand],
-                        scorer=fuzz.ratio,
-                        limit=limit,
-                        score_cutoff=60,
+                        ascii_q, [self._fz(i)[1] for i in cand], scorer=fuzz.ratio, limit=limit, score_cutoff=60
                     )
                     for _s, sc, k in got:
                         i = cand[k]
                         scores[i] = max(scores.get(i, 0), sc * 0.95)
         else:  # Chinese text: homophones from the exact readings, typos from the character n-grams
             for variant in pinyin_variants(q):
-                for i in self.pinyin_exact.get(variant, ()):
+                for i in self._pinyin_ids(variant):
                     scores[i] = max(scores.get(i, 0), 95.0)  # homophone: same sound, other characters
-            cand = self.char_index.candidates(q)
+            cand = self._char_candidates(q)
             if cand:
                 got = process.extract(
-                    q, [self.fz_strings[i] for i in cand], scorer=fuzz.ratio, limit=limit * 2, score_cutoff=45
+                    q, [self._fz(i)[0] for i in cand], scorer=fuzz.ratio, limit=limit * 2, score_cutoff=45
                 )
                 for _s, sc, k in got:
                     i = cand[k]
                     scores[i] = max(scores.get(i, 0), float(sc))
         # a name whose places match none of the candidate's is another body ("北京市朝阳区人民政府")
-        q_places = [t for t in split_places(q)[0]] if not ascii_q or ascii_q != q.replace(" ", "") else []
+        q_places = [t for t in split_places(q)[0]] if not latin else []
         if q_places:
             exact_sound = set()
             for variant in pinyin_variants(q):
-                exact_sound.update(self.pinyin_exact.get(variant, ()))
+                exact_sound.update(self._pinyin_ids(variant))
             for i in list(scores):
                 if i in exact_sound:
                     continue
-                cand = self.fz_strings[i]
-                if not any(t in cand or (short_place(t) and short_place(t) in cand) for t in q_places):
+                cand_s = self._fz(i)[0]
+                if not any(t in cand_s or (short_place(t) and short_place(t) in cand_s) for t in q_places):
                     scores[i] = min(scores[i], 60.0)
         best: dict[tuple[int, str], float] = {}
         for i, sc in scores.items():
-            target = self.fz_targets[i]
+            target = self._fz(i)[2]
             if sc > best.get(target, -1):
                 best[target] = sc
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:limit]

@@ -65,11 +65,13 @@ def availability_answer(cache: ReadCache, intent: Intent) -> Answer:
     scope = scope_of(cache, place)
     where = place_label(place) if place else "库中"
     if parts.years:
-        scope = [a for a in scope if any((a, y) in cache.reports for y in parts.years)]
+        having = {a for y in parts.years for a, rep in cache.scope_reports(scope, y) if rep is not None}
+        scope = [a for a in scope if a in having]
         where += f"有 {fmt.year_list(parts.years)}报告的"
-    scope.sort(key=lambda a: (cache.agencies[a].region_path, cache.agencies[a].name))
+    recs = cache.agency_recs(scope)
+    scope.sort(key=lambda a: (recs[a].region_path, recs[a].name))
     lines = [f"{where}共有 {len(scope)} 个单位的年度报告："]
-    lines += [f"· {cache.agencies[a].name}（{fmt.year_list(cache.years.get(a, []))}）" for a in scope[:MAX_LIST]]
+    lines += [f"· {recs[a].name}（{fmt.year_list(cache.years.get(a, []))}）" for a in scope[:MAX_LIST]]
     if len(scope) > MAX_LIST:
         lines.append(f"……另有 {len(scope) - MAX_LIST} 个，请加上地区缩小范围，例如“银川市有哪些单位”。")
     ctx = {"place": place, "intent": "availability"} if place else {"save": False}

@@ -7,6 +7,9 @@ from ~54 s and 2.4 GB into a fraction of a second.
 
 from __future__ import annotations
 
+import copy
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from query import format as fmt
@@ -15,6 +18,7 @@ from query.clarify import place_label, place_not_found
 from query.evaluate import evaluate, make_row
 from query.indicators import IndicatorMatch, keys_of
 from query.intent import Intent
+from query.lazy import NameList
 from query.types import Answer, AnswerRow, Candidate
 from reports import exact
 from reports.exact import Number
@@ -29,8 +33,8 @@ class Scored:
     """Rows shown, bodies without a report that year, bodies whose cell is blank, and the whole count/sum."""
 
     rows: list[AnswerRow] = field(default_factory=list)
-    no_report: list[str] = field(default_factory=list)
-    blank: list[str] = field(default_factory=list)
+    no_report: Sequence[str] = field(default_factory=list)
+    blank: Sequence[str] = field(default_factory=list)
     counted: int = 0
     total: Number = 0  # exact
 
@@ -44,7 +48,7 @@ def scope_of(cache: ReadCache, place: str) -> list[int]:
 def scope_year(intent: Intent, cache: ReadCache, scope: list[int]) -> tuple[int | None, str]:
     if intent.parts.years:
         return intent.parts.years[-1], ""
-    ys = sorted({y for a in scope for y in cache.years.get(a, [])})
+    ys = cache.scope_years(scope)
     if not ys:
         return None, ""
     return ys[-1], f"未指定年份，按最新的 {ys[-1]} 年回答。"
@@ -53,30 +57,43 @@ def scope_year(intent: Intent, cache: ReadCache, scope: list[int]) -> tuple[int 
 def collect(
     cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool = False
 ) -> Scored:
-    """Score every body in scope that year from bare numbers; read the best `top` in full."""
-    keys = sorted({k for t in TEMPLATES for k in keys_of(m.formula(t))}
-                  | {"litigation.direct.total", "litigation.after_review.total"})
-    pairs = [(aid, cache.reports.get((aid, year))) for aid in scope]
+    """Score every body in scope that year from bare numbers; read the best `top` in full.
+
+    Kept until the store changes (the cache is emptied on a new store generation), so asking the same
+    ranking again — a national one scores 150,000 reports — is a look-up; callers get their own copy."""
+    key = (repr([m.formula(t) for t in TEMPLATES]), m.label, year, len(scope), hash(tuple(scope)), top, ascending)
+    return copy.deepcopy(cache.scored.get_or(key, lambda: _collect(cache, m, year, scope, top, ascending)))
+
+
+def _collect(
+    cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool
+) -> Scored:
+    keys = {k for t in TEMPLATES for k in keys_of(m.formula(t))}
+    if "litigation.total" in keys:  # 2019+ reports state it as direct + after review (evaluate.LITIGATION_SUM)
+        keys |= {"litigation.direct.total", "litigation.after_review.total"}
+    keys = sorted(keys)
+    pairs = cache.scope_reports(scope, year)
     rids = tuple(sorted(rep.id for _a, rep in pairs if rep is not None))
     numbers = cache.year_numbers(year, tuple(keys), rids)
     out = Scored()
-    scored: list[tuple[Number, str, int, ReportRec]] = []
+    no_report: list[int] = []
+    blank: list[int] = []
+    scored: list[tuple[Number, int, ReportRec]] = []
     for aid, rep in pairs:
-        name = cache.agencies[aid].name
         if rep is None:
-            out.no_report.append(name)
+            no_report.append(aid)
             continue
         f = m.formula(rep.template)
         ev = evaluate(f, numbers.get(rep.id, {}), rep.template) if f is not None else None
         if ev is None or ev.value is None:
-            out.blank.append(name)
+            blank.append(aid)
         else:
-            scored.append((ev.value if ascending else -ev.value, name, aid, rep))
-    scored.sort(key=lambda x: (x[0], x[1]))
+            scored.append((ev.value if ascending else -ev.value, aid, rep))
+    out.no_report, out.blank = NameList(cache.agencies, no_report), NameList(cache.agencies, blank)
     out.counted, out.total = len(scored), exact.total(x[0] if ascending else -x[0] for x in scored)
-    scored = scored[:top]
-    cache.prefetch([rep.id for _v, _n, _aid, rep in scored])
-    for _v, _n, aid, rep in scored:
+    best = _best(cache, scored, top)
+    cache.prefetch([rep.id for _v, _n, _aid, rep in best])
+    for _v, _n, aid, rep in best:
         vals, finds = cache.report(rep.id)
         row, _why = make_row(cache, aid, rep, m, vals, finds)
         if row is not None:
@@ -84,8 +101,21 @@ def collect(
     return out
 
 
+def _best(
+    cache: ReadCache, scored: list[tuple[Number, int, ReportRec]], top: int
+) -> list[tuple[Number, str, int, ReportRec]]:
+    """The first `top` by value, ties by name: names are read only for the values that can make the cut."""
+    if not scored or top <= 0:
+        return []
+    cut = heapq.nsmallest(top, (x[0] for x in scored))[-1]
+    near = [x for x in scored if x[0] <= cut]
+    cache.prefetch_agencies([aid for _v, aid, _r in near])
+    named = sorted(((v, cache.agencies[aid].name, aid, rep) for v, aid, rep in near), key=lambda x: (x[0], x[1]))
+    return named[:top]
+
+
 def _nothing(cache: ReadCache, scope: list[int], where: str, year: int, what: str, label: str) -> Answer:
-    have = sorted({y for a in scope for y in cache.years.get(a, [])})
+    have = cache.scope_years(scope)
     return Answer(
         "no_data",
         f"{where}{year} 年没有可{what}的「{label}」数字。" + (f"有报告的年份：{fmt.year_list(have)}。" if have else ""),

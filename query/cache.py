@@ -20,10 +20,11 @@ from sqlalchemy.engine import Engine
 from query.agencies import AgencyIndex, AgencyRec
 from query.indicators import phrase_table
 from reports.exact import Number
-from storage import queries
+from storage import name_index, queries
 
 WIDE_SCOPE = 2000  # reports in a ranking's scope above which the whole year is read in one join
 SIGNATURE_EVERY = 1.0  # seconds between checks (one primary-key read) that the store has not changed
+LAZY_FROM = 20000  # agencies from which a PostgreSQL store is read per question (query/lazy.py) at start-up
 Findings = list[tuple[set[str], str]]  # (indicator keys touched, message) per finding
 
 
@@ -122,16 +123,19 @@ class ReadCache:
         self.engine = engine
         self.clock = clock
         self.loaded = False
+        self.lazy = False
+        self._all_years = None
         self._sig: tuple | None = None
         self._sig_checked = 0.0
         self._data = LRU(4000)  # report id → (values, findings)
         self._headers = LRU(4000)  # report id → (title, file name, source url, published on)
         self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
+        self.scored = LRU(32)  # a ranking's or total's scored scope (query/answer_scope.collect)
         self.agencies: dict[int, AgencyRec] = {}
         self.reports: dict[tuple[int, int], ReportRec] = {}
         self.report_by_id: dict[int, ReportRec] = {}
         self.years: dict[int, list[int]] = {}
-        self.all_years: list[int] = []
+        self.all_years = []
         self.by_name: dict[str, int] = {}
         self.index = AgencyIndex([])
 
@@ -164,22 +168,112 @@ class ReadCache:
         return ("generation", gen or 0)
 
     def load(self) -> None:
-        """Read agencies, aliases and reports into memory.
+        """Read agencies, aliases and reports into memory (a national store: only counts, see `lazy`).
 
         A store without our tables is an empty store; any other store error (an outage) keeps the caches
         we had, marks them for reloading and propagates, so nobody is told "not found" by empty caches.
         """
         try:
             sig: tuple | None = self._version()
+            if self._national():
+                self._install_lazy()
+                self._sig, self._sig_checked = sig, self.clock()
+                return
             aliases, agencies, reports = queries.catalogue(self.engine)
         except Exception:
             if queries.has_store_tables(self.engine):
                 self._sig = None  # reload at the next question
                 raise
             sig, aliases, agencies, reports = None, [], [], []
+        self.lazy = False
         self._sig = sig
         self._sig_checked = self.clock()
         self._install(aliases, agencies, reports)
+
+    def _national(self) -> bool:
+        """Is this a store read per question? PostgreSQL with at least LAZY_FROM agencies (small stores
+        and SQLite keep the whole catalogue in memory: a few milliseconds faster per question);
+        DISCLOSURE_LAZY_FROM overrides the threshold on any store."""
+        import os
+
+        forced = os.environ.get("DISCLOSURE_LAZY_FROM")  # set: any store of that size (tests compare modes)
+        if not forced and self.engine.dialect.name != "postgresql":
+            return False
+        if forced:
+            return name_index.agency_count(self.engine) >= int(forced)
+        return name_index.agency_estimate(self.engine) >= LAZY_FROM
+
+    def _install_lazy(self) -> None:
+        from query import lazy, name_store
+
+        marks = name_store.refresh(self.engine)
+        self.agencies = lazy.LazyAgencies(self.engine, marks["agencies"])  # type: ignore[assignment]
+        self.reports = lazy.LazyReports(  # type: ignore[assignment]
+            self.engine, lambda: name_index.report_count(self.engine), lambda row: ReportRec(*row, self.headers)
+        )
+        self.years = lazy.LazyYears(self.reports)  # type: ignore[assignment]
+        self.by_name = lazy.LazyNames(self.engine)  # type: ignore[assignment]
+        self.report_by_id = {}
+        self._all_years: list[int] | None = None
+        self.index = name_store.StoreIndex(self.engine, self.agencies, marks["max_len"])
+        self._data.clear()
+        self._headers.clear()
+        self._columns.clear()
+        self.scored.clear()
+        phrase_table()
+        self.lazy = True
+        self.loaded = True
+
+    # ------------------------------------------------------------------ scopes (both modes)
+    def first_agencies(self, n: int) -> list[AgencyRec]:
+        """The first n agencies (a tiny store offers them as choices)."""
+        if not self.lazy:
+            return list(self.agencies.values())[:n]
+        return [AgencyRec(i, nm, k, rp, al) for i, nm, k, rp, al in name_index.first_agencies(self.engine, n)]
+
+    def prefetch_agencies(self, ids: list[int]) -> None:
+        """Read the agencies and reports of many bodies in a few queries (a national store only)."""
+        if self.lazy and ids:
+            self.agencies.prefetch(ids)  # type: ignore[attr-defined]
+            self.reports.prefetch(ids)  # type: ignore[attr-defined]
+
+    def agency_recs(self, ids: list[int]) -> dict[int, AgencyRec]:
+        """agency id → AgencyRec for many bodies at once (a national store reads them past the LRU)."""
+        if not self.lazy:
+            return {a: self.agencies[a] for a in ids}
+        return {i: AgencyRec(i, n, k, rp, al) for i, n, k, rp, al in name_index.agencies_by_id(self.engine, ids)}
+
+    def scope_reports(self, scope: list[int], year: int) -> list[tuple[int, ReportRec | None]]:
+        """(agency id, its report of `year` or None) for every body in scope."""
+        if self.lazy and self._most(len(scope)):
+            got = self.reports.of_year(year)  # type: ignore[attr-defined]
+            return [(aid, got.get(aid)) for aid in scope]
+        if self.lazy:
+            self.reports.prefetch(scope)  # type: ignore[attr-defined]
+        return [(aid, self.reports.get((aid, year))) for aid in scope]
+
+    def _most(self, n: int) -> bool:
+        """Is a scope of n bodies (or reports) wide enough to read the whole year? In memory: above
+        WIDE_SCOPE; read per question: above a third of the store (a province reads its own bodies)."""
+        return n > WIDE_SCOPE and (not self.lazy or n > len(self.agencies) // 3)
+
+    def scope_years(self, scope: list[int]) -> list[int]:
+        """The years any body in scope has a report for."""
+        if not self.lazy:
+            return sorted({y for a in scope for y in self.years.get(a, [])})
+        if len(scope) >= len(self.agencies):
+            return self.all_years
+        return name_index.report_years(self.engine, scope)
+
+    @property
+    def all_years(self) -> list[int]:
+        if self.lazy and self._all_years is None:
+            self._all_years = name_index.report_years(self.engine)
+        return self._all_years if self.lazy else self._mem_years  # type: ignore[return-value]
+
+    @all_years.setter
+    def all_years(self, value: list[int]) -> None:
+        self._mem_years = value
 
     def _install(self, aliases: list, agencies: list, reports: list) -> None:
         names: dict[int, list[str]] = {}
@@ -203,6 +297,7 @@ class ReadCache:
         self._data.clear()
         self._headers.clear()
         self._columns.clear()
+        self.scored.clear()
         phrase_table()
         self.loaded = True
 
@@ -254,7 +349,7 @@ class ReadCache:
 
         A wide scope reads the whole year in one indexed join; a small one asks for its reports only.
         Cached per scope."""
-        wide = len(rids) > WIDE_SCOPE
+        wide = self._most(len(rids))
 
         def load() -> dict[int, dict[str, Num]]:
             out: dict[int, dict[str, Num]] = {}

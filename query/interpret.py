@@ -208,7 +208,7 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
     if parts.indicators and not agency_ids and not place and not pq.rank and not parts.years:
         first = parts.indicators[0]
         word = first.concept.words[0] if first.concept.words else "依申请数"
-        cands = [Candidate(a.name, "agency", a.name) for a in list(cache.agencies.values())[:8]]
+        cands = [Candidate(a.name, "agency", a.name) for a in cache.first_agencies(8)]
         return Answer(
             "ambiguous",
             f"没有说明要查哪个单位的「{first.label}」。请加上单位名称，例如"

@@ -135,12 +135,14 @@ def _only_one_with_years(cache: ReadCache, m: Mention, res: Resolution, years: l
     """A short body name (not a place) fitting several bodies of which exactly one has every asked year."""
     if m.place or not years:
         return None
+    cache.prefetch_agencies(res.ids)
     having = [a for a in res.ids if all((a, y) in cache.reports for y in years)]
     return having[0] if len(having) == 1 else None
 
 
 def _ambiguous_mention(cache: ReadCache, m: Mention, res: Resolution, years: list[int]) -> Answer:
     """Never pick for the user; but list first the bodies that have the year asked about."""
+    cache.prefetch_agencies(res.ids)
     order = sorted(range(len(res.ids)), key=lambda k: not any((res.ids[k], y) in cache.reports for y in years))
     ids = [res.ids[k] for k in order]
     scores = [res.scores[k] for k in order] if len(res.scores) == len(res.ids) else res.scores

@@ -51,7 +51,8 @@ def _not_filed(cache: ReadCache, intent: Intent, year: int, today: date) -> tupl
     scope = list(cache.agencies)
     if intent.place:
         scope = [a for p in intent.place.split("|") for a in cache.index.under(p)]
-    missing = sorted(cache.agencies[a].name for a in scope if (a, year) not in cache.reports)
+    recs = cache.agency_recs([a for a, rep in cache.scope_reports(scope, year) if rep is None])
+    missing = sorted(r.name for r in recs.values())
     where = intent.place.split("/")[-1] if intent.place else "库中已知的单位"
     if not missing:
         return [f"{where}的 {year} 年度报告都已收录。"], []

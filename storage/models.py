@@ -358,3 +358,59 @@ def _install_generation(target: Any, connection: Any, **kw: Any) -> None:
 
 
 event.listen(SQLModel.metadata, "after_create", _install_generation)
+
+
+# --- name index (migration 0010) ---
+
+
+class NameForm(SQLModel, table=True):
+    """Every surface form an agency is found by (official name, aliases, names without outer places,
+    abbreviations) with its penalty: the engine's name look-ups at national scale read this table by
+    key instead of holding every form in memory. Derived from agency/agencyalias (query/name_store.py)."""
+
+    __tablename__ = "name_form"
+    form: str = Field(primary_key=True, max_length=300)
+    agency_id: int = Field(primary_key=True)
+    penalty: int = 0
+
+
+class NamePlace(SQLModel, table=True):
+    """A place surface (西夏区, 西夏, 银川西夏区) → one region path it names; derived like name_form."""
+
+    __tablename__ = "name_place"
+    surface: str = Field(primary_key=True, max_length=300)
+    path: str = Field(primary_key=True, max_length=300)
+
+
+class PlaceMember(SQLModel, table=True):
+    """The agencies under a region path (every prefix of the body's place chain); derived like name_form."""
+
+    __tablename__ = "place_member"
+    path: str = Field(primary_key=True, max_length=300)
+    agency_id: int = Field(primary_key=True)
+
+
+class NameFuzzy(SQLModel, table=True):
+    """One string of the fuzzy corpus (a name, a shortened name or a place name) with its pinyin and
+    initials, for mistyped and romanised names; `agency_id` -1 marks a place (then `path` is set)."""
+
+    __tablename__ = "name_fuzzy"
+    __table_args__ = (
+        Index("ix_name_fuzzy_pinyin", "pinyin"),
+        Index("ix_name_fuzzy_initials", "initials"),
+        Index("ix_name_fuzzy_agency", "agency_id"),
+    )
+    id: int = Field(primary_key=True)
+    text: str = Field(max_length=300)
+    agency_id: int = -1
+    path: str = Field(default="", max_length=300)
+    pinyin: str = Field(default="", max_length=600)
+    initials: str = Field(default="", max_length=300)
+
+
+class NameGram(SQLModel, table=True):
+    """Character bigram postings of name_fuzzy.text: the candidate pre-filter for mistyped names."""
+
+    __tablename__ = "name_gram"
+    gram: str = Field(primary_key=True, max_length=8)
+    fuzzy_id: int = Field(primary_key=True)

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 CORPUS = 10_000  # one plan for every size: the quick corpus is the first 200 of the full one
 QUICK_N = 200
-CHUNK = 500  # files per ingest call when a deadline may cut the run short
+CHUNK = 100  # files per ingest call when a deadline may cut the run short (a pool per call: <1% cost)
 DEFAULT_CACHE = ROOT / "bench" / "out" / "ingest_pdf_cache"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_ingest_pdf"
 
@@ -163,25 +163,56 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _schedstat(pid: int) -> tuple[int, int] | None:
+    """(ns on a CPU, ns runnable but waiting for one) of a process, from the kernel's scheduler."""
+    try:
+        cpu, wait, _ = (int(x) for x in Path(f"/proc/{pid}/schedstat").read_text().split())
+    except (OSError, ValueError):
+        return None
+    return cpu, wait
+
+
 class _Watch(threading.Thread):
     """From outside the ingest process (a thread inside it would make the pool start by forkserver, not
-    fork): the worker processes it runs (the most alive at once) and their peak RSS."""
+    fork): the worker processes it runs (the most alive at once), their peak RSS, and how their time was
+    spent — on a CPU, waiting for one (a busy machine), or idle (waiting for work: the pool's own loss)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.seen: set[int] = set()
         self.most = 0
         self.peak_mb = 0.0
+        self.first: dict[int, tuple[float, int, int]] = {}  # pid → (time, cpu ns, wait ns) when first seen
+        self.last: dict[int, tuple[float, int, int]] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
-        while not self.stop.wait(0.25):
+        while not self.stop.wait(0.2):
             now = _children(self.pid)
-            self.seen |= now
             self.most = max(self.most, len(now))
-            for pid in now:
-                self.peak_mb = max(self.peak_mb, _peak_rss_mb(pid))
+            for pid in now | {self.pid}:
+                if pid != self.pid:
+                    self.peak_mb = max(self.peak_mb, _peak_rss_mb(pid))
+                stat = _schedstat(pid)
+                if stat is not None:
+                    self.last[pid] = (time.monotonic(), *stat)
+                    self.first.setdefault(pid, self.last[pid])
+
+    def shares(self, parent: bool) -> dict[str, float]:
+        """Percent of the watched lifetime on a CPU, runnable but waiting, and idle (workers or parent)."""
+        wall = cpu = wait = 0.0
+        for pid, (t1, c1, w1) in self.last.items():
+            if (pid == self.pid) != parent:
+                continue
+            t0, c0, w0 = self.first[pid]
+            wall, cpu, wait = wall + t1 - t0, cpu + (c1 - c0) / 1e9, wait + (w1 - w0) / 1e9
+        if wall <= 0:
+            return {"cpu_pct": 0.0, "waiting_for_cpu_pct": 0.0, "idle_pct": 0.0}
+        return {
+            "cpu_pct": 100 * cpu / wall,
+            "waiting_for_cpu_pct": 100 * wait / wall,
+            "idle_pct": max(0.0, 100 * (wall - cpu - wait) / wall),
+        }
 
 
 def child(url: str, folder: Path, out: Path, deadline_s: float | None, scoring: str) -> None:
@@ -191,6 +222,7 @@ def child(url: str, folder: Path, out: Path, deadline_s: float | None, scoring: 
     every stored file again once the ingest is done, as the CLI did before (for before/after figures)."""
     from service.audit import IngestScoring, score_results
     from service.ingest import ingest_paths
+    from service.ingest.pipeline import PARALLEL_MIN_FILES
     from storage.db import get_engine, session_scope
     from storage.migrate import ensure_schema
     from storage.queries import store_stats
@@ -206,6 +238,8 @@ def child(url: str, folder: Path, out: Path, deadline_s: float | None, scoring: 
     results: list = []
     done = 0
     batches = [files] if stop_at is None else [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    if len(batches) > 1 and len(batches[-1]) < PARALLEL_MIN_FILES:  # a short last batch would get one worker
+        batches[-2] += batches.pop()
     scorer = IngestScoring(engine) if scoring == "during" else None
     for batch in batches:
         paths = [folder] if stop_at is None else batch
@@ -266,7 +300,12 @@ def run_child(url: str, folder: Path, deadline_s: float | None, scoring: str) ->
         if proc.wait() != 0:
             raise RuntimeError(f"ingest child failed: exit {proc.returncode}")
         got = json.loads(out.read_text(encoding="utf-8"))
-        got.update(workers=watch.most, worker_pids=len(watch.seen), worker_hwm_mb=watch.peak_mb)
+        got.update(
+            workers=watch.most,
+            worker_hwm_mb=watch.peak_mb,
+            worker_time=watch.shares(parent=False),
+            parent_time=watch.shares(parent=True),
+        )
         return got
 
 
@@ -365,6 +404,11 @@ def figures_for(store: str, n: int, got: dict, sample: dict, cores: int, scoring
     put("wall_s", got["wall_s"], "s")
     put("reports_per_s", rate, "/s")
     put("reports_per_s_per_core", rate / used, "/s")
+    # what a core does when it is not shared: reports per CPU second of the parent and its workers together
+    # (the wall-clock figures above are only as good as the machine is quiet: see *_waiting_for_cpu_pct)
+    put("reports_per_cpu_s", done / (got["parent_cpu_s"] + got["workers_cpu_s"]), "/s")
+    put("workers_cpu_ms_per_report", 1000 * got["workers_cpu_s"] / done, "ms")
+    put("parent_cpu_ms_per_report", 1000 * got["parent_cpu_s"] / done, "ms")
     put("workers", workers)
     put("cores_used", used)
     for outcome in ("stored", "unchanged", "replaced", "skipped"):
@@ -378,6 +422,12 @@ def figures_for(store: str, n: int, got: dict, sample: dict, cores: int, scoring
     put("parent_cpu_s", got["parent_cpu_s"], "s")
     put("workers_cpu_s", got["workers_cpu_s"], "s")
     put("workers_busy_pct", 100 * got["workers_cpu_s"] / (got["ingest_s"] * workers), "%")
+    for who in (
+        "worker",
+        "parent",
+    ):  # idle workers = the pool waiting for the parent; waiting = a busy machine
+        for key, value in got[f"{who}_time"].items():
+            put(f"{who}s_{key}" if who == "worker" else f"{who}_{key}", value, "%")
     put("parent_peak_rss_mb", got["parent_peak_rss_mb"], "MB")
     put("worker_peak_rss_mb", max(got["worker_peak_rss_mb"], got["worker_hwm_mb"]), "MB")
     put("load_average_start", got["load_average_start"])

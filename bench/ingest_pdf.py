@@ -33,6 +33,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import threading
@@ -511,20 +512,20 @@ def main() -> None:
             left = budget - (time.monotonic() - started) - 30 * (len(stores) - i)
             deadline = max(30.0, left / (len(stores) - i) * 0.85)
         _log(f"{store}: ingesting {n} PDFs from {folder} (load {_load()})")
-        got = run_child(url, folder, deadline, args.scoring)
-        sample = check_sample(url, entries, got["done"], args.sample, args.seed)
+        try:
+            got = run_child(url, folder, deadline, args.scoring)
+            sample = check_sample(url, entries, got["done"], args.sample, args.seed)
+        finally:  # a failed or interrupted run leaves no store behind either
+            if args.keep_db:
+                _log(f"{store}: kept at {url}")
+            elif store == "sqlite" and tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
+            elif store == "postgresql":
+                drop_pg(url)
         if sample["bad"]:
             _log(f"{store}: sample mismatches {json.dumps(sample['bad'], ensure_ascii=False)}")
         metrics.update(figures_for(store, n, got, sample, cores, args.scoring))
         _log(f"{store}: {got['done']} in {got['wall_s']:.1f} s, {got['counts']}, workers {got['workers']}")
-        if args.keep_db:
-            _log(f"{store}: kept at {url}")
-        elif store == "sqlite" and tmp:
-            for p in Path(tmp).iterdir():
-                p.unlink()
-            os.rmdir(tmp)
-        elif store == "postgresql":
-            drop_pg(url)
     result = {"cores": cores, "machine_load_average_start": load_start, "metrics": metrics}
     text = json.dumps(result, ensure_ascii=False, indent=1)
     if args.json:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from audit import dates
 from audit.model import Check, Evidence, ReportFacts
@@ -16,6 +17,8 @@ from audit.prose import is_table_line, normalise
 from audit.rules import finding_rule, sections, severity_for, statements, weights, worst
 from audit.sections import section_bodies, section_starts
 from reminders.calendar import due_date
+from reports import exact
+from reports.exact import Number
 
 TEMPLATE_ZH = {"2008": "2008 年条例统计表格式", "2019": "2019 年新版格式", "2021": "2021 年新版格式",
                "narrative": "纯文字（无统计表）"}
@@ -68,7 +71,7 @@ def format_check(f: ReportFacts) -> Check:
         if rule.check == "format":
             sev.append(rule.severity)
             problems.append(f"{rule.label}：{fd.message[:100]}")
-            ev.append(Evidence(fd.message, fd.line, _floats(fd.values)))
+            ev.append(Evidence(fd.message, fd.line, _exact(fd.values)))
     summary = problems[0] if problems else f"符合{TEMPLATE_ZH[want]}，六个部分齐全" if f.year >= 2019 \
         else f"符合{TEMPLATE_ZH[want]}"
     return _check("format", sev, summary, ev, problems)
@@ -96,8 +99,15 @@ def _sections(f: ReportFacts, sev: list[str], ev: list[Evidence], problems: list
         ev.insert(0, Evidence(msg))
 
 
-def _floats(values: dict) -> dict[str, float | None]:
-    return {k: (float(v) if isinstance(v, int | float) else None) for k, v in values.items()}
+def _exact(values: dict) -> dict[str, Any]:
+    """Evidence numbers for a JSON scorecard: exact (an int, or a Decimal's digits as text; reports.exact)."""
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        try:
+            out[k] = exact.json_safe(exact.to_exact(v))
+        except (TypeError, ValueError):
+            out[k] = None
+    return out
 
 
 def numbers(f: ReportFacts) -> Check:
@@ -107,7 +117,7 @@ def numbers(f: ReportFacts) -> Check:
         if rule.check != "numbers":
             continue
         sev.append(rule.severity)
-        ev.append(Evidence(fd.message, fd.line, _floats(fd.values)))
+        ev.append(Evidence(fd.message, fd.line, _exact(fd.values)))
         problems.append(f"{rule.label}：{fd.message[:100]}")
     summary = f"{len(problems)} 处数据问题" if problems else "未发现数据问题（勾稽关系、跨年、量级、负数）"
     return _check("numbers", sev, summary, ev, problems)
@@ -134,9 +144,9 @@ def similarity(f: ReportFacts) -> Check:
     return _check("similarity", sev, summary, list(s.passages), problems)
 
 
-def _sum(values: dict[str, float], keys: tuple[str, ...]) -> float | None:
+def _sum(values: dict[str, Number], keys: tuple[str, ...]) -> Number | None:
     present = [values[k] for k in keys if k in values]
-    return sum(present) if present else None
+    return exact.total(present) if present else None
 
 
 def _statement_hits(f: ReportFacts) -> list[tuple[str, str, Evidence]]:
@@ -149,7 +159,7 @@ def _statement_hits(f: ReportFacts) -> list[tuple[str, str, Evidence]]:
             for st in statements():
                 total = _sum(f.values, st.indicators)
                 if total and total > 0 and st.pattern.search(norm):
-                    vals = {k: f.values[k] for k in st.indicators if k in f.values}
+                    vals = _exact({k: f.values[k] for k in st.indicators if k in f.values})
                     hits.append((st.severity, st.label, Evidence(part.strip()[:120], i, vals)))
     return hits
 
@@ -160,7 +170,7 @@ def _none_sections(f: ReportFacts) -> list[tuple[str, str, Evidence]]:
     for num, (line, body) in section_bodies(f.text.splitlines()).items():
         total = _sum(f.values, titles[num].indicators)
         if body and _NONE_BODY.match(normalise(body[0])) and total and total > 0:  # what follows is the 落款
-            vals = {k: f.values[k] for k in titles[num].indicators if k in f.values}
+            vals = _exact({k: f.values[k] for k in titles[num].indicators if k in f.values})
             label = f"第{num}部分写“无”，表格却有数字"
             hits.append(("major", label, Evidence(f"{num}、{titles[num].title}：{body[0]}", line, vals)))
     return hits

@@ -13,7 +13,7 @@ class Evidence:
 
     text: str
     line: int | None = None
-    values: dict[str, float | None] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # exact: int, or a decimal's digits as text
     source: str = ""  # another report it points at (内容雷同), "" for this report
 
 

@@ -157,7 +157,7 @@ def generate(n: int, seed: int, con, progress=print) -> Counts:
     ev_buf: list[str] = []
     fin_buf: list[str] = []
     with cur.copy(
-        "COPY indicator_value (id, report_id, value, line_no, line_text, indicator, unit, origin, section, "
+        "COPY indicator_value (id, report_id, value, value_text, line_no, line_text, indicator, unit, origin, section, "
         "row_label, column_label) FROM STDIN"
     ) as cp:
         for aid, a in enumerate(gen, 1):
@@ -184,7 +184,7 @@ def generate(n: int, seed: int, con, progress=print) -> Counts:
                         v = _value(rng, key, scale)
                         vid += 1
                         lines.append(
-                            f"{vid}\t{rid}\t{v}\t{12 + j * 3}\t本年度共{('受理', '公开', '办理', '应诉', '发布')[j]}"
+                            f"{vid}\t{rid}\t{v}\t{v}\t{12 + j * 3}\t本年度共{('受理', '公开', '办理', '应诉', '发布')[j]}"
                             f"相关事项{v}件，均已按期办结并答复申请人，未发生超期情况。\t{key}\t件\tprose\t\t\t\n"
                         )
                 else:
@@ -201,7 +201,7 @@ def generate(n: int, seed: int, con, progress=print) -> Counts:
                         row_vals.setdefault(kd.stem, []).append(v)
                         vid += 1
                         nums = " ".join(str(x) for x in row_vals[kd.stem]) if tpl != "2008" else str(v)
-                        lines.append(f"{vid}\t{rid}\t{v}\t{line_no}\t{kd.label} {nums} 0 0 0\t{kd.const}\n")
+                        lines.append(f"{vid}\t{rid}\t{v}\t{v}\t{line_no}\t{kd.label} {nums} 0 0 0\t{kd.const}\n")
                 cp.write("".join(lines))
                 if rng.random() < 0.05:
                     fid += 1

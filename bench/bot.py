@@ -56,7 +56,7 @@ def fill_store(engine, n_agencies: int) -> list[str]:
                 s.flush()
                 for j, (key, label, unit) in enumerate(INDICATORS):
                     value = (i * 7 + year + j * 13) % 97
-                    s.add(IndicatorValue(report_id=rep.id, indicator=key, value=value, unit=unit, line_no=40 + j,
+                    s.add(IndicatorValue(report_id=rep.id, indicator=key, value=value, value_text=value, unit=unit, line_no=40 + j,
                                          line_text=f"{label}\t{value}", section="三", row_label=label))
                     questions.append(f"{name} {year} {QUESTION_WORDS[key]}")
     return questions

@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or f"sqlite:///{tmp.name}/bench.db"
     engine = get_engine(url)
     chats = prepare(engine, n, groups)
-    config = ReminderConfig(_env_file=None, rate_overall=args.rate, concurrency=args.concurrency)
+    config = ReminderConfig(rate_overall=args.rate, concurrency=args.concurrency)
     if args.in_process:
         with BotApiStandin() as api:
             run = asyncio.run(broadcast(engine, api.base_url, config))

@@ -1,9 +1,11 @@
 """PDF reading and PDF ingest speed (issue 18.1, 18.2).
 
 1. Median ms per PDF, side by side in one run on one core: today's reader (pdfminer objects, pdfplumber's
-   own de-duplication), the reader (pdfium objects where pdfium can stand in for pdfminer, else pdfminer),
-   and pypdf's text extraction alone (no tables, for scale). Files: the real PDFs in ../shared/pdf and
-   generated PDFs of the three table styles. Both readers must give exactly the same text.
+   own reading and de-duplication), the reader (pdfium objects on the pages where pdfium can stand in
+   for pdfminer, pdfminer's on the others, all read by reports.pdf_text), and pypdf's text extraction
+   alone (no tables, for scale). Files: the real PDFs in ../shared/pdf and generated PDFs of the three
+   table styles. Both readers must give exactly the same text. Also: the share of pages pdfium stands
+   in for, and the import cost of the reader (a fresh process; not in the per-PDF figures).
 2. Ingest of generated PDFs (formats and table styles mixed) into SQLite and PostgreSQL with the worker
    pool: wall time and reports/s per core; when the time budget cannot hold 10,000, what fits is measured
    and the 10,000 figure is projected (named ``…_projected``).
@@ -66,6 +68,43 @@ def generated_pdfs(n: int, seed: int) -> list[tuple[str, bytes]]:
     return out
 
 
+def _pdfium_pages(data: bytes) -> tuple[int, int]:
+    """(pages pdfium stands in for, pages)."""
+    from reports.pdfium_pages import open_pages
+
+    with open_pages(data) as pages:
+        if pages is None:
+            import pypdfium2 as pdfium
+
+            try:
+                doc = pdfium.PdfDocument(data)
+            except Exception:  # noqa: BLE001 - not a PDF pdfium opens: no page of it
+                return 0, 0
+            n = len(doc)
+            doc.close()
+            return 0, n
+        return sum(p is not None for p in pages), len(pages)
+
+
+def import_ms() -> float:
+    """Wall ms to import the PDF reader and its libraries in a fresh interpreter (median of 3)."""
+    import subprocess
+
+    code = (
+        "import time; t = time.perf_counter(); import pypdfium2, pdfplumber; "
+        "from reports import readers, pdf_text, pdfium_pages; print(time.perf_counter() - t)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    return statistics.median(runs) * 1000
+
+
 def bench_readers(files: list[tuple[str, bytes]], repeat: int) -> dict:
     from reports import readers
 
@@ -78,6 +117,8 @@ def bench_readers(files: list[tuple[str, bytes]], repeat: int) -> dict:
                 "today_ms": round(_median_ms(_today, data, repeat), 1),
                 "reader_ms": round(_median_ms(readers._read_pdf, data, repeat), 1),
                 "pypdf_ms": round(_median_ms(_pypdf, data, repeat), 1),
+                "pdfium_pages": "{}/{}".format(*_pdfium_pages(data)),
+                "load_average": round(os.getloadavg()[0], 2),
             }
         )
     return {"files": rows, "same": same}
@@ -134,7 +175,9 @@ def main() -> None:  # noqa: PLR0915
 
     real = [(p.name, p.read_bytes()) for p in sorted((ROOT.parent / "shared" / "pdf").glob("*.pdf"))]
     made = generated_pdfs(3 if quick else 6, seed=7)
-    found = bench_readers(real + made, 1 if quick else 3)
+    put("reader_load_average_before", os.getloadavg()[0], "load")
+    found = bench_readers(real + made, 1 if quick else 5)
+    put("reader_load_average_after", os.getloadavg()[0], "load")
     rows = found["files"]
     for label, subset in (("real", rows[: len(real)]), ("generated", rows[len(real) :]), ("all", rows)):
         if not subset:
@@ -147,7 +190,10 @@ def main() -> None:  # noqa: PLR0915
         put(f"{label}_pypdf_median_ms", pypdf, "ms")
         put(f"{label}_speedup_vs_today_x", today / new, "x", ">= 5")
         put(f"{label}_reader_vs_pypdf_x", pypdf / new, "x", ">= 1")
+        done = [tuple(map(int, r["pdfium_pages"].split("/"))) for r in subset]
+        put(f"{label}_pdfium_page_share", sum(a for a, _ in done) / max(1, sum(b for _, b in done)), "ratio")
     put("same_text_as_today", float(found["same"]), "bool", "== 1")
+    put("reader_import_ms", import_ms(), "ms")
 
     left = budget - (time.monotonic() - started)
     cores = os.cpu_count() or 1

@@ -48,6 +48,13 @@ MEASURE_S_PER_10K = 25.0  # measuring (20 questions per kind) per 10,000 agencie
 INDICATORS = ("依申请数", "复议", "诉讼", "予以公开", "主动公开")
 
 
+def _first_line(ans) -> str:
+    """The reply's first line as every front end shows it (service.render: the engine writes no prose)."""
+    from service.render import terminal_text
+    from service.reply import build_reply
+
+    return (terminal_text(build_reply(ans)).strip().splitlines() or [""])[0]
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -191,7 +198,7 @@ def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
         by_kind[kind][1].append(time.thread_time() - c)
         statuses.setdefault(kind, {}).setdefault(ans.status, 0)
         statuses[kind][ans.status] += 1
-        samples.setdefault(kind, f"{q} → {ans.status}: {ans.text.splitlines()[0][:60]}")
+        samples.setdefault(kind, f"{q} → {ans.status}: {_first_line(ans)[:60]}")
     out["kinds"] = {
         k: _stats(*v) | {"statuses": statuses[k], "sample": samples[k]} for k, v in by_kind.items()
     }
@@ -213,7 +220,7 @@ def measure_one(url: str, n: int, per_kind: int, seed: int) -> dict:
         "cold_cpu_ms": round(max(nat["cold_cpu"]) * 1000, 1),
         "warm_ms": round(max(nat["warm"]) * 1000, 1),
         "status": ans.status,
-        "sample": ans.text.splitlines()[0][:80],
+        "sample": _first_line(ans)[:80],
     }
     out["rss_end_mb"] = round(_rss_mb(), 1)
     import resource

@@ -26,7 +26,7 @@ from bot.settings import Settings
 from handlers import delivery
 from handlers import reminders as reminder_handlers
 from handlers.commands import COMMANDS
-from handlers.fairness import FairUpdateProcessor
+from handlers.fairness import FairUpdateProcessor, ScreeningRequest, UpdateScreen
 from handlers.setup import register_handlers
 from service.answers import BotService
 from service.fairness import Lanes, TokenBucket
@@ -49,7 +49,11 @@ def menu_commands(application: Application) -> list[BotCommand]:
 
 
 async def post_init(application: Application) -> None:
-    """Register the Chinese command menu; a failure here is logged, not fatal."""
+    """Warm the answer caches in the background (the first question must not pay for them) and register
+    the Chinese command menu; a failure here is logged, not fatal."""
+    service = application.bot_data.get("service")
+    if service is not None:
+        application.bot_data["warm_task"] = asyncio.get_running_loop().create_task(service.warm())
     try:
         await application.bot.set_my_commands(menu_commands(application))
     except TelegramError as err:
@@ -78,10 +82,13 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
     limiter = delivery.RetryingRateLimiter(overall_max_rate=settings.rate_overall_per_second,
                                            group_max_rate=settings.rate_group_per_minute,
                                            max_retries=delivery.RATE_LIMIT_RETRIES)
-    processor = FairUpdateProcessor(settings.concurrent_updates,
-                                    TokenBucket(settings.updates_burst, settings.updates_per_second),
-                                    Lanes(settings.update_queue_depth))
-    application = (
+    processor = screen = None
+    if settings.fair_updates:
+        bucket = TokenBucket(settings.updates_burst, settings.updates_per_second)
+        screen = UpdateScreen(bucket)
+        processor = FairUpdateProcessor(settings.concurrent_updates, bucket, Lanes(settings.update_queue_depth),
+                                        screen)
+    builder = (
         Application.builder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
@@ -93,26 +100,30 @@ def build_application(settings: Settings, answerer=None, *, engine: Engine | Non
         .connect_timeout(settings.telegram_connect_timeout)
         .write_timeout(delivery.WRITE_TIMEOUT)
         .read_timeout(settings.telegram_read_timeout if read_timeout is None else read_timeout)
-        .get_updates_connection_pool_size(2)
-        .get_updates_read_timeout(settings.polling_timeout + 10)
-        .concurrent_updates(processor)
+        .concurrent_updates(processor or settings.concurrent_updates)
         .post_init(post_init)
-        .build()
     )
+    if screen is not None:  # refused updates are never parsed (handlers.fairness.ScreeningRequest)
+        builder = builder.get_updates_request(ScreeningRequest(screen, connection_pool_size=2,
+                                                               read_timeout=settings.polling_timeout + 10))
+    else:
+        builder = builder.get_updates_connection_pool_size(2).get_updates_read_timeout(settings.polling_timeout + 10)
+    application = builder.build()
     service = BotService(settings, engine, answerer, today=today)
 
     def count_send_event(name: str) -> None:
         service.counters[f"send.{name}"] += 1
 
     limiter.on_event = count_send_event
-    processor.counters = service.counters  # flood.* counts show in /stats beside the others
+    if processor is not None:
+        processor.counters = processor.screen.counters = service.counters  # flood.* counts show in /stats
     application.bot_data["service"] = service
     application.bot_data["settings"] = settings
     register_handlers(application)
     application.bot_data["extra_commands"] = list(reminder_handlers.COMMANDS)
     reminder_handlers.register(application)
     wire_reminders(application, settings)
-    schedule_harvest(application, service.engine, today=service.today)
+    schedule_harvest(application, service.engine, settings.harvest, today=service.today)
     return application
 
 

@@ -136,12 +136,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """The same service call and structured reply as the bot (outage handling included): `--json` prints
-    service.render.json_line, plain prints the engine's sentences (reply.text); errors are one line."""
+    service.render.json_record, plain prints service.render.terminal_text (what `chat` prints); errors are one
+    line."""
     from query.engine import Answerer  # looked up at call time (tests swap the engine module)
+    from reports import exact
     from service.answers import BotService
     from service.deadlines import ANSWERERS
     from service.errors import user_message
-    from service.render import json_record
+    from service.render import json_record, terminal_text
     from service.terminal_safe import for_terminal, json_for_terminal
 
     engine = _engine(args)
@@ -169,9 +171,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             data = json_record(reply)
             data["question"] = data.get("question") or q
-            print(json_for_terminal(json.dumps(data, ensure_ascii=False)), flush=True)
+            print(json_for_terminal(exact.dumps(data, ensure_ascii=False)), flush=True)  # exact digits
         else:
-            print(for_terminal(reply.text), flush=True)
+            print(for_terminal(terminal_text(reply)), flush=True)
             if not question:
                 print(flush=True)
     return rc

@@ -62,7 +62,7 @@ class ReminderRunner:
                  limiter: FloodLimiter | None = None) -> None:
         self.engine = engine
         self.send = send
-        self.config = config or ReminderConfig(_env_file=None)
+        self.config = config or ReminderConfig()
         self.clock = clock or self.config.clock()
         self.owner = owner or new_owner()
         self.lease = Lease(engine, self.owner, self.config.lease_seconds)

@@ -15,7 +15,6 @@ from telegram.request import HTTPXRequest
 
 from bot.jobs import ReminderRunner, schedule
 from reminders.calendar import TZ
-from reminders.config import ReminderConfig
 from reminders.sender import telegram_sender
 from service.digest import digest_document, render_summary_photo
 
@@ -24,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def wire_reminders(application: Application, settings) -> None:
     """Runner and scheduled jobs (called by bot.app.build_application after the handlers)."""
-    config = ReminderConfig()
+    config = settings.reminder  # read once with the other settings (REMINDER_*)
     svc = application.bot_data["service"]
     engine = svc.engine
     if config.today:

@@ -1,7 +1,9 @@
 """Settings from the environment (and an optional .env file), validated once at start-up.
 
 Why pydantic-settings: a typo in ADMIN_IDS or PORT should stop the bot with a clear message instead of
-surfacing as a strange failure hours later.
+surfacing as a strange failure hours later. Read once per process and passed down: the reminder and
+harvest knobs are nested models here (REMINDER_* → `reminder`, HARVEST_* → `harvest`; the environment names
+are the ones their features always had).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from harvest.config import HarvestConfig
+from reminders.config import ReminderConfig
+
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -23,7 +28,9 @@ WEBHOOK_SECRET_LABEL = b"disclosure-bot webhook secret_token"
 class Settings(BaseSettings):
     """Every knob of the bot. Environment names are the upper-case field names."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # REMINDER_RUN_TIME → reminder.run_time: split once at the first "_" after a nested model's name
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_nested_delimiter="_", env_nested_max_split=1)
 
     telegram_bot_token: str = ""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -47,10 +54,15 @@ class Settings(BaseSettings):
     updates_burst: int = Field(default=20, ge=1)
     updates_per_second: float = Field(default=1.0, gt=0)
     update_queue_depth: int = Field(default=3, ge=0)
+    # False: no per-user bucket or lane at all (PTB's plain concurrent processing); only for measuring
+    # what the fairness layer buys (bench/flood.py) — one user's flood then delays everybody.
+    fair_updates: bool = True
     # Bot API calls (not getUpdates): seconds to wait for Telegram's answer before a sent call is "in doubt"
     # and never resent (handlers.delivery), and seconds to wait for a connection (then it is safely retried).
     telegram_read_timeout: float = Field(default=15.0, gt=0)
     telegram_connect_timeout: float = Field(default=5.0, gt=0)
+    reminder: ReminderConfig = Field(default_factory=ReminderConfig)  # REMINDER_*
+    harvest: HarvestConfig = Field(default_factory=HarvestConfig)  # HARVEST_*
 
     @field_validator("admin_ids", mode="before")
     @classmethod

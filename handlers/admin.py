@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from handlers.answers import service
+from handlers.answers import admin_service
 from service import lookups
 from service.format import Markup
 
@@ -17,10 +17,8 @@ NOT_ADMIN = "这个命令只对管理员开放。"
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = service(context)
-    user = update.effective_user
-    if not svc.is_admin(user.id if user else None):
-        await update.effective_message.reply_text(NOT_ADMIN)
+    svc = await admin_service(update, context, NOT_ADMIN)
+    if svc is None:
         return
     store = await asyncio.to_thread(lookups.store_stats, svc.engine)
     m = Markup(True)

@@ -31,6 +31,16 @@ def service(context: ContextTypes.DEFAULT_TYPE) -> BotService:
     return context.application.bot_data["service"]
 
 
+async def admin_service(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> BotService | None:
+    """The service when the sender is an admin; otherwise `refusal` is the reply and None comes back."""
+    svc = service(context)
+    user = update.effective_user
+    if svc.is_admin(user.id if user else None):
+        return svc
+    await update.effective_message.reply_text(refusal)
+    return None
+
+
 def page_keyboard(key: bytes, chat_id: int, nonce: str, index: int, total: int) -> list[list[InlineKeyboardButton]]:
     if total <= 1:
         return []

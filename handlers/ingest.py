@@ -21,7 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
-from handlers.answers import service
+from handlers.answers import admin_service, service
 from service.format import Markup
 from storage.queries import finding_count
 
@@ -79,10 +79,8 @@ DOCUMENTS = filters.UpdateType.MESSAGE & filters.Document.ALL & (
 
 
 async def ingest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = service(context)
-    user = update.effective_user
-    if not svc.is_admin(user.id if user else None):
-        await update.effective_message.reply_text(NOT_ADMIN)
+    svc = await admin_service(update, context, NOT_ADMIN)
+    if svc is None:
         return
     mb = svc.settings.max_upload_mb
     await update.effective_message.reply_text(

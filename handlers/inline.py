@@ -9,8 +9,8 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from handlers.answers import service
-from service.format import Markup, format_number, indicator_label
-from service.render import reply_pages
+from service.format import Markup, format_number, indicator_label, row_block
+from service.render import reply_pages, terminal_text
 
 MAX_RESULTS = 10
 
@@ -31,6 +31,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     answer = structured.answer
     reply = reply_pages(structured, use_html=True)
     m = Markup(True)
+    said = terminal_text(structured).strip()[:200]  # the description: the same words as the message
     results = []
     seed = hashlib.sha1(text.encode()).hexdigest()[:16]
     if answer.status == "ok" and answer.answers:
@@ -38,14 +39,12 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         title = text if len(answer.answers) > 1 else (
             f"{answer.answers[0].agency} {answer.answers[0].year}：{format_number(answer.answers[0].value, answer.answers[0].unit)}")
         results.append(InlineQueryResultArticle(
-            id=f"{seed}-all", title=title[:100], description=answer.text.strip()[:200],
+            id=f"{seed}-all", title=title[:100], description=said,
             input_message_content=InputTextMessageContent(full, parse_mode=ParseMode.HTML)))
         for i, row in enumerate(answer.answers[: MAX_RESULTS - 1]):
             if len(answer.answers) == 1:
                 break
-            body = (f"{m.b(row.agency)} {row.year} 年\n{m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}")
-            if row.source:
-                body += f"\n来源：{m.t(row.source.report_title or row.source.file_name)} 第 {row.source.line_no} 行"
+            body = row_block(row, m)  # the same block as in the full answer (service.format)
             results.append(InlineQueryResultArticle(
                 id=f"{seed}-{i}", title=f"{row.agency} {row.year}"[:100],
                 description=f"{indicator_label(row)}：{format_number(row.value, row.unit)}"[:200],
@@ -54,6 +53,6 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         results.append(InlineQueryResultArticle(
             id=f"{seed}-msg", title={"ambiguous": "需要选择", "not_found": "没有找到", "no_data": "没有数据"}.get(
                 answer.status, "回答"),
-            description=answer.text.strip()[:200],
+            description=said,
             input_message_content=InputTextMessageContent(reply.pages[0], parse_mode=ParseMode.HTML)))
     await query.answer(results, cache_time=30, is_personal=False)

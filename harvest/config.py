@@ -1,4 +1,7 @@
-"""Harvest settings from the environment (prefix HARVEST_), validated at start-up.
+"""Harvest settings (environment prefix HARVEST_), validated at start-up.
+
+Read once, by bot.settings.Settings (its `harvest` field, from HARVEST_* in the environment and .env),
+and passed down.
 
 Why its own settings: the scheduled harvest is off unless a sites file is named, and its season
 (default 1 January – 30 April, when the reports come out) and politeness are the operator's choice.
@@ -8,13 +11,11 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
-class HarvestConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HARVEST_", env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore")
+class HarvestConfig(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     sites_file: str = ""  # CSV name,kind,region,url; empty → no scheduled harvest
     raw_dir: str = "data/raw"

@@ -53,7 +53,7 @@ def findings_answer(cache: ReadCache, intent: Intent) -> Answer:
         return _missing(cache, aid, year, "findings")
     name = cache.agencies[aid].name
     _vals, finds = cache.report(rep.id)
-    head = ([note] if note else []) + [f"{name} {year} 年度报告（{rep.title or rep.file_name}）："]
+    head = [f"{name} {year} 年度报告（{rep.title or rep.file_name}）："]
     if finds:
         lines = head + [f"发现 {len(finds)} 处勾稽问题："] + [f"{i}. {msg}" for i, (_k, msg) in enumerate(finds, 1)]
     else:
@@ -95,11 +95,11 @@ def overview_answer(cache: ReadCache, intent: Intent) -> Answer:
     figures = values_answer(cache, intent)
     _vals, finds = cache.report(rep.id)
     name = cache.agencies[aid].name
-    lines = [f"{name} {year} 年度报告概览", f"来源：{rep.title or rep.file_name}（{template_name(rep.template)}）"]
-    lines += [note] if note else []
-    lines.append(figures.text)
-    lines.append(f"勾稽问题：{len(finds)} 处。" + ("发送“" + f"{name} {year} 有什么勾稽问题”查看。" if finds else ""))
-    figures.text = "\n".join(lines)
+    figures.header = f"{name} {year} 年度报告概览"
+    figures.notes = [f"报告：{rep.title or rep.file_name}（{template_name(rep.template)}）"] + (
+        [note] if note else []) + figures.notes
+    figures.footer.append(f"勾稽问题：{len(finds)} 处。"
+                          + ("发送“" + f"{name} {year} 有什么勾稽问题”查看。" if finds else ""))
     figures.intent = "overview"
     figures.context["intent"] = "overview"
     return figures

@@ -16,6 +16,8 @@ from query.evaluate import evaluate, make_row
 from query.indicators import IndicatorMatch, keys_of
 from query.intent import Intent
 from query.types import Answer, AnswerRow, Candidate
+from reports import exact
+from reports.exact import Number
 
 DEFAULT_TOP = 10
 MAX_TEXT_ROWS = 20
@@ -30,7 +32,7 @@ class Scored:
     no_report: list[str] = field(default_factory=list)
     blank: list[str] = field(default_factory=list)
     counted: int = 0
-    total: float = 0.0
+    total: Number = 0  # exact
 
 
 def scope_of(cache: ReadCache, place: str) -> list[int]:
@@ -58,7 +60,7 @@ def collect(
     rids = tuple(sorted(rep.id for _a, rep in pairs if rep is not None))
     numbers = cache.year_numbers(year, tuple(keys), rids)
     out = Scored()
-    scored: list[tuple[float, str, int, ReportRec]] = []
+    scored: list[tuple[Number, str, int, ReportRec]] = []
     for aid, rep in pairs:
         name = cache.agencies[aid].name
         if rep is None:
@@ -71,7 +73,7 @@ def collect(
         else:
             scored.append((ev.value if ascending else -ev.value, name, aid, rep))
     scored.sort(key=lambda x: (x[0], x[1]))
-    out.counted, out.total = len(scored), sum(x[0] if ascending else -x[0] for x in scored)
+    out.counted, out.total = len(scored), exact.total(x[0] if ascending else -x[0] for x in scored)
     scored = scored[:top]
     cache.prefetch([rep.id for _v, _n, _aid, rep in scored])
     for _v, _n, aid, rep in scored:
@@ -131,8 +133,7 @@ def rank_answer(cache: ReadCache, intent: Intent) -> Answer:
     if got.no_report and place:
         extra.append(f"没有 {year} 年报告：{fmt.names(got.no_report)}。")
     notes = intent.notes + ([note] if note else []) + extra
-    text = fmt.render_rows(shown, header=head, notes=notes, numbered=True)
-    return Answer("ok", text, shown, intent="rank", context=ctx, header=head, notes=notes)
+    return Answer("ok", "", shown, intent="rank", context=ctx, header=head, notes=notes)
 
 
 def total_answer(cache: ReadCache, intent: Intent) -> Answer:
@@ -163,8 +164,7 @@ def total_answer(cache: ReadCache, intent: Intent) -> Answer:
             f"以上列出数字最大的 {len(got.rows)} 个单位及其来源；其余 {got.counted - len(got.rows)} 个也已计入合计。"
         )
     notes = intent.notes + ([note] if note else []) + extra
-    text = fmt.render_rows(got.rows, header=head, notes=notes, numbered=True)
-    return Answer("ok", text, got.rows, intent="total", context=ctx, header=head, notes=notes)
+    return Answer("ok", "", got.rows, intent="total", context=ctx, header=head, notes=notes)
 
 
 def both_answer(cache: ReadCache, intent: Intent) -> Answer:
@@ -181,9 +181,8 @@ def both_answer(cache: ReadCache, intent: Intent) -> Answer:
         row.reading = f"本级：{gov}自身的年度报告"
     for row in summed.answers:
         row.reading = f"合计：{where}在库各单位相加的一项"
-    text = (f"「{where}…总数」有两种理解，分别回答：\n【理解一 · 本级】{own.text}\n"
-            f"【理解二 · {where}在库单位合计】{summed.text}\n只要一种时，请写「{gov}」或「{where}合计」。")
     status = "ok" if own.status == "ok" or summed.status == "ok" else own.status
-    header = f"「{where}…总数」有两种理解：本级（{gov}自身的年度报告）与{where}在库单位合计"
-    return Answer(status, text, own.answers + summed.answers, intent="both", context=own.context,
-                  header=header, notes=intent.notes + own.notes + summed.notes)
+    return Answer(status, "", own.answers + summed.answers, intent="both", context=own.context,
+                  header=f"「{where}…总数」有两种理解，分别回答：", notes=list(intent.notes),
+                  footer=[f"只要一种时，请写「{gov}」或「{where}合计」。"],
+                  parts=[("【理解一 · 本级】", own), (f"【理解二 · {where}在库单位合计】", summed)])

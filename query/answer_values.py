@@ -109,21 +109,19 @@ def values_answer(cache: ReadCache, intent: Intent) -> Answer:
         return Answer("no_data", text, candidates=cands, intent=kind, context=ctx, cells=got.gaps)
     if summary:
         years = fmt.year_list(sorted({r.year for r in got.rows}))
-        title = f"{cache.agencies[agency_ids[0]].name} {years}主要数字（未指定指标）："
+        header = f"{cache.agencies[agency_ids[0]].name} {years}主要数字（未指定指标）："
         said = trend_lines(got.rows) if got.multi_year else []
-        header, shown_notes = title, notes
-        text = fmt.render_rows(got.rows, header=title, notes=notes) + "".join("\n" + x for x in said)
+        shown_notes = notes
     else:
         header = fmt.header(kind, got.rows, parts.indicators[0].label)
         said = compare_lines(got.rows) if kind == "compare" else trend_lines(got.rows) if kind == "trend" else []
         said += best_year_lines(got.rows, parts.which_year)
         shown_notes = notes + got.problems
-        text = fmt.render_rows(got.rows, header=header, notes=shown_notes) + "".join("\n" + x for x in said)
     cands = []
     if intent.others:
         shown = intent.others[:8]
-        text += "\n该地其他单位：" + "、".join(cache.agencies[a].name for a in shown)
-        text += " 等" if len(intent.others) > 8 else ""
+        said.append("该地其他单位：" + "、".join(cache.agencies[a].name for a in shown)
+                    + (" 等" if len(intent.others) > 8 else ""))
         cands = [Candidate(cache.agencies[a].name, "agency", cache.agencies[a].name) for a in shown]
-    return Answer("ok", text, got.rows, cands, intent=kind, context=ctx, header=header, notes=shown_notes + said,
-                  cells=got.gaps)
+    return Answer("ok", "", got.rows, cands, intent=kind, context=ctx, header=header, notes=shown_notes,
+                  footer=said, cells=got.gaps)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from query.agencies import AgencyIndex, AgencyRec
 from query.indicators import phrase_table
+from reports.exact import Number
 from storage import queries
 
 WIDE_SCOPE = 2000  # reports in a ranking's scope above which the whole year is read in one join
@@ -67,7 +68,7 @@ class ValueRec:
     carries no agency/report columns, and 45,000 of them are kept per 3,000 reports."""
 
     key: str
-    value: float
+    value: Number  # exact (int, or Decimal of the printed digits)
     unit: str
     line_no: int
     line_text: str
@@ -77,14 +78,14 @@ class ValueRec:
     column_label: str
 
 
-class Num(float):
-    """A bare number standing in for a ValueRec where only `.value` is read (scoring rankings and totals)."""
+class Num:
+    """A bare number standing in for a ValueRec where only `.value` is read (scoring rankings and totals);
+    exact, so a total of 10**30 and 1 is 10**30 + 1."""
 
-    __slots__ = ()
+    __slots__ = ("value",)
 
-    @property
-    def value(self) -> float:
-        return float(self)
+    def __init__(self, value: Number) -> None:
+        self.value = value
 
 
 class LRU(OrderedDict):
@@ -237,7 +238,7 @@ class ReadCache:
         for r in values:
             if r[2] is not None:
                 vals[r[0]][r[1]] = ValueRec(
-                    r[1], float(r[2]), r[3] or "", int(r[4] or 0), r[5] or "", r[6] or "table",
+                    r[1], r[2], r[3] or "", int(r[4] or 0), r[5] or "", r[6] or "table",
                     r[7] or "", r[8] or "", r[9] or "",
                 )
         for rid, rule, message, inds, fvals in findings:

@@ -8,20 +8,24 @@ front end, and these lines say them in words.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from query import format as fmt
 from query.types import AnswerRow
+from reports import exact
+from reports.exact import Number
 
 
-def _pct(delta: float, base: float) -> float | None:
-    return round(100.0 * delta / base, 1) if base else None
+def _pct(delta: Number, base: Number) -> float | None:
+    """The change in % of the base, to 0.1 (a ratio: computed in Decimal, kept as a float for display)."""
+    return float(round(Decimal(100) * Decimal(delta) / Decimal(base), 1)) if base else None
 
 
-def _signed(delta: float, unit: str) -> str:
+def _signed(delta: Number, unit: str) -> str:
     return ("+" if delta > 0 else "−" if delta < 0 else "±") + fmt.number(abs(delta), unit)
 
 
-def _said(delta: float, pct: float | None, unit: str) -> str:
+def _said(delta: Number, pct: float | None, unit: str) -> str:
     return _signed(delta, unit) + (f"（{pct:+.1f}%）" if pct is not None else "（上一年为 0，无百分比）")
 
 
@@ -34,8 +38,8 @@ def trend_lines(rows: Sequence[AnswerRow]) -> list[str]:
         last[(row.agency, row.indicator)] = row
         if prev is None or row.value is None or prev.value is None or row.unit != prev.unit:
             continue
-        row.change = round(float(row.value) - float(prev.value), 2)
-        row.change_pct = _pct(row.change, float(prev.value))
+        row.change = exact.diff(row.value, prev.value)
+        row.change_pct = _pct(row.change, prev.value)
         gap = "" if row.year == prev.year + 1 else "（中间年份缺报告）"
         lines.append(f"{prev.year}→{row.year} 年{gap}：{_said(row.change, row.change_pct, row.unit)}")
     return ["逐年变化：" + "；".join(lines) + "。"] if lines else []
@@ -49,8 +53,8 @@ def compare_lines(rows: Sequence[AnswerRow]) -> list[str]:
         base = first.setdefault((row.year, row.indicator), row)
         if base is row or row.value is None or base.value is None:
             continue
-        row.change = round(float(row.value) - float(base.value), 2)
-        row.change_pct = _pct(row.change, float(base.value))
+        row.change = exact.diff(row.value, base.value)
+        row.change_pct = _pct(row.change, base.value)
         more = "多" if row.change > 0 else "少" if row.change < 0 else "持平"
         amount = "" if more == "持平" else fmt.number(abs(row.change), row.unit)
         lines.append(f"{row.year} 年 {row.agency} 比 {base.agency} {more}{amount}")
@@ -67,8 +71,8 @@ def best_year_lines(rows: Sequence[AnswerRow], which: str) -> list[str]:
         if row.value is not None:
             groups.setdefault((row.agency, row.indicator), []).append(row)
     for (agency, _key), items in groups.items():
-        best = (max if which == "max" else min)(float(r.value) for r in items)  # type: ignore[arg-type]
-        years = "、".join(str(r.year) for r in items if float(r.value) == best)  # type: ignore[arg-type]
+        best = (max if which == "max" else min)(r.value for r in items)  # type: ignore[type-var]
+        years = "、".join(str(r.year) for r in items if r.value == best)
         word = "最多" if which == "max" else "最少"
         lines.append(f"{agency} {word}的是 {years} 年（{fmt.number(best, items[0].unit)}，共比较 {len(items)} 个年份）。")
     return lines

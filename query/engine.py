@@ -99,9 +99,7 @@ class Answerer:
             return intent
         answer = self.answerers[intent.kind](self.cache, intent)
         kept = kept_from_context(intent)
-        if kept:
-            answer.context_kept = kept
-            answer.text = f"沿用上一问：{' '.join(kept)}\n{answer.text}"
+        answer.context_kept = kept  # the renderer says it first ("沿用上一问：…")
         return answer
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from query.cache import Findings, ReadCache, ReportRec, ValueRec
 from query.cells import cell_rows, no_number_text
 from query.indicators import MODERN, Formula, IndicatorMatch, describe, keys_of, template_name
 from query.types import AnswerRow, Source
+from reports import exact
 from reports.catalogue import definition
+from reports.exact import Number
 from storage.cells import cell_states
 
 DERIVED_KEYS = {
@@ -32,7 +35,7 @@ LITIGATION_SUM: Formula = ("sum", ("litigation.direct.total", "litigation.after_
 
 @dataclass
 class Evaluated:
-    value: float | None
+    value: Number | None  # exact; a ratio is a Decimal rounded to 0.01
     parts: list[ValueRec] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     zero_den: bool = False
@@ -48,15 +51,15 @@ def evaluate(formula: Formula, vals: dict, template: str) -> Evaluated:
             return evaluate(LITIGATION_SUM, vals, template)
         return Evaluated(None, missing=[formula])
     if formula[0] == "sum":
-        total = 0.0
-        out = Evaluated(0.0)
+        found: list[Number] = []
+        out = Evaluated(0)
         for part in formula[1]:
             e = evaluate(part, vals, template)
             out.parts += e.parts
             out.missing += e.missing
             if e.value is not None:
-                total += e.value
-        out.value = None if out.missing else total
+                found.append(e.value)
+        out.value = None if out.missing else exact.total(found)
         return out
     if formula[0] == "ratio":
         num = evaluate(formula[1], vals, template)
@@ -67,9 +70,15 @@ def evaluate(formula: Formula, vals: dict, template: str) -> Evaluated:
         if not den.value:
             out.zero_den = True
             return out
-        out.value = round(100.0 * (num.value or 0.0) / den.value, 2)
+        out.value = _percent(num.value or 0, den.value)
         return out
     return Evaluated(None)
+
+
+def _percent(num: Number, den: Number) -> Number:
+    """100 × num / den to 0.01, as a Decimal without trailing zeros (50 → 50, 1/3 → 33.33)."""
+    q = (Decimal(100) * Decimal(num) / Decimal(den)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return int(q) if exact.is_whole(q) else q.normalize()
 
 
 def _name(key: str, template: str) -> str:
@@ -180,9 +189,7 @@ def make_row(
         src, unit, key, name = _derived_row(rep, m, formula, ev, notes)
     else:
         src, unit, key, name = _stored_row(rep, m, ev.parts[0], notes)
-    value: float | int = ev.value
-    if float(value).is_integer() and unit != "%":
-        value = int(value)
+    value: Number = ev.value  # exact, as printed (a sum of ints is an int)
     if derived:
         parts = [_name(p.key, rep.template) for p in ev.parts]
     else:  # a figure the parser derived and stored: its label names the cells it came from

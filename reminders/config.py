@@ -1,22 +1,21 @@
-"""Reminder settings from the environment (prefix REMINDER_), validated at start-up.
+"""Reminder settings (environment prefix REMINDER_), validated at start-up.
 
-Why separate from bot.settings: the reminder feature owns its knobs, and tests/benches can raise the
-flood limits or fix "today" for a subprocess without touching the bot's settings.
+Why a plain model and not its own BaseSettings: the settings are read once, by bot.settings.Settings
+(its `reminder` field, filled from REMINDER_* in the environment and .env) and passed down; the reminder
+feature still owns its knobs here, and tests and benches build one with their own values.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reminders.calendar import TZ, ReminderPlan
 
 
-class ReminderConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="REMINDER_", env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore")
+class ReminderConfig(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # `_env_file=None` from older callers is ignored
 
     enabled: bool = True
     days: str = "1,15,25,31"  # days of the due month (31 Jan / 31 Mar) with a reminder

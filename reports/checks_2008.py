@@ -6,6 +6,8 @@ is skipped when any value it needs is absent (a blank cell is "not stated", not 
 
 from __future__ import annotations
 
+from reports import exact
+from reports.exact import Number
 from reports.model import Finding
 
 EPS = 1e-6
@@ -95,8 +97,8 @@ AT_MOST: list[tuple[str, str, str, str]] = [
 ]
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+def _fmt(v: Number) -> str:
+    return exact.text(exact.to_exact(v))
 
 
 # rows only some (provincial) tables print: a part of the identity when printed, else not expected
@@ -104,7 +106,7 @@ EXTRA_PARTS: dict[str, tuple[str, ...]] = {"2008.received_channels": ("apply.rec
 
 
 def _partial(
-    rule: str, total_key: str, parts: tuple[str, ...], name: str, values: dict[str, float]
+    rule: str, total_key: str, parts: tuple[str, ...], name: str, values: dict[str, Number]
 ) -> Finding | str | None:
     """An identity missing numbers: a finding when the printed parts already exceed the total, else the
     identity's name (unchecked), or None when the table prints none of its rows."""
@@ -112,19 +114,21 @@ def _partial(
     total = values.get(total_key)
     if total is None and not present:
         return None
-    if total is not None and sum(present.values()) - total > EPS and all(v >= 0 for v in present.values()):
+    so_far = exact.total(present.values())
+    if total is not None and so_far > total and all(v >= 0 for v in present.values()):
         return Finding(
             rule=rule,
-            message=f"{name}：表中为 {_fmt(total)}，已印出的各项相加已达 {_fmt(sum(present.values()))}（另有未印出的项）",
+            message=f"{name}：表中为 {_fmt(total)}，已印出的各项相加已达 {_fmt(so_far)}（另有未印出的项）",
             values={total_key: total, **present},
-            expected=sum(present.values()),
+            expected=so_far,
             actual=total,
         )
     return name
 
 
-def check_2008(values: dict[str, float]) -> list[Finding]:
+def check_2008(values: dict[str, Number]) -> list[Finding]:
     """Every identity of the 统计表 that fails, in table order; those missing numbers are named unchecked."""
+    values = {k: exact.to_exact(v) for k, v in values.items() if v is not None}  # a float caller too
     out: list[Finding] = []
     unchecked: list[str] = []
     for rule, total_key, all_parts, name in SUMS:
@@ -136,10 +140,10 @@ def check_2008(values: dict[str, float]) -> list[Finding]:
             elif got:
                 unchecked.append(name.split("应")[0])
             continue
-        expected = sum(values[p] for p in parts)
+        expected = exact.total(values[p] for p in parts)
         actual = values[total_key]
-        if abs(expected - actual) > EPS:
-            involved: dict[str, float | None] = {total_key: actual}
+        if expected != actual:  # exact: 10**30 + 1 is not 10**30
+            involved: dict[str, Number | None] = {total_key: actual}
             involved.update({p: values[p] for p in parts})
             out.append(
                 Finding(
@@ -153,7 +157,7 @@ def check_2008(values: dict[str, float]) -> list[Finding]:
     for rule, part, whole, name in AT_MOST:
         if part not in values or whole not in values:
             continue
-        if values[part] - values[whole] > EPS:
+        if values[part] > values[whole]:
             out.append(
                 Finding(
                     rule=rule,

@@ -10,22 +10,31 @@ the store at ingest). Numbers are never changed; each problem becomes a Finding 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
+from reports import exact
 from reports.catalogue import definition
+from reports.exact import Number
 from reports.model import Finding
 
-# (value, unit) per indicator key
-Values = Mapping[str, tuple[float, str]]
+# (value, unit) per indicator key; values exact (int or Decimal)
+Values = Mapping[str, tuple[Number, str]]
 
-MAGNITUDE = 1e4
-_MONEY_TO_WAN = {"万元": 1.0, "元": 1e-4, "亿元": 1e4}
+MAGNITUDE = 10_000
+_MONEY_TO_WAN: dict[str, Number] = {"万元": 1, "元": Decimal("0.0001"), "亿元": 10_000}
 _COUNT_UNITS = {"件", "条", "次", "个", "人", "人次", "篇", "项"}
 _SIGNED_SUFFIXES = (".change",)
 _CARRIED_IN, _CARRIED_OUT = "apply.carried_in.", "apply.carried_out."
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+def _fmt(v: Number) -> str:
+    return exact.text(exact.to_exact(v))
+
+
+def _wan(v: Number, unit: str) -> Number:
+    """A money figure in 万元, exactly (trailing zeros of the conversion dropped: 500 元 → 0.05)."""
+    out = exact.scaled(v, _MONEY_TO_WAN[unit])
+    return out.normalize() if isinstance(out, Decimal) and not exact.is_whole(out) else out
 
 
 def _name(key: str) -> str:
@@ -40,17 +49,17 @@ def cross_year(year: int, values: Values, previous: Values | None, following: Va
         if key.startswith(_CARRIED_IN) and previous:
             col = key[len(_CARRIED_IN) :]
             before = previous.get(_CARRIED_OUT + col)
-            if before is not None and abs(before[0] - v) > 1e-6:
+            if before is not None and before[0] != v:
                 out.append(_carry_finding(year, key, v, _CARRIED_OUT + col, before[0], year - 1))
         if key.startswith(_CARRIED_OUT) and following:
             col = key[len(_CARRIED_OUT) :]
             after = following.get(_CARRIED_IN + col)
-            if after is not None and abs(after[0] - v) > 1e-6:
+            if after is not None and after[0] != v:
                 out.append(_carry_finding(year, key, v, _CARRIED_IN + col, after[0], year + 1))
     return out
 
 
-def _carry_finding(year: int, key: str, v: float, other_key: str, other: float, other_year: int) -> Finding:
+def _carry_finding(year: int, key: str, v: Number, other_key: str, other: Number, other_year: int) -> Finding:
     first, second = (year, other_year) if other_year > year else (other_year, year)
     msg = (
         f"跨年度核对：{year} 年「{_name(key)}」为 {_fmt(v)}，{other_year} 年报告「{_name(other_key)}」为 "
@@ -69,17 +78,16 @@ def magnitude(year: int, values: Values, others: Mapping[int, Values]) -> list[F
     """Money figures at least 10⁴ times every other year's figure for the same key (in 万元 terms)."""
     out: list[Finding] = []
     for key, (v, unit) in values.items():
-        scale = _MONEY_TO_WAN.get(unit)
-        if scale is None or v <= 0:
+        if unit not in _MONEY_TO_WAN or v <= 0:
             continue
         past = [
-            (y, o[key][0] * _MONEY_TO_WAN[o[key][1]])
+            (y, _wan(*o[key]))
             for y, o in others.items()
             if key in o and o[key][1] in _MONEY_TO_WAN and o[key][0] > 0
         ]
         if not past:
             continue
-        here = v * scale
+        here = _wan(v, unit)
         top_year, top = max(past, key=lambda p: p[1])
         if here >= MAGNITUDE * top:
             out.append(
@@ -87,7 +95,7 @@ def magnitude(year: int, values: Values, others: Mapping[int, Values]) -> list[F
                     rule=f"magnitude.{key}",
                     message=(
                         f"数量级核对：{year} 年「{_name(key)}」为 {_fmt(v)} {unit}，是本单位其他年度最大值"
-                        f"（{top_year} 年，折合 {_fmt(round(top, 4))} 万元）的 {here / top:,.0f} 倍，"
+                        f"（{top_year} 年，折合 {_fmt(top)} 万元）的 {Decimal(here) / Decimal(top):,.0f} 倍，"
                         "请核对单位（元/万元）或录入"
                     ),
                     values={key: v},

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from reports import exact
+from reports.exact import Number
 from reports.model import Finding
+from reports.tables_modern import APPLICANT_COLUMNS
 
-COLUMNS: tuple[str, ...] = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social",
-    "legal",
-    "other_org",
-    "total",
-)
+COLUMNS = APPLICANT_COLUMNS  # the 2019/2021 applicant columns, as the table reader names them
 APPLICANTS: tuple[str, ...] = COLUMNS[:-1]
 COLUMN_ZH: dict[str, str] = {
     "natural_person": "自然人",
@@ -76,28 +71,23 @@ REVIEW_PARTS_ZH: dict[str, str] = {
     "pending": "尚未审结",
 }
 
-_EPS = 1e-6
+def _fmt(v: Number | None) -> str:
+    return "空" if v is None else exact.text(exact.to_exact(v))
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return "空"
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
-
-def _get(values: Mapping[str, float], keys: Sequence[str]) -> list[float] | None:
+def _get(values: Mapping[str, Number], keys: Sequence[str]) -> list[Number] | None:
     """The values of `keys`, or None if any is absent (blank) — then the identity is skipped."""
     out = []
     for k in keys:
         v = values.get(k)
         if v is None:
             return None
-        out.append(float(v))
+        out.append(exact.to_exact(v))
     return out
 
 
 class _Checker:
-    def __init__(self, values: Mapping[str, float], line_of: Mapping[str, int] | None) -> None:
+    def __init__(self, values: Mapping[str, Number], line_of: Mapping[str, int] | None) -> None:
         self.values = values
         self.line_of = line_of or {}
         self.findings: list[Finding] = []
@@ -123,8 +113,8 @@ class _Checker:
             self._partial(rule, total_key, part_keys, what, parts_zh, optional)
             return
         total, parts = got[0], got[1:]
-        expected = sum(parts)
-        if abs(total - expected) <= _EPS:
+        expected = exact.total(parts)
+        if total == expected:  # exact: 10**30 + 1 is not 10**30
             return
         terms = f"（{'+'.join(_fmt(p) for p in parts)}）" if len(parts) <= 8 else ""
         self.findings.append(
@@ -142,21 +132,19 @@ class _Checker:
         self, rule: str, total_key: str, part_keys: Sequence[str], what: str, parts_zh: str, optional: bool
     ) -> None:
         total = self.values.get(total_key)
-        present = {k: float(self.values[k]) for k in part_keys if self.values.get(k) is not None}
+        present = {k: exact.to_exact(self.values[k]) for k in part_keys if self.values.get(k) is not None}
         if total is None and (optional or not present):
             return
-        if (
-            total is not None
-            and sum(present.values()) - float(total) > _EPS
-            and all(v >= 0 for v in present.values())
-        ):
+        so_far = exact.total(present.values())
+        if total is not None and so_far > total and all(v >= 0 for v in present.values()):
+            total = exact.to_exact(total)
             self.findings.append(
                 Finding(
                     rule=rule,
-                    message=f"{what}为 {_fmt(total)}，但已印出的{parts_zh}之和已达 {_fmt(sum(present.values()))}（另有未印出的项）",
-                    values={total_key: float(total), **present},
-                    expected=sum(present.values()),
-                    actual=float(total),
+                    message=f"{what}为 {_fmt(total)}，但已印出的{parts_zh}之和已达 {_fmt(so_far)}（另有未印出的项）",
+                    values={total_key: total, **present},
+                    expected=so_far,
+                    actual=total,
                     line_no=self.line(total_key),
                 )
             )
@@ -176,7 +164,7 @@ class _Checker:
         )
 
 
-def _result_parts(values: Mapping[str, float], col: str) -> list[str] | None:
+def _result_parts(values: Mapping[str, Number], col: str) -> list[str] | None:
     """Keys of the result rows (一)…(六) for a column; (六) as one row or its three items, as printed."""
     keys = [f"apply.result.granted.{col}", f"apply.result.partial.{col}"]
     keys += [f"apply.result.denied.{s}.{col}" for s in DENIED]
@@ -193,7 +181,7 @@ def _result_parts(values: Mapping[str, float], col: str) -> list[str] | None:
 
 
 def check_modern(
-    values: Mapping[str, float], template: str = "2021", line_of: Mapping[str, int] | None = None
+    values: Mapping[str, Number], template: str = "2021", line_of: Mapping[str, int] | None = None
 ) -> list[Finding]:
     """Every identity of the 2019/2021 tables 三 and 四; `line_of` (key → line number) locates findings.
 
@@ -222,8 +210,8 @@ def check_modern(
             c.unchecked.append(f"{zh}列 一+二=（七）+四")
         if got is not None:
             received, carried_in, result_total, carried_out = got
-            lhs, rhs = received + carried_in, result_total + carried_out
-            if abs(lhs - rhs) > _EPS:
+            lhs, rhs = exact.total((received, carried_in)), exact.total((result_total, carried_out))
+            if lhs != rhs:
                 c.findings.append(
                     Finding(
                         rule=f"apply.balance.{col}",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from reports.exact import Number
+
 Template = Literal["2008", "2019", "2021", "narrative"]
 Origin = Literal["table", "prose", "derived"]
 AgencyKind = Literal["people_gov", "department", "township", "devzone", "other"]
@@ -18,7 +20,7 @@ class ParsedValue:
     """One indicator cell with its provenance (line numbers are 1-based in the decoded text)."""
 
     key: str
-    value: float
+    value: Number  # exact: int, or a Decimal of the printed digits (reports.exact)
     unit: str
     line_no: int
     line_text: str
@@ -34,9 +36,9 @@ class Finding:
 
     rule: str  # short code, e.g. "apply.balance.natural_person"
     message: str  # human-readable Chinese sentence
-    values: dict[str, float | None] = field(default_factory=dict)  # indicator key → value involved
-    expected: float | None = None
-    actual: float | None = None
+    values: dict[str, Number | None] = field(default_factory=dict)  # indicator key → value involved
+    expected: Number | None = None
+    actual: Number | None = None
     line_no: int | None = None
 
 
@@ -85,7 +87,7 @@ class ParsedReport:
     # "provincial": a local 2008–2013 统计表, not the national 2014 one (its rows differ)
     variant: str = ""
 
-    def value_map(self) -> dict[str, float]:
+    def value_map(self) -> dict[str, Number]:
         return {v.key: v.value for v in self.values}
 
 

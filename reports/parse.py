@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from reports import exact
 from reports.catalogue import definition, unit_of
 from reports.checks_2008 import check_2008
 from reports.checks_modern import check_modern
@@ -24,7 +25,6 @@ from reports.table2008 import parse_2008_table_ex
 from reports.tables_modern import parse_modern_tables_ex
 from reports.text import Line, to_lines
 
-EPS = 1e-6
 # (derived key, part keys) for the 2019/2021 formats
 DERIVED_MODERN: list[tuple[str, tuple[str, ...]]] = [
     ("litigation.total", ("litigation.direct.total", "litigation.after_review.total")),
@@ -43,8 +43,8 @@ def _name(key: str, template: str) -> str:
     return d.name_zh if d else key
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+def _fmt(v: exact.Number) -> str:
+    return exact.text(v)
 
 
 class _Tables:
@@ -99,7 +99,7 @@ def _derive(values: dict[str, ParsedValue], template: str) -> list[ParsedValue]:
     for key, parts in DERIVED_MODERN:
         if key in values or any(p not in values for p in parts):
             continue
-        total = sum(values[p].value for p in parts)
+        total = exact.total(values[p].value for p in parts)
         src = values[parts[0]]
         out.append(
             ParsedValue(
@@ -131,7 +131,7 @@ def _merge(
         if t is None:
             by_key[p.key] = p
             continue
-        if abs(t.value - p.value) > EPS:
+        if t.value != p.value:  # exact; 3.0 in prose equals 3 in the table
             where = "表格" if t.origin == "table" else "表格推算"
             findings.append(
                 Finding(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -20,13 +21,18 @@ Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
 
 
+# a PDF name ending in "-V" (also written with the #2D escape), as a vertical CMap's name does
+_V_NAME = re.compile(rb"(?:-|#2[dD])V(?=[\s/<>\[\]()%{}])")
+
+
 class Unsupported(Exception):
     """The document needs pdfminer's reading (see the module docstring)."""
 
 
 @contextmanager
 def open_pages(data: bytes) -> Iterator[list | None]:
-    """pdfplumber Pages with their objects filled from pdfium, or None when pdfium cannot stand in."""
+    """pdfplumber Pages with their objects filled from pdfium (None for a page pdfium cannot stand in
+    for: the caller reads that one with pdfminer), or None when it can stand in for no page."""
     import pypdfium2 as pdfium
 
     try:
@@ -39,39 +45,48 @@ def open_pages(data: bytes) -> Iterator[list | None]:
             pages = _pages(doc, _vertical_fonts(data))
         except Unsupported:
             pages = None
-        yield pages
+        yield pages if pages and any(p is not None for p in pages) else None
     finally:
         doc.close()
 
 
 def _pages(doc, vertical: dict[str, bool]) -> list:  # noqa: ANN001 - pypdfium2 PdfDocument
-    from pdfplumber.page import Page
-
-    out = []
+    out: list = []
     doctop = 0.0
     for index in range(len(doc)):
         page = doc[index]
         try:
             x0, y0, x1, y1 = page.get_mediabox()
-            if page.get_rotation() % 360 or x0 or y0:
-                raise Unsupported("rotated page or MediaBox off the origin")
-            height = y1 - y0
-            plumber = Page(None, SimpleNamespace(attrs={"MediaBox": [x0, y0, x1, y1]}), index + 1, doctop)
-            textpage = page.get_textpage()
-            drawn: set[int | None] = set()
             try:
-                chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
-            finally:
-                textpage.close()
-            objects: dict[str, list[dict]] = {"char": chars}
-            for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
-                objects.setdefault(kind, []).append(obj)
-            plumber._objects = objects
-            out.append(plumber)
-            doctop += height
+                out.append(_page(page, index, doctop, vertical))
+            except Unsupported:
+                out.append(None)
         finally:
             page.close()
+        doctop += y1 - y0
     return out
+
+
+def _page(page, index: int, doctop: float, vertical: dict[str, bool]):  # noqa: ANN001, ANN202
+    """One pdfplumber Page (its objects from pdfium) for a pypdfium2 page, or Unsupported."""
+    from pdfplumber.page import Page
+
+    x0, y0, x1, y1 = page.get_mediabox()
+    if page.get_rotation() % 360 or x0 or y0:
+        raise Unsupported("rotated page or MediaBox off the origin")
+    height = y1 - y0
+    plumber = Page(None, SimpleNamespace(attrs={"MediaBox": [x0, y0, x1, y1]}), index + 1, doctop)
+    textpage = page.get_textpage()
+    drawn: set[int | None] = set()
+    try:
+        chars = _chars(textpage.raw, height, index + 1, doctop, drawn, vertical)
+        objects: dict[str, list[dict]] = {"char": chars}
+        for kind, obj in _paths(page.raw, height, index + 1, doctop, drawn):
+            objects.setdefault(kind, []).append(obj)
+    finally:
+        textpage.close()
+    plumber._objects = objects
+    return plumber
 
 
 def _chars(  # noqa: PLR0913
@@ -82,45 +97,50 @@ def _chars(  # noqa: PLR0913
     drawn: set,
     vertical: dict[str, bool],
 ) -> list[dict]:
-    """One pdfplumber char per glyph drawn (pdfium's generated spaces and line breaks left out).
-    `drawn` receives the text objects the chars come from. Glyphs of a vertical font get pdfminer's
-    box for the default vertical metrics (`vertical`: font name → metrics are the default); pdfium's own
-    box for them is another, so any other wide glyph box is Unsupported."""
+    """One pdfplumber char per glyph drawn (pdfium's generated spaces and line breaks, which have no
+    text object, left out). `drawn` receives the text objects the chars come from. Glyphs of a vertical
+    font get pdfminer's box for the default vertical metrics (`vertical`: font name → metrics are the
+    default); pdfium's own box for them is another, so any other wide glyph box is Unsupported. The
+    unicode of all glyphs comes in one call; each other pdfium call per glyph costs about 1.5 µs."""
     import pypdfium2.raw as r
 
-    box, m = r.FS_RECTF(), r.FS_MATRIX()
+    box, mat = r.FS_RECTF(), r.FS_MATRIX()
+    loose_box, matrix, font_size_of = r.FPDFText_GetLooseCharBox, r.FPDFText_GetMatrix, r.FPDFText_GetFontSize
     text_object, font_of = _address_fn(r.FPDFText_GetTextObject, 2), _address_fn(r.FPDFTextObj_GetFont, 1)
+    count = r.FPDFText_CountChars(raw)
+    text = _page_text(raw, count)
     fonts: dict[int | None, str] = {}
     chars = []
-    for i in range(r.FPDFText_CountChars(raw)):
-        if r.FPDFText_IsGenerated(raw, i) or not r.FPDFText_GetLooseCharBox(raw, i, box):
-            continue
-        r.FPDFText_GetMatrix(raw, i, m)
-        if m.b or m.c or m.a <= 0 or m.d <= 0:
-            raise Unsupported("rotated or mirrored glyph")
-        font_size = r.FPDFText_GetFontSize(raw, i)
-        size = m.d * font_size
+    for i in range(count):
         obj = text_object(raw, i)
+        if not obj or not loose_box(raw, i, box):
+            continue
+        matrix(raw, i, mat)
+        m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
+        if m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+            raise Unsupported("rotated or mirrored glyph")
+        font_size = font_size_of(raw, i)
         drawn.add(obj)
         font = font_of(obj)
         if font not in fonts:
             fonts[font] = _font_name(raw, i)
         name = fonts[font]
+        size = m[3] * font_size
         x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
-        if name in vertical and _is_vertical(box, font_size, m.a):
+        if name in vertical and _is_vertical(box, font_size, m[0]):
             if not vertical[name]:
                 raise Unsupported("vertical font with its own metrics (W2/DW2)")
-            full, size = m.d * font_size, m.a * font_size  # pdfminer: DW2 [880 -1000], no W2
-            x0, x1 = m.e - 0.5 * size, m.e + 0.5 * size
-            cy1 = m.f + 0.12 * full
+            full, size = m[3] * font_size, m[0] * font_size  # pdfminer: DW2 [880 -1000], no W2
+            x0, x1 = m[4] - 0.5 * size, m[4] + 0.5 * size
+            cy1 = m[5] + 0.12 * full
             cy0 = cy1 - full
-        elif box.right - box.left > 1.5 * size or box.top - box.bottom > 3 * size:
+        elif x1 - x0 > 1.5 * size or box.top - cy0 > 3 * size:
             raise Unsupported("glyph box unlike pdfminer's")
         top = height - cy1
         chars.append(
             {
-                "matrix": (m.a, m.b, m.c, m.d, m.e, m.f),
+                "matrix": m,
                 "fontname": name,
                 "upright": True,
                 "x0": x0,
@@ -134,13 +154,24 @@ def _chars(  # noqa: PLR0913
                 "tag": None,
                 "object_type": "char",
                 "page_number": page_number,
-                "text": chr(r.FPDFText_GetUnicode(raw, i)),
+                "text": text[i] if text is not None else chr(r.FPDFText_GetUnicode(raw, i)),
                 "top": top,
                 "bottom": height - cy0,
                 "doctop": doctop + top,
             }
         )
     return chars
+
+
+def _page_text(raw, count: int) -> str | None:  # noqa: ANN001
+    """The unicode of every glyph in one call, or None when pdfium's page text does not line up one
+    code point per glyph (then each glyph is asked for its own)."""
+    import pypdfium2.raw as r
+
+    buf = ctypes.create_string_buffer(2 * (count + 1))
+    r.FPDFText_GetText(raw, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: 2 * count].decode("utf-16-le", "surrogatepass")
+    return text if len(text) == count else None
 
 
 def _is_vertical(box, font_size: float, scale: float) -> bool:  # noqa: ANN001 - FS_RECTF
@@ -154,7 +185,10 @@ def _is_vertical(box, font_size: float, scale: float) -> bool:  # noqa: ANN001 -
 
 def _vertical_fonts(data: bytes) -> dict[str, bool]:
     """Fonts written top to bottom (a "-V" CMap) by name → their metrics are the default ones. Read with
-    pdfminer from the page resources only (no content stream), a few milliseconds."""
+    pdfminer from the page resources only (no content stream), a few milliseconds; skipped when no
+    name in the file ends in -V and no object hides in a compressed object stream."""
+    if b"/ObjStm" not in data and not _V_NAME.search(data):
+        return {}
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -202,7 +236,9 @@ def _paths(
     page_raw, height: float, page_number: int, doctop: float, drawn: set
 ) -> Iterator[tuple[str, dict]]:  # noqa: ANN001
     """(kind, object) of every painted path, forms included, classified as pdfminer does. A text
-    object pdfium's text page left out (it drops some it takes for repeats) is Unsupported."""
+    object pdfium's text page left out is Unsupported: pdfium drops every text object without width,
+    an empty string shown (a blank table cell: no char) as well as a glyph of no advance (a char for
+    pdfminer), and nothing in its API tells the two apart."""
     import pypdfium2.raw as r
 
     page_object, form_object = _address_fn(r.FPDFPage_GetObject, 2), _address_fn(r.FPDFFormObj_GetObject, 2)

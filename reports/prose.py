@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import cn2an
 
+from reports import exact
 from reports.catalogue import definition, unit_of
+from reports.exact import Number
 from reports.model import ParsedValue
 from reports.text import Line, is_page_footer, parse_number
 
@@ -181,22 +183,36 @@ def _sentences(p: _Text) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(p.chars)]
 
 
-def to_number(tok: str) -> float | None:
-    """'20' → 20.0; '二十' / '两' → 20.0 / 2.0 (via cn2an); anything else → None."""
+def to_number(tok: str) -> Number | None:
+    """'20' → 20; '二十' / '两' → 20 / 2 (via cn2an); '三点五' → Decimal('3.5'); anything else → None.
+
+    Exact: cn2an reads only whole numbers here (it answers a float for 点 forms, so the fraction digits
+    after 点 are read one by one instead)."""
     v = parse_number(tok)
     if v is not None:
         return v
-    try:
-        n = cn2an.cn2an(tok, "strict")
-    except (ValueError, KeyError, TypeError):
+    whole, dot, frac = tok.partition("点")
+    n = _cn_int(whole)
+    if n is None or not dot:
+        return n
+    digits = [_cn_int(c) for c in frac]
+    if not digits or any(d is None or not 0 <= d <= 9 for d in digits):
+        return None
+    return exact.parse(f"{n}.{''.join(str(d) for d in digits)}")
+
+
+def _cn_int(tok: str) -> int | None:
+    """A whole number in Chinese numerals ('二十', '两', '一百零五'), or None."""
+    for mode in ("strict", "smart"):
         try:
-            n = cn2an.cn2an(tok, "smart")
+            n = cn2an.cn2an(tok, mode)
         except (ValueError, KeyError, TypeError):
-            return None
-    return float(n)
+            continue
+        return n if isinstance(n, int) else None
+    return None
 
 
-def _number(m: re.Match[str], sentence: str) -> float | None:
+def _number(m: re.Match[str], sentence: str) -> Number | None:
     tail = sentence[m.end("n") :]
     unit_and_after = tail[1:] if tail else ""
     if _APPROX_AFTER.match(tail) or _APPROX_AFTER.match(unit_and_after):
@@ -249,7 +265,7 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
 
     section = ""
 
-    def add(key: str, value: float, p: _Text, pos: int, phrase: str, unit: str = "") -> None:
+    def add(key: str, value: Number, p: _Text, pos: int, phrase: str, unit: str = "") -> None:
         if key not in allowed:
             return
         ln = p.line_at(pos)

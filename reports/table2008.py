@@ -17,6 +17,7 @@ from importlib import resources
 from rapidfuzz import fuzz
 
 from reports.catalogue import unit_of
+from reports.exact import Number
 from reports.model import CellState, ParsedValue
 from reports.text import Line, is_page_footer, nfkc, parse_number, split_cells, squash
 
@@ -307,7 +308,7 @@ def _unbalanced_close(s: str) -> bool:
 class _Cells:
     label: str
     unit: str
-    value: float | None
+    value: Number | None
     has_value_cell: bool  # the row printed a 统计数 position (possibly blank)
     label_cells: tuple[str, ...] = ()
     open_note: bool = False  # the label's bracketed note continues on the next line
@@ -355,7 +356,7 @@ def _split_row(text: str, value_col: int | None = None, ncols: int = 0, cumulati
     if len(split) != len(cells) and value_col is not None:
         value_col = None
     cells = split
-    value: float | None = None
+    value: Number | None = None
     unit = ""
     if value_col is not None and multi and len(cells) == ncols and 0 < value_col < ncols:
         vcell = cells[value_col]
@@ -506,12 +507,12 @@ def parse_2008_table_ex(lines: list[Line]) -> Table2008Result:
     res.cumulative = res.cumulative or cumulative
     wrapped: tuple[_Row, str, str] | None = None  # last row printed "label 单位" with no number yet
     absorb_close = False  # the previous row's note is still open
-    orphan: tuple[str, str, float, Line] | None = None  # a value whose label did not match (yet)
+    orphan: tuple[str, str, Number, Line] | None = None  # a value whose label did not match (yet)
     ended_by_marker = False
     junk_run = 0
     last_line_no = lines[start].no
 
-    def emit(row: _Row, value: float, unit: str, ln: Line, label: str) -> None:
+    def emit(row: _Row, value: Number, unit: str, ln: Line, label: str) -> None:
         assert row.key is not None
         if row.key in seen:
             res.warnings.append(f"第{ln.no}行：{row.label} 重复出现，保留第一次的数值")

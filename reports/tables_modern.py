@@ -16,7 +16,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from reports import exact
 from reports.catalogue import definition as _definition
+from reports.exact import Number
 from reports.model import CellState, ParsedValue
 from reports.text import Line, clean_line, has_traditional, is_page_footer, nfkc, parse_number, to_simplified
 from reports.text import squash as _squash
@@ -162,7 +164,7 @@ class _Row:
     """One printed line split into its label text and its trailing value cells (None = blank cell)."""
 
     label: str
-    values: list[float | None]
+    values: list[Number | None]
     celled: bool  # True when cells were delimited (tab/|), so blank cells keep their position
     marks: list[str] = field(default_factory=list)  # per cell: the printed mark of a None ("" = empty)
 
@@ -178,10 +180,11 @@ _UNIT_SUFFIX = re.compile(r"^(.*?\d)\s*(?:件|项|条|个|次|人|万元|元)$")
 
 
 @lru_cache(maxsize=8192)
-def _num(cell: str) -> float | None:
-    """A value cell: '12', '+117', '－2', '96171.6', also '12件' / '3 项' (a unit typed into the cell)."""
+def _num(cell: str) -> Number | None:
+    """A value cell: '12', '+117', '－2', '96171.6', also '12件' / '3 项' (a unit typed into the cell);
+    exact (an int, or a Decimal of the printed digits)."""
     if cell.isascii() and cell.isdigit():
-        return float(cell)
+        return int(cell)
     v = parse_number(cell)
     if v is None:
         m = _UNIT_SUFFIX.match(cell.strip())
@@ -239,7 +242,7 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
     segs: list[_Row] = []
     label: list[str] = []
     run: list[str] = []
-    vals: list[float | None] = []
+    vals: list[Number | None] = []
     numbers = 0
     for c in cells:
         v = _num(c)
@@ -258,7 +261,7 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
     return segs
 
 
-def _make_row(label: list[str], run: list[str], vals: list[float | None], celled: bool) -> _Row:
+def _make_row(label: list[str], run: list[str], vals: list[Number | None], celled: bool) -> _Row:
     # explicit blank marks ("—", "/") in a space-separated row also pin the cell positions
     positional = celled or any(v is None and x.strip() for x, v in zip(run, vals, strict=True))
     marks = [x.strip() if v is None else "" for x, v in zip(run, vals, strict=True)]
@@ -281,7 +284,7 @@ class ExtraColumn:
         self.reading: str | None = None
 
 
-def align(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[float | None] | None:
+def align(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[Number | None] | None:
     """Map a row's value cells onto `n` columns, or None when the mapping would be a guess."""
     idx = align_idx(row, n, extra)
     return None if idx is None else [None if i is None else row.values[i] for i in idx]
@@ -324,10 +327,10 @@ def align_idx(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[int |
     return None
 
 
-def _sum_ok(parts: Sequence[float | None], total: float | None) -> bool:
+def _sum_ok(parts: Sequence[Number | None], total: Number | None) -> bool:
     if total is None or any(p is None for p in parts):
         return False
-    return abs(sum(p for p in parts if p is not None) - total) < 1e-6
+    return exact.total(p for p in parts if p is not None) == total
 
 
 _READINGS = {
@@ -337,7 +340,7 @@ _READINGS = {
 }
 
 
-def _reading_fits(name: str, vals: list[float | None]) -> bool:
+def _reading_fits(name: str, vals: list[Number | None]) -> bool:
     got = _READINGS[name](vals)
     if not _sum_ok(got[:6], got[6]):
         return False
@@ -345,7 +348,7 @@ def _reading_fits(name: str, vals: list[float | None]) -> bool:
 
 
 def _drop_extra(
-    idx: list[int | None], vals: list[float | None], n: int, extra: ExtraColumn | None
+    idx: list[int | None], vals: list[Number | None], n: int, extra: ExtraColumn | None
 ) -> list[int | None] | None:
     """One number too many on an applicant row (an extra column, as in some 2019 tables).
 
@@ -482,7 +485,7 @@ def definition(key: str, template: str | None = None):  # noqa: ANN201 - Indicat
     return _definition(key, template)
 
 
-def _value(key: str, v: float, ln: Line, template: str) -> ParsedValue:
+def _value(key: str, v: Number, ln: Line, template: str) -> ParsedValue:
     d = definition(key, template)
     if d is not None:
         unit, section, row_label, column_label = d.unit, d.section, d.row_label, d.column_label
@@ -492,7 +495,7 @@ def _value(key: str, v: float, ln: Line, template: str) -> ParsedValue:
         row_label, column_label = _SUBTOTAL_LABELS.get(stem, stem), _COLUMN_LABELS.get(col, col)
     return ParsedValue(
         key=key,
-        value=float(v),
+        value=v,
         unit=unit,
         line_no=ln.no,
         line_text=ln.raw,
@@ -513,7 +516,7 @@ class _Out:
         self.spans: dict[str, tuple[Line, Line]] = {}  # region name → first and last line searched
         self.lines: Sequence[Line] = ()  # the whole document (prose stating a figure a table row omits)
 
-    def put(self, key: str, v: float | None, ln: Line, mark: str = "") -> None:
+    def put(self, key: str, v: Number | None, ln: Line, mark: str = "") -> None:
         if key in self.values:
             return
         if v is None:
@@ -675,13 +678,13 @@ def _repealed_from_prose(out: _Out, rid: str, cols: list[str], row: _Row, ln: Li
         re.compile(rf"废止[^。；;\d]{{0,12}}?{word}[^。；;\d]{{0,4}}?(\d+)\s*件"),
         re.compile(rf"{word}[^。；;\d]{{0,12}}?废止[^。；;\d]{{0,4}}?(\d+)\s*件"),
     )
-    found: dict[float, Line] = {}
+    found: dict[int, Line] = {}
     for prev in out.lines:
         if prev.no >= ln.no:
             break
         for pat in pats:
             for m in pat.finditer(prev.text):
-                found.setdefault(float(m.group(1)), prev)
+                found.setdefault(int(m.group(1)), prev)
     if len(found) != 1:
         return False
     (repealed, where), = found.items()
@@ -873,7 +876,7 @@ def _review_group(label_sq: str) -> str | None:
 
 
 def _parse_review(lines: Sequence[Line], out: _Out) -> None:
-    buf: list[float | None] = []
+    buf: list[Number | None] = []
     marks: list[str] = []
     first: Line | None = None
     for ln, row in _items(lines):

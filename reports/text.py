@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from reports import exact
+from reports.exact import Number
+
 _MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -70,12 +73,14 @@ def split_cells(s: str) -> list[str]:
     return [c.strip() for c in _CELL_SPLIT.split(s)]
 
 
-def parse_number(tok: str) -> float | None:
-    """'12' → 12.0, '+117' → 117.0, '-2'/'－2' → -2.0, '96171.6' → 96171.6, '1,234' → 1234.0; else None."""
+def parse_number(tok: str) -> Number | None:
+    """'12' → 12, '+117' → 117, '-2'/'－2' → -2, '96171.6' → Decimal('96171.6'), '1,234' → 1234; else None.
+
+    Exact (reports.exact): an int when printed without a point, else a Decimal of the printed digits."""
     t = nfkc(tok).strip().replace("−", "-").replace("–", "-")
     if not t or not NUMBER.match(t):
         return None
-    return float(t.replace(",", "").lstrip("+"))
+    return exact.parse(t)
 
 
 def squash(s: str) -> str:

@@ -161,6 +161,24 @@ class BotService:
         self.counters[f"status.{answer.status}"] += 1
         return answer
 
+    def warm_sync(self) -> None:
+        """Load what the first question would: the engine's caches and the national place names (3-4 s
+        on a busy 2-core machine, all of it paid by whoever asked first after a start)."""
+        from query.agencies import national_places
+
+        cache = getattr(self.answerer, "cache", None)
+        with self._engine_lock:  # a question asked meanwhile waits instead of loading the same a second time
+            if callable(getattr(cache, "ensure", None)):
+                cache.ensure()
+            national_places()
+
+    async def warm(self) -> None:
+        """warm_sync on a worker thread; a failure only means the first question loads what is missing."""
+        try:
+            await asyncio.to_thread(self.warm_sync)
+        except Exception as err:  # noqa: BLE001 - an optimisation; never a reason to stop the bot
+            log.info("answer caches not warmed at start: %s", type(err).__name__)
+
     async def ask(self, question: str, chat_key: str | None) -> Answer:
         return await asyncio.to_thread(self.ask_sync, question, chat_key)
 

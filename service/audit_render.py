@@ -10,10 +10,19 @@ from typing import Any
 from audit import Scorecard
 from audit.dates import SOURCE_ZH
 from audit.rules import grades, severity_labels, weights
+from reports import exact
 from service.audit import AuditRow
 from service.charts import cjk_font
 
 MARK = {"ok": "✅", "info": "ℹ️", "minor": "⚠️", "major": "❗", "critical": "⛔"}
+
+
+def _num_text(v: Any) -> str:
+    """An evidence number as printed (exact: ints, Decimal digits stored as text, old floats); else ""."""
+    try:
+        return exact.text(exact.to_exact(v))
+    except (TypeError, ValueError):
+        return ""
 
 
 def _grade_label(grade: str) -> str:
@@ -41,7 +50,7 @@ def evidence_text(card: Scorecard, key: str, limit: int = 12) -> str:
     for e in check.evidence[:limit]:
         where = f"第 {e.line} 行" if e.line else ""
         src = f"（{e.source}）" if e.source else ""
-        nums = "，".join(f"{k}={v:g}" for k, v in e.values.items() if isinstance(v, int | float))
+        nums = "，".join(f"{k}={t}" for k, v in e.values.items() if (t := _num_text(v)))
         lines.append(f"• {where}{src} {e.text}" + (f" [{nums}]" if nums else ""))
     if len(check.evidence) > limit:
         lines.append(f"…另有 {len(check.evidence) - limit} 条")

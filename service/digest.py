@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from query.types import AnswerRow
+from query.figures import ScopeFigures
 from reminders import delivery
 from reminders.calendar import TZ
-from reminders.digest import REQUESTS, year_facts
+from reminders.digest import REQUESTS, summary_chats, year_facts
 from reminders.registry import matches, outstanding
-from reminders.subscriptions import SubView, active_by_chat
+from reminders.subscriptions import SubView
 from service.audit import region_audit
 from service.audit_render import region_xlsx
 from service.charts import render_chart
@@ -28,7 +28,6 @@ from storage import scorecards as store
 
 KIND = "audit_daily"
 SEASON_LAST_MONTH = 4
-SUMMARY_CHATS = {"group", "supergroup", "channel"}
 CAPTION = 1024  # a document's caption limit: the digest is sent as the XLSX's caption when attached
 
 
@@ -77,11 +76,6 @@ def _problems(c: store.CardRow) -> list[str]:
     return Scorecard.from_json(c.card).problems()
 
 
-def _chats(engine: Engine) -> dict[int, list[SubView]]:
-    return {c: subs for c, subs in active_by_chat(engine).items()
-            if any(s.digests and s.chat_type in SUMMARY_CHATS for s in subs)}
-
-
 def plan_daily_digest(engine: Engine, today: date) -> int:
     """Rows for today's digest (in season only); running it again the same day adds nothing."""
     if not in_season(today):
@@ -89,7 +83,7 @@ def plan_daily_digest(engine: Engine, today: date) -> int:
     period = today.isoformat()
     done = delivery.existing_keys(engine, KIND, period)
     rows, cache = [], {}
-    for chat_id, subs in _chats(engine).items():
+    for chat_id, subs in summary_chats(engine).items():
         if chat_id in done:
             continue
         key = tuple(_scopes([s for s in subs if s.digests]))
@@ -113,7 +107,7 @@ def digest_document(engine: Engine, chat_id: int, kind: str, period: str) -> tup
         if not store.wants_xlsx(session, chat_id):
             return None
     day = date.fromisoformat(period)
-    regions = [t for s, t in _scopes(_chats(engine).get(chat_id, [])) if s == "region" and t]
+    regions = [t for s, t in _scopes(summary_chats(engine).get(chat_id, [])) if s == "region" and t]
     if not regions:
         return None
     rows = [r for region in regions for r in region_audit(engine, region, day.year - 1, day)]
@@ -125,10 +119,9 @@ def digest_document(engine: Engine, chat_id: int, kind: str, period: str) -> tup
 
 
 def yearly_chart(engine: Engine, year: int) -> bytes | None:
-    """Bar chart of the top 10 by requests received (service.charts); None when unavailable."""
-    facts = year_facts(engine, year)
-    ranked = sorted(((f, f.values[REQUESTS]) for f in facts if REQUESTS in f.values), key=lambda fv: -fv[1])[:10]
-    rows = [AnswerRow(agency=f.agency.name, year=year, indicator=REQUESTS, value=v, unit="件") for f, v in ranked]
+    """Bar chart of the top 10 by requests received (the engine's ranking, query.figures); None when
+    unavailable."""
+    rows = ScopeFigures(engine).scored(REQUESTS, year, [f.agency.id for f in year_facts(engine, year)], 10).rows
     try:
         return render_chart(rows, "rank")
     except Exception:  # noqa: BLE001

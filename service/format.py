@@ -14,13 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from query.format import provenance
-from query.types import Answer, AnswerRow, Candidate
+from query.types import Answer, AnswerRow, Candidate, Source
+from reports import exact
+from reports.exact import Number
 from reports.markup import esc, strip_html  # noqa: F401 - re-exported for the front ends
 
 TELEGRAM_LIMIT = 4096
 PAGE_LIMIT = 3900  # room for a page footer
 LINE_TEXT_MAX = 160  # source line quoted in an answer (full line in /source)
+SAMPLE_NOTE = "⚠️ 样例数据：虚构单位的生成报告，不是真实数字（SAMPLE）"
+STARTER_NOTE = "起步数据：据公开年报整理的数字"
 
 
 class Markup:
@@ -60,17 +63,11 @@ class Reply:
         return "\n\n".join(self.pages)
 
 
-def format_number(value: float | int | None, unit: str = "") -> str:
-    """20 → "20 件"; 12.50 → "12.5 万元"; None (blank cell) → "空白（报告中未填写）", never 0."""
+def format_number(value: Number | float | None, unit: str = "") -> str:
+    """20 → "20 件"; 12.50 → "12.50 万元" (the printed digits); None (blank cell) → "空白（报告中未填写）", never 0."""
     if value is None:
         return "空白（报告中未填写）"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value)
-    return f"{text} {unit}".strip()
+    return f"{exact.text(exact.to_exact(value))} {unit}".strip()
 
 
 def indicator_label(row: AnswerRow) -> str:
@@ -90,6 +87,36 @@ def indicator_label(row: AnswerRow) -> str:
 def _short(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def provenance(s: Source) -> str:
+    """Where the report came from, in one line: a SAMPLE warning, the public URL and publication date."""
+    parts = []
+    if s.source_kind == "sample":
+        parts.append(SAMPLE_NOTE)
+    elif s.source_kind == "starter":
+        parts.append(STARTER_NOTE)
+    if s.url:
+        parts.append(f"网址：{s.url}")
+    if s.published:
+        parts.append(f"发布：{s.published}")
+    return " · ".join(parts)
+
+
+def official_cell(row: AnswerRow) -> str:
+    """The official row and column a number was read from ("口径：section 「row」行「column」列")."""
+    s = row.source
+    if s is None or s.origin == "derived":
+        return ""  # a derived number says so on its source line
+    label = f"「{_short(s.row_label, 60)}」行" if s.row_label else ""
+    if s.column_label and s.column_label != "统计数":
+        label += f"「{s.column_label}」列"
+    if not label:
+        return ""
+    if s.origin == "prose":
+        return f"口径：正文文字（对应表格{label}）"
+    sec = f"{_short(s.section, 40)} " if s.section else ""
+    return f"口径：{sec}{label}"
 
 
 def source_brief(row: AnswerRow, m: Markup) -> str:
@@ -114,7 +141,8 @@ def row_block(row: AnswerRow, m: Markup, index: int | None = None) -> str:
     head = f"{index}. " if index is not None else ""
     first = f"{head}{m.b(row.agency)} {row.year} 年"
     second = f"{m.t(indicator_label(row))}：{m.b(format_number(row.value, row.unit))}"
-    return f"{first}\n{second}\n{source_brief(row, m)}"
+    cell = official_cell(row)
+    return f"{first}\n{second}\n" + (f"{m.t(cell)}\n" if cell else "") + source_brief(row, m)
 
 
 def _split_plain(text: str, limit: int) -> list[str]:
@@ -216,7 +244,7 @@ def rows_to_csv(rows: Iterable[AnswerRow]) -> bytes:
                      "line_no", "line_text", "origin"])
     for r in rows:
         s = r.source
-        value = "" if r.value is None else (int(r.value) if float(r.value).is_integer() else r.value)
+        value = "" if r.value is None else exact.text(exact.to_exact(r.value))  # exact digits, no float
         writer.writerow([csv_safe(x) for x in (
             r.agency, r.year, r.indicator, indicator_label(r), value, r.unit,
             s.report_title if s else "", s.file_name if s else "", s.line_no if s else "",
@@ -233,7 +261,7 @@ def rows_from_json(items: Sequence[dict[str, Any]]) -> list[AnswerRow]:
         src = item.get("source")
         rows.append(AnswerRow(
             agency=item.get("agency", ""), year=int(item.get("year") or 0), indicator=item.get("indicator", ""),
-            value=item.get("value"), unit=item.get("unit", ""), indicator_name=item.get("indicator_name", ""),
+            value=None if item.get("value") is None else exact.to_exact(item["value"]), unit=item.get("unit", ""), indicator_name=item.get("indicator_name", ""),
             source=Source(**{k: v for k, v in src.items() if k in Source.__dataclass_fields__}) if src else None,
         ))
     return rows

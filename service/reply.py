@@ -1,8 +1,8 @@
 """ONE structured reply per answer, built once from the engine's Answer; every front end renders it.
 
-Why: Telegram (HTML pages, buttons, a chart), the terminal chat (plain text), `ask` (the engine's text) and
-`ask --json` must say the same numbers with the same sources. They all draw from this object
-(service.render), never from each other's output.
+Why: Telegram (HTML pages, buttons, a chart), the terminal chat, `ask` and `ask --json` must say the same
+numbers with the same sources. They all draw from this object (service.render), never from each other's
+output, and nothing here re-reads prose: header, notes, rows and footer are the engine's structure.
 """
 
 from __future__ import annotations
@@ -18,17 +18,21 @@ NUMBERED_INTENTS = {"rank", "trend", "compare", "total"}
 
 @dataclass
 class AnswerReply:
-    """What to say: status, a header, notes on how the question was read, numbered rows with their
-    sources, the choices to offer as buttons, and the rows worth a chart."""
+    """What to say: status, what was kept from the previous question, a header, notes on how the question
+    was read, numbered rows with their sources, what the numbers mean (footer), one labelled sub-reply per
+    reading of an ambiguous question, the choices to offer as buttons, and the rows worth a chart."""
 
     status: str
     intent: str
     question: str
-    text: str  # the engine's full plain text (what `ask` prints; `text` in `ask --json`)
+    text: str  # the engine's words where no row carries the answer (help, listings, why nothing was found)
     header: str = ""
     notes: list[str] = field(default_factory=list)
     rows: list[AnswerRow] = field(default_factory=list)
     numbered: bool = False
+    footer: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # what came from the previous question
+    parts: list[tuple[str, AnswerReply]] = field(default_factory=list)
     choices: list[Candidate] = field(default_factory=list)  # buttons (ambiguous / not found only)
     candidates: list[Candidate] = field(default_factory=list)  # every candidate the engine named
     chart_rows: list[AnswerRow] = field(default_factory=list)
@@ -39,10 +43,13 @@ class AnswerReply:
         return self.status == "ok" and bool(self.rows)
 
 
+def _lines(items: list[str]) -> list[str]:
+    return [ln.strip() for n in items for ln in str(n).splitlines() if ln.strip()]
+
+
 def build_reply(answer: Answer) -> AnswerReply:
-    """The structured reply for `answer` (header and notes as the engine wrote them)."""
+    """The structured reply for `answer` (header, notes and footer as the engine wrote them)."""
     rows = list(answer.answers) if answer.status == "ok" else []
-    header, notes = _header_and_notes(answer, rows)
     choices = list(answer.candidates[:MAX_BUTTONS]) if answer.status in {"ambiguous", "not_found"} else []
     chart_rows: list[AnswerRow] = []
     if answer.status == "ok" and answer.intent in CHART_INTENTS:
@@ -51,30 +58,8 @@ def build_reply(answer: Answer) -> AnswerReply:
             chart_rows = []
     return AnswerReply(
         status=answer.status, intent=answer.intent, question=answer.question, text=answer.text,
-        header=header, notes=notes, rows=rows, numbered=len(rows) > 1 and answer.intent in NUMBERED_INTENTS,
+        header=answer.header, notes=_lines(answer.notes), rows=rows,
+        numbered=len(rows) > 1 and answer.intent in NUMBERED_INTENTS, footer=_lines(answer.footer),
+        kept=list(answer.context_kept), parts=[(label, build_reply(part)) for label, part in answer.parts],
         choices=choices, candidates=list(answer.candidates), chart_rows=chart_rows, answer=answer,
     )
-
-
-def _header_and_notes(answer: Answer, rows: list[AnswerRow]) -> tuple[str, list[str]]:
-    """The engine's header and notes (Answer.header / Answer.notes).
-
-    An answerer that fills only `text` (test doubles, older engines) gets the same layout the engine's
-    text has: a header on the first line above several numbers; notes above a single number.
-    """
-    if not rows:
-        return "", []
-    header = answer.header if len(rows) > 1 else ""
-    notes = [ln.strip() for n in answer.notes for ln in str(n).splitlines() if ln.strip()]
-    if header or notes or answer.header:
-        return header, notes
-    lines = [ln.strip() for ln in answer.text.strip().splitlines()]
-    if len(rows) > 1:
-        return (lines[0] if lines else ""), []
-    before = []
-    for line in lines:
-        if line.startswith(rows[0].agency):
-            break
-        if line:
-            before.append(line)
-    return "", before

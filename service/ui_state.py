@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from query.types import Answer
+from query.types import Answer, AnswerRow
+from reports import exact
 from storage.conversations import load_context, save_context
 
 MAX_MENUS = 12
@@ -38,8 +39,17 @@ def answer_record(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "status": answer.status,
         "intent": answer.intent,
-        "rows": [asdict(r) for r in answer.answers],
+        "rows": [row_record(r) for r in answer.answers],
     }
+
+
+def row_record(row: AnswerRow) -> dict[str, Any]:
+    """asdict(row) for a JSON column: exact numbers as JSON-safe values (a Decimal as its digits, an int
+    as an int), read back exactly by service.format.rows_from_json."""
+    out = asdict(row)
+    out["value"] = exact.json_safe(row.value)
+    out["change"] = exact.json_safe(row.change)
+    return out
 
 
 def add_menu(state: dict[str, Any], nonce: str, menu: dict[str, Any], now: float | None = None) -> None:

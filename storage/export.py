@@ -14,16 +14,16 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from reports import exact
+from reports.exact import Number
 from storage.models import Agency, IndicatorValue, Report
 
 FIELDS = ("agency", "year", "template", "indicator", "value", "unit", "report", "line")
 
 
-def _num(value: float) -> int | float:
-    """2.0 → 2 so that counts look like counts; 96171.6 stays a float."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def _num(value: Number) -> Number:
+    """The stored exact number (int, or Decimal of the printed digits; see write_json_lines)."""
+    return exact.to_exact(value)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,7 +53,7 @@ def export_rows(engine: Engine, *, batch: int = 5000) -> Iterator[dict[str, Any]
             Report.year,
             Report.template,
             IndicatorValue.indicator,
-            IndicatorValue.value,
+            IndicatorValue.value_text,
             IndicatorValue.unit,
             Report.file_name,
             IndicatorValue.line_no,
@@ -84,10 +84,13 @@ def export_rows(engine: Engine, *, batch: int = 5000) -> Iterator[dict[str, Any]
 
 
 def write_json_lines(engine: Engine, out: TextIO) -> int:
-    """One compact JSON object per line (UTF-8, Chinese kept readable); returns the row count."""
+    """One compact JSON object per line (UTF-8, Chinese kept readable); returns the row count.
+
+    "value" is a JSON number with exactly the printed digits: an int as an int (any size), a decimal as
+    its digits (3.30, never 1e+30, never quoted); read it with json.loads(line, parse_float=Decimal)."""
     n = 0
     for row in export_rows(engine):
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(exact.dumps(row, ensure_ascii=False) + "\n")
         n += 1
     return n
 

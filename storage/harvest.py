@@ -16,6 +16,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from storage.models import HarvestLease, HarvestUrl
+from storage.queries import BodyReport
 
 URL = HarvestUrl.__table__
 LEASE = HarvestLease.__table__
@@ -178,15 +179,9 @@ def release_lease(engine: Engine, name: str, holder: str) -> None:
 
 
 @dataclass(slots=True)
-class PublishedFacts:
+class PublishedFacts(BodyReport):
     """What a 已发布 notice needs about one stored report."""
 
-    report_id: int
-    agency_id: int
-    agency: str
-    kind: str
-    region_path: str
-    year: int
     url: str
     published_on: date | None
 

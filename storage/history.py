@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from reports import exact
 from reports.checks_history import check_history, magnitude
+from reports.exact import Number
 from reports.model import Finding
 from storage.models import IndicatorValue, Report, ReportFinding
 
@@ -18,7 +20,7 @@ VALUE, REPORT, FINDING = IndicatorValue.__table__, Report.__table__, ReportFindi
 _MONEY_UNITS = ("元", "万元", "亿元")
 
 
-def _keys_of_interest(values: dict[str, tuple[float, str]]) -> list[str]:
+def _keys_of_interest(values: dict[str, tuple[Number, str]]) -> list[str]:
     keys = {k for k, (_v, unit) in values.items() if unit in _MONEY_UNITS}
     for k in values:
         if k.startswith("apply.carried_in."):
@@ -30,20 +32,20 @@ def _keys_of_interest(values: dict[str, tuple[float, str]]) -> list[str]:
 
 def other_years(
     conn: Connection, agency_id: int, year: int, keys: list[str]
-) -> tuple[dict[int, dict[str, tuple[float, str]]], dict[int, int]]:
+) -> tuple[dict[int, dict[str, tuple[Number, str]]], dict[int, int]]:
     """({year: {key: (value, unit)}}, {year: report id}) of this body's other stored reports, for `keys`."""
     if not keys:
         return {}, {}
     stmt = (
-        select(REPORT.c.year, REPORT.c.id, VALUE.c.indicator, VALUE.c.value, VALUE.c.unit)
+        select(REPORT.c.year, REPORT.c.id, VALUE.c.indicator, VALUE.c.value_text, VALUE.c.unit)
         .join(VALUE, VALUE.c.report_id == REPORT.c.id)
         .where(REPORT.c.agency_id == agency_id, REPORT.c.year != year, VALUE.c.indicator.in_(keys))
     )
-    out: dict[int, dict[str, tuple[float, str]]] = {}
+    out: dict[int, dict[str, tuple[Number, str]]] = {}
     ids: dict[int, int] = {}
     for y, rid, key, value, unit in conn.execute(stmt):
         if value is not None:
-            out.setdefault(int(y), {})[key] = (float(value), unit or "")
+            out.setdefault(int(y), {})[key] = (value, unit or "")  # exact (ExactNumber column)
             ids[int(y)] = int(rid)
     return out, ids
 
@@ -53,7 +55,7 @@ def history_findings(conn: Connection, agency_id: int, year: int, parsed: Any) -
 
     A money figure of an already stored year that is now ≥10⁴× this report's gets its own finding on
     that year's report (files arrive in any order; the outlier is flagged wherever it is)."""
-    values = {v.key: (float(v.value), v.unit or "") for v in parsed.values if v.value is not None}
+    values = {v.key: (exact.to_exact(v.value), v.unit or "") for v in parsed.values if v.value is not None}
     others, ids = other_years(conn, agency_id, year, _keys_of_interest(values))
     for y, vals in others.items():
         rest = {oy: ov for oy, ov in others.items() if oy != y} | {year: values}
@@ -73,9 +75,9 @@ def _add_missing(conn: Connection, report_id: int, findings: list[Finding]) -> N
             "rule": f.rule[:120],
             "message": f.message[:1000],
             "indicators": list(f.values),
-            "values": {k: (None if x is None else float(x)) for k, x in f.values.items()},
-            "expected": f.expected,
-            "actual": f.actual,
+            "values": {k: None if x is None else exact.json_safe(exact.to_exact(x)) for k, x in f.values.items()},
+            "expected": None if f.expected is None else float(f.expected),  # approximate column; message exact
+            "actual": None if f.actual is None else float(f.actual),
             "line_no": f.line_no,
         }
         for f in findings

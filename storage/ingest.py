@@ -19,7 +19,6 @@ statements built once and the values with one driver-level executemany per repor
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from reports import exact
 from storage.cells import replace_cells
 from storage.history import history_findings
 from storage.models import (
@@ -44,6 +44,8 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
+
+MAX_VALUE_TEXT = 100  # indicator_value.value_text length: a longer "number" is refused, not cut
 
 Parser = Callable[[bytes, str], Any]  # (data, file_name) -> reports.model.ParsedReport
 
@@ -187,13 +189,15 @@ def _value_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
     for v in parsed.values:
         if v.value is None or v.key in rows:  # a blank cell is absent; first occurrence wins (parser order)
             continue
-        value = float(v.value)
-        if not math.isfinite(value):
-            raise ValueError(f"{v.key}: not a finite number ({v.value!r})")
+        number = exact.to_exact(v.value)  # raises for inf/nan/non-numbers: the report is rejected whole
+        text = exact.text(number)
+        if len(text) > MAX_VALUE_TEXT:
+            raise ValueError(f"{v.key}: a number of {len(text)} characters (at most {MAX_VALUE_TEXT})")
         rows[v.key] = {
             "report_id": report_id,
             "indicator": v.key[:120],
-            "value": value,
+            "value": exact.order_key(number),
+            "value_text": text,
             "unit": (v.unit or "")[:12],
             "line_no": int(v.line_no or 0),
             "line_text": (v.line_text or "")[:2000],
@@ -215,7 +219,8 @@ class _Found:
 def _finding_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
     out = []
     for f in parsed.findings:
-        values = {k: (None if x is None else float(x)) for k, x in (f.values or {}).items()}
+        # JSON column: ints stay exact JSON integers, Decimals go in as their digits (reports.exact)
+        values = {k: None if x is None else exact.json_safe(exact.to_exact(x)) for k, x in (f.values or {}).items()}
         out.append(
             {
                 "report_id": report_id,
@@ -223,6 +228,7 @@ def _finding_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
                 "message": (f.message or "")[:1000],
                 "indicators": list(values),
                 "values": values,
+                # approximate columns (ordering, old readers); the message carries the exact digits
                 "expected": None if f.expected is None else float(f.expected),
                 "actual": None if f.actual is None else float(f.actual),
                 "line_no": f.line_no,
@@ -289,6 +295,7 @@ def _event(conn: Connection, result: IngestResult, now: datetime) -> None:
 _VALUE_FIELDS = (
     "indicator",
     "value",
+    "value_text",
     "unit",
     "line_no",
     "line_text",
@@ -300,14 +307,16 @@ _VALUE_FIELDS = (
 _FINDING_FIELDS = ("rule", "message", "indicators", "values", "expected", "actual", "line_no")
 
 
+def _stored_value_rows(conn: Connection, report_id: int) -> list[dict[str, Any]]:
+    """A report's stored value rows shaped as `_value_rows` makes them (value_text as its exact text:
+    "3.30" and "3.3" differ, and the rows go back into JSON and the driver as text)."""
+    rows = conn.execute(select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id))
+    return [{**r._mapping, "value_text": exact.text(r.value_text)} for r in rows]
+
+
 def _same_content(conn: Connection, report_id: int, values: list[dict], findings: list[dict]) -> bool:
     """Would re-writing this report change anything a user can see?"""
-    have_v = sorted(
-        tuple(r)
-        for r in conn.execute(
-            select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id)
-        )
-    )
+    have_v = sorted(tuple(r.values()) for r in _stored_value_rows(conn, report_id))
     new_v = sorted(tuple(v[f] for f in _VALUE_FIELDS) for v in values)
     if have_v != new_v:
         return False
@@ -504,12 +513,7 @@ def _keep_previous(conn: Connection, report: Any) -> None:
     if conn.execute(select(VERSION.c.id).where(VERSION.c.report_id == report_id).limit(1)).first():
         return
     row = conn.execute(select(REPORT).where(REPORT.c.id == report_id)).one()
-    values = [
-        dict(r._mapping)
-        for r in conn.execute(
-            select(*[VALUE.c[f] for f in _VALUE_FIELDS]).where(VALUE.c.report_id == report_id)
-        )
-    ]
+    values = _stored_value_rows(conn, report_id)
     findings = [
         dict(r._mapping)
         for r in conn.execute(

@@ -9,12 +9,31 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, String, UniqueConstraint, event
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from reports import exact
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class ExactNumber(TypeDecorator):
+    """A VARCHAR holding a number's exact printed digits, read back as int or Decimal (reports.exact).
+
+    Why a type and not a conversion at each read: every select of the column, ORM or Core, gets the
+    exact number, so no reader can forget and fall back to a float."""
+
+    impl = String(100)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else exact.text(exact.to_exact(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> exact.Number | None:
+        return None if value is None else exact.to_exact(value)
 
 
 class Agency(SQLModel, table=True):
@@ -66,19 +85,30 @@ class Report(SQLModel, table=True):
 
 
 class IndicatorValue(SQLModel, table=True):
-    """One number of one report, with where it came from."""
+    """One number of one report, with where it came from.
+
+    Exact numbers (issue 15 item 7, migration 0009): `value_text` holds the number exactly as the report
+    prints it (an integer of any size, or a decimal with its printed digits: "3.30", never "1e+30") and is
+    the only column reads return (as int/Decimal, reports.exact); `value` is a float copy kept for
+    ordering and for SQL written by hand, never shown or summed. Why text and not NUMERIC: SQLite has no
+    exact decimal type (NUMERIC affinity turns 12345678901234567.5 into a float), and one representation
+    on both backends means one read path; the text is short (≤ 100 characters, else ingest rejects it).
+    """
 
     __tablename__ = "indicator_value"
     __table_args__ = (
         UniqueConstraint("report_id", "indicator"),
-        # one indicator over many reports (rankings, totals): the value rides in the index (0002), so
+        # one indicator over many reports (rankings, totals): the value rides in the index (0002; the exact
+        # text since 0009), so
         # ranking a year nation-wide is an index-only scan; report_id alone is served by the unique key
-        Index("ix_value_indicator_report", "indicator", "report_id", postgresql_include=["value"]),
+        Index("ix_value_indicator_report", "indicator", "report_id", postgresql_include=["value_text"]),
     )
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id")
     indicator: str = Field(max_length=120)
-    value: float
+    value: float  # ordering copy only (see the class docstring)
+    # the exact printed number: text in the store, int/Decimal in Python
+    value_text: exact.Number = Field(sa_column=Column(ExactNumber(), nullable=False))
     unit: str = Field(default="", max_length=12)
     line_no: int = 0
     line_text: str = Field(default="", max_length=2000)

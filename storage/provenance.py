@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -62,7 +63,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            out.append(json.loads(line))
+            out.append(json.loads(line, parse_float=Decimal))  # exact: 0.69 stays 0.69
         except json.JSONDecodeError as err:
             raise ValueError(f"{path}:{n}: not a JSON line ({err})") from err
     return out

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import Session as SQLSession
 from sqlmodel import select as sqlmodel_select
 
+from reports.exact import Number
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -29,6 +30,18 @@ from storage.models import (
     ReportFinding,
     utcnow,
 )
+
+
+@dataclass(slots=True)
+class BodyReport:
+    """One stored report and the body it is of: what the harvest's 已发布 notices and the audit share."""
+
+    report_id: int
+    agency_id: int
+    agency: str
+    kind: str
+    region_path: str
+    year: int
 
 
 @dataclass(slots=True)
@@ -56,7 +69,7 @@ class ValueRow:
     agency: str
     year: int
     indicator: str
-    value: float
+    value: Number  # exact: int, or Decimal of the printed digits
     unit: str
     line_no: int
     line_text: str
@@ -217,7 +230,7 @@ _VALUE_COLUMNS = (
     Agency.name,
     Report.year,
     IndicatorValue.indicator,
-    IndicatorValue.value,
+    IndicatorValue.value_text,  # exact (int/Decimal)
     IndicatorValue.unit,
     IndicatorValue.line_no,
     IndicatorValue.line_text,
@@ -257,11 +270,11 @@ def values_for(
     return [ValueRow(*row) for row in session.execute(stmt)]
 
 
-def value_map(session: Session, report_id: int) -> dict[str, float]:
+def value_map(session: Session, report_id: int) -> dict[str, Number]:
     """indicator → value for one report (the checks and derived indicators need all of them)."""
     return dict(
         session.execute(
-            select(IndicatorValue.indicator, IndicatorValue.value).where(
+            select(IndicatorValue.indicator, IndicatorValue.value_text).where(
                 IndicatorValue.report_id == report_id
             )
         ).all()
@@ -343,7 +356,7 @@ class ReportCard:
     title: str
     file_name: str
     value_count: int
-    figures: list[tuple[str, float, str, int, str]]  # key, value, unit, line_no, line_text
+    figures: list[tuple[str, Number, str, int, str]]  # key, value, unit, line_no, line_text
     findings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     other_years: list[int] = field(default_factory=list)
@@ -397,7 +410,7 @@ def report_card(engine: Engine, agency_id: int, year: int) -> ReportCard | None:
             return ReportCard(agency.name, year, "", "", "", 0, [], other_years=list(other))
         values = list(s.exec(sqlmodel_select(IndicatorValue).where(IndicatorValue.report_id == rep.id)))
         by_key = {v.indicator: v for v in values}
-        figures = [(k, by_key[k].value, by_key[k].unit, by_key[k].line_no, by_key[k].line_text)
+        figures = [(k, by_key[k].value_text, by_key[k].unit, by_key[k].line_no, by_key[k].line_text)
                    for k in CARD_KEYS if k in by_key]
         findings = [f.message for f in s.exec(sqlmodel_select(ReportFinding).where(ReportFinding.report_id == rep.id))]
         return ReportCard(agency.name, year, rep.template, rep.title, rep.file_name, len(values), figures,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
+from reports.exact import Number
 from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding, StoreGeneration
 
 AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
@@ -24,7 +25,7 @@ AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
 # id, agency_id, year, template, source_kind (title, file name, url, date: report_headers)
 ReportTuple = tuple[int, int, int, str, str]
 # report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
-ValueTuple = tuple[int, str, float, str, int, str, str, str, str, str]
+ValueTuple = tuple[int, str, Number, str, int, str, str, str, str, str]
 FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
 
 
@@ -104,7 +105,7 @@ def report_contents(engine: Engine, report_ids: Sequence[int]) -> tuple[list[Val
     """Every stored value (with provenance) and every finding of these reports, CHUNK reports a query."""
     values: list[ValueTuple] = []
     findings: list[FindingTuple] = []
-    cols = (VAL.report_id, VAL.indicator, VAL.value, VAL.unit, VAL.line_no, VAL.line_text, VAL.origin,
+    cols = (VAL.report_id, VAL.indicator, VAL.value_text, VAL.unit, VAL.line_no, VAL.line_text, VAL.origin,
             VAL.section, VAL.row_label, VAL.column_label)
     with engine.connect() as c:
         for chunk in _chunks(report_ids):
@@ -122,21 +123,21 @@ def report_contents(engine: Engine, report_ids: Sequence[int]) -> tuple[list[Val
 
 def year_numbers(
     engine: Engine, year: int, keys: Sequence[str], report_ids: Sequence[int], *, whole_year: bool
-) -> list[tuple[int, str, float]]:
+) -> list[tuple[int, str, Number]]:
     """(report_id, indicator, value) for `keys`: over the whole year in one indexed join (a wide scope:
-    report (year, agency_id), indicator_value (indicator, report_id) INCLUDE value) or for these reports."""
+    report (year, agency_id), indicator_value (indicator, report_id) INCLUDE value_text) or for these reports; values exact."""
     keys = list(keys)
     with engine.connect() as c:
         if whole_year:
             stmt = (
-                select(VAL.report_id, VAL.indicator, VAL.value)
+                select(VAL.report_id, VAL.indicator, VAL.value_text)
                 .join_from(IndicatorValue.__table__, Report.__table__, REP.id == VAL.report_id)
                 .where(REP.year == year, VAL.indicator.in_(keys))
             )
             return [tuple(r) for r in c.execute(stmt)]  # type: ignore[misc]
-        out: list[tuple[int, str, float]] = []
+        out: list[tuple[int, str, Number]] = []
         for chunk in _chunks(report_ids):
-            stmt = select(VAL.report_id, VAL.indicator, VAL.value).where(
+            stmt = select(VAL.report_id, VAL.indicator, VAL.value_text).where(
                 VAL.report_id.in_(chunk), VAL.indicator.in_(keys)
             )
             out += [tuple(r) for r in c.execute(stmt)]  # type: ignore[misc]

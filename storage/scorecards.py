@@ -13,24 +13,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from reports.exact import Number
 from storage.models import Agency, DigestOption, ProseFingerprint, Report, Scorecard, utcnow
-from storage.queries import FindingRow, findings_for, value_map
+from storage.queries import BodyReport, FindingRow, findings_for, value_map
 
 
 @dataclass(slots=True)
-class ReportRow:
+class ReportRow(BodyReport):
     """A stored report with its body: what the audit needs besides the text."""
 
-    report_id: int
-    agency_id: int
-    agency: str
-    kind: str
-    region_path: str
-    year: int
     template: str
     file_name: str
     ingested_at: datetime
-    values: dict[str, float]
+    values: dict[str, Number]  # exact (int/Decimal)
     findings: list[FindingRow]
 
 

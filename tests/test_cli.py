@@ -186,9 +186,16 @@ def test_ask_stdin_one_json_per_line(url, fake_engine, capsys, monkeypatch):
     assert "engine exploded" in json.loads(lines[3])["text"]
 
 
-def test_ask_plain_text_prints_answer_text(url, fake_engine, capsys):
+def test_ask_plain_text_prints_the_rendered_reply(url, fake_engine, capsys):
+    """Plain `ask` prints what `chat` prints (service.render.terminal_text of the structured reply): the
+    numbers and sources come from the rows, not from the engine's prose."""
     assert main(["--database-url", url, "ask", "甲局 2020 依申请数"]) == 0
-    assert capsys.readouterr().out.strip() == "甲局 2020 年 依申请数：3 件"
+    out = capsys.readouterr().out.strip()
+    assert out.splitlines()[:2] == ["甲局 2020 年", "收到申请数：3 件"]
+    assert "来源：甲局2020年报告 第 2 行" in out and "「本年新收」行" in out
+    assert "甲局 2020 年 依申请数：3 件" not in out  # the double's own prose is not what is shown
+    assert main(["--database-url", url, "ask", "丙局"]) == 0
+    assert capsys.readouterr().out.strip() == "没有找到这个单位。"  # no number: the engine's words
 
 
 def test_ask_with_the_real_engine_on_shared_reports(url, capsys):

@@ -210,10 +210,9 @@ def test_plain_console_handlers_are_replaced_and_others_redacted(restore_logging
 
 
 @pytest.mark.pg
-def test_no_secret_in_the_logs_of_a_real_bot_session(restore_logging, secret_env, engine):
+@pytest.mark.asyncio
+async def test_no_secret_in_the_logs_of_a_real_bot_session(restore_logging, secret_env, engine):
     """The real Application polling the Bot API stand-in, httpx at DEBUG, a failing send: no token leaks."""
-    import asyncio
-
     from bot.app import build_application, start, stop
     from bot.settings import Settings
     from tests.botapi import BotApiStandin
@@ -233,18 +232,15 @@ def test_no_secret_in_the_logs_of_a_real_bot_session(restore_logging, secret_env
             callback_secret=CALLBACK_SECRET,
         )
 
-        async def main() -> None:
-            app = build_application(settings, engine=engine)
-            await start(app, timeout=1)
-            try:
-                api.inject(status=500, method="sendMessage", count=1)
-                api.push_message(501, "西夏区 2020 依申请数")
-                api.push_message(502, "/help")
-                await api.await_for(lambda c: c.method == "sendMessage" and c.ok, timeout=30)
-            finally:
-                await stop(app)
-
-        asyncio.run(main())
+        app = build_application(settings, engine=engine)
+        await start(app, timeout=1)
+        try:
+            api.inject(status=500, method="sendMessage", count=1)
+            api.push_message(501, "西夏区 2020 依申请数")
+            api.push_message(502, "/help")
+            await api.await_for(lambda c: c.method == "sendMessage" and c.ok, timeout=30)
+        finally:
+            await stop(app)
     lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
     assert any("/bot***/" in ln for ln in lines), "no request URL was logged: the test proves nothing"
     assert_clean(lines)

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from bot.settings import Settings
 
@@ -25,27 +26,24 @@ MAKEFILE = ROOT / "Makefile"
 CI_RUN = ROOT / ".ci" / "run"
 DEPLOY = ROOT / "deploy"
 README = ROOT / "README.md"
-ENV_NAMES = sorted(name.upper() for name in Settings.model_fields)
+
+
+def _nested() -> dict[str, type]:
+    """Settings fields that are models of their own (reminder → REMINDER_*, harvest → HARVEST_*)."""
+    return {name: f.annotation for name, f in Settings.model_fields.items()
+            if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)}
 
 
 def _settings_classes() -> list[tuple[type, str]]:
-    """Every pydantic-settings class the bot reads, with its environment prefix."""
-    classes: list[tuple[type, str]] = [(Settings, "")]
-    try:
-        from reminders.config import ReminderConfig
-    except ImportError:
-        pass
-    else:
-        classes.append((ReminderConfig, ReminderConfig.model_config.get("env_prefix", "")))
-    from harvest.config import HarvestConfig
-
-    classes.append((HarvestConfig, HarvestConfig.model_config.get("env_prefix", "")))
-    return classes
+    """Every settings model the bot reads (all through the one Settings), with its environment prefix."""
+    return [(Settings, "")] + [(cls, f"{name}_") for name, cls in _nested().items()]
 
 
 def _all_env_names() -> list[tuple[type, str, str]]:
     """(class, field, ENV_NAME) for every setting."""
-    return [(cls, f, (prefix + f).upper()) for cls, prefix in _settings_classes() for f in cls.model_fields]
+    nested = _nested()
+    return [(cls, f, (prefix + f).upper()) for cls, prefix in _settings_classes() for f in cls.model_fields
+            if not (cls is Settings and f in nested)]
 
 
 def _read(path: Path) -> str:

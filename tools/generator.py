@@ -22,13 +22,13 @@ name without its city).
 from __future__ import annotations
 
 import io
-import json
 import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reports import exact
 from reports.catalogue import catalogue
 
 TEMPLATES: tuple[str, ...] = ("2008", "2019", "2021", "narrative")
@@ -308,6 +308,11 @@ class GeneratedReport:
     region_path: tuple[str, ...] = ()
     broken: dict[str, tuple[float, float]] = field(default_factory=dict)  # key → (consistent, printed)
     units: dict[str, str] = field(default_factory=dict)  # key → unit as printed, where not the catalogue's
+
+    def __post_init__(self) -> None:
+        """The values as printed, exactly (int, or Decimal of the printed digits): what the parser reads."""
+        self.values = {k: exact.to_exact(_fmt(v)) for k, v in self.values.items()}
+        self.broken = {k: (exact.to_exact(_fmt(a)), exact.to_exact(_fmt(b))) for k, (a, b) in self.broken.items()}
 
 
 @dataclass(slots=True)
@@ -1840,7 +1845,7 @@ def write_corpus(
         )
     path = d / "manifest.json"
     path.write_text(
-        json.dumps({"seed": seed, "reports": manifest}, ensure_ascii=False, indent=1), encoding="utf-8"
+        exact.dumps({"seed": seed, "reports": manifest}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return path
 

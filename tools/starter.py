@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import re
 from pathlib import Path
 
+from reports import exact
 from reports.catalogue import definition
 from reports.parse import parse_path
 
@@ -98,7 +98,7 @@ def build(shared: Path = DEFAULT_SHARED) -> str:
     lines = []
     for path in sorted((shared / "reports").glob("*.txt")):
         rec = report_record(path, sources.get(path.name, {}))
-        lines.append(json.dumps(rec, ensure_ascii=False, sort_keys=True))
+        lines.append(exact.dumps(rec, ensure_ascii=False, sort_keys=True))  # numbers with their printed digits
     return "\n".join(lines) + "\n"
 
 

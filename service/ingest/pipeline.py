@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -190,13 +190,7 @@ def _finish(engine: Engine, item: _Item, pool: ParserPool, opts: Options) -> Ing
     except StoreDown as err:
         item.result = _store_down(item, err)
     except Exception as err:  # noqa: BLE001 - a bug on one file must not stop the rest
-        log.exception("ingest failed on %s", item.name)
-        item.result = IngestResult(
-            "rejected",
-            f"内部错误 (internal error: {type(err).__name__})",
-            file_name=item.name,
-            code="internal",
-        )
+        item.result = _internal_error(item, err)
     item.result.path = item.path or item.result.path
     return item.result
 
@@ -219,15 +213,16 @@ def _prepare(
         return _submit(engine, item, data, pool, opts)
     except StoreDown as err:
         item.result = _store_down(item, err)
-    except Exception as err:  # noqa: BLE001
-        log.exception("ingest failed on %s", item.name)
-        item.result = IngestResult(
-            "rejected",
-            f"内部错误 (internal error: {type(err).__name__})",
-            file_name=item.name,
-            code="internal",
-        )
+    except Exception as err:  # noqa: BLE001 - a bug on one file must not stop the rest
+        item.result = _internal_error(item, err)
     return item
+
+
+def _internal_error(item: _Item, err: Exception) -> IngestResult:
+    """A bug met on one file: logged with its traceback, the file `rejected` with the error's type."""
+    log.exception("ingest failed on %s", item.name)
+    return IngestResult("rejected", f"内部错误 (internal error: {type(err).__name__})", file_name=item.name,
+                        code="internal")
 
 
 def _worker_count(n_files: int, workers: int | None) -> int:
@@ -249,31 +244,48 @@ def check_agency(name: str | None) -> None:
         raise ValueError(reason)
 
 
+class IngestOptions(TypedDict, total=False):
+    """The keyword options of ingest_paths and ingest_bytes: a file on disk and an upload take the same.
+
+    `reparse`: parse files already stored (after a parser upgrade); `force`: an older file becomes the
+    current version again; `agency`: store under this name instead of the one the report prints.
+    """
+
+    parser: Parser | None
+    now: datetime | None
+    reparse: bool
+    force: bool
+    agency: str | None
+    limits: Limits | None
+    retry: Retry | None
+
+
+def _options(given: IngestOptions) -> Options:
+    """Options from the keywords; an unknown keyword is an error (a typo must not be ignored)."""
+    unknown = sorted(set(given) - set(IngestOptions.__annotations__))
+    if unknown:
+        raise TypeError(f"unknown ingest option(s): {', '.join(unknown)}")
+    check_agency(given.get("agency"))
+    opts = Options(given.get("parser") or _default_parser(), given.get("now"), bool(given.get("reparse")),
+                   bool(given.get("force")), given.get("agency"))
+    opts.limits, opts.retry = given.get("limits") or opts.limits, given.get("retry") or opts.retry
+    return opts
+
+
 def ingest_paths(
     engine: Engine,
     paths: Iterable[str | Path],
     progress: bool = True,
     *,
-    parser: Parser | None = None,
-    now: datetime | None = None,
     workers: int | None = None,
-    reparse: bool = False,
-    force: bool = False,
-    agency: str | None = None,
-    limits: Limits | None = None,
-    retry: Retry | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
     on_text: OnText | None = None,
+    **options: Unpack[IngestOptions],
 ) -> IngestSummary:
-    """Ingest files and folders; every file gets an outcome, passed to `on_result` as it is decided.
-
-    `reparse`: parse files already stored (after a parser upgrade); `force`: an older file becomes the
-    current version again; `agency`: store under this name instead of the one the report prints;
-    `on_text`: called with each stored or replaced report and the text the parser read from it.
-    """
-    check_agency(agency)
-    opts = Options(parser or _default_parser(), now, reparse, force, agency, on_text=on_text)
-    opts.limits, opts.retry = limits or opts.limits, retry or opts.retry
+    """Ingest files and folders; every file gets an outcome, passed to `on_result` as it is decided, and
+    each stored or replaced report with the text its worker read to `on_text` (the audit scores it)."""
+    opts = _options(options)
+    opts.on_text = on_text
     paths = list(paths)
     named = {Path(p) for p in paths if not Path(p).is_dir()}  # the rest were found by listing a folder
     found = list(_files.expand_paths(paths))
@@ -311,25 +323,10 @@ def _progress_bar(total: int) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr, desc="ingest", dynamic_ncols=True)
 
 
-# The keyword options repeat ingest_paths' on purpose: an upload and a file on disk take the same ones.
-def ingest_bytes(
-    engine: Engine,
-    data: bytes,
-    file_name: str,
-    *,
-    parser: Parser | None = None,
-    now: datetime | None = None,
-    reparse: bool = False,
-    force: bool = False,
-    agency: str | None = None,
-    limits: Limits | None = None,
-    retry: Retry | None = None,
-) -> IngestResult:
+def ingest_bytes(engine: Engine, data: bytes, file_name: str, **options: Unpack[IngestOptions]) -> IngestResult:
     """One uploaded file, the same path as a file on disk (a worker with limits; never raises for a bad
     file: it is `rejected`)."""
-    check_agency(agency)
-    opts = Options(parser or _default_parser(), now, reparse, force, agency)
-    opts.limits, opts.retry = limits or opts.limits, retry or opts.retry
+    opts = _options(options)
     data = bytes(data)  # a snapshot: a bytearray the caller still holds cannot change between hash and parse
     item = _Item(_files.shown(file_name or "")[:500], file_hash=hashlib.sha256(data).hexdigest())
     with ParserPool(1, opts.parser, opts.limits) as pool:

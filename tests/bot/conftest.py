@@ -31,19 +31,16 @@ def bot_settings(api: BotApiStandin, **extra) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-def run_bot(api: BotApiStandin, engine, scenario: Callable[[object], Awaitable[None]], answerer=None,
-            today: date = date(2021, 1, 31), build: dict | None = None, **settings_extra) -> None:
+async def run_bot(api: BotApiStandin, engine, scenario: Callable[[object], Awaitable[None]], answerer=None,
+                  today: date = date(2021, 1, 31), build: dict | None = None, **settings_extra) -> None:
     """Build the real Application against the stand-in, poll, run `scenario(app)`, stop cleanly.
 
+    Awaited by the test itself, so the Application lives in the test's own event loop (pytest-asyncio).
     `build`: extra keyword arguments for build_application (e.g. read_timeout)."""
-
-    async def main() -> None:
-        app = build_application(bot_settings(api, **settings_extra), answerer, engine=engine, today=lambda: today,
-                                **(build or {}))
-        await start(app, timeout=1)
-        try:
-            await asyncio.wait_for(scenario(app), timeout=60)
-        finally:
-            await stop(app)
-
-    asyncio.run(main())
+    app = build_application(bot_settings(api, **settings_extra), answerer, engine=engine, today=lambda: today,
+                            **(build or {}))
+    await start(app, timeout=1)
+    try:
+        await asyncio.wait_for(scenario(app), timeout=60)
+    finally:
+        await stop(app)

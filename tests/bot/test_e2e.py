@@ -31,7 +31,8 @@ def sent_text(call) -> str:
     return html.unescape(call.text or "")
 
 
-def test_private_question_gets_a_sourced_answer(api, store):
+@pytest.mark.asyncio
+async def test_private_question_gets_a_sourced_answer(api, store):
     async def scenario(app):
         api.push_message(USER, "西夏区 2020 依申请数")
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER)
@@ -42,19 +43,21 @@ def test_private_question_gets_a_sourced_answer(api, store):
         # the number and where it came from (report line)
         assert "1" in text and "行" in text
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
 
 
-def test_unknown_agency_is_said_plainly(api, store):
+@pytest.mark.asyncio
+async def test_unknown_agency_is_said_plainly(api, store):
     async def scenario(app):
         api.push_message(USER, "石嘴山市大武口区 2020 依申请数")
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER)
         assert "没有" in sent_text(reply) or "未找到" in sent_text(reply)
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
 
 
-def test_ambiguous_question_offers_buttons_and_a_tap_answers(api, store):
+@pytest.mark.asyncio
+async def test_ambiguous_question_offers_buttons_and_a_tap_answers(api, store):
     async def scenario(app):
         api.push_message(USER, "审批局 依申请数")
         first = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER)
@@ -68,10 +71,11 @@ def test_ambiguous_question_offers_buttons_and_a_tap_answers(api, store):
         await api.await_for(lambda c: c.method == "sendMessage" and "银川市西夏区审批服务管理局" in sent_text(c)
                             and "2020" in sent_text(c), since=mark)
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
 
 
-def test_group_is_silent_unless_addressed(api, store):
+@pytest.mark.asyncio
+async def test_group_is_silent_unless_addressed(api, store):
     async def scenario(app):
         mark = api.mark()
         api.push_message(GROUP, "西夏区 2020 依申请数", chat_type="supergroup", user_id=USER)
@@ -86,10 +90,11 @@ def test_group_is_silent_unless_addressed(api, store):
         await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == GROUP
                             and c is not reply, since=mark)
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
 
 
-def test_inline_query_offers_the_answer(api, store):
+@pytest.mark.asyncio
+async def test_inline_query_offers_the_answer(api, store):
     async def scenario(app):
         api.push_inline_query(USER, "西夏区 2020 依申请数")
         call = await api.await_for(lambda c: c.method == "answerInlineQuery")
@@ -98,10 +103,11 @@ def test_inline_query_offers_the_answer(api, store):
         content = results[0]["input_message_content"]["message_text"]
         assert "银川市西夏区审批服务管理局" in html.unescape(content)
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
 
 
-def test_admin_upload_is_stored_and_others_are_refused(api, engine):
+@pytest.mark.asyncio
+async def test_admin_upload_is_stored_and_others_are_refused(api, engine):
     from sqlmodel import func, select
 
     from storage.db import session_scope
@@ -120,18 +126,19 @@ def test_admin_upload_is_stored_and_others_are_refused(api, engine):
         await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN
                             and "银川市西夏区审批服务管理局" in sent_text(c) and "2020" in sent_text(c))
 
-    run_bot(api, engine, scenario, Answerer(engine))
+    await run_bot(api, engine, scenario, Answerer(engine))
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(Report)).one() == 1
     assert not [c for c in api.calls("getFile") if c.params.get("file_id", "").startswith(str(USER))]
 
 
-def test_follow_up_survives_a_restart(api, store):
+@pytest.mark.asyncio
+async def test_follow_up_survives_a_restart(api, store):
     async def first(app):
         api.push_message(USER, "西夏区 2020 依申请数")
         await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER)
 
-    run_bot(api, store, first, Answerer(store))
+    await run_bot(api, store, first, Answerer(store))
     mark = api.mark()
 
     async def second(app):
@@ -140,14 +147,15 @@ def test_follow_up_survives_a_restart(api, store):
         text = sent_text(reply)
         assert "银川市西夏区审批服务管理局" in text and "复议" in text
 
-    run_bot(api, store, second, Answerer(store))  # a new Application and a new engine object
+    await run_bot(api, store, second, Answerer(store))  # a new Application and a new engine object
 
 
-def test_html_in_a_question_is_rendered_harmless(api, store):
+@pytest.mark.asyncio
+async def test_html_in_a_question_is_rendered_harmless(api, store):
     async def scenario(app):
         api.push_message(USER, "<b>西夏区</b> <script>x</script> 2020 依申请数")
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER)
         assert "<script>" not in reply.text
         assert "<b>西夏区</b>" not in reply.text
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))

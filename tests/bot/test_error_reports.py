@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from query.types import Answer
 from tests.bot.conftest import ADMIN, TOKEN, USER, run_bot
 
@@ -18,7 +20,8 @@ class LeakyAnswerer:
                            f"bot {TOKEN} via https://api.telegram.org/bot{TOKEN}/getMe; key {CALLBACK}")
 
 
-def test_the_admin_traceback_names_the_error_but_no_secret(api, engine):
+@pytest.mark.asyncio
+async def test_the_admin_traceback_names_the_error_but_no_secret(api, engine):
     async def scenario(app):
         api.push_message(USER, "any question")
         user_msg = await api.await_for(lambda c: c.chat_id == USER and "错误编号" in c.text, timeout=20)
@@ -26,7 +29,7 @@ def test_the_admin_traceback_names_the_error_but_no_secret(api, engine):
         admin_msg = await api.await_for(lambda c: c.chat_id == ADMIN and error_id in c.text, timeout=20)
         assert "RuntimeError" in admin_msg.text and "db.internal" in admin_msg.text  # still useful
 
-    run_bot(api, engine, scenario, LeakyAnswerer(), database_url=DATABASE_URL, callback_secret=CALLBACK)
+    await run_bot(api, engine, scenario, LeakyAnswerer(), database_url=DATABASE_URL, callback_secret=CALLBACK)
     admin_texts = [c.text for c in api.calls("sendMessage", chat_id=ADMIN)]
     assert admin_texts
     token_secret_part = TOKEN.split(":")[1]

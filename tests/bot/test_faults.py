@@ -22,6 +22,7 @@ from service.ingest import ingest_paths
 from tests.bot.conftest import USER, run_bot
 from tests.conftest import require_shared
 from tests.pgproxy import TcpProxy
+from tests.waiting import until
 
 pytestmark = pytest.mark.pg
 
@@ -83,20 +84,22 @@ def test_failures_are_sorted_by_what_they_prove(err, kind):
 
 
 # ------------------------------------------------------------------ statuses
-def test_429_retry_after_delivers_once(api, store):
+@pytest.mark.asyncio
+async def test_429_retry_after_delivers_once(api, store):
     async def scenario(app):
         api.inject(status=429, method="sendMessage", count=1, retry_after=1)
         api.push_message(USER, "西夏区 2020 依申请数")
         await api.await_until(lambda: len(_answers(api, USER)) >= 1, 15)
         await _barrier(api, USER)
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
     assert len(_answers(api, USER)) == 1
     assert len(api.calls("sendMessage", chat_id=USER, ok=False)) == 1
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("status", [500, 502])
-def test_a_5xx_is_retried_and_the_answer_delivered_once(api, store, status):
+async def test_a_5xx_is_retried_and_the_answer_delivered_once(api, store, status):
     seen: dict = {}
 
     async def scenario(app):
@@ -108,7 +111,7 @@ def test_a_5xx_is_retried_and_the_answer_delivered_once(api, store, status):
         await api.await_until(lambda: len(_answers(api, USER + 1)) >= 1, 15)
         seen.update(_counters(app))
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
     assert [c.status for c in _attempts(api, USER)] == [status, 200]
     assert len(_answers(api, USER)) == 1
     assert len(_answers(api, USER + 1)) == 1
@@ -116,7 +119,8 @@ def test_a_5xx_is_retried_and_the_answer_delivered_once(api, store, status):
     assert not seen.get("errors")
 
 
-def test_a_burst_of_429s_across_many_chats_answers_every_chat_once(api, store):
+@pytest.mark.asyncio
+async def test_a_burst_of_429s_across_many_chats_answers_every_chat_once(api, store):
     chats = [USER + 100 + i for i in range(12)]
 
     async def scenario(app):
@@ -127,13 +131,14 @@ def test_a_burst_of_429s_across_many_chats_answers_every_chat_once(api, store):
         for chat in chats:
             await _barrier(api, chat)
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
     assert len(api.calls("sendMessage", ok=False)) == len(chats) * 2  # the burst really happened
     assert {c: len(_answers(api, c)) for c in chats} == {c: 1 for c in chats}
 
 
 # ------------------------------------------------------------------ slow answers and lost answers
-def test_slow_but_within_the_read_timeout_delivers_once(api, store):
+@pytest.mark.asyncio
+async def test_slow_but_within_the_read_timeout_delivers_once(api, store):
     seen: dict = {}
 
     async def scenario(app):
@@ -143,12 +148,13 @@ def test_slow_but_within_the_read_timeout_delivers_once(api, store):
         await _barrier(api, USER)
         seen.update(_counters(app))
 
-    run_bot(api, store, scenario, Answerer(store), build={"read_timeout": 4.0})
+    await run_bot(api, store, scenario, Answerer(store), build={"read_timeout": 4.0})
     assert len(_attempts(api, USER)) == 1
     assert not seen.get("send.in_doubt") and not seen.get("send.retried")
 
 
-def test_slow_beyond_the_read_timeout_is_not_resent(api, store):
+@pytest.mark.asyncio
+async def test_slow_beyond_the_read_timeout_is_not_resent(api, store):
     """Telegram (the stand-in) delivers after the bot stopped waiting: in doubt, so no resend, no apology."""
     seen: dict = {}
 
@@ -160,14 +166,15 @@ def test_slow_beyond_the_read_timeout_is_not_resent(api, store):
         await _barrier(api, USER)
         seen.update(_counters(app))
 
-    run_bot(api, store, scenario, Answerer(store), build={"read_timeout": 1.0})
+    await run_bot(api, store, scenario, Answerer(store), build={"read_timeout": 1.0})
     assert len(_attempts(api, USER)) == 1
     assert seen.get("send.in_doubt") == 1 and not seen.get("send.retried")
     assert not [c for c in api.calls("sendMessage", chat_id=USER) if "出错" in c.text]
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("deliver", [True, False], ids=["delivered", "lost"])
-def test_a_connection_reset_after_the_request_is_not_resent(api, store, deliver):
+async def test_a_connection_reset_after_the_request_is_not_resent(api, store, deliver):
     """The request was written, the connection died before the answer: in doubt either way. When the
     stand-in had delivered, the user has exactly one answer; when it had not, the answer is lost (the
     price of never sending twice) — and the bot says nothing more about it."""
@@ -180,7 +187,7 @@ def test_a_connection_reset_after_the_request_is_not_resent(api, store, deliver)
         await _barrier(api, USER)
         seen.update(_counters(app))
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
     attempts = _attempts(api, USER)
     assert len(attempts) == 1
     assert attempts[0].ok is deliver
@@ -206,7 +213,8 @@ class _HeldAnswerer:
         return getattr(self.inner, name)
 
 
-def test_bot_api_unreachable_for_a_while_then_the_answer_is_delivered_once(api, store):
+@pytest.mark.asyncio
+async def test_bot_api_unreachable_for_a_while_then_the_answer_is_delivered_once(api, store):
     """Connections refused (nothing sent) are retried with backoff until the Bot API is back."""
     proxy = TcpProxy(api.port).start()
     answerer = _HeldAnswerer(Answerer(store))
@@ -224,18 +232,19 @@ def test_bot_api_unreachable_for_a_while_then_the_answer_is_delivered_once(api, 
         seen.update(_counters(app))
 
     try:
-        run_bot(api, store, scenario, answerer,
-                telegram_base_url=f"http://127.0.0.1:{proxy.port}/bot",
-                telegram_base_file_url=f"http://127.0.0.1:{proxy.port}/file/bot")
+        await run_bot(api, store, scenario, answerer,
+                      telegram_base_url=f"http://127.0.0.1:{proxy.port}/bot",
+                      telegram_base_file_url=f"http://127.0.0.1:{proxy.port}/file/bot")
     finally:
         proxy.stop()
     assert len(_answers(api, USER)) == 1
     assert seen.get("send.retried", 0) >= 2 and seen.get("send.in_doubt", 0) == 0
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize(("endpoint", "calls", "outcome"),
                          [("sendMessage", 1, DeliveryInDoubt), ("getFile", 2, None), ("sendChatAction", 2, None)])
-def test_a_read_timeout_is_retried_only_where_repeating_is_harmless(endpoint, calls, outcome):
+async def test_a_read_timeout_is_retried_only_where_repeating_is_harmless(endpoint, calls, outcome):
     """Unit level, no network: the first attempt times out after the request was sent."""
     seen: list[str] = []
     waits: list[float] = []
@@ -249,20 +258,19 @@ def test_a_read_timeout_is_retried_only_where_repeating_is_harmless(endpoint, ca
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    async def main():
-        limiter = RetryingRateLimiter(sleep=fake_sleep)
-        return await limiter.process_request(callback, (), {}, endpoint, {"chat_id": 1}, None)
-
+    limiter = RetryingRateLimiter(sleep=fake_sleep)
+    request = limiter.process_request(callback, (), {}, endpoint, {"chat_id": 1}, None)
     if outcome is None:
-        assert asyncio.run(main()) is True
+        assert await request is True
         assert waits == [0.5]
     else:
         with pytest.raises(outcome):
-            asyncio.run(main())
+            await request
     assert len(seen) == calls
 
 
-def test_after_a_429_nobody_sends_before_retry_after_even_when_another_request_finishes():
+@pytest.mark.asyncio
+async def test_after_a_429_nobody_sends_before_retry_after_even_when_another_request_finishes():
     """PTB's own gate reopens when any in-flight request finishes; the bot-wide pause must hold."""
     started: dict[str, float] = {}
 
@@ -274,25 +282,23 @@ def test_after_a_429_nobody_sends_before_retry_after_even_when_another_request_f
             started.setdefault(f"{name}{len(calls)}", asyncio.get_running_loop().time())
             if fail_first and len(calls) == 1:
                 raise RetryAfter(1)
-            await asyncio.sleep(takes)
+            await asyncio.sleep(takes)  # how long this request takes (not a wait)
             return True
 
         return callback
 
-    async def main():
-        limiter = RetryingRateLimiter(max_retries=3)
-        t0 = asyncio.get_running_loop().time()
-        slow = asyncio.create_task(limiter.process_request(request("slow", takes=0.3), (), {}, "sendMessage",
-                                                           {"chat_id": 1}, None))
-        await asyncio.sleep(0.05)
-        throttled = asyncio.create_task(limiter.process_request(request("a", fail_first=True), (), {},
-                                                                "sendMessage", {"chat_id": 2}, None))
-        await asyncio.sleep(0.05)
-        later = asyncio.create_task(limiter.process_request(request("c"), (), {}, "sendMessage",
-                                                            {"chat_id": 3}, None))
-        assert await asyncio.gather(slow, throttled, later) == [True, True, True]
-        return {k: v - t0 for k, v in started.items()}
-
-    at = asyncio.run(main())
+    limiter = RetryingRateLimiter(max_retries=3)
+    t0 = asyncio.get_running_loop().time()
+    slow = asyncio.create_task(limiter.process_request(request("slow", takes=0.3), (), {}, "sendMessage",
+                                                       {"chat_id": 1}, None))
+    await until(lambda: "slow1" in started, 5, "the slow request to be in flight")
+    throttled = asyncio.create_task(limiter.process_request(request("a", fail_first=True), (), {},
+                                                            "sendMessage", {"chat_id": 2}, None))
+    await until(lambda: limiter._paused_until > 0, 5, "the 429 to pause the bot")
+    assert not slow.done()  # the slow request is still in flight when the pause begins
+    later = asyncio.create_task(limiter.process_request(request("c"), (), {}, "sendMessage",
+                                                        {"chat_id": 3}, None))
+    assert await asyncio.gather(slow, throttled, later) == [True, True, True]
+    at = {k: v - t0 for k, v in started.items()}
     assert at["c1"] >= at["a1"] + 1.0, at  # "slow" finished at ~0.3 s; "c" still waited for the 429
     assert at["a2"] >= at["a1"] + 1.0, at

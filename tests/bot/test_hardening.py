@@ -34,27 +34,25 @@ def test_a_webhook_secret_telegram_would_refuse_stops_start_up(bad):
         Settings(_env_file=None, webhook_secret=bad)
 
 
-def test_webhook_mode_without_a_configured_secret_serves_telegram_with_the_derived_one(api, engine):
+@pytest.mark.asyncio
+async def test_webhook_mode_without_a_configured_secret_serves_telegram_with_the_derived_one(api, engine):
     """The derived secret is registered with setWebhook, and Telegram's calls carrying it are served."""
     port = free_port()
     settings = bot_settings(api, webhook_url=f"http://127.0.0.1:{port}/tg/hook", webhook_secret="",
                             port=port, webhook_listen="127.0.0.1")
     answerer = ScriptedAnswerer({"q": Answer(status="ok", text="x", question="q", answers=[row(1)])})
 
-    async def main() -> None:
-        app = build_application(settings, answerer, engine=engine, today=lambda: date(2021, 1, 31))
-        stop_event = asyncio.Event()
-        task = asyncio.create_task(run_webhook(app, settings, stop_event))
-        try:
-            await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url, 20)
-            assert api.webhook["secret_token"] == settings.effective_webhook_secret()
-            api.push_message(USER, "q")  # the stand-in POSTs it with the registered secret
-            await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER, timeout=20)
-        finally:
-            stop_event.set()
-            await asyncio.wait_for(task, 20)
-
-    asyncio.run(main())
+    app = build_application(settings, answerer, engine=engine, today=lambda: date(2021, 1, 31))
+    stop_event = asyncio.Event()
+    task = asyncio.create_task(run_webhook(app, settings, stop_event))
+    try:
+        await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url, 20)
+        assert api.webhook["secret_token"] == settings.effective_webhook_secret()
+        api.push_message(USER, "q")  # the stand-in POSTs it with the registered secret
+        await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER, timeout=20)
+    finally:
+        stop_event.set()
+        await asyncio.wait_for(task, 20)
 
 
 # --------------------------------------------------------------------------- look-alike button labels
@@ -137,7 +135,8 @@ def test_bot_api_timeouts_come_from_the_environment(monkeypatch, engine):
     assert (timeout.read, timeout.connect) == (21.5, 3.0)
 
 
-def test_telegram_read_timeout_decides_when_a_slow_send_is_in_doubt(api, engine):
+@pytest.mark.asyncio
+async def test_telegram_read_timeout_decides_when_a_slow_send_is_in_doubt(api, engine):
     """Telegram (the stand-in) answers sendMessage after 2 s; with TELEGRAM_READ_TIMEOUT=0.5 the bot stops
     waiting, counts the call as in doubt and does not resend it."""
     answerer = ScriptedAnswerer({"q": Answer(status="ok", text="x", question="q", answers=[row(1)])})
@@ -153,7 +152,7 @@ def test_telegram_read_timeout_decides_when_a_slow_send_is_in_doubt(api, engine)
 
     from tests.bot.conftest import run_bot
 
-    run_bot(api, engine, scenario, answerer, telegram_read_timeout=0.5)
+    await run_bot(api, engine, scenario, answerer, telegram_read_timeout=0.5)
     assert len(api.calls("sendMessage", chat_id=USER)) == 1 and not seen.get("send.retried")
 
 

@@ -107,7 +107,7 @@ def _text(call) -> str:
     return html.unescape(call.text or "")
 
 
-def _stream_through_restart(api, bot_engine, restart: Callable[[], Awaitable[float]]) -> dict:
+async def _stream_through_restart(api, bot_engine, restart: Callable[[], Awaitable[float]]) -> dict:
     """Ask a question from a new chat every 100 ms; restart PostgreSQL once in the middle; keep asking
     until answers are back, then wait for every reply. Returns what was asked and when PG came back."""
     asked: dict[int, str] = {}
@@ -132,7 +132,9 @@ def _stream_through_restart(api, bot_engine, restart: Callable[[], Awaitable[flo
                 await asyncio.sleep(0.1)  # the pace of the stream, not a synchronisation
 
         pusher = asyncio.create_task(stream())
-        await asyncio.sleep(0.5)
+        # restart in the middle of the stream: once some streamed questions have been answered
+        await api.await_until(lambda: sum(1 for c in list(asked) if c != FIRST_CHAT
+                                          and api.calls("sendMessage", chat_id=c, ok=True)) >= 3, 20)
         out["back"] = back = await restart()
 
         def good_after_back() -> list:
@@ -148,7 +150,7 @@ def _stream_through_restart(api, bot_engine, restart: Callable[[], Awaitable[flo
         await api.await_until(lambda: all(api.calls("sendMessage", chat_id=c) for c in list(asked)), 40)
         out["counters"] = dict(app.bot_data["service"].counters)
 
-    run_bot(api, bot_engine, scenario, Answerer(bot_engine), questions_per_minute=1000)
+    await run_bot(api, bot_engine, scenario, Answerer(bot_engine), questions_per_minute=1000)
     return out
 
 
@@ -170,7 +172,8 @@ def _check(api, out: dict) -> None:
     assert not out["counters"].get("errors"), "a store outage must not surface as an unexpected error"
 
 
-def test_postgresql_restart_costs_error_replies_not_answers_or_silence(api, store, pg_url):
+@pytest.mark.asyncio
+async def test_postgresql_restart_costs_error_replies_not_answers_or_silence(api, store, pg_url):
     url = make_url(pg_url)
     proxy = TcpProxy(url.port or 5432, url.host or "127.0.0.1").start()
     bot_engine = new_engine(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
@@ -180,7 +183,7 @@ def test_postgresql_restart_costs_error_replies_not_answers_or_silence(api, stor
         return await proxy.arestart(down=2.0)
 
     try:
-        out = _stream_through_restart(api, bot_engine, restart)
+        out = await _stream_through_restart(api, bot_engine, restart)
     finally:
         bot_engine.dispose()
         proxy.stop()
@@ -190,9 +193,10 @@ def test_postgresql_restart_costs_error_replies_not_answers_or_silence(api, stor
     _check(api, out)
 
 
+@pytest.mark.asyncio
 @pytest.mark.skipif(os.environ.get("PG_REAL_RESTART") != "1",
                     reason="restarts the PostgreSQL server itself: set PG_REAL_RESTART=1 on a machine of your own")
-def test_real_postgresql_restart(api, store, pg_url):
+async def test_real_postgresql_restart(api, store, pg_url):
     bot_engine = new_engine(pg_url)
 
     async def restart() -> float:
@@ -201,14 +205,15 @@ def test_real_postgresql_restart(api, store, pg_url):
         return time.monotonic()  # pg_ctlcluster returns once the server accepts connections
 
     try:
-        out = _stream_through_restart(api, bot_engine, restart)
+        out = await _stream_through_restart(api, bot_engine, restart)
     finally:
         bot_engine.dispose()
     print(f"resumed {out['resumed_after']:.2f} s after PostgreSQL accepted again")
     _check(api, out)
 
 
-def test_a_follow_up_after_the_outage_continues_the_last_answer_the_user_saw(api, store, pg_url):
+@pytest.mark.asyncio
+async def test_a_follow_up_after_the_outage_continues_the_last_answer_the_user_saw(api, store, pg_url):
     """The follow-up context stays what the user last saw: a follow-up that got the error reply changed
     nothing, and a follow-up sent after the restart continues the answer before it. (An inline query
     during the outage gets an empty result list with a note.)"""
@@ -239,7 +244,7 @@ def test_a_follow_up_after_the_outage_continues_the_last_answer_the_user_saw(api
         assert "银川市西夏区审批服务管理局" in text and "复议" in text, text
 
     try:
-        run_bot(api, bot_engine, scenario, Answerer(bot_engine))
+        await run_bot(api, bot_engine, scenario, Answerer(bot_engine))
     finally:
         bot_engine.dispose()
         proxy.stop()

@@ -172,7 +172,8 @@ def hostile(engine, tmp_path):
     return engine, texts
 
 
-def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile):
+@pytest.mark.asyncio
+async def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile):
     engine, texts = hostile
     upload = texts["SAMPLE_临江市河西区审批服务管理局_2021_gbk.txt"]
 
@@ -214,7 +215,7 @@ def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile)
         await ask(ADMIN, "/summary")
         await ask(USER, f"/subscribe {EVIL}")
 
-    run_bot(api, engine, scenario, Answerer(engine), today=date(2022, 1, 31))
+    await run_bot(api, engine, scenario, Answerer(engine), today=date(2022, 1, 31))
 
     html_texts: list[str] = []
     for call in api.calls(ok=True):
@@ -250,7 +251,7 @@ def test_hostile_names_lines_and_file_names_are_shown_never_parsed(api, hostile)
 
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     monday = today - timedelta(days=today.weekday())
-    digest = weekly_digest_text(weekly_facts(engine, monday), monday)
+    digest = weekly_digest_text(engine, weekly_facts(engine, monday), monday)
     assert digest is not None and HEXI in check_html(digest)
     # The scheduled reminder and overdue notices (the EDU report for 2021 is missing).
     from reminders.planner import render_outstanding
@@ -303,7 +304,8 @@ LIMIT_MB = 1
 TOO_BIG = b"x" * (LIMIT_MB * 1024 * 1024 + 1)
 
 
-def test_an_announced_oversized_upload_is_refused_before_getfile(api, engine):
+@pytest.mark.asyncio
+async def test_an_announced_oversized_upload_is_refused_before_getfile(api, engine):
     files = FileLog(api)
     before = dump(engine)
 
@@ -312,12 +314,13 @@ def test_an_announced_oversized_upload_is_refused_before_getfile(api, engine):
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN)
         assert f"{LIMIT_MB} MB" in reply.text and "已拒绝" in reply.text
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=LIMIT_MB)
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=LIMIT_MB)
     assert api.calls("getFile") == [] and files.paths == []
     assert dump(engine) == before
 
 
-def test_size_announced_only_by_getfile_is_refused_before_the_download(api, engine):
+@pytest.mark.asyncio
+async def test_size_announced_only_by_getfile_is_refused_before_the_download(api, engine):
     files = FileLog(api)
     before = dump(engine)
 
@@ -326,12 +329,13 @@ def test_size_announced_only_by_getfile_is_refused_before_the_download(api, engi
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN)
         assert f"{LIMIT_MB} MB" in reply.text
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=LIMIT_MB)
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=LIMIT_MB)
     assert len(api.calls("getFile")) == 1 and files.paths == []
     assert dump(engine) == before
 
 
-def test_an_unannounced_oversized_download_is_cut_off_and_nothing_is_stored(api, engine, monkeypatch):
+@pytest.mark.asyncio
+async def test_an_unannounced_oversized_download_is_cut_off_and_nothing_is_stored(api, engine, monkeypatch):
     from handlers import ingest as handler
 
     files = FileLog(api)
@@ -359,7 +363,7 @@ def test_an_unannounced_oversized_download_is_cut_off_and_nothing_is_stored(api,
         small = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, since=mark)
         assert "已拒绝" in small.text  # under the limit: downloaded and given to the parser
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=LIMIT_MB)
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=LIMIT_MB)
     assert len(files.paths) == 2 and received == [-1, len(b"small but not a report")]
     # app_meta: the reminder leader's lease, written 2 s after start whatever the uploads do (the upload
     # now parses in a limited worker process, whose first start can take the scenario past those 2 s)
@@ -369,7 +373,8 @@ def test_an_unannounced_oversized_download_is_cut_off_and_nothing_is_stored(api,
 # --------------------------------------------------------------------------- admin-only, on the real path
 
 
-def test_admin_commands_and_uploads_are_refused_to_others_without_any_download(api, engine):
+@pytest.mark.asyncio
+async def test_admin_commands_and_uploads_are_refused_to_others_without_any_download(api, engine):
     files = FileLog(api)
     before = dump(engine)
     data = b"SAMPLE report text"
@@ -389,7 +394,7 @@ def test_admin_commands_and_uploads_are_refused_to_others_without_any_download(a
         stats = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, since=mark)
         assert "运行" in stats.text
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}))
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}))
     assert api.calls("getFile") == [] and files.paths == []
     assert dump(engine) == before
 
@@ -424,7 +429,8 @@ def captured_logs(monkeypatch):
     logging.captureWarnings(False)
 
 
-def test_no_token_or_secret_in_logs_or_admin_messages_on_the_real_path(api, engine, captured_logs):
+@pytest.mark.asyncio
+async def test_no_token_or_secret_in_logs_or_admin_messages_on_the_real_path(api, engine, captured_logs):
     async def scenario(app):
         api.push_message(USER, "boom")  # a handler crash: traceback logged and sent to the admin
         await api.await_for(lambda c: c.chat_id == ADMIN and "错误" in c.text, timeout=20)
@@ -438,8 +444,8 @@ def test_no_token_or_secret_in_logs_or_admin_messages_on_the_real_path(api, engi
         api.push_document(ADMIN, ADMIN, "gone.txt", b"data")
         await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, since=mark, timeout=20)
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}), telegram_bot_token=REAL_LOOKING_TOKEN,
-            callback_secret=SIGNING)
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}), telegram_bot_token=REAL_LOOKING_TOKEN,
+                  callback_secret=SIGNING)
     lines = [ln for ln in captured_logs.getvalue().splitlines() if ln.strip()]
     assert len(lines) > 20 and any("error" in ln.lower() for ln in lines)
     secret_part = REAL_LOOKING_TOKEN.split(":")[1]
@@ -459,7 +465,8 @@ def _cells(text: str) -> list[str]:
     return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
 
 
-def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_path):
+@pytest.mark.asyncio
+async def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_path):
     """/export (Telegram) and `disclosure-bot export --csv`: file names from uploads are free text."""
     from service.ingest import ingest_bytes
     from storage.export import write_csv
@@ -476,7 +483,7 @@ def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_pat
         api.push_message(USER, "/export")
         await api.await_for(lambda c: c.method == "sendDocument" and c.chat_id == USER, timeout=20)
 
-    run_bot(api, engine, scenario, Answerer(engine))
+    await run_bot(api, engine, scenario, Answerer(engine))
     sent = api.calls("sendDocument", chat_id=USER)[0].files["document"][1].decode("utf-8")
     buf = io.StringIO()
     write_csv(engine, buf)
@@ -491,7 +498,8 @@ def test_csv_exports_never_start_a_text_cell_with_a_formula(api, engine, tmp_pat
 # --------------------------------------------------------------------------- webhook without a secret
 
 
-def test_webhook_mode_without_a_configured_secret_still_refuses_unsigned_updates(api, engine):
+@pytest.mark.asyncio
+async def test_webhook_mode_without_a_configured_secret_still_refuses_unsigned_updates(api, engine):
     import asyncio
 
     from bot.app import build_application, run_webhook
@@ -503,28 +511,27 @@ def test_webhook_mode_without_a_configured_secret_still_refuses_unsigned_updates
                             port=port, webhook_listen="127.0.0.1")
     statuses: list[int] = []
 
-    async def main() -> None:
-        app = build_application(settings, ScriptedAnswerer({}), engine=engine, today=lambda: date(2021, 1, 31))
-        stop_event = asyncio.Event()
-        task = asyncio.create_task(run_webhook(app, settings, stop_event))
-        try:
-            await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url, 20)
-            forged = {"update_id": 4242, "message": {
-                "message_id": 1, "date": 0, "chat": {"id": ADMIN, "type": "private"},
-                "from": {"id": ADMIN, "is_bot": False, "first_name": "not really the admin"}, "text": "/stats"}}
-            statuses.append(await asyncio.to_thread(api.post_webhook, forged, ""))
-            if statuses != [403]:  # accepted: wait for the forged admin's /stats to be answered
-                await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, timeout=20)
-        finally:
-            stop_event.set()
-            await asyncio.wait_for(task, 20)
+    app = build_application(settings, ScriptedAnswerer({}), engine=engine, today=lambda: date(2021, 1, 31))
+    stop_event = asyncio.Event()
+    task = asyncio.create_task(run_webhook(app, settings, stop_event))
+    try:
+        await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url, 20)
+        forged = {"update_id": 4242, "message": {
+            "message_id": 1, "date": 0, "chat": {"id": ADMIN, "type": "private"},
+            "from": {"id": ADMIN, "is_bot": False, "first_name": "not really the admin"}, "text": "/stats"}}
+        statuses.append(await asyncio.to_thread(api.post_webhook, forged, ""))
+        if statuses != [403]:  # accepted: wait for the forged admin's /stats to be answered
+            await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN, timeout=20)
+    finally:
+        stop_event.set()
+        await asyncio.wait_for(task, 20)
 
-    asyncio.run(main())
     assert statuses == [403] and api.calls("sendMessage", chat_id=ADMIN) == []
     assert api.webhook == {} or api.webhook.get("secret_token")  # some secret was registered with Telegram
 
 
-def test_a_file_the_bot_api_will_not_serve_is_refused_politely(api, engine):
+@pytest.mark.asyncio
+async def test_a_file_the_bot_api_will_not_serve_is_refused_politely(api, engine):
     """The cloud Bot API lets bots download 20 MB at most; with MAX_UPLOAD_MB above that getFile says so."""
     files = FileLog(api)
     before = dump(engine)
@@ -535,14 +542,14 @@ def test_a_file_the_bot_api_will_not_serve_is_refused_politely(api, engine):
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN)
         assert "20 MB" in reply.text and "已拒绝" in reply.text and "错误编号" not in reply.text
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=30)
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}), max_upload_mb=30)
     assert files.paths == [] and dump(engine) == before
     assert [c.chat_id for c in api.calls("sendMessage")] == [ADMIN]  # no error report to admins either
 
 
-def test_a_download_without_content_length_stops_at_the_limit(monkeypatch):
+@pytest.mark.asyncio
+async def test_a_download_without_content_length_stops_at_the_limit(monkeypatch):
     """The stand-in sends Content-Length; a server that streams without it is cut off after the limit too."""
-    import asyncio
     from types import SimpleNamespace
 
     import httpx
@@ -565,19 +572,19 @@ def test_a_download_without_content_length_stops_at_the_limit(monkeypatch):
     tg_file = SimpleNamespace(file_path="http://files.invalid/file/botTOKEN/documents/x.txt")
     limit = 1024 * 1024
     with pytest.raises(handler.TooLarge):
-        asyncio.run(handler.download_capped(tg_file, limit))
+        await handler.download_capped(tg_file, limit)
     assert limit < sum(sent) <= limit + 2 * len(chunk)  # read just past the limit, then stopped
 
     def small(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"report bytes")
 
     monkeypatch.setattr(handler, "_http_client", lambda: httpx.AsyncClient(transport=httpx.MockTransport(small)))
-    assert asyncio.run(handler.download_capped(tg_file, limit)) == b"report bytes"
+    assert await handler.download_capped(tg_file, limit) == b"report bytes"
 
     def failing(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError(f"cannot reach {request.url}")  # the URL holds the token
 
     monkeypatch.setattr(handler, "_http_client", lambda: httpx.AsyncClient(transport=httpx.MockTransport(failing)))
     with pytest.raises(handler.DownloadFailed) as err:
-        asyncio.run(handler.download_capped(tg_file, limit))
+        await handler.download_capped(tg_file, limit)
     assert "TOKEN" not in str(err.value) and err.value.__cause__ is None

@@ -30,30 +30,29 @@ def _get(url: str) -> tuple[int, dict]:
         return resp.status, json.loads(resp.read())
 
 
-def test_webhook_mode_checks_secret_and_serves_healthz(api, engine):
+@pytest.mark.asyncio
+async def test_webhook_mode_checks_secret_and_serves_healthz(api, engine):
     port = free_port()
     settings = bot_settings(api, webhook_url=f"http://127.0.0.1:{port}/tg/hook", webhook_secret="s3cret",
                             port=port, webhook_listen="127.0.0.1")
     answerer = ScriptedAnswerer({"q": Answer(status="ok", text="x", question="q", answers=[row(1)])})
 
-    async def main() -> None:
-        app = build_application(settings, answerer, engine=engine, today=lambda: date(2021, 1, 31))
-        stop_event = asyncio.Event()
-        task = asyncio.create_task(run_webhook(app, settings, stop_event))
-        await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url)
-        assert api.webhook["secret_token"] == "s3cret"
-        status, body = await asyncio.to_thread(_get, f"http://127.0.0.1:{port}/healthz")
-        assert status == 200 and body["ok"] is True
-        api.push_message(USER, "q")  # the stand-in POSTs it to the webhook with the secret
-        await api.await_for(lambda c: c.method == "sendMessage" and "甲机关" in c.text)
-        forged = {"update_id": 999, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
-                                                "from": {"id": 5, "is_bot": False, "first_name": "x"}, "text": "q"}}
-        assert await asyncio.to_thread(api.post_webhook, forged, "wrong") == 403
-        assert await asyncio.to_thread(api.post_webhook, forged, "") == 403
-        stop_event.set()
-        await asyncio.wait_for(task, 20)
+    app = build_application(settings, answerer, engine=engine, today=lambda: date(2021, 1, 31))
+    stop_event = asyncio.Event()
+    task = asyncio.create_task(run_webhook(app, settings, stop_event))
+    await api.await_until(lambda: api.webhook.get("url") == settings.webhook_url)
+    assert api.webhook["secret_token"] == "s3cret"
+    status, body = await asyncio.to_thread(_get, f"http://127.0.0.1:{port}/healthz")
+    assert status == 200 and body["ok"] is True
+    api.push_message(USER, "q")  # the stand-in POSTs it to the webhook with the secret
+    await api.await_for(lambda c: c.method == "sendMessage" and "甲机关" in c.text)
+    forged = {"update_id": 999, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
+                                            "from": {"id": 5, "is_bot": False, "first_name": "x"}, "text": "q"}}
+    assert await asyncio.to_thread(api.post_webhook, forged, "wrong") == 403
+    assert await asyncio.to_thread(api.post_webhook, forged, "") == 403
+    stop_event.set()
+    await asyncio.wait_for(task, 20)
 
-    asyncio.run(main())
     assert api.calls(chat_id=5) == []
     assert len(api.calls("setMyCommands")) == 1
 

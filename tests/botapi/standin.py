@@ -41,6 +41,9 @@ Stable API (used by tests/bot, tests/reminders and bench/; keep it backwards com
     api.webhook                      {"url", "secret_token", ...} after setWebhook, {} after deleteWebhook
     api.pending_updates()            number of queued, not yet confirmed updates
     api.subscribe(fn)                fn(call) runs in the server thread after each recorded call (benches)
+    api.on_delivery(fn)              fn(updates, at) runs in the server thread (outside the lock) when a
+                                     getUpdates answer hands out updates for the first time; `at` is the
+                                     monotonic time it did (benches: "delivered → answered" latency)
 
   Fault injection (all thread-safe):
     api.inject(status=429, method=None, chat_id=None, count=1, retry_after=1, description=None)
@@ -292,6 +295,8 @@ class BotApiStandin:
             self._delays: dict[str | None, float] = {}
             self.get_updates_calls = 0
             self._listeners: list[Callable[[Call], None]] = []
+            self._delivery_listeners: list[Callable[[list[dict], float], None]] = []
+            self._last_delivered = 0  # highest update_id already handed out by getUpdates
 
     def start(self) -> BotApiStandin:
         handler = _make_handler(self)
@@ -565,6 +570,11 @@ class BotApiStandin:
         with self._cond:
             self._listeners.append(listener)
 
+    def on_delivery(self, listener: Callable[[list[dict], float], None]) -> None:
+        """Call `listener(updates, at)` when getUpdates first hands out `updates` (see the module docstring)."""
+        with self._cond:
+            self._delivery_listeners.append(listener)
+
     def clear_faults(self) -> None:
         with self._cond:
             self._faults.clear()
@@ -703,7 +713,9 @@ class BotApiStandin:
         if self.token is not None and token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getUpdates":
-            return 200, {"ok": True, "result": self._get_updates(params)}
+            updates = self._get_updates(params)
+            self._tell_delivery(updates)
+            return 200, {"ok": True, "result": updates}
         delay = self._delays.get(method, self._delays.get(None, 0.0)) if method not in QUIET else 0.0
         delay += self._take(method, params, "slow")
         if delay:
@@ -753,6 +765,20 @@ class BotApiStandin:
         with open(self.state_file, "a", encoding="utf-8") as fh:  # type: ignore[arg-type]
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             fh.flush()
+
+    def _tell_delivery(self, updates: list[dict]) -> None:
+        """Run the delivery listeners on the updates handed out for the first time (not re-deliveries)."""
+        if not updates or not self._delivery_listeners:
+            return
+        with self._cond:
+            fresh = [u for u in updates if u["update_id"] > self._last_delivered]
+            if fresh:
+                self._last_delivered = fresh[-1]["update_id"]
+            listeners = list(self._delivery_listeners)
+        if fresh:
+            at = time.monotonic()
+            for listener in listeners:
+                listener(fresh, at)
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         offset = params.get("offset") if isinstance(params.get("offset"), int) else 0

@@ -4,12 +4,15 @@ A scripted answerer (tests/handlers/doubles.py) fixes the answers so the Telegra
 
 from __future__ import annotations
 
+import pytest
+
 from query.types import Answer
 from tests.bot.conftest import USER, run_bot
 from tests.handlers.doubles import ScriptedAnswerer, row
 
 
-def test_chart_failure_leaves_text(api, engine):
+@pytest.mark.asyncio
+async def test_chart_failure_leaves_text(api, engine):
     trend = Answer(status="ok", text="趋势", intent="trend", question="t", answers=[row(1), row(2), row(3)])
 
     async def scenario(app):
@@ -19,7 +22,7 @@ def test_chart_failure_leaves_text(api, engine):
         api.push_message(USER, "t")
         await api.await_for(lambda c: c.method == "sendPhoto" and c.ok)
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({"t": trend}))
+    await run_bot(api, engine, scenario, ScriptedAnswerer({"t": trend}))
     texts = [c for c in api.calls("sendMessage", chat_id=USER) if "甲机关" in c.text]
     assert len(texts) == 2
     photo = api.calls("sendPhoto", ok=True)[0]

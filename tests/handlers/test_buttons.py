@@ -4,12 +4,15 @@ A scripted answerer (tests/handlers/doubles.py) fixes the answers so the Telegra
 
 from __future__ import annotations
 
+import pytest
+
 from query.types import Answer, Candidate
 from tests.bot.conftest import USER, run_bot
 from tests.handlers.doubles import ScriptedAnswerer, row
 
 
-def test_paging_and_forged_buttons(api, engine):
+@pytest.mark.asyncio
+async def test_paging_and_forged_buttons(api, engine):
     long = Answer(status="ok", text="很多行", intent="rank", question="long",
                   answers=[row(i, agency="机关" + "很长的名字" * 20) for i in range(60)])
     answerer = ScriptedAnswerer({"long": long})
@@ -31,11 +34,12 @@ def test_paging_and_forged_buttons(api, engine):
         await api.await_for(lambda c: c.method == "answerCallbackQuery" and "无效" in c.params.get("text", ""),
                             since=mark)
 
-    run_bot(api, engine, scenario, answerer)
+    await run_bot(api, engine, scenario, answerer)
     assert len(api.calls("answerCallbackQuery")) == 3
 
 
-def test_candidate_tap_reasks_with_choice(api, engine):
+@pytest.mark.asyncio
+async def test_candidate_tap_reasks_with_choice(api, engine):
     amb = Answer(status="ambiguous", text="“兴庆区”对应多个机关", question="兴庆区 2018 依申请数",
                  candidates=[Candidate("银川市兴庆区人民政府"), Candidate("银川市兴庆区<审批>局")])
     ok = Answer(status="ok", text="一个数", question="x", answers=[row(1, "银川市兴庆区<审批>局")])
@@ -49,5 +53,5 @@ def test_candidate_tap_reasks_with_choice(api, engine):
         api.push_callback(USER, USER, menu.buttons[1]["callback_data"], message_id=menu.result["message_id"])
         await api.await_for(lambda c: c.method == "sendMessage" and "&lt;审批&gt;局</b> 2001" in c.text)
 
-    run_bot(api, engine, scenario, answerer)
+    await run_bot(api, engine, scenario, answerer)
     assert answerer.asked[-1] == ("银川市兴庆区<审批>局 2018 依申请数", f"tg:{USER}")

@@ -40,8 +40,9 @@ def _figure(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize(("command", "question"), CASES)
-def test_question_commands_answer_like_the_question_in_words(api, store, command, question):
+async def test_question_commands_answer_like_the_question_in_words(api, store, command, question):
     expected = Answerer(store).ask(question, today=date(2025, 6, 1))
     assert expected.status == "ok" and len(expected.answers) >= (1 if command.startswith("/ask") else 2)
 
@@ -55,14 +56,15 @@ def test_question_commands_answer_like_the_question_in_words(api, store, command
             assert _figure(row.value) in text or str(int(row.value)) in text, (row.value, text)
         assert "第" in text and "行" in text  # every number keeps its source line
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("command", ["/ask", "/compare", "/top", "/trend"])
-def test_a_bare_question_command_explains_its_usage(api, store, command):
+async def test_a_bare_question_command_explains_its_usage(api, store, command):
     async def scenario(app):
         api.push_message(USER, command)
         reply = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER)
         assert _plain(reply).startswith(f"用法：{command} ")
 
-    run_bot(api, store, scenario, Answerer(store))
+    await run_bot(api, store, scenario, Answerer(store))

@@ -4,11 +4,14 @@ A scripted answerer (tests/handlers/doubles.py) fixes the answers so the Telegra
 
 from __future__ import annotations
 
+import pytest
+
 from tests.bot.conftest import ADMIN, USER, run_bot
 from tests.handlers.doubles import ScriptedAnswerer
 
 
-def test_error_handler_tells_user_and_admin(api, engine):
+@pytest.mark.asyncio
+async def test_error_handler_tells_user_and_admin(api, engine):
     async def scenario(app):
         api.push_message(USER, "boom")
         user_msg = await api.await_for(lambda c: c.chat_id == USER and "错误编号" in c.text)
@@ -16,4 +19,4 @@ def test_error_handler_tells_user_and_admin(api, engine):
         admin_msg = await api.await_for(lambda c: c.chat_id == ADMIN)
         assert error_id in admin_msg.text and "engine exploded &lt;b&gt;" in admin_msg.text
 
-    run_bot(api, engine, scenario, ScriptedAnswerer({}))
+    await run_bot(api, engine, scenario, ScriptedAnswerer({}))

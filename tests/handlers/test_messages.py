@@ -4,12 +4,15 @@ A scripted answerer (tests/handlers/doubles.py) fixes the answers so the Telegra
 
 from __future__ import annotations
 
+import pytest
+
 from query.types import Answer
 from tests.bot.conftest import USER, run_bot
 from tests.handlers.doubles import ScriptedAnswerer, row
 
 
-def test_rate_limit_and_group_privacy(api, engine):
+@pytest.mark.asyncio
+async def test_rate_limit_and_group_privacy(api, engine):
     ok = Answer(status="ok", text="一个数", question="q", answers=[row(1)])
     answerer = ScriptedAnswerer({"q": ok})
 
@@ -26,7 +29,7 @@ def test_rate_limit_and_group_privacy(api, engine):
         api.push_message(-100, "q", chat_type="supergroup", user_id=USER + 7, reply_to_bot=True)
         await api.await_until(lambda: len(api.calls("sendMessage", chat_id=-100)) == 2)
 
-    run_bot(api, engine, scenario, answerer, questions_per_minute=3)
+    await run_bot(api, engine, scenario, answerer, questions_per_minute=3)
     assert len([c for c in api.calls("sendMessage", chat_id=USER) if "甲机关" in c.text]) == 3
     assert len([c for c in api.calls("sendMessage", chat_id=USER) if "提问有点快" in c.text]) == 1
     assert api.calls(chat_id=-200) == []

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlmodel import Session, select
 
 from storage.db import get_engine
 from storage.models import Agency, Report
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,22 +22,14 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", *args]
 
 
-def _wait_for(cond, timeout: float = 60.0) -> None:
-    """Poll a condition (the server's request log), not a fixed sleep."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        time.sleep(0.01)
-
-
 def test_kill_9_then_rerun_fetches_nothing_twice(sites, sites_csv, tmp_path):
     url = f"sqlite:///{tmp_path / 'h.db'}"
     args = ("--database-url", url, "harvest", "--sites", str(sites_csv), "--raw", str(tmp_path / "raw"),
             "--interval", "0.1")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(_cli(*args), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for(lambda: len(sites.trs.log) + len(sites.hanweb.log) >= 8)
+    wait_until(lambda: len(sites.trs.log) + len(sites.hanweb.log) >= 8, 60, "8 requests in the sites' logs",
+               poll=0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     first = len(sites.trs.log) + len(sites.hanweb.log)

@@ -188,3 +188,40 @@ def write_corpus(out: Path, full: bool = False) -> None:
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
     write_corpus(Path(sys.argv[1]), full="--full" in sys.argv)
     print(f"hostile corpus written to {sys.argv[1]}")
+
+
+# ------------------------------------------------------------------ exact numbers (issue 15.7)
+
+EXACT_AGENCY = "临江市精确数字测试局"
+BIG_COUNT = 12345678901234567  # float turns it into …568
+HUGE = 10**30  # float turns it into 1000000000000000019884624838656
+
+
+def exact_report(year: int = 2016, *, balanced: bool = True, fees: str = "3.30") -> bytes:
+    """A generated 2008 统计表 report whose figures floats cannot hold: 12345678901234567 published items,
+    10**30 + 1 requests received (10**30 in person + 1 online; `balanced=False` prints the total as 10**30,
+    which only exact arithmetic sees is wrong), staff 0.3 = 0.1 + 0.2, fees `fees` 万元, complaints −2."""
+    from tools.generator import GenAgency, generate_report
+
+    gen = GenAgency(EXACT_AGENCY, "department", ("青川省", "临江市"))
+    text = generate_report(1, "2008", gen, year).text
+    total = HUGE + 1 if balanced else HUGE
+    figures = {
+        "（一）主动公开政府信息数": str(BIG_COUNT),
+        "（一）收到申请数": str(total),
+        "1.当面申请数": str(HUGE),
+        "2.传真申请数": "0",
+        "3.网络申请数": "1",
+        "4.信函申请数": "0",
+        "（三）从事政府信息公开工作人员数": "0.3",
+        "1.专职人员数": "0.1",
+        "2.兼职人员数": "0.2",
+        "七、依申请公开信息收取的费用": fees,
+        "六、举报投诉数量": "-2",
+    }
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        for label, value in figures.items():
+            if line.strip().lstrip("| ").startswith(label):
+                lines[i] = re.sub(r"\S+\s*$", value, line.rstrip())
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -229,3 +229,12 @@ def corpus(tmp_path_factory):
     if len(summary.stored) < len(manifest):
         pytest.skip(f"ingest stored {len(summary.stored)} of {len(manifest)} generated reports")
     return Answerer(eng), manifest
+
+
+def said(answer) -> str:
+    """What every front end shows for `answer`: the one renderer's text (service.render), since the
+    engine returns structure and writes no rows as prose."""
+    from service.render import terminal_text
+    from service.reply import build_reply
+
+    return terminal_text(build_reply(answer))

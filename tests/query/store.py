@@ -101,6 +101,7 @@ def write_reports(engine: Engine, reports: Iterable[FakeReport]) -> None:
                         report_id=rep.id,
                         indicator=key,
                         value=float(val),
+                        value_text=val,  # the exact number (ExactNumber writes its text)
                         unit=d.unit if d else "件",
                         line_no=i + 10,
                         line_text=f"{row}\t{val:g}",

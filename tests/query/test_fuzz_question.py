@@ -32,6 +32,7 @@ from query.engine import Answerer
 from query.parse_question import MAX_CHARS, MAX_RANGE, MAX_YEAR, MIN_YEAR, _parse, normalize, parse_question
 from reports.prose import to_number
 from storage.db import create_all, get_engine
+from tests.query.conftest import said
 
 pytestmark = pytest.mark.fuzz
 
@@ -227,12 +228,13 @@ def check_answer(
     answer, question: str, answerer: Answerer | None = None, context: dict | None = None
 ) -> None:
     assert answer.status in STATUSES, answer.status
-    assert isinstance(answer.text, str) and answer.text.strip(), "an answer always says something"
-    if FALLBACK in answer.text:
+    text = said(answer)  # what every front end shows (service.render)
+    assert isinstance(text, str) and text.strip(), "an answer always says something"
+    if FALLBACK in text:
         err = swallowed(answerer, question, context) if answerer is not None else None
         if err is not None:
             raise AssertionError(f"ask() swallowed {type(err).__name__}: {err}") from err
-        raise AssertionError(f"a swallowed exception: {answer.text}")
+        raise AssertionError(f"a swallowed exception: {text}")
     payload = answer.to_json()
     assert payload["status"] == answer.status
     # the `ask --json` contract and the saved follow-up context are plain JSON (no NaN, no objects)
@@ -322,7 +324,7 @@ def test_the_years_a_question_states_are_read(agency, indicator, first, span, da
 @example(question="2020年依申请数最多的单位")
 def test_ask_never_raises_and_every_number_has_a_source(answerer, question):
     answer = answerer.ask(question, today=TODAY)
-    note(answer.text)
+    note(said(answer))
     check_answer(answer, question, answerer)
 
 
@@ -332,7 +334,7 @@ def test_follow_up_chains(answerer, questions):
     context: dict = {}
     for q in questions:
         answer = answerer.ask(q, today=TODAY, context=context)
-        note(f"{q!r} → {answer.status}: {answer.text[:120]}")
+        note(f"{q!r} → {answer.status}: {said(answer)[:120]}")
         check_answer(answer, q, answerer, context)
         if answer.status in {"ok", "no_data"}:
             context = dict(answer.context)
@@ -351,7 +353,7 @@ def test_follow_up_chains_kept_in_the_store(answerer, questions):
     for q in questions:
         before = load_context(answerer.engine, chat)
         answer = answerer.ask(q, today=TODAY, chat_key=chat)
-        note(f"{q!r} → {answer.status}: {answer.text[:120]}")
+        note(f"{q!r} → {answer.status}: {said(answer)[:120]}")
         check_answer(answer, q, answerer, before)
         after = load_context(answerer.engine, chat)
         if answer.status not in {"ok", "no_data"}:
@@ -416,7 +418,7 @@ def test_word_order_separators_and_full_width_digits_change_no_answer(
     if full_width:
         question = question.translate(_FW)
     got = fixture_answerer.ask(question, today=TODAY)
-    note(f"{question!r} → {got.text[:200]}")
+    note(f"{question!r} → {said(got)[:200]}")
     check_answer(got, question, fixture_answerer)
     assert _signature(got) == _signature(want)
     stored = fixture_value(rep.agency, rep.year, _WORDS[word])

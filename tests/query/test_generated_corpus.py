@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from tests.query.conftest import TODAY
+from tests.query.conftest import TODAY, said
 
 
 @pytest.mark.parametrize("word,key", [("依申请数", "apply.received.total"), ("行政复议", "review.total")])
@@ -21,7 +21,7 @@ def test_generated_values_by_full_name(corpus, word, key):
         if key not in r["values"]:
             continue
         ans = answerer.ask(f"{r['agency']} {r['year']}年 {word}", today=TODAY)
-        assert ans.status == "ok", ans.text
+        assert ans.status == "ok", said(ans)
         assert [(a.agency, a.year, a.indicator, a.value) for a in ans.answers] == [
             (r["agency"], r["year"], key, r["values"][key])
         ]
@@ -42,7 +42,7 @@ def test_generated_values_by_short_name(corpus):
         if ans.status == "ambiguous":
             assert r["agency"] in [c.label for c in ans.candidates]
             continue
-        assert ans.status == "ok", ans.text
+        assert ans.status == "ok", said(ans)
         assert ans.answers[0].agency == r["agency"]
         assert ans.answers[0].value == r["values"]["apply.received.total"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from query.engine import Answerer
-from tests.query.conftest import TODAY, v2019
+from tests.query.conftest import TODAY, said, v2019
 from tests.query.store import FakeReport, write_reports
 
 HR = "青川省临江市人力资源和社会保障局"
@@ -43,12 +43,12 @@ def answerer(tmp_path_factory) -> Answerer:
                                         (HR, PINGAN), (HEMING, VETS)])
 def test_two_names_joined_by_a_connector_are_compared(answerer, sep, a, b):
     answer = answerer.ask(f"{a}{sep}{b} 2020 依申请数 对比", today=TODAY)
-    assert answer.status == "ok", answer.text
-    assert {row.agency for row in answer.answers} == {a, b}, answer.text
+    assert answer.status == "ok", said(answer)
+    assert {row.agency for row in answer.answers} == {a, b}, said(answer)
 
 
 def test_a_connector_inside_a_name_stays_in_the_name(answerer):
     answer = answerer.ask(f"{HR} 2020 依申请数", today=TODAY)
     assert answer.status == "ok" and [row.agency for row in answer.answers] == [HR]
     answer = answerer.ask("和鸣乡 2020 依申请数", today=TODAY)
-    assert answer.status == "ok" and [row.agency for row in answer.answers] == [HEMING], answer.text
+    assert answer.status == "ok" and [row.agency for row in answer.answers] == [HEMING], said(answer)

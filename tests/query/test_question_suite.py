@@ -20,6 +20,7 @@ import pytest
 from query.engine import Answerer
 from service.deadlines import ANSWERERS
 from tests.conftest import SHARED_GOLD
+from tests.query.conftest import said
 
 SUITE = Path(__file__).with_name("data") / "question_suite.csv"
 TODAY = date(2025, 6, 1)
@@ -81,15 +82,15 @@ def test_every_suite_question_gets_the_expected_status_and_numbers(suite_results
     wrong = []
     for row, ans in suite_results:
         if row["status"] != "*" and ans.status != row["status"]:
-            wrong.append((row["question"], row["status"], ans.status, ans.text[:80]))
+            wrong.append((row["question"], row["status"], ans.status, said(ans)[:80]))
             continue
         if row["expect"] in {"-", "*"}:
             if row["expect"] == "*" and not ans.answers:
-                wrong.append((row["question"], "numbers", "none", ans.text[:80]))
+                wrong.append((row["question"], "numbers", "none", said(ans)[:80]))
             continue
         got = Counter((a.agency, a.year, float(a.value)) for a in ans.answers)
         if got != _expected(gold, row["expect"]):
-            wrong.append((row["question"], row["expect"], sorted(got), ans.text[:80]))
+            wrong.append((row["question"], row["expect"], sorted(got), said(ans)[:80]))
     assert not wrong, f"{len(wrong)} of {len(suite_results)}: {wrong[:12]}"
 
 
@@ -97,7 +98,7 @@ def test_no_internal_key_reaches_a_user(suite_results):
     import re
 
     key = re.compile(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_0-9]+)*\b")
-    leaks = [(r["question"], key.findall(a.text)[:3]) for r, a in suite_results if key.search(a.text)]
+    leaks = [(r["question"], key.findall(said(a))[:3]) for r, a in suite_results if key.search(said(a))]
     assert not leaks
 
 
@@ -155,5 +156,5 @@ def test_generated_corpus_questions(corpus):
         r = exp["r"]
         got = [(a.agency, a.year, float(a.value)) for a in ans.answers]
         if ans.status != "ok" or got != [(r["agency"], r["year"], float(_manifest_value(r, exp["key"])))]:
-            wrong.append((q, ans.status, got, ans.text[:80]))
+            wrong.append((q, ans.status, got, said(ans)[:80]))
     assert not wrong, f"{len(wrong)} of {len(questions)}: {wrong[:10]}"

@@ -17,7 +17,7 @@ from reports.divisions import LEVEL_COUNTY, by_name, divisions
 from reports.regions import region_path, short_forms
 from reports.shortnames import body_short_forms, pattern_form
 from reports.text import has_traditional, to_simplified
-from tests.query.conftest import TODAY
+from tests.query.conftest import TODAY, said
 
 # ------------------------------------------------------------------------------------ vocabulary
 
@@ -99,7 +99,7 @@ def test_words_people_use_find_the_indicator(question, concept):
 
 def test_办结_answers_the_2021_results_total(fixture_answerer):
     ans = fixture_answerer.ask("兴庆区 2021 办结", today=TODAY)
-    assert ans.status in {"ok", "no_data"}, ans.text
+    assert ans.status in {"ok", "no_data"}, said(ans)
     if ans.status == "ok":
         assert ans.answers[0].indicator == "apply.result.total.total"
 
@@ -177,9 +177,9 @@ def test_a_real_county_with_no_report_is_a_place_never_dropped(fixture_answerer,
     if any(county in a.name for a in fixture_answerer.agencies.values()):
         pytest.skip(f"{county} has reports in the fixture store")
     ans = fixture_answerer.ask(f"{county} 2020 依申请数", today=TODAY)
-    assert ans.status == "not_found", ans.text
+    assert ans.status == "not_found", said(ans)
     assert not ans.answers
-    assert county in ans.text
+    assert county in said(ans)
     assert region_path(county + "人民政府")[-1] == county and len(region_path(county + "人民政府")) >= 2
 
 
@@ -188,12 +188,12 @@ def test_a_real_county_with_no_report_is_a_place_never_dropped(fixture_answerer,
 )
 def test_issue_examples_of_unknown_places(fixture_answerer, place):
     ans = fixture_answerer.ask(place, today=TODAY)
-    assert ans.status == "not_found" and not ans.answers, ans.text
+    assert ans.status == "not_found" and not ans.answers, said(ans)
 
 
 def test_a_chinese_year_without_年_is_read(fixture_answerer):
     ans = fixture_answerer.ask("洪泽区 二〇二三 依申请数", today=TODAY)
-    assert ans.status == "ok" and {a.year for a in ans.answers} == {2023}, ans.text
+    assert ans.status == "ok" and {a.year for a in ans.answers} == {2023}, said(ans)
 
 
 def test_national_places_hold_no_ordinary_words():
@@ -250,7 +250,7 @@ def test_the_reader_keeps_every_character_of_a_name(text, kept):
 def test_unknown_bodies_are_named_as_written(fixture_answerer, question):
     ans = fixture_answerer.ask(question, today=TODAY)
     assert ans.status == "not_found" and not ans.answers
-    assert f"「{question.split()[0]}」" in ans.text
+    assert f"「{question.split()[0]}」" in said(ans)
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +310,7 @@ ENGLISH = {  # question → the (agency, year, indicator) answered; [] = not_fou
 def test_english_and_pinyin_questions(fixture_answerer, question):
     ans = fixture_answerer.ask(question, today=TODAY)
     got = [(a.agency, a.year, a.indicator) for a in ans.answers]
-    assert (ans.status, got) == ("ok" if ENGLISH[question] else "not_found", ENGLISH[question]), ans.text
+    assert (ans.status, got) == ("ok" if ENGLISH[question] else "not_found", ENGLISH[question]), said(ans)
 
 
 def test_short_forms_with_and_without_the_place_in_the_index():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -12,6 +13,7 @@ from reminders.delivery import Claimed
 from reminders.sender import FloodLimiter, Limits
 from storage.models import Agency, Report
 from tests.botapi import BotApiStandin
+from tests.virtual_time import VirtualLoop
 
 AGENCIES = [
     # name, kind, region_path
@@ -70,3 +72,12 @@ def api():
     """The local Bot API stand-in (same as tests/bot's fixture)."""
     with BotApiStandin() as server:
         yield server
+
+
+def pytest_asyncio_loop_factories(config, item):  # noqa: ANN001 - pytest-asyncio's hook signature
+    """pytest-asyncio's loop for each async test here: the virtual-time loop for tests marked
+    `virtual_time` (pacing over thousands of simulated sends), the standard loop for every other one."""
+    if item.get_closest_marker("virtual_time"):
+        return {"virtual_time": VirtualLoop}
+    return {"asyncio": asyncio.new_event_loop}
+

@@ -50,5 +50,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    # A program of its own (started by tests/reminders/test_crash.py and the broadcast bench, then killed),
+    # not a test: no pytest-asyncio loop exists in this process, so it starts its own
+    # (allowed by name in tests/test_test_style.py, in this __main__ block only).
     asyncio.run(main())
     sys.exit(0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections import Counter
 from datetime import date, datetime, time, timedelta
@@ -77,7 +76,7 @@ def _runner(engine, recorder: Recorder, clock_box: list) -> ReminderRunner:
     return ReminderRunner(engine, recorder, config, clock=lambda: clock_box[0], limiter=fast_limiter())
 
 
-def _walk(engine, start: date, end: date, events: dict[date, list], skip: set[date] = frozenset()):
+async def _walk(engine, start: date, end: date, events: dict[date, list], skip: set[date] = frozenset()):
     recorder = Recorder()
     clock = [datetime.combine(start, time(9), TZ)]
     runner = _runner(engine, recorder, clock)
@@ -88,12 +87,13 @@ def _walk(engine, start: date, end: date, events: dict[date, list], skip: set[da
         if day not in skip:
             clock[0] = datetime.combine(day, time(9), TZ)
             recorder.today = day
-            asyncio.run(runner.run_cycle("all", reason="test"))
+            await runner.run_cycle("all", reason="test")
         day += timedelta(days=1)
     return recorder
 
 
-def test_walk_january_to_april(engine):
+@pytest.mark.asyncio
+async def test_walk_january_to_april(engine):
     ids = add_agencies(engine)
     ALL, XIXIA, TOWN_ONLY, GROUP = 101, 102, 103, -1001
     subscribe(engine, ALL, "private", "all")
@@ -104,7 +104,7 @@ def test_walk_january_to_april(engine):
         date(2021, 1, 20): [lambda: file_report(engine, ids[DEPT], 2020, on=date(2021, 1, 20))],
         date(2021, 3, 20): [lambda: file_report(engine, ids[XIXIA_GOV], 2020, on=date(2021, 3, 20))],
     }
-    rec = _walk(engine, date(2021, 1, 1), date(2021, 4, 30), events)
+    rec = await _walk(engine, date(2021, 1, 1), date(2021, 4, 30), events)
 
     # once each: no (chat, kind, period) twice
     keys = Counter((r.chat_id, r.kind, r.period) for _d, r in rec.sent)
@@ -148,7 +148,8 @@ def test_walk_january_to_april(engine):
     assert all(r.kind != "weekly_digest" for _d, r in rec.for_chat(ALL))  # private chats: no digests
 
 
-def test_missed_runs_are_caught_up_once_but_stale_ones_are_not(engine):
+@pytest.mark.asyncio
+async def test_missed_runs_are_caught_up_once_but_stale_ones_are_not(engine):
     add_agencies(engine)
     subscribe(engine, 201, "private", "all")
     # down from 14 to 17 January: the 15 January reminder goes out on the 18th, once;
@@ -157,7 +158,7 @@ def test_missed_runs_are_caught_up_once_but_stale_ones_are_not(engine):
     # reminder is older than catchup_days and is not sent late
     skip = {date(2021, 1, d) for d in range(14, 18)} | {date(2021, 1, d) for d in range(26, 32)} | {
         date(2021, 2, d) for d in (1, 2, 3)}
-    rec = _walk(engine, date(2021, 1, 10), date(2021, 2, 10), {}, skip=skip)
+    rec = await _walk(engine, date(2021, 1, 10), date(2021, 2, 10), {}, skip=skip)
     got = [(d, r.period.rsplit("/", 1)[1]) for d, r in rec.for_chat(201)]
     assert got == [(date(2021, 1, 18), "2021-01-15"), (date(2021, 1, 25), "2021-01-25"),
                    (date(2021, 2, 4), "2021-02-01"), (date(2021, 2, 8), "2021-02-08")]
@@ -192,15 +193,16 @@ def test_import_agencies_all_or_nothing(engine, tmp_path):
     assert again.added == [] and sorted(again.unchanged) == ["甲县人民政府", "甲县教育局"]
 
 
-def test_runs_before_the_run_time_belong_to_yesterday(engine):
+@pytest.mark.asyncio
+async def test_runs_before_the_run_time_belong_to_yesterday(engine):
     """A start-up or standby check at 03:00 on 15 January sends nothing early; from 09:00 it does."""
     add_agencies(engine)
     subscribe(engine, 301, "private", "all")
     recorder = Recorder()
     clock = [datetime(2021, 1, 15, 3, 0, tzinfo=TZ)]
     runner = _runner(engine, recorder, clock)
-    asyncio.run(runner.run_cycle("all", reason="test"))
+    await runner.run_cycle("all", reason="test")
     assert recorder.sent == []  # 14 January's latest occasion (1 January) is past the catch-up window
     clock[0] = datetime(2021, 1, 15, 9, 0, tzinfo=TZ)
-    asyncio.run(runner.run_cycle("all", reason="test"))
+    await runner.run_cycle("all", reason="test")
     assert [r.period for _d, r in recorder.sent] == ["2020/jan/2021-01-15"]

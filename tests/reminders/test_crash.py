@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from reminders import delivery
 from storage.models import Subscription
 from tests.botapi.standin import StandinClient
 from tests.reminders.conftest import add_agencies
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.pg, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,14 +65,6 @@ def delivered(state: Path) -> list[dict]:
     data = state.read_bytes()
     data = data[: data.rfind(b"\n") + 1]  # the stand-in may be half-way through a line
     return [json.loads(x) for x in data.decode("utf-8").splitlines() if x.strip()]
-
-
-def wait_until(cond, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def populate(engine, n: int = N) -> list[int]:

@@ -104,38 +104,33 @@ def test_concurrent_claimers_never_share_a_row(engine):
         assert sum(1 for ids in got.values() if ids) > 1  # really concurrent
 
 
-def test_two_broadcasters_send_each_row_once(engine):
+@pytest.mark.asyncio
+async def test_two_broadcasters_send_each_row_once(engine):
     """Two Broadcasters (two 'instances') drain the same rows concurrently: each chat gets one message."""
     _plan(engine, range(1, 201))
     sent: list[int] = []
 
     async def send(row):
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # a send yields, so the two broadcasters interleave (not a wait)
         sent.append(row.chat_id)
         return row.id
 
-    async def main():
-        a = Broadcaster(engine, send, "A", limiter=fast_limiter(), concurrency=4)
-        b = Broadcaster(engine, send, "B", limiter=fast_limiter(), concurrency=4)
-        return await asyncio.gather(a.run(), b.run())
-
-    sa, sb = asyncio.run(main())
+    a = Broadcaster(engine, send, "A", limiter=fast_limiter(), concurrency=4)
+    b = Broadcaster(engine, send, "B", limiter=fast_limiter(), concurrency=4)
+    sa, sb = await asyncio.gather(a.run(), b.run())
     assert Counter(sent) == Counter(range(1, 201))
     assert sa.sent + sb.sent == 200 and sa.already_sent == sb.already_sent == 0
 
 
 # ----------------------------------------------------------------- sender against the stand-in
-def _broadcast(api: BotApiStandin, engine, **kw):
-    async def main():
-        bot = Bot(TOKEN, base_url=api.base_url)
-        async with bot:
-            b = Broadcaster(engine, telegram_sender(bot), "T", limiter=fast_limiter(), backoff=0.01, **kw)
-            return await b.run()
-
-    return asyncio.run(main())
+async def _broadcast(api: BotApiStandin, engine, **kw):
+    async with Bot(TOKEN, base_url=api.base_url) as bot:
+        b = Broadcaster(engine, telegram_sender(bot), "T", limiter=fast_limiter(), backoff=0.01, **kw)
+        return await b.run()
 
 
-def test_retry_after_forbidden_and_errors(engine):
+@pytest.mark.asyncio
+async def test_retry_after_forbidden_and_errors(engine):
     for chat in (1, 2, 3, 4):
         subscribe(engine, chat, "private", "all")
     _plan(engine, [1, 2, 3, 4])
@@ -144,7 +139,7 @@ def test_retry_after_forbidden_and_errors(engine):
         api.block_chat(2)
         api.inject(500, method="sendMessage", chat_id=3, count=2)  # recovers on the third try
         api.inject(500, method="sendMessage", chat_id=4, count=10)  # never recovers
-        stats = _broadcast(api, engine, max_attempts=3)
+        stats = await _broadcast(api, engine, max_attempts=3)
         ok = Counter(c.chat_id for c in api.messages())
         calls = Counter(c.chat_id for c in api.calls("sendMessage"))
         retry = [c for c in api.calls("sendMessage", chat_id=1)]
@@ -174,26 +169,24 @@ class FakeTime:
 
     async def sleep(self, seconds: float) -> None:
         self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # the fake clock jumped; just yield to the loop
 
 
-def _slots(chats: list[int], limits: Limits) -> list[tuple[float, int]]:
+async def _slots(chats: list[int], limits: Limits) -> list[tuple[float, int]]:
     ft = FakeTime()
     lim = FloodLimiter(limits, clock=ft.clock, sleep=ft.sleep)
     out = []
 
-    async def main():
-        for chat in chats:
-            await lim.acquire(chat)
-            out.append((ft.now, chat))
-
-    asyncio.run(main())
+    for chat in chats:
+        await lim.acquire(chat)
+        out.append((ft.now, chat))
     return out
 
 
-def test_flood_limits_overall_per_chat_and_group():
+@pytest.mark.asyncio
+async def test_flood_limits_overall_per_chat_and_group():
     chats = list(range(1, 301)) + [7] * 5 + [-100] * 45
-    slots = _slots(chats, Limits(30, 1.0, 20))
+    slots = await _slots(chats, Limits(30, 1.0, 20))
     times = [t for t, _c in slots]
     for i in range(len(times) - 30):  # any 31 consecutive sends span at least one second
         assert times[i + 30] - times[i] >= 1.0 - 1e-9
@@ -206,17 +199,14 @@ def test_flood_limits_overall_per_chat_and_group():
     assert times[299] - times[0] <= 300 * 1.05 / 30 + 1e-6
 
 
-def test_retry_after_pauses_everyone():
+@pytest.mark.asyncio
+async def test_retry_after_pauses_everyone():
     ft = FakeTime()
     lim = FloodLimiter(Limits(30, 1.0, 20), clock=ft.clock, sleep=ft.sleep)
-
-    async def main():
-        await lim.acquire(1)
-        lim.pause(5)
-        await lim.acquire(2)
-        return ft.now
-
-    assert asyncio.run(main()) >= 5.0
+    await lim.acquire(1)
+    lim.pause(5)
+    await lim.acquire(2)
+    assert ft.now >= 5.0
 
 
 # ----------------------------------------------------------------- leader lease
@@ -253,7 +243,8 @@ def test_lease_race_has_one_winner(engine):
     assert len(wins) == 1
 
 
-def test_lost_leadership_hands_rows_back_unsent(engine):
+@pytest.mark.asyncio
+async def test_lost_leadership_hands_rows_back_unsent(engine):
     """When the lease cannot be renewed (another instance took over during a long pause), claimed rows are
     released instead of sent, so the new leader sends them and nobody gets two."""
     _plan(engine, range(1, 41))
@@ -264,17 +255,14 @@ def test_lost_leadership_hands_rows_back_unsent(engine):
         sent.append(row.chat_id)
         if len(sent) == 10:
             leader["ok"] = False  # from now on the lease belongs to someone else
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)  # the time a send takes (sets the pace, waits for nothing)
         return row.id
 
     async def keep_going():
         return leader["ok"]
 
-    async def main():
-        b = Broadcaster(engine, send, "OLD", limiter=fast_limiter(), concurrency=4, heartbeat=0.001)
-        return await b.run(keep_going)
-
-    stats = asyncio.run(main())
+    b = Broadcaster(engine, send, "OLD", limiter=fast_limiter(), concurrency=4, heartbeat=0.001)
+    stats = await b.run(keep_going)
     assert 10 <= stats.sent < 40
     left = delivery.claim(engine, "NEW", 100)
     assert {c.chat_id for c in left}.isdisjoint(sent)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pytest
 from sqlmodel import Session
 
+from query.engine import Answerer
 from reminders import delivery
 from reminders.digest import (
     plan_weekly_digest,
@@ -28,7 +30,7 @@ DEPT, TOWN, XIXIA_GOV, SZS_GOV = (a[0] for a in AGENCIES)
 def _values(engine, report_id, **values):
     with Session(engine) as s:
         for key, v in values.items():
-            s.add(IndicatorValue(report_id=report_id, indicator=key.replace("__", "."), value=v))
+            s.add(IndicatorValue(report_id=report_id, indicator=key.replace("__", "."), value=v, value_text=v))
         s.commit()
 
 
@@ -37,19 +39,21 @@ def test_weekly_digest_content_and_escaping(engine):
     r1 = file_report(engine, ids[DEPT], 2020, on=date(2021, 1, 18))  # Monday
     r2 = file_report(engine, ids[XIXIA_GOV], 2020, on=date(2021, 1, 24))  # Sunday, same week
     file_report(engine, ids[TOWN], 2020, on=date(2021, 1, 25))  # next week
-    _values(engine, r1, apply__received__total=12, litigation__direct__corrected=1)
+    # both parts of the 2019 template's 行政诉讼纠正数, as the engine sums them (a missing part is no figure)
+    _values(engine, r1, apply__received__total=12, litigation__direct__corrected=1,
+            litigation__after_review__corrected=0)
     _values(engine, r2, apply__received__total=40, review__corrected=2)
     with Session(engine) as s:
         s.add(ReportFinding(report_id=r2, rule="sum", message="合计 40 ≠ 38 <script>"))
         s.commit()
-    text = weekly_digest_text(weekly_facts(engine, date(2021, 1, 18)), date(2021, 1, 18))
+    text = weekly_digest_text(engine, weekly_facts(engine, date(2021, 1, 18)), date(2021, 1, 18))
     assert "<script>" not in text and "&lt;script&gt;" in text
     plain = html.unescape(text)
     assert "本周入库 2 份" in plain and TOWN not in plain
     assert f"收到申请最多：{XIXIA_GOV} 2020 年 40 件" in plain
     assert "行政复议纠错合计 2 件" in plain and "行政诉讼纠错合计 1 件" in plain
     assert "勾稽关系问题：1 份报告" in plain
-    assert weekly_digest_text(weekly_facts(engine, date(2021, 1, 4)), date(2021, 1, 4)) is None
+    assert weekly_digest_text(engine, weekly_facts(engine, date(2021, 1, 4)), date(2021, 1, 4)) is None
 
 
 def test_yearly_summary_keeps_blanks_absent(engine):
@@ -58,10 +62,26 @@ def test_yearly_summary_keeps_blanks_absent(engine):
     r2 = file_report(engine, ids[TOWN], 2020)
     _values(engine, r1, apply__received__total=7)
     _values(engine, r2, review__total=3)  # no request figure: blank, not 0
-    plain = html.unescape(yearly_summary_text(year_facts(engine, 2020), 2020, 2, 4))
+    plain = html.unescape(yearly_summary_text(engine, year_facts(engine, 2020), 2020, 2, 4))
     assert "已入库 2/4" in plain and "收到申请合计 7 件（1 份报告有数）" in plain
     assert "行政复议合计 3 件" in plain and "行政诉讼" not in plain
     assert TOWN not in plain.split("排名")[1]  # not ranked with a made-up 0
+
+
+def test_yearly_summary_ranks_and_sums_as_the_engine_answers(engine):
+    """The summary's ranking and total are the answers to 「2020年依申请数最多的前5个单位」 and
+    「2020年依申请数合计」 on the same store (ties included), not a second computation."""
+    ids = add_agencies(engine)
+    for name, received in ((DEPT, 12), (TOWN, 40), (XIXIA_GOV, 40), (SZS_GOV, 3)):
+        _values(engine, file_report(engine, ids[name], 2020), apply__received__total=received)
+    plain = html.unescape(yearly_summary_text(engine, year_facts(engine, 2020), 2020, 4, 4))
+    ranked = re.findall(r"^\d+\. (.+) (\d+) 件$", plain.split("收到申请数排名")[1], re.MULTILINE)
+    answerer = Answerer(engine)
+    top = answerer.ask("2020年依申请数最多的前5个单位", today=date(2021, 4, 1))
+    assert top.intent == "rank" and len(top.answers) == 4
+    assert ranked == [(row.agency, str(int(row.value))) for row in top.answers]
+    total = answerer.ask("2020年依申请数合计", today=date(2021, 4, 1))
+    assert total.intent == "total" and "合计 95 件" in total.header and "收到申请合计 95 件（4 份报告有数）" in plain
 
 
 def test_digest_and_summary_planning(engine):

@@ -12,6 +12,7 @@ from reminders import delivery
 from reminders.subscriptions import list_subscriptions, subscribe
 from tests.bot.conftest import ADMIN, USER, run_bot
 from tests.reminders.conftest import AGENCIES, add_agencies, file_report
+from tests.waiting import until
 
 pytestmark = pytest.mark.pg
 DEPT, TOWN, XIXIA_GOV, SZS_GOV = (a[0] for a in AGENCIES)
@@ -34,7 +35,8 @@ def quiet(monkeypatch):
 
 
 
-def test_menu_and_subscribe_flow_with_buttons(api, engine, quiet):
+@pytest.mark.asyncio
+async def test_menu_and_subscribe_flow_with_buttons(api, engine, quiet):
     add_agencies(engine)
 
     async def scenario(app):
@@ -74,12 +76,13 @@ def test_menu_and_subscribe_flow_with_buttons(api, engine, quiet):
         nope = await api.await_for(lambda c: c.method == "sendMessage" and c.chat_id == USER, since=mark)
         assert "没有找到" in plain(nope)
 
-    run_bot(api, engine, scenario, NoAnswers())
+    await run_bot(api, engine, scenario, NoAnswers())
     subs = {(s.scope, s.target) for s in list_subscriptions(engine, USER)}
     assert subs == {("region", "西夏区"), ("agency", TOWN)}
 
 
-def test_unsubscribe_buttons_and_due(api, engine, quiet):
+@pytest.mark.asyncio
+async def test_unsubscribe_buttons_and_due(api, engine, quiet):
     ids = add_agencies(engine)
     subscribe(engine, USER, "private", "region", "西夏区")
     subscribe(engine, USER, "private", "agency", TOWN)
@@ -108,11 +111,12 @@ def test_unsubscribe_buttons_and_due(api, engine, quiet):
         done = await api.await_for(lambda c: c.method == "editMessageText" and c.chat_id == USER, since=mark)
         assert "已退订" in plain(done)
 
-    run_bot(api, engine, scenario, NoAnswers())
+    await run_bot(api, engine, scenario, NoAnswers())
     assert [(s.scope, s.target) for s in list_subscriptions(engine, USER)] == [("region", "西夏区")]
 
 
-def test_group_commands_need_an_admin(api, engine, quiet):
+@pytest.mark.asyncio
+async def test_group_commands_need_an_admin(api, engine, quiet):
     add_agencies(engine)
     file_report(engine, 1, 2020, on=date(2021, 1, 27))
 
@@ -135,22 +139,12 @@ def test_group_commands_need_an_admin(api, engine, quiet):
                                       and "汇总" in plain(c), since=mark)
         assert DEPT in plain(summary) and "1/4" in plain(summary)
 
-    run_bot(api, engine, scenario, NoAnswers())
+    await run_bot(api, engine, scenario, NoAnswers())
     assert [s.scope for s in list_subscriptions(engine, GROUP)] == ["all"]
 
 
-async def wait_for(cond, timeout: float) -> None:
-    """Poll `cond` on the event loop (no fixed sleep): fails after `timeout` seconds."""
-    import asyncio
-
-    async def poll() -> None:
-        while not cond():
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout)
-
-
-def test_startup_catch_up_sends_the_missed_reminder_once(api, engine, monkeypatch):
+@pytest.mark.asyncio
+async def test_startup_catch_up_sends_the_missed_reminder_once(api, engine, monkeypatch):
     """The bot was down on 31 January 09:00; started later that day it sends the reminder, once, even if the
     standby tick runs again; subscribers whose agencies all filed get nothing."""
     monkeypatch.setenv("REMINDER_STARTUP_DELAY", "0.2")
@@ -167,9 +161,9 @@ def test_startup_catch_up_sends_the_missed_reminder_once(api, engine, monkeypatc
         assert TOWN in plain(first) and "今天截止" in plain(first) and DEPT not in plain(first)
         runner = app.bot_data["reminders"]
         seen = runner.ticks
-        await wait_for(lambda: runner.ticks >= seen + 3 and not runner._lock.locked(), 15)  # 3 more ticks
+        await until(lambda: runner.ticks >= seen + 3 and not runner._lock.locked(), 15, "3 more ticks")
 
-    run_bot(api, engine, scenario, NoAnswers())
+    await run_bot(api, engine, scenario, NoAnswers())
     assert len(api.messages(USER)) == 1 and len(api.messages(GROUP)) == 1
     assert api.messages(777) == []
     assert delivery.status_counts(engine) == {"sent": 2}

@@ -6,12 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from storage.lease import Lease
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -25,16 +25,6 @@ threading.Event().wait()
 """
 
 
-def _wait_for(cond, timeout: float) -> float:
-    """Poll `cond` until true; returns the seconds it took (raises after `timeout`)."""
-    start = time.monotonic()
-    while not cond():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(0.05)
-    return time.monotonic() - start
-
-
 @pytest.mark.pg
 def test_killed_holder_frees_the_lease_within_5_seconds(engine):
     url = engine.url.render_as_string(hide_password=False)
@@ -46,7 +36,7 @@ def test_killed_holder_frees_the_lease_within_5_seconds(engine):
         assert not newcomer.try_acquire()  # a live holder keeps its 600 s lease
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
-        took = _wait_for(newcomer.try_acquire, 5.0)
+        took = wait_until(newcomer.try_acquire, 5.0, "the lease to be free")
         assert took < 5.0
         assert newcomer.holder() == "newcomer"
         newcomer.release()

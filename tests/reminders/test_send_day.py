@@ -3,7 +3,6 @@ not say "今天截止" (nor list bodies that have filed meanwhile)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, time
 
 import pytest
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.pg
 DUE = date(2021, 1, 31)  # the January group's due day: planned texts say 今天截止
 
 
-def _planned_then_sent_on(engine, send_day: date, before_send=None) -> tuple[list[str], Recorder]:
+async def _planned_then_sent_on(engine, send_day: date, before_send=None) -> tuple[list[str], Recorder]:
     clock = [datetime.combine(DUE, time(9), TZ)]
     rec = Recorder()
     runner = ReminderRunner(engine, rec, ReminderConfig(_env_file=None, lease_seconds=3600),
@@ -33,34 +32,37 @@ def _planned_then_sent_on(engine, send_day: date, before_send=None) -> tuple[lis
         before_send()
     clock[0] = datetime.combine(send_day, time(9, 30), TZ)
     rec.today = send_day
-    asyncio.run(runner.broadcast())
+    await runner.broadcast()
     return planned, rec
 
 
-def test_resumed_next_day_is_reworded_for_that_day(engine):
+@pytest.mark.asyncio
+async def test_resumed_next_day_is_reworded_for_that_day(engine):
     add_agencies(engine)
     subscribe(engine, 7, "private", "all")
-    planned, rec = _planned_then_sent_on(engine, date(2021, 2, 1))
+    planned, rec = await _planned_then_sent_on(engine, date(2021, 2, 1))
     assert planned and all("今天截止" in t for t in planned)
     jan = [r.text for _d, r in rec.sent if r.period.startswith("2020/jan/")]
     assert jan and all("今天截止" not in t and "已逾期 1 天" in t and "2021-02-01" in t for t in jan)
 
 
-def test_same_day_send_keeps_the_planned_words(engine):
+@pytest.mark.asyncio
+async def test_same_day_send_keeps_the_planned_words(engine):
     add_agencies(engine)
     subscribe(engine, 7, "private", "all")
-    planned, rec = _planned_then_sent_on(engine, DUE)
+    planned, rec = await _planned_then_sent_on(engine, DUE)
     assert sorted(r.text for _d, r in rec.sent if r.period.startswith("2020/jan/")) == sorted(planned)
 
 
-def test_nothing_left_on_the_send_day_is_skipped_not_sent(engine):
+@pytest.mark.asyncio
+async def test_nothing_left_on_the_send_day_is_skipped_not_sent(engine):
     ids = add_agencies(engine)
     subscribe(engine, 7, "private", "agency", "银川市兴庆区胜利街街道办事处")
 
     def file_it():
         file_report(engine, ids["银川市兴庆区胜利街街道办事处"], 2020, on=date(2021, 2, 1))
 
-    planned, rec = _planned_then_sent_on(engine, date(2021, 2, 1), before_send=file_it)
+    planned, rec = await _planned_then_sent_on(engine, date(2021, 2, 1), before_send=file_it)
     assert planned
     assert not [r for _d, r in rec.sent if r.period.startswith("2020/jan/")]
     assert delivery.pending_count(engine) == 0

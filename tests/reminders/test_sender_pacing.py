@@ -4,8 +4,8 @@ one-second window, per chat 1 a second and per group 20 a minute, while the broa
 What Telegram stamps is unknown to us: a message is stamped somewhere between our send's start and its
 answer. So each send is an interval [start, end], and the check is the worst case over every way of
 stamping: the most intervals that one half-open window [w, w + 1) can touch (`worst_window`). The runs use
-a virtual-time event loop (time jumps to the next timer; no real sleeping), random latencies, stalls
-longer than a second, a RetryAfter in the middle and several concurrent senders.
+a virtual-time event loop (tests/virtual_time.py: time jumps to the next timer; no real sleeping), random
+latencies, stalls longer than a second, a RetryAfter in the middle and several concurrent senders.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from __future__ import annotations
 import asyncio
 import bisect
 import random
-import selectors
 from collections import defaultdict
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from telegram.error import RetryAfter
@@ -24,49 +22,13 @@ from telegram.error import RetryAfter
 from reminders import delivery
 from reminders.delivery import Claimed, Planned
 from reminders.sender import Broadcaster, FloodLimiter, Limits
+from tests.virtual_time import VirtualLoop
+
+# every async test here runs on the virtual-time loop (tests/reminders/conftest.py picks it for this marker)
+pytestmark = pytest.mark.virtual_time
 
 RETRY_AT = 700  # the send that Telegram answers with 429
 RETRY_SECONDS = 3.0
-
-
-# ----------------------------------------------------------------- a virtual-time event loop
-class _VirtualSelector:
-    """Never blocks while a timer is pending: instead the loop's clock jumps to that timer."""
-
-    def __init__(self, loop: VirtualLoop) -> None:
-        self._sel = selectors.DefaultSelector()
-        self._loop = loop
-
-    def select(self, timeout: float | None = None):
-        if timeout is None:  # no timer at all: only real I/O can wake us (none here: a deadlock, fail)
-            ready = self._sel.select(5.0)
-            if not ready:
-                raise RuntimeError("virtual loop: nothing scheduled and nothing ready (deadlock)")
-            return ready
-        ready = self._sel.select(0)
-        if not ready and timeout > 0:
-            self._loop.now += timeout
-        return ready
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._sel, name)
-
-
-class VirtualLoop(asyncio.SelectorEventLoop):
-    def __init__(self) -> None:
-        self.now = 1000.0
-        super().__init__(selector=_VirtualSelector(self))
-
-    def time(self) -> float:
-        return self.now
-
-
-def run_virtual(main: Callable[[VirtualLoop], Coroutine[Any, Any, Any]]) -> Any:
-    loop = VirtualLoop()
-    try:
-        return loop.run_until_complete(main(loop))
-    finally:
-        loop.close()
 
 
 # ----------------------------------------------------------------- the worst case over Telegram's stamps
@@ -105,7 +67,7 @@ class Telegram:
 
     async def send(self, chat: int) -> None:
         start = self.loop.time()
-        await asyncio.sleep(self.latency(self.rng))
+        await asyncio.sleep(self.latency(self.rng))  # network latency, virtual seconds
         end = self.loop.time()
         self.requests.append((start, end, chat))
         if len(self.requests) == RETRY_AT:
@@ -138,31 +100,36 @@ def chats_for(n: int, seed: int, repeats: bool = True) -> list[int]:
     return chats
 
 
-def simulate(concurrency: int, latency, n: int = 2000, seed: int = 1, repeats: bool = True
-             ) -> tuple[Telegram, FloodLimiter]:
-    async def main(loop: VirtualLoop):
-        limiter = FloodLimiter(Limits(30, 1.0, 20), clock=loop.time)
-        telegram = Telegram(loop, latency, seed)
-        queue: asyncio.Queue[int] = asyncio.Queue()
-        for chat in chats_for(n, seed, repeats):
-            queue.put_nowait(chat)
+def virtual_loop() -> VirtualLoop:
+    """The running loop, checked to be the virtual one (so the figures below are virtual seconds)."""
+    loop = asyncio.get_running_loop()
+    assert isinstance(loop, VirtualLoop), "this test must run on the virtual-time loop"
+    return loop
 
-        async def worker() -> None:
-            while not queue.empty():
-                chat = queue.get_nowait()
-                while True:
-                    try:
-                        async with limiter.slot(chat):
-                            await telegram.send(chat)
-                    except RetryAfter:
-                        limiter.pause(RETRY_SECONDS)
-                        continue
-                    break
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return telegram, limiter
+async def simulate(concurrency: int, latency, n: int = 2000, seed: int = 1, repeats: bool = True
+                   ) -> tuple[Telegram, FloodLimiter]:
+    loop = virtual_loop()
+    limiter = FloodLimiter(Limits(30, 1.0, 20), clock=loop.time)
+    telegram = Telegram(loop, latency, seed)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for chat in chats_for(n, seed, repeats):
+        queue.put_nowait(chat)
 
-    return run_virtual(main)
+    async def worker() -> None:
+        while not queue.empty():
+            chat = queue.get_nowait()
+            while True:
+                try:
+                    async with limiter.slot(chat):
+                        await telegram.send(chat)
+                except RetryAfter:
+                    limiter.pause(RETRY_SECONDS)
+                    continue
+                break
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return telegram, limiter
 
 
 def check_limits(requests: list[tuple[float, float, int]]) -> None:
@@ -176,9 +143,10 @@ def check_limits(requests: list[tuple[float, float, int]]) -> None:
             assert worst_window(spans, width=60.0) <= 20, f"group {chat}: more than 20 a minute"
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("concurrency", [1, 8, 32])
-def test_quick_network_never_over_30_in_any_second_and_at_least_27_per_second(concurrency):
-    telegram, _limiter = simulate(concurrency, quick_network, repeats=False)
+async def test_quick_network_never_over_30_in_any_second_and_at_least_27_per_second(concurrency):
+    telegram, _limiter = await simulate(concurrency, quick_network, repeats=False)
     reqs = telegram.requests
     assert len(reqs) == 2000 + 1  # every chat once, the 429'd request once more
     check_limits(reqs)
@@ -192,37 +160,36 @@ def test_quick_network_never_over_30_in_any_second_and_at_least_27_per_second(co
     assert (len(starts) - 1) / busy >= 27.0
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("concurrency", [4, 8, 64])
-def test_stalls_longer_than_a_second_cannot_bunch_messages_at_telegram(concurrency):
+async def test_stalls_longer_than_a_second_cannot_bunch_messages_at_telegram(concurrency):
     """A start-only limiter fails here: sends that started a second apart can arrive together."""
-    telegram, _limiter = simulate(concurrency, stalling_network, seed=concurrency)
+    telegram, _limiter = await simulate(concurrency, stalling_network, seed=concurrency)
     assert len(telegram.requests) == 2001
     check_limits(telegram.requests)
 
 
-def test_all_permits_in_flight_wait_for_an_answer_not_for_a_timer():
+@pytest.mark.asyncio
+async def test_all_permits_in_flight_wait_for_an_answer_not_for_a_timer():
     """With 31 senders and 30 permits, all held by slow requests, the 31st starts only after an answer."""
+    loop = virtual_loop()
+    limiter = FloodLimiter(Limits(30, 0, 0, jitter_margin=0.0), clock=loop.time)
+    starts: list[float] = []
 
-    async def main(loop: VirtualLoop):
-        limiter = FloodLimiter(Limits(30, 0, 0, jitter_margin=0.0), clock=loop.time)
-        starts: list[float] = []
+    async def one(chat: int) -> None:
+        async with limiter.slot(chat):
+            starts.append(loop.time())
+            await asyncio.sleep(5.0)  # a slow request (virtual seconds): sets the pace, synchronises nothing
 
-        async def one(chat: int) -> None:
-            async with limiter.slot(chat):
-                starts.append(loop.time())
-                await asyncio.sleep(5.0)
-
-        await asyncio.gather(*(one(c) for c in range(1, 32)))
-        return starts
-
-    starts = run_virtual(main)
+    await asyncio.gather(*(one(c) for c in range(1, 32)))
     assert starts[29] - starts[0] < 1.0  # the first 30 are spaced 1/30 s apart
     assert starts[30] - starts[0] >= 5.0 + 1.0  # the 31st: one answer (after 5 s) + the one-second window
 
 
 # ----------------------------------------------------------------- the real Broadcaster, REMINDER_CONCURRENCY=8
+@pytest.mark.asyncio
 @pytest.mark.pg
-def test_broadcaster_holds_the_slot_until_telegram_answers(engine, monkeypatch):
+async def test_broadcaster_holds_the_slot_until_telegram_answers(engine, monkeypatch):
     """2,000 Delivery rows through Broadcaster at concurrency 8 with a 429 in the middle: every chat gets
     exactly one message, and the worst window Telegram could count stays at 30."""
     n = 2000
@@ -234,34 +201,28 @@ def test_broadcaster_holds_the_slot_until_telegram_answers(engine, monkeypatch):
 
     monkeypatch.setattr(asyncio, "to_thread", inline)
 
-    async def main(loop: VirtualLoop):
-        telegram = Telegram(loop, stalling_network, seed=5)
+    loop = virtual_loop()
+    telegram = Telegram(loop, stalling_network, seed=5)
 
-        async def send(row: Claimed) -> int:
-            await telegram.send(row.chat_id)
-            return len(telegram.requests)
+    async def send(row: Claimed) -> int:
+        await telegram.send(row.chat_id)
+        return len(telegram.requests)
 
-        limiter = FloodLimiter(Limits(30, 1.0, 20), clock=loop.time)
-        stats = await Broadcaster(engine, send, "pacing", limiter=limiter, concurrency=8).run()
-        return telegram, stats
-
-    telegram, stats = run_virtual(main)
+    limiter = FloodLimiter(Limits(30, 1.0, 20), clock=loop.time)
+    stats = await Broadcaster(engine, send, "pacing", limiter=limiter, concurrency=8).run()
     assert stats.sent == n and stats.retry_after == 1 and stats.failed == 0 and stats.already_sent == 0
     assert len(telegram.requests) == n + 1
     check_limits(telegram.requests)
 
 
-def test_plain_acquire_counts_a_send_as_instant():
+@pytest.mark.asyncio
+async def test_plain_acquire_counts_a_send_as_instant():
     """`acquire` (no known end) keeps the old contract: any 31 consecutive starts span ≥ 1 s."""
-
-    async def main(loop: VirtualLoop):
-        limiter = FloodLimiter(Limits(30, 1.0, 20), clock=loop.time)
-        out = []
-        for chat in range(1, 101):
-            await limiter.acquire(chat)
-            out.append(loop.time())
-        return out
-
-    times = run_virtual(main)
+    loop = virtual_loop()
+    limiter = FloodLimiter(Limits(30, 1.0, 20), clock=loop.time)
+    times = []
+    for chat in range(1, 101):
+        await limiter.acquire(chat)
+        times.append(loop.time())
     assert all(times[i + 30] - times[i] >= 1.0 for i in range(len(times) - 30))
     assert times[-1] - times[0] <= 100 * (1 + Limits().jitter_margin) / 30 + 1e-6

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reports import exact
 
-def value_problems(want: Mapping[str, float], parsed: Any, limit: int = 8) -> list[str]:
-    """Missing, extra and wrong values (derived ones aside), each list cut to `limit`; empty when equal."""
+
+def value_problems(want: Mapping[str, Any], parsed: Any, limit: int = 8) -> list[str]:
+    """Missing, extra and wrong values (derived ones aside), each list cut to `limit`; empty when equal.
+
+    Compared exactly: a gold number (JSON, read as int, float or Decimal) becomes the exact number it
+    prints (0.69 → Decimal('0.69'), 3.0 → 3), and the parser's int/Decimal must equal it."""
+    want = {k: exact.to_exact(v) for k, v in want.items()}
     got = {v.key: v.value for v in parsed.values if v.origin != "derived"}
     missing = sorted(set(want) - set(got))
     extra = sorted(set(got) - set(want))

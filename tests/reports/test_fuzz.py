@@ -26,6 +26,7 @@ import pytest
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
+from reports import exact
 from reports.model import ParsedReport, ReportError
 from reports.parse import DERIVED_MODERN, parse_bytes, parse_path, parse_text
 from reports.prose import to_number
@@ -37,7 +38,6 @@ pytestmark = pytest.mark.fuzz
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 YEAR = {"2008": 2016, "2019": 2020, "2021": 2023, "narrative": 2014}
-EPS = 1e-6
 
 # ----------------------------------------------------------------------------------------- the property
 
@@ -46,11 +46,12 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
 
 
-def _numbers_in(text: str, chinese: bool = False) -> set[float]:
-    """Every number a line prints, after the normalisations the parsers document."""
+def _numbers_in(text: str, chinese: bool = False) -> set[exact.Number]:
+    """Every number a line prints, after the normalisations the parsers document (exactly: 0.69 is
+    Decimal('0.69'), as the parser reads it)."""
     t = unicodedata.normalize("NFKC", text)
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)  # thousands separators
-    found = {float(m.group(0)) for m in _NUM.finditer(t)}
+    found = {exact.to_exact(m.group(0)) for m in _NUM.finditer(t)}
     if chinese:
         for m in _CN_RUN.finditer(t):
             run = m.group(0)
@@ -83,7 +84,7 @@ def check_report(text: str, parsed: ParsedReport) -> None:
             parts = dict(DERIVED_MODERN).get(v.key)
             assert parts is not None, f"undocumented derived value {where}"
             assert all(p in by_key and by_key[p].origin != "derived" for p in parts), where
-            assert abs(v.value - sum(by_key[p].value for p in parts)) < EPS, where
+            assert v.value == exact.total(by_key[p].value for p in parts), where
             continue
         if v.origin == "prose":
             if v.value == 0:

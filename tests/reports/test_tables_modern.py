@@ -4,6 +4,7 @@ small fixtures written here for every kind of layout noise real reports carry.""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -31,7 +32,7 @@ def _gold() -> dict[str, dict]:
     for name in ("seeds.json", "extra.json"):
         path = SHARED_GOLD / name
         if path.is_file():
-            for r in json.loads(path.read_text(encoding="utf-8"))["reports"]:
+            for r in json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)["reports"]:
                 out[r["file"]] = r
     return out
 
@@ -96,7 +97,7 @@ def test_provenance_of_04_review_row() -> None:
     v = got["review.upheld"]
     assert v.value == 10 and v.line_text.startswith("10 1 0 0")
     assert got["review.total"].value == 0  # printed 0 although 10 + 1: kept as printed
-    assert got["active.fees.amount"].value == 7730.28 and got["active.fees.amount"].unit == "万元"
+    assert got["active.fees.amount"].value == Decimal("7730.28") and got["active.fees.amount"].unit == "万元"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -410,7 +411,7 @@ def test_active_2019_signed_full_width_decimal_and_blank() -> None:
     assert "active.penalty.decisions" not in got  # blank cell
     assert got["active.enforcement.decisions"] == 7
     assert got["active.fees.prev_items"] == 6 and got["active.fees.change"] == 0
-    assert got["active.procurement.items"] == 12 and got["active.procurement.amount"] == 96171.6
+    assert got["active.procurement.items"] == 12 and got["active.procurement.amount"] == Decimal("96171.6")
 
 
 def test_active_2021_pdf_spaces_variant_label_and_footer() -> None:
@@ -444,7 +445,7 @@ def test_active_2021_pdf_spaces_variant_label_and_footer() -> None:
         "active.license.decisions": 447228,
         "active.penalty.decisions": 3985758,
         "active.enforcement.decisions": 88283,
-        "active.fees.amount": 96171.6,
+        "active.fees.amount": Decimal("96171.6"),
     }
 
 
@@ -586,7 +587,7 @@ def _pdf_text_of_tables() -> tuple[str, dict[str, float]]:
         "active.normative.repealed": 26,
         "active.normative.in_force": 66,
         "active.license.decisions": 447228,
-        "active.fees.amount": 96171.6,
+        "active.fees.amount": Decimal("96171.6"),
     }
     t_active = Table(active, colWidths=[110, 80, 80, 80])
     t_active.setStyle(
@@ -662,7 +663,7 @@ def _pdf_text_of_tables() -> tuple[str, dict[str, float]]:
     )
     with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    return text, {k: float(v) for k, v in expected.items()}
+    return text, dict(expected)  # exact values, as printed
 
 
 def test_pdf_text_layer_of_merged_cell_tables() -> None:

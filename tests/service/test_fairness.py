@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from service.fairness import Lanes, TokenBucket, Verdict
+from tests.waiting import until
 
 
 class Clock:
@@ -47,29 +48,25 @@ def test_bucket_rejects_nonsense(burst, rate):
         TokenBucket(burst, rate)
 
 
-def test_lanes_serialise_one_key_bound_its_queue_and_leave_others_free():
-    async def main() -> None:
-        lanes = Lanes(depth=2)
-        release = asyncio.Event()
-        order: list[str] = []
+@pytest.mark.asyncio
+async def test_lanes_serialise_one_key_bound_its_queue_and_leave_others_free():
+    lanes = Lanes(depth=2)
+    release = asyncio.Event()
+    order: list[str] = []
 
-        async def work(key: int, name: str) -> bool:
-            async with lanes.enter(key) as admitted:
-                if admitted:
-                    order.append(f"start {name}")
-                    await release.wait()
-                return admitted
+    async def work(key: int, name: str) -> bool:
+        async with lanes.enter(key) as admitted:
+            if admitted:
+                order.append(f"start {name}")
+                await release.wait()
+            return admitted
 
-        flood = [asyncio.create_task(work(1, f"f{i}")) for i in range(6)]
-        while lanes.load(1) < 3:
-            await asyncio.sleep(0)
-        other = asyncio.create_task(work(2, "other"))
-        while "start other" not in order:
-            await asyncio.sleep(0)
-        assert order == ["start f0", "start other"]  # flooder runs one at a time; the other is not behind it
-        release.set()
-        results = await asyncio.gather(*flood, other)
-        assert results == [True, True, True, False, False, False, True]
-        assert lanes.load(1) == 0 and not lanes._locks
-
-    asyncio.run(main())
+    flood = [asyncio.create_task(work(1, f"f{i}")) for i in range(6)]
+    await until(lambda: lanes.load(1) >= 3, 5, "three flood tasks in lane 1", poll=0)
+    other = asyncio.create_task(work(2, "other"))
+    await until(lambda: "start other" in order, 5, "the other user's work to start", poll=0)
+    assert order == ["start f0", "start other"]  # flooder runs one at a time; the other is not behind it
+    release.set()
+    results = await asyncio.gather(*flood, other)
+    assert results == [True, True, True, False, False, False, True]
+    assert lanes.load(1) == 0 and not lanes._locks

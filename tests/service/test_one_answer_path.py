@@ -1,7 +1,8 @@
 """Issue 12, "one answer path": 30 questions over the shared reports asked through Telegram (the real
-Application against the local Bot API stand-in), through `disclosure-bot ask --json` and through
-`disclosure-bot chat`; every front end must show the same numbers with the same sources, because all
-three draw on the same structured reply (service.reply) from the same service call.
+Application against the local Bot API stand-in), through `disclosure-bot ask --json`, plain
+`disclosure-bot ask` and `disclosure-bot chat`; every front end must show the same numbers with the same
+sources, because all of them draw on the same structured reply (service.reply) from the same service call
+and render it with service/render.py.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def _ask_json(url: str, question: str, capsys) -> dict:
     return json.loads(line)
 
 
+def _ask_plain(url: str, question: str, capsys) -> str:
+    assert main(["--database-url", url, "ask", "--today", TODAY.isoformat(), question]) == 0
+    return capsys.readouterr().out
+
+
 def _chat_text(engine, question: str, key: str) -> str:
     out = io.StringIO()
     answerer = Answerer(engine)
@@ -74,7 +80,7 @@ def bot_settings_offline():
     return Settings(_env_file=None, telegram_bot_token="")
 
 
-def _telegram_texts(api, engine, questions: list[str]) -> list[str]:
+async def _telegram_texts(api, engine, questions: list[str]) -> list[str]:
     texts: list[str] = []
 
     async def scenario(app):
@@ -86,7 +92,7 @@ def _telegram_texts(api, engine, questions: list[str]) -> list[str]:
                                        timeout=20, since=mark)
             texts.append(html.unescape(call.text or ""))
 
-    run_bot(api, engine, scenario, Answerer(engine), today=TODAY)
+    await run_bot(api, engine, scenario, Answerer(engine), today=TODAY)
     return texts
 
 
@@ -112,17 +118,21 @@ def _shows_the_same(front_end: str, question: str, text: str, data: dict) -> Non
         assert body.count("来源：") == len(data["answers"]), (where, body.count("来源："), len(data["answers"]))
 
 
-def test_telegram_ask_json_and_chat_show_the_same_numbers_and_sources(api, store, capsys):
+@pytest.mark.asyncio
+async def test_telegram_ask_json_plain_ask_and_chat_show_the_same_numbers_and_sources(api, store, capsys):
     url = store.url.render_as_string(hide_password=False)
     questions = _questions(store)
     replies = [_ask_json(url, q, capsys) for q in questions]
     statuses = {r["status"] for r in replies}
     assert "ok" in statuses and statuses - {"ok"}, statuses  # numbers and at least one non-answer
+    plain = [_ask_plain(url, q, capsys) for q in questions]
     chats = [_chat_text(store, q, f"x:{i}") for i, q in enumerate(questions)]
-    telegram = _telegram_texts(api, store, questions)
-    for q, data, chat_text, tg_text in zip(questions, replies, chats, telegram, strict=True):
+    telegram = await _telegram_texts(api, store, questions)
+    for q, data, ask_text, chat_text, tg_text in zip(questions, replies, plain, chats, telegram, strict=True):
+        _shows_the_same("ask", q, ask_text, data)
         _shows_the_same("chat", q, chat_text, data)
         _shows_the_same("telegram", q, tg_text, data)
+        assert ask_text.strip() == data["text"].strip(), q  # plain `ask` prints the `text` of `ask --json`
 
 
 def test_the_check_fails_when_a_front_end_shows_another_number():

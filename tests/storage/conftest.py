@@ -11,6 +11,7 @@ import hashlib
 
 import pytest
 
+from reports import exact
 from reports.model import Finding, ParsedReport, ParsedValue, ReportError, ReportIdentity
 
 
@@ -41,7 +42,7 @@ def fake_parse(data: bytes, file_name: str) -> ParsedReport:
             )
             continue
         key, _, raw = line.partition("=")
-        values.append(ParsedValue(key=key, value=float(raw), unit="件", line_no=no, line_text=line))
+        values.append(ParsedValue(key=key, value=exact.to_exact(raw), unit="件", line_no=no, line_text=line))
     if not values:
         raise ReportError("没有识别出任何数值", "no_values")
     ident = ReportIdentity(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -40,7 +41,7 @@ def test_rows_are_ordered_and_typed(engine, parser):
     }
     assert isinstance(first["value"], int)
     money = next(r for r in rows if r["indicator"] == "a.key")
-    assert money["value"] == 96171.6 and isinstance(money["value"], float)
+    assert money["value"] == Decimal("96171.6") and isinstance(money["value"], Decimal)  # exact, as printed
     zero = next(r for r in rows if r["indicator"] == "z.key")
     assert zero["value"] == 0 and isinstance(zero["value"], int)
 

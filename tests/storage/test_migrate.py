@@ -216,5 +216,61 @@ def test_0002_upgrades_a_0001_postgresql_store_and_downgrades(pg_engine):
     assert "INCLUDE" not in defs["ix_value_indicator_report"] and "ix_report_year_agency" not in defs
     migrate.migrate(pg_engine)
     defs = _pg_indexdefs(pg_engine)
-    assert defs["ix_value_indicator_report"].endswith("INCLUDE (value)")
+    assert defs["ix_value_indicator_report"].endswith("INCLUDE (value_text)")  # 0009: the exact text
     assert defs["ix_report_year_agency"].endswith("INCLUDE (id)")
+
+
+def _0009_backfills_exact_text(eng) -> None:
+    """0009 on a store at 0008 holding float values and a version: value_text is the float's shortest
+    form (3.0 → 3, 0.69 → 0.69, 1e30 → 1 and 30 zeros), the version's JSON gets it too, downgrade drops it."""
+    import json
+
+    from alembic import command
+
+    assert migrate.upgrade(eng, "0008") == "0008"
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO agency (id, name, kind, region_path, region, source, created_at) "
+            "VALUES (1, 'A', 'other', '', '', 'report', CURRENT_TIMESTAMP)"
+        ))
+        conn.execute(text(
+            "INSERT INTO report (id, agency_id, year, template, title, file_name, file_hash, ingested_at, "
+            "replaced_count, warnings, source_kind, source_url) "
+            "VALUES (1, 1, 2020, '2019', '', '', 'h', CURRENT_TIMESTAMP, 0, '[]', 'ingested', '')"
+        ))
+        for i, (key, value) in enumerate((("a", 3.0), ("b", 0.69), ("c", 1e30), ("d", -2.0), ("e", 96171.6))):
+            conn.execute(text(
+                "INSERT INTO indicator_value (id, report_id, indicator, value, unit, line_no, line_text, "
+                "origin, section, row_label, column_label) VALUES (:i, 1, :k, :v, '', 0, '', 'table', '', '', '')"
+            ), {"i": i + 1, "k": key, "v": value})
+        conn.execute(text(
+            "INSERT INTO report_version (id, report_id, file_name, file_hash, text_hash, template, title, "
+            "ingested_at, \"current\", \"values\", findings, warnings) VALUES (1, 1, '', 'h', 'h', '2019', '', "
+            "CURRENT_TIMESTAMP, :cur, :vals, '[]', '[]')"
+        ), {"cur": True, "vals": json.dumps([{"indicator": "b", "value": 0.69}, {"indicator": "c", "value": 1e30}])})
+    assert migrate.migrate(eng) == ("0008", HEAD)
+    assert migrate.schema_diff(eng) == []
+    with eng.connect() as conn:
+        got = dict(conn.execute(text("SELECT indicator, value_text FROM indicator_value")).all())
+        version = conn.execute(text('SELECT "values" FROM report_version')).scalar()
+    assert got == {"a": "3", "b": "0.69", "c": "1" + "0" * 30, "d": "-2", "e": "96171.6"}
+    version = json.loads(version) if isinstance(version, str) else version
+    assert [v["value_text"] for v in version] == ["0.69", "1" + "0" * 30]
+    with eng.begin() as conn:
+        command.downgrade(migrate._config(conn), "0008")
+    assert "value_text" not in {c["name"] for c in inspect(eng).get_columns("indicator_value")}
+    with eng.connect() as conn:
+        version = conn.execute(text('SELECT "values" FROM report_version')).scalar()
+    version = json.loads(version) if isinstance(version, str) else version
+    assert all("value_text" not in v for v in version)
+
+
+def test_0009_backfills_exact_text_on_sqlite(sqlite_engine):
+    _0009_backfills_exact_text(sqlite_engine)
+
+
+@pytest.mark.pg
+def test_0009_backfills_exact_text_on_postgresql(pg_engine):
+    _0009_backfills_exact_text(pg_engine)
+    migrate.migrate(pg_engine)
+    assert _pg_indexdefs(pg_engine)["ix_value_indicator_report"].endswith("INCLUDE (value_text)")

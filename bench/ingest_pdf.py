@@ -369,7 +369,7 @@ def check_sample(url: str, entries: list, done: int, size: int, seed: int) -> di
             rep = expected(k, entries[k])
             agency = get_agency(session, rep.agency)
             rows = values_for(session, [agency.id], [rep.year]) if agency else []
-            got = {r.indicator: r.value for r in rows if r.origin != "derived"}
+            got = {r.indicator: r.value for r in rows if r.origin != "derived"}  # exact: int or Decimal
             compared += len(rep.values)
             if got != rep.values:
                 wrong = sorted(x for x in set(got) | set(rep.values) if got.get(x) != rep.values.get(x))

@@ -39,7 +39,7 @@ def _result_json(r: Any) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from bot.cli import UsageError, _engine
-    from service.audit import score_results
+    from service.audit import IngestScoring
     from service.ingest import files, ingest_paths
     from service.ingest.pipeline import check_agency
 
@@ -55,6 +55,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def stream(result: Any) -> None:
         print(_result_json(result), flush=True)
 
+    scoring = IngestScoring(engine)  # the audit's scorecards, from the text the workers read (service.audit)
     summary = ingest_paths(
         engine,
         args.paths,
@@ -63,8 +64,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         force=args.force,
         agency=args.agency,
         on_result=stream if args.json else None,
+        on_text=scoring,
     )
-    score_results(engine, summary.results)  # the audit's scorecards of what was stored (service.audit)
+    scoring.rest(summary.results)
     if args.json:
         print(summary.render(), file=sys.stderr)
     elif not args.quiet or summary.rejected:

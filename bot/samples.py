@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from service.audit import score_results
+from service.audit import IngestScoring
 from service.ingest import ingest_paths
 from storage.migrate import ensure_schema
 from storage.provenance import load_starter, mark_source
@@ -44,8 +44,9 @@ def ensure_samples(engine: Engine, folder: Path = SAMPLE_FOLDER, *, progress: bo
         raise FileNotFoundError(f"no SAMPLE_ files in {folder}")
 
     log.info("loading %d generated SAMPLE reports from %s", len(paths), folder)
-    summary = ingest_paths(engine, paths, progress=progress)
-    score_results(engine, summary.results)
+    scoring = IngestScoring(engine)
+    summary = ingest_paths(engine, paths, progress=progress, on_text=scoring)
+    scoring.rest(summary.results)
     mark_source(engine, [r.report_id for r in summary.results if r.outcome != "rejected"], "sample")
     return summary
 

@@ -1773,6 +1773,11 @@ CONTAINER_NOISE: dict[str, frozenset[str]] = {
 }
 
 
+def container_noise(seed: int, template: str, fmt: str) -> frozenset[str]:
+    """The random noise of report `seed` that container `fmt` can carry (so its values still parse back)."""
+    return _pick_noise(random.Random(seed), template) & CONTAINER_NOISE[fmt]
+
+
 def render(report: GeneratedReport, fmt: str) -> tuple[bytes, str]:
     """(bytes, suffix) of a generated report in container `fmt` (txt, gbk, html, docx, pdf, pdf_grid)."""
     if fmt == "txt":
@@ -1820,11 +1825,7 @@ def write_corpus(
     manifest = []
     for i, (agency, year, template, rseed) in enumerate(plan_corpus(n, seed)):
         fmt = formats[i % len(formats)]
-        nz = noise
-        if nz is None:
-            nz = _pick_noise(random.Random(rseed), template) & CONTAINER_NOISE[fmt]
-        else:
-            nz = frozenset(nz) & CONTAINER_NOISE[fmt]
+        nz = container_noise(rseed, template, fmt) if noise is None else frozenset(noise) & CONTAINER_NOISE[fmt]
         rep = generate_report(rseed, template, agency, year, noise=nz)
         data, suffix = render(rep, fmt)
         name = f"{prefix}{i:05d}_{year}_{template}{'_gbk' if fmt == 'gbk' else ''}{suffix}"

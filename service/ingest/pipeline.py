@@ -36,6 +36,7 @@ from storage.ingest import IngestResult, known, record_event, store
 log = logging.getLogger(__name__)
 
 Parser = Callable[[bytes, str], Any]
+OnText = Callable[[IngestResult, str], None]  # a stored or replaced report and the text its worker decoded
 PARALLEL_MIN_FILES = 64  # below this a second worker costs more than it saves
 MAX_WORKERS = 4
 T = TypeVar("T")
@@ -69,6 +70,7 @@ class Options:
     agency: str | None = None  # the operator's name for the body (`--agency`)
     limits: Limits = field(default_factory=Limits.from_env)
     retry: Retry = field(default_factory=Retry)
+    on_text: OnText | None = None
 
     def at(self) -> datetime:
         return self.now or datetime.now(UTC)
@@ -167,11 +169,24 @@ def _settle(engine: Engine, item: _Item, outcome: ParseOutcome, opts: Options) -
     )
 
 
+def _pass_text(result: IngestResult, outcome: ParseOutcome, opts: Options) -> None:
+    """Hand a stored report's decoded text on (the audit scores it); its failure never undoes the store."""
+    if opts.on_text is None or not outcome.text or result.outcome not in ("stored", "replaced"):
+        return
+    try:
+        opts.on_text(result, outcome.text)
+    except Exception:  # noqa: BLE001 - the report is stored; what the callback adds can be redone
+        log.exception("after storing %s", result.file_name)
+
+
 def _finish(engine: Engine, item: _Item, pool: ParserPool, opts: Options) -> IngestResult:
     try:
         if item.result is None:
             assert item.ticket is not None
-            item.result = _settle(engine, item, pool.result(item.ticket), opts)
+            outcome = pool.result(item.ticket)
+            item.result = _settle(engine, item, outcome, opts)
+            item.result.path = item.path or item.result.path
+            _pass_text(item.result, outcome, opts)
     except StoreDown as err:
         item.result = _store_down(item, err)
     except Exception as err:  # noqa: BLE001 - a bug on one file must not stop the rest
@@ -264,10 +279,13 @@ def ingest_paths(
     *,
     workers: int | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    on_text: OnText | None = None,
     **options: Unpack[IngestOptions],
 ) -> IngestSummary:
-    """Ingest files and folders; every file gets an outcome, passed to `on_result` as it is decided."""
+    """Ingest files and folders; every file gets an outcome, passed to `on_result` as it is decided, and
+    each stored or replaced report with the text its worker read to `on_text` (the audit scores it)."""
     opts = _options(options)
+    opts.on_text = on_text
     paths = list(paths)
     named = {Path(p) for p in paths if not Path(p).is_dir()}  # the rest were found by listing a folder
     found = list(_files.expand_paths(paths))

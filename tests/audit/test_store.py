@@ -100,3 +100,38 @@ def test_an_unchanged_file_stored_before_the_audit_gets_its_card_on_the_next_ing
     assert svc.score_results(engine, again.results) == 1
     assert svc.find_card(engine, "银川市西夏区审批服务管理局", 2020).card.grade == "A"
     assert svc.score_results(engine, again.results) == 0  # scored once
+
+
+def test_ingest_scores_from_the_workers_text_with_the_same_cards_as_reading_the_files_again(
+    engine, tmp_path, monkeypatch
+):
+    """IngestScoring (what `disclosure-bot ingest` does): no file is read a second time, and every card is
+    the one reading the file again would have made (similarity to earlier reports included)."""
+    from storage.db import create_all, get_engine
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    agency = "临江市河西区教育局"
+    last = novel_sentences(3, 30)
+    for year, sentences, seed in ((2021, last, 1), (2022, copied_sentences(last, 0.9, seed=2), 2)):
+        text = with_prose(generate_report(seed, "2021", agency, year, noise=frozenset()).text, sentences)
+        (folder / f"{year}.txt").write_text(text, encoding="utf-8")
+    (folder / "other.txt").write_text(generate_report(5, "2019", "白石市人民政府", 2020).text, encoding="utf-8")
+    reread = get_engine(f"sqlite:///{tmp_path / 'reread.db'}")
+    create_all(reread)
+    old = ingest_paths(reread, [folder], progress=False, workers=1)
+    assert svc.score_results(reread, old.results) == 3
+    reads: list[str] = []
+    real = svc.read_document
+    monkeypatch.setattr(svc, "read_document", lambda data, name: reads.append(name) or real(data, name))
+    scoring = svc.IngestScoring(engine)
+    summary = ingest_paths(engine, [folder], progress=False, workers=1, on_text=scoring)
+    assert len(scoring.scored) == 3 and reads == []
+    assert scoring.rest(summary.results) == 3 and reads == []  # nothing left to read
+    for who, year in ((agency, 2021), (agency, 2022), ("白石市人民政府", 2020)):
+        card, want = svc.find_card(engine, who, year).card, svc.find_card(reread, who, year).card
+        assert card is not None and card.to_json() == want.to_json(), (who, year)
+    assert next(c for c in card.checks if c.key == "similarity") is not None
+    again = ingest_paths(engine, [folder], progress=False, workers=1, on_text=svc.IngestScoring(engine))
+    assert {r.outcome for r in again.results} == {"unchanged"}
+    reread.dispose()

@@ -453,3 +453,45 @@ def test_ingest_survives_broken_workers(tmp_path, bad_parser, workers):
     assert [r.outcome for r in summary.results] == ["stored"] * 2 + ["rejected"] + ["stored"] * 3
     assert summary.results[2].code == "internal"
     eng.dispose()
+
+
+def text_parse(data: bytes, file_name: str):
+    """fake_parse, keeping the text it read, as the project's parser does (module level: workers import it)."""
+    from service.ingest.worker import ParseOutcome
+
+    return ParseOutcome(fake_parse(data, file_name), text=f"read:{data.decode('utf-8', 'replace')}")
+
+
+def test_on_text_gets_each_stored_report_with_the_text_its_worker_read(engine, tmp_path):
+    """The audit scores from this text instead of reading every file again; unchanged and rejected files
+    are not passed on, and a failing callback never undoes a store."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(fake_report("甲局", 2020, values={"k": 1}))
+    (folder / "b.txt").write_bytes(fake_report("甲局", 2020, values={"k": 1}))  # same bytes: unchanged
+    (folder / "c.txt").write_bytes(b"ERROR no_year \xe6\xb2\xa1\xe6\x9c\x89")
+    (folder / "d.txt").write_bytes(fake_report("甲局", 2020, values={"k": 2}))  # a new version: replaced
+    seen: list[tuple[str, str, str]] = []
+    summary = ingest_paths(
+        engine,
+        [folder],
+        progress=False,
+        parser=text_parse,
+        workers=2,
+        on_text=lambda r, text: seen.append((r.file_name, r.outcome, text)),
+    )
+    assert [r.outcome for r in summary.results] == ["stored", "unchanged", "rejected", "replaced"]
+    assert seen == [
+        ("a.txt", "stored", "read:" + (folder / "a.txt").read_text()),
+        ("d.txt", "replaced", "read:" + (folder / "d.txt").read_text()),
+    ]
+    assert all(r.path for r in summary.results)  # the callback saw results with their path set
+
+    def boom(result, text):
+        raise RuntimeError("scoring broke")
+
+    (folder / "e.txt").write_bytes(fake_report("乙局", 2021, values={"k": 3}))
+    again = ingest_paths(engine, [folder / "e.txt"], progress=False, parser=text_parse, on_text=boom)
+    assert [r.outcome for r in again.results] == ["stored"]
+    with Session(engine) as s:
+        assert s.execute(select(Report).where(Report.year == 2021)).first() is not None

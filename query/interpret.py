@@ -220,7 +220,7 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
         intent.kind = "rank"
         return intent
     lone = parts.mentions[0] if len(parts.mentions) == 1 else None
-    if pq.total_weak and others and lone is not None and lone.place and "|" not in lone.place:
+    if parts.indicators and pq.total_weak and others and lone is not None and lone.place and "|" not in lone.place:
         intent.kind, intent.place = "both", lone.place  # "淮安市 依申请总数": 本级 or 全市合计? answer both
         return intent
     if pq.trend and not (parts.years or parts.recent_n or parts.since_year) and len(agency_ids) == 1:

@@ -324,6 +324,9 @@ def test_the_years_a_question_states_are_read(agency, indicator, first, span, da
 @example(question="临江市 2023 依申请数")
 @example(question="白石市 2016 依申请总数")
 @example(question="2020年依申请数最多的单位")
+@example(question="江市人民政总数")  # a place and 总数 but no indicator: never the "both readings" total
+@example(question="白石市 2020 总数")
+@example(question="临江市合计")
 def test_ask_never_raises_and_every_number_has_a_source(answerer, question):
     answer = answerer.ask(question, today=TODAY)
     note(said(answer))

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -107,7 +108,7 @@ def test_every_catalogue_name_of_every_gold_value(gold_answerer):
         pytest.skip("../shared/gold not present")
     wrong = []
     for name in ("seeds.json", "extra.json"):
-        for r in json.loads((SHARED_GOLD / name).read_text(encoding="utf-8"))["reports"]:
+        for r in json.loads((SHARED_GOLD / name).read_text(encoding="utf-8"), parse_float=Decimal)["reports"]:
             if r["template"] == "narrative":
                 continue
             for key, val in r["values"].items():
@@ -128,7 +129,7 @@ def _gold(agency: str, year: int) -> dict:
     from tests.conftest import SHARED_GOLD
 
     for name in ("seeds.json", "extra.json"):
-        for r in json.loads((SHARED_GOLD / name).read_text(encoding="utf-8"))["reports"]:
+        for r in json.loads((SHARED_GOLD / name).read_text(encoding="utf-8"), parse_float=Decimal)["reports"]:
             if r["agency"] == agency and r["year"] == year:
                 return r["values"]
     raise KeyError(agency)

@@ -336,8 +336,23 @@ def _0011_backfills_exact_findings(eng) -> None:
     assert all("expected_text" not in f and "actual_text" not in f for f in version)
 
 
+def _sqlite_triggers(eng) -> set[str]:
+    with eng.connect() as conn:
+        return set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+
+
 def test_0011_backfills_exact_findings_on_sqlite(sqlite_engine):
     _0011_backfills_exact_findings(sqlite_engine)
+    assert "store_gen_report_finding_insert" in _sqlite_triggers(sqlite_engine)  # downgrade's rebuild
+
+
+def test_0011_restores_the_generation_triggers_0009_dropped_on_sqlite(sqlite_engine):
+    """0009 rebuilt indicator_value (batch mode) and lost its store-generation triggers; 0011 puts them back."""
+    from storage.generation import WATCHED
+
+    migrate.migrate(sqlite_engine)
+    want = {f"store_gen_{t}_{op}" for t in WATCHED for op in ("insert", "update", "delete")}
+    assert want <= _sqlite_triggers(sqlite_engine)
 
 
 @pytest.mark.pg

@@ -8,6 +8,9 @@
   stay lost until the file is ingested again (`ingest --reparse`). NULL stays NULL.
 - report_version.findings (JSON): every stored finding gets "expected_text"/"actual_text" the same way,
   so `restore` of an old version writes them too.
+- The store-generation triggers are installed again (idempotent): on SQLite, 0009's batch rebuild of
+  indicator_value dropped its triggers, so writes there no longer bumped the generation; this
+  downgrade's rebuild of report_finding would drop its own.
 
 Revision ID: 0011
 Revises: 0010
@@ -21,6 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from reports import exact
+from storage import generation
 
 revision: str = "0011"
 down_revision: str | Sequence[str] | None = "0010"  # chain: … → 0008 → 0009 → 0010 → 0011
@@ -76,6 +80,12 @@ def _rewrite_versions(bind: sa.Connection, add: bool) -> None:
             bind.execute(_VERSIONS.update().where(_VERSIONS.c.id == vid).values(findings=new))
 
 
+def _reinstall_generation_triggers(bind: sa.Connection) -> None:
+    """generation.install once every watched table exists (a later revision may watch a newer table)."""
+    if set(generation.WATCHED) <= set(sa.inspect(bind).get_table_names()):
+        generation.install(bind)
+
+
 def upgrade() -> None:
     with op.batch_alter_table("report_finding", schema=None) as batch_op:
         batch_op.add_column(sa.Column("expected_text", sa.Text(), nullable=True))
@@ -83,6 +93,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     _backfill_findings(bind)
     _rewrite_versions(bind, add=True)
+    _reinstall_generation_triggers(bind)
 
 
 def downgrade() -> None:
@@ -90,3 +101,4 @@ def downgrade() -> None:
         batch_op.drop_column("actual_text")
         batch_op.drop_column("expected_text")
     _rewrite_versions(op.get_bind(), add=False)
+    _reinstall_generation_triggers(op.get_bind())

@@ -88,6 +88,14 @@ def history_findings(conn: Connection, agency_id: int, year: int, parsed: Any) -
     return check_history(year, values, others)
 
 
+def history_preview(conn: Connection, agency_id: int, year: int, parsed: Any) -> list[Finding]:
+    """The findings `history_findings` would give this report, without touching other years' reports
+    (a re-parse compares them with what is stored before deciding whether anything changed)."""
+    values = {v.key: (exact.to_exact(v.value), v.unit or "") for v in parsed.values if v.value is not None}
+    others, _ids = other_years(conn, agency_id, year, _keys_of_interest(values))
+    return check_history(year, values, others)
+
+
 def _add_missing(conn: Connection, report_id: int, findings: list[Finding]) -> None:
     """Store findings on another report unless it already carries a finding with the same rule."""
     if not findings:

@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from reports import exact
 from storage.cells import replace_cells
-from storage.history import finding_row, history_findings
+from storage.history import finding_row, history_findings, history_preview
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -102,7 +102,7 @@ SAME_TEXT = "同一内容已入库（编码不同） (same text already stored, 
 # Built once: constructing a statement costs more CPU than running it on SQLite.
 _AGENCY_BY_NAME = select(AGENCY).where(AGENCY.c.name == bindparam("name"))
 _REPORT_BY_AGENCY_YEAR = select(
-    REPORT.c.id, REPORT.c.file_hash, REPORT.c.file_name, REPORT.c.replaced_count
+    REPORT.c.id, REPORT.c.agency_id, REPORT.c.year, REPORT.c.file_hash, REPORT.c.file_name, REPORT.c.replaced_count
 ).where(REPORT.c.agency_id == bindparam("agency_id"), REPORT.c.year == bindparam("year"))
 VERSION = ReportVersion.__table__
 # An older version of this report: its bytes or its decoded text (a replaced file is in report_version;
@@ -319,8 +319,9 @@ def _same_content(conn: Connection, report_id: int, values: list[dict], findings
     new_v = sorted(tuple(v[f] for f in _VALUE_FIELDS) for v in values)
     if have_v != new_v:
         return False
-    have_f = [tuple(repr(r[k]) for k in _FINDING_FIELDS) for r in _stored_finding_rows(conn, report_id)]
-    return have_f == [tuple(repr(f[k]) for k in _FINDING_FIELDS) for f in findings]
+    # order-free: findings made from other years (cross-year, magnitude) may have been added after the rest
+    have_f = sorted(tuple(repr(r[k]) for k in _FINDING_FIELDS) for r in _stored_finding_rows(conn, report_id))
+    return have_f == sorted(tuple(repr(f[k]) for k in _FINDING_FIELDS) for f in findings)
 
 
 def _target(conn: Connection, ident: Any) -> tuple[Any, Any, str]:
@@ -350,6 +351,9 @@ def _unchanged_reason(
     same = report.file_hash == parsed.file_hash or (bool(current_text) and current_text == text_hash)
     if same and reparse:
         values, findings = _value_rows(report_id, parsed), _finding_rows(report_id, parsed)
+        # with the findings ingest would add from the other years (read only: nothing is written here)
+        history = history_preview(conn, int(report.agency_id), int(report.year), parsed)
+        findings += _finding_rows(report_id, _Found(history))
         if _same_content(conn, report_id, values, findings):
             return "重新解析，数值未变 (re-parsed: same values)", False
         return "", True

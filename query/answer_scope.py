@@ -98,18 +98,19 @@ def _collect(
     return out
 
 
-def _plain_key(m: IndicatorMatch) -> str | None:
-    """The one stored key the indicator reads in every template, or None for a derived formula (a sum, a
-    ratio, a key differing by template, or litigation.total, which 2019+ reports state as two parts)."""
-    forms = {m.formula(t) for t in TEMPLATES}
-    if len(forms) != 1:
+def _plain_key(m: IndicatorMatch) -> dict[str, str] | None:
+    """template → the one stored key the indicator reads there, or None for a derived formula (a sum, a
+    ratio, or litigation.total, which 2019+ reports state as two parts). Templates without the indicator
+    are left out: their reports are blank, as in the Python scoring."""
+    forms = {t: m.formula(t) for t in TEMPLATES}
+    keys = {t: f for t, f in forms.items() if f is not None}
+    if not keys or not all(isinstance(f, str) and f != "litigation.total" for f in keys.values()):
         return None
-    (f,) = forms
-    return f if isinstance(f, str) and f != "litigation.total" else None
+    return keys  # type: ignore[return-value]
 
 
 def _collect_in_store(
-    cache: ReadCache, m: IndicatorMatch, key: str, year: int, top: int, ascending: bool
+    cache: ReadCache, m: IndicatorMatch, key: dict[str, str], year: int, top: int, ascending: bool
 ) -> Scored:
     """A national ranking/total of a plain indicator: ordered, counted and summed (exactly) by the store;
     only the candidates for the top rows are read here. Same result as the Python scoring (tests/query/

@@ -356,7 +356,7 @@ class ReadCache:
             self._data.get_or(r, lambda data=data: data)
         return out
 
-    def year_ranked(self, year: int, key: str, top: int, ascending: bool) -> YearRanked:
+    def year_ranked(self, year: int, key: dict[str, str], top: int, ascending: bool) -> YearRanked:
         """One plain indicator over every report of `year`, counted, summed and ranked by the store."""
         count, total, cands, blank, missing = queries.year_ranked(self.engine, year, key, top, ascending)
         return YearRanked(count, total, [(a, v) for a, _r, v in cands], blank, missing)

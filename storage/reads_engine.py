@@ -154,7 +154,8 @@ def year_ranked(
 
     Why: scoring 150,000 reports in Python took seconds. Returns (count, exact sum, candidates, blank
     agency ids, agency ids without a report). Candidates are (agency_id, report_id, value) of every row
-    whose float ordering copy reaches the top-th one — ties included, so the caller's exact ordering (value,
+    whose ordering value (the exact NUMERIC on PostgreSQL, the float copy on SQLite) reaches
+    the top-th one — ties included, so the caller's exact ordering (value,
     then name) over them is the exact top. The sum is exact: NUMERIC on PostgreSQL, Python ints/Decimals
     on SQLite (no exact decimal type there). Ids come ordered by agency id."""
     stated = (REP.id == VAL.report_id, REP.year == year, *_key_of_template(keys))
@@ -163,13 +164,14 @@ def year_ranked(
         count, total = _count_sum(c, engine, joined, stated)
         cands: list[tuple[int, int, Number]] = []
         if count and top > 0:
-            order = VAL.value.asc() if ascending else VAL.value.desc()
+            # PostgreSQL orders by the exact text as NUMERIC: the covering index carries value_text, not value
+            key = cast(VAL.value_text, Numeric) if engine.dialect.name == "postgresql" else VAL.value
             cut = c.execute(
-                select(VAL.value).select_from(joined).where(*stated).order_by(order).offset(min(top, count) - 1)
-                .limit(1)
+                select(key).select_from(joined).where(*stated).order_by(key.asc() if ascending else key.desc())
+                .offset(min(top, count) - 1).limit(1)
             ).scalar_one()
             near = select(REP.agency_id, REP.id, VAL.value_text).select_from(joined).where(
-                *stated, VAL.value <= cut if ascending else VAL.value >= cut
+                *stated, key <= cut if ascending else key >= cut
             )
             cands = [(int(a), int(r), v) for a, r, v in c.execute(near)]
         has_value = select(VAL.id).where(*stated).exists()

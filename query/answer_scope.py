@@ -68,6 +68,9 @@ def collect(
 def _collect(
     cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool
 ) -> Scored:
+    key = _plain_key(m)
+    if key is not None and cache.lazy and len(scope) >= len(cache.agencies):
+        return _collect_in_store(cache, m, key, year, top, ascending)
     keys = {k for t in TEMPLATES for k in keys_of(m.formula(t))}
     if "litigation.total" in keys:  # 2019+ reports state it as direct + after review (evaluate.LITIGATION_SUM)
         keys |= {"litigation.direct.total", "litigation.after_review.total"}
@@ -91,14 +94,49 @@ def _collect(
             scored.append((ev.value if ascending else -ev.value, aid, rep))
     out.no_report, out.blank = NameList(cache.agencies, no_report), NameList(cache.agencies, blank)
     out.counted, out.total = len(scored), exact.total(x[0] if ascending else -x[0] for x in scored)
-    best = _best(cache, scored, top)
+    _show(cache, m, _best(cache, scored, top), out)
+    return out
+
+
+def _plain_key(m: IndicatorMatch) -> dict[str, str] | None:
+    """template → the one stored key the indicator reads there, or None for a derived formula (a sum, a
+    ratio, or litigation.total, which 2019+ reports state as two parts). Templates without the indicator
+    are left out: their reports are blank, as in the Python scoring."""
+    forms = {t: m.formula(t) for t in TEMPLATES}
+    keys = {t: f for t, f in forms.items() if f is not None}
+    if not keys or not all(isinstance(f, str) and f != "litigation.total" for f in keys.values()):
+        return None
+    return keys  # type: ignore[return-value]
+
+
+def _collect_in_store(
+    cache: ReadCache, m: IndicatorMatch, key: dict[str, str], year: int, top: int, ascending: bool
+) -> Scored:
+    """A national ranking/total of a plain indicator: ordered, counted and summed (exactly) by the store;
+    only the candidates for the top rows are read here. Same result as the Python scoring (tests/query/
+    test_national_store.py compares both)."""
+    got = cache.year_ranked(year, key, top, ascending)
+    out = Scored(
+        no_report=NameList(cache.agencies, got.missing),
+        blank=NameList(cache.agencies, got.blank),
+        counted=got.count,
+        total=got.total,
+    )
+    ids = [aid for aid, _v in got.candidates]
+    cache.prefetch_agencies(ids)
+    scored = [(v if ascending else -v, aid, cache.reports.get((aid, year))) for aid, v in got.candidates]
+    _show(cache, m, _best(cache, scored, top), out)
+    return out
+
+
+def _show(cache: ReadCache, m: IndicatorMatch, best: list[tuple[Number, str, int, ReportRec]], out: Scored) -> None:
+    """Read the shown rows in full (sources, findings)."""
     cache.prefetch([rep.id for _v, _n, _aid, rep in best])
     for _v, _n, aid, rep in best:
         vals, finds = cache.report(rep.id)
         row, _why = make_row(cache, aid, rep, m, vals, finds)
         if row is not None:
             out.rows.append(row)
-    return out
 
 
 def _best(

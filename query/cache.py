@@ -89,6 +89,18 @@ class Num:
         self.value = value
 
 
+@dataclass
+class YearRanked:
+    """A national ranking/total from the store: count, exact sum, (agency id, value) candidates for the top
+    rows (ties included), blank and report-less agency ids (by id)."""
+
+    count: int
+    total: Number
+    candidates: list[tuple[int, Number]]
+    blank: list[int]
+    missing: list[int]
+
+
 class LRU(OrderedDict):
     def __init__(self, size: int) -> None:
         super().__init__()
@@ -343,6 +355,11 @@ class ReadCache:
         for r, data in out.items():
             self._data.get_or(r, lambda data=data: data)
         return out
+
+    def year_ranked(self, year: int, key: dict[str, str], top: int, ascending: bool) -> YearRanked:
+        """One plain indicator over every report of `year`, counted, summed and ranked by the store."""
+        count, total, cands, blank, missing = queries.year_ranked(self.engine, year, key, top, ascending)
+        return YearRanked(count, total, [(a, v) for a, _r, v in cands], blank, missing)
 
     def year_numbers(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]) -> dict[int, dict[str, Num]]:
         """report id → {indicator: number} for `keys` in `year`: bare numbers to score a ranking or total.

@@ -181,10 +181,11 @@ class StoreIndex(AgencyIndex):
         if not strings:
             return
         found: dict[str, dict[int, int]] = {}
-        for form, aid, pen in store.forms_in(self.engine, strings):
+        forms, places = store.forms_and_places_in(self.engine, strings)
+        for form, aid, pen in forms:
             found.setdefault(form, {})[aid] = pen
         paths: dict[str, set[str]] = {}
-        for surface, path in store.places_in(self.engine, strings):
+        for surface, path in places:
             paths.setdefault(surface, set()).add(path)
         for s in strings:
             got = found.get(s)

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, literal, select, text, union_all
 from sqlalchemy.engine import Connection, Engine
 
 from storage.models import (
@@ -102,13 +102,20 @@ def agencies_by_id(engine: Engine, ids: Iterable[int]) -> list[AgencyRow]:
     """The agencies with these ids, with their aliases (kind and region path interned)."""
     ids = list(dict.fromkeys(ids))
     rows: dict[int, list] = {}
-    with engine.connect() as c:
+    with engine.connect() as c:  # one round trip per chunk: the aliases ride on an outer join
         for part in _chunks(ids, _chunk_size(engine)):
-            for i, n, k, rp in c.execute(select(AG.id, AG.name, AG.kind, AG.region_path).where(AG.id.in_(part))):
-                rows[int(i)] = [int(i), n, sys.intern(k or "other"), sys.intern(rp or ""), []]
-            for a, s in c.execute(select(AL.agency_id, AL.alias).where(AL.agency_id.in_(part)).order_by(AL.id)):
-                if int(a) in rows:
-                    rows[int(a)][4].append(s)
+            stmt = (
+                select(AG.id, AG.name, AG.kind, AG.region_path, AL.alias)
+                .select_from(Agency.__table__.outerjoin(AgencyAlias.__table__, AL.agency_id == AG.id))
+                .where(AG.id.in_(part))
+                .order_by(AG.id, AL.id)
+            )
+            for i, n, k, rp, alias in c.execute(stmt):
+                row = rows.get(int(i))
+                if row is None:
+                    row = rows[int(i)] = [int(i), n, sys.intern(k or "other"), sys.intern(rp or ""), []]
+                if alias is not None:
+                    row[4].append(alias)
     return [(r[0], r[1], r[2], r[3], tuple(r[4])) for r in (rows[i] for i in ids if i in rows)]
 
 
@@ -179,6 +186,27 @@ def forms_in(engine: Engine, strings: Sequence[str]) -> list[tuple[str, int, int
             stmt = select(FORM.form, FORM.agency_id, FORM.penalty).where(FORM.form.in_(part))
             out += [(f, int(a), int(p)) for f, a, p in c.execute(stmt)]
     return out
+
+
+def forms_and_places_in(
+    engine: Engine, strings: Sequence[str]
+) -> tuple[list[tuple[str, int, int]], list[tuple[str, str]]]:
+    """`forms_in` and `places_in` in one round trip per chunk (a UNION ALL): a question's names and places
+    are looked up together."""
+    forms: list[tuple[str, int, int]] = []
+    places: list[tuple[str, str]] = []
+    with engine.connect() as c:
+        for part in _chunks(list(strings), _chunk_size(engine)):
+            stmt = union_all(
+                select(FORM.form, FORM.agency_id, FORM.penalty, literal("").label("path")).where(FORM.form.in_(part)),
+                select(PLACE.surface, literal(-1), literal(0), PLACE.path).where(PLACE.surface.in_(part)),
+            )
+            for f, a, p, path in c.execute(stmt):
+                if int(a) < 0:
+                    places.append((f, path))
+                else:
+                    forms.append((f, int(a), int(p)))
+    return forms, places
 
 
 def places_in(engine: Engine, strings: Sequence[str]) -> list[tuple[str, str]]:

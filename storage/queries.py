@@ -489,5 +489,6 @@ from storage.reads_engine import (  # noqa: E402, F401 - the engine reads throug
     store_generation,
     store_signature,
     year_numbers,
+    year_ranked,
 )
 

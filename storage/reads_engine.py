@@ -8,12 +8,14 @@ a tuple per value is several times cheaper to build than an ORM instance. Re-exp
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Numeric, and_, cast, func, inspect, or_, select
 from sqlalchemy.engine import Engine
 
+from reports import exact
 from reports.exact import Number
 from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding, StoreGeneration
 
@@ -142,3 +144,67 @@ def year_numbers(
             )
             out += [tuple(r) for r in c.execute(stmt)]  # type: ignore[misc]
         return out
+
+
+def year_ranked(
+    engine: Engine, year: int, keys: Mapping[str, str], top: int, ascending: bool
+) -> tuple[int, Number, list[tuple[int, int, Number]], list[int], list[int]]:
+    """One indicator (template → stored key) over every report of `year`, ranked in the store (a national
+    ranking or total).
+
+    Why: scoring 150,000 reports in Python took seconds. Returns (count, exact sum, candidates, blank
+    agency ids, agency ids without a report). Candidates are (agency_id, report_id, value) of every row
+    whose ordering value (the exact NUMERIC on PostgreSQL, the float copy on SQLite) reaches
+    the top-th one — ties included, so the caller's exact ordering (value,
+    then name) over them is the exact top. The sum is exact: NUMERIC on PostgreSQL, Python ints/Decimals
+    on SQLite (no exact decimal type there). Ids come ordered by agency id."""
+    stated = (REP.id == VAL.report_id, REP.year == year, *_key_of_template(keys))
+    joined = IndicatorValue.__table__.join(Report.__table__, REP.id == VAL.report_id)
+    with engine.connect() as c:
+        count, total = _count_sum(c, engine, joined, stated)
+        cands: list[tuple[int, int, Number]] = []
+        if count and top > 0:
+            # PostgreSQL orders by the exact text as NUMERIC: the covering index carries value_text, not value
+            key = cast(VAL.value_text, Numeric) if engine.dialect.name == "postgresql" else VAL.value
+            cut = c.execute(
+                select(key).select_from(joined).where(*stated).order_by(key.asc() if ascending else key.desc())
+                .offset(min(top, count) - 1).limit(1)
+            ).scalar_one()
+            near = select(REP.agency_id, REP.id, VAL.value_text).select_from(joined).where(
+                *stated, key <= cut if ascending else key >= cut
+            )
+            cands = [(int(a), int(r), v) for a, r, v in c.execute(near)]
+        has_value = select(VAL.id).where(*stated).exists()
+        blank = c.execute(select(REP.agency_id).where(REP.year == year, ~has_value).order_by(REP.agency_id))
+        blank_ids = [int(a) for a in blank.scalars()]
+        has_report = select(REP.id).where(REP.agency_id == AG.id, REP.year == year).exists()
+        missing = [int(a) for a in c.execute(select(AG.id).where(~has_report).order_by(AG.id)).scalars()]
+    return count, total, cands, blank_ids, missing
+
+
+def _key_of_template(keys: Mapping[str, str]) -> tuple:
+    """The value rows a report states for the indicator: its template's key (one key: an index look-up)."""
+    distinct = sorted(set(keys.values()))
+    if len(distinct) == 1:
+        return (VAL.indicator == distinct[0],)
+    per_template = or_(*(and_(REP.template == t, VAL.indicator == k) for t, k in sorted(keys.items())))
+    return (VAL.indicator.in_(distinct), per_template)
+
+
+def _count_sum(c: Any, engine: Engine, joined: Any, stated: tuple) -> tuple[int, Number]:
+    """How many reports of the year state the indicator, and their exact sum."""
+    if engine.dialect.name == "postgresql":
+        n, s = c.execute(
+            select(func.count(), func.sum(cast(VAL.value_text, Numeric))).select_from(joined).where(*stated)
+        ).one()
+        return int(n), _exact_sum(s)
+    vals = [v for (v,) in c.execute(select(VAL.value_text).select_from(joined).where(*stated))]
+    return len(vals), exact.total(vals)
+
+
+def _exact_sum(s: Any) -> Number:
+    """A NUMERIC sum as the Python path would give it: an int when it has no fractional digits."""
+    if s is None:
+        return 0
+    d = Decimal(s)
+    return int(d) if d.as_tuple().exponent >= 0 else d  # type: ignore[operator]

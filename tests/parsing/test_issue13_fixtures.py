@@ -7,6 +7,7 @@ A value the report prints must come back exactly; no key may come back that the 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ CASES = sorted(p for p in FIX.iterdir() if p.suffix != ".json" and p.with_suffix
 
 
 def _expected(path: Path) -> dict:
-    return json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    return json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"), parse_float=Decimal)
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
@@ -33,7 +34,7 @@ def test_fixture_values(path):
     )
     got = rep.value_map()
     wrong = {
-        k: (v, got.get(k)) for k, v in exp["values"].items() if got.get(k) is None or abs(got[k] - v) > 1e-9
+        k: (v, got.get(k)) for k, v in exp["values"].items() if got.get(k) is None or got[k] != v  # exact: 3.30 == 3.3
     }
     assert not wrong, wrong
     assert set(got) == set(exp["values"]), sorted(set(got) ^ set(exp["values"]))

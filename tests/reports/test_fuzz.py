@@ -581,8 +581,8 @@ def test_arithmetic_checks_on_any_subset_of_values(template, data):
     for f in findings:
         assert f.rule and f.message, f
         assert all(k in values or v is None for k, v in f.values.items()), f
-        if f.expected is not None and f.actual is not None:
-            assert abs(f.expected - f.actual) > 1e-9, f
+        if f.expected is not None and f.actual is not None:  # the checks are exact: any difference counts
+            assert exact.to_exact(f.expected) != exact.to_exact(f.actual), f
 
 
 _CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")

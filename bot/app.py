@@ -149,27 +149,17 @@ async def stop(application: Application) -> None:
 
 def _prepare_store(settings: Settings) -> Engine:
     from storage.db import get_engine
+    from storage.migrate import ensure_schema
 
     engine = get_engine(settings.database_url)
-    try:
-        from storage.migrate import ensure_schema
-    except ImportError:
-        from storage.db import create_all
-
-        create_all(engine)
-    else:
-        ensure_schema(engine)
+    ensure_schema(engine)
     return engine
 
 
 def _setup_logging(settings: Settings) -> None:
-    try:
-        from bot.logs import setup_logging
-    except ImportError:
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-    else:
-        setup_logging(settings.log_level)
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, settings=settings)
 
 
 def run(settings: Settings | None = None) -> None:
@@ -188,10 +178,8 @@ def run(settings: Settings | None = None) -> None:
 
 def _register_log_secret(secret: str) -> None:
     """A derived secret is in no environment variable: tell the log redaction about it explicitly."""
-    try:
-        from bot.logs import add_secret
-    except ImportError:
-        return
+    from bot.logs import add_secret
+
     add_secret(secret)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import cli_audit, cli_harvest, cli_ingest
+from bot.logs import RedactingFilter, known_secrets
 
 log = logging.getLogger("disclosure_bot.cli")
 
@@ -52,7 +53,7 @@ class _NoTraceback(logging.Formatter):
         return super().format(record)
 
 
-def _setup_logging(debug: bool) -> None:
+def _setup_logging(debug: bool, settings=None) -> None:
     root = logging.getLogger()
     if any(getattr(h, "_disclosure_cli", False) for h in root.handlers):
         return
@@ -60,12 +61,8 @@ def _setup_logging(debug: bool) -> None:
     handler._disclosure_cli = True  # type: ignore[attr-defined]
     fmt = "%(levelname)s %(name)s: %(message)s"
     handler.setFormatter(logging.Formatter(fmt) if debug else _NoTraceback(fmt))
-    try:  # the same secret masking as the bot's logs (tokens, database passwords)
-        from bot.logs import RedactingFilter
-
-        handler.addFilter(RedactingFilter())
-    except ImportError:  # pragma: no cover - bot.logs ships with the package
-        pass
+    # the same secret masking as the bot's logs (tokens, database passwords), from the settings read once
+    handler.addFilter(RedactingFilter(known_secrets(settings)))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
     for noisy in ("httpx", "httpcore", "alembic", "pdfminer"):
@@ -374,9 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     debug = args.debug or os.environ.get("DISCLOSURE_DEBUG", "") in {"1", "true"}
-    _setup_logging(debug)
+    _load_settings(args)
+    _setup_logging(debug, args.settings)
     try:
-        _load_settings(args)
         return int(args.func(args) or 0)
     except UsageError as err:
         print(f"disclosure-bot {args.command}: {err}", file=sys.stderr)

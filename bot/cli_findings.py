@@ -1,16 +1,17 @@
 """`disclosure-bot findings [AGENCY] [YEAR]`: what is wrong with or missing from stored reports.
 
 Lists per report the failed identities (勾稽关系), rows not found or not readable (completeness),
-cross-year and magnitude findings, and how many cells carry no number, by why.
+cross-year and magnitude findings, and how many cells carry no number, by why. `--json` numbers are
+exact (10**30 + 1 as its 31 digits, never 1e+30): read them with json.loads(line, parse_float=Decimal).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import Any
 
+from reports import exact
 from storage.findings import ReportFindings, kind_of, report_findings
 
 _KIND_ZH = {
@@ -47,7 +48,7 @@ def cmd_findings(args: argparse.Namespace, engine_of: Callable[[argparse.Namespa
         print(f"没有找到 {what} 的报告 (no stored report matches)")
         return 1
     for item in items:
-        print(json.dumps(item.to_json(), ensure_ascii=False) if args.json else render(item), flush=True)
+        print(exact.dumps(item.to_json(), ensure_ascii=False) if args.json else render(item), flush=True)
     return 0
 
 

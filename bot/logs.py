@@ -49,18 +49,17 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("x", 0, "x", 0, "x", None, No
 _OUR_HANDLER_FLAG = "_disclosure_bot_handler"
 
 
-def known_secrets() -> list[str]:
-    """Literal secret values from the environment, the settings (.env) and add_secret(); longest first."""
-    values: set[str] = set(env_secrets())
-    try:
-        from bot.settings import Settings
+def known_secrets(settings: Any | None = None) -> list[str]:
+    """Literal secret values from the environment, the given settings and add_secret(); longest first.
 
-        s = Settings()
+    The settings are the ones the caller read once (bot.settings.Settings); without them (invalid settings,
+    or a caller that has none) only the environment's secrets are known."""
+    values: set[str] = set(env_secrets())
+    if settings is not None:
         values.update(
-            {s.telegram_bot_token, s.webhook_secret, s.callback_secret, db_password(s.database_url) or ""}
+            {settings.telegram_bot_token, settings.webhook_secret, settings.callback_secret,
+             db_password(settings.database_url) or ""}
         )
-    except Exception:  # noqa: BLE001 - invalid settings are reported elsewhere; logging must still work
-        pass
     return sorted((v for v in values if v and len(v) >= _MIN_SECRET_LEN), key=len, reverse=True)
 
 
@@ -175,14 +174,15 @@ def setup_logging(
     *,
     stream: TextIO | None = None,
     secrets: Iterable[str] | None = None,
+    settings: Any | None = None,
 ) -> logging.Handler:
     """Route every logger to one redacting stderr handler; quiet the chatty HTTP libraries.
 
     Calling it again replaces the handler it installed before (no duplicate lines). `secrets` fixes the
-    literal values to mask (tests); by default they are read from the environment and settings.
+    literal values to mask (tests); by default they come from the environment and `settings`.
     """
     root = logging.getLogger()
-    fixed = list(secrets) if secrets is not None else known_secrets()
+    fixed = list(secrets) if secrets is not None else known_secrets(settings)
     for old in list(root.handlers):
         # Ours from an earlier call, or a plain console handler (basicConfig, the CLI's): replaced, so no
         # line is printed twice or unredacted. Any other handler (files, test capture) keeps working but

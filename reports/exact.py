@@ -101,9 +101,10 @@ def diff(a: Number, b: Number) -> Number:
 
 
 def scaled(v: Number, factor: Number) -> Number:
-    """v × factor exactly (unit conversions such as 元 → 万元 use Decimal factors)."""
+    """v × factor exactly (unit conversions such as 元 → 万元 use Decimal factors); a float from an older
+    caller is taken by its shortest form first (float × Decimal is a TypeError)."""
     with localcontext(_EXACT):
-        return v * factor
+        return to_exact(v) * to_exact(factor)
 
 
 def is_whole(v: Number) -> bool:

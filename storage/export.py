@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -96,12 +95,13 @@ def write_json_lines(engine: Engine, out: TextIO) -> int:
 
 
 def write_findings_json(engine: Engine, out: TextIO) -> int:
-    """`export --json --findings`: one {"type": "findings", agency, year, …, findings, cells} line per report."""
+    """`export --json --findings`: one {"type": "findings", agency, year, …, findings, cells} line per report;
+    expected/actual are exact JSON numbers (exact.dumps), as "value" in `write_json_lines`."""
     from storage.findings import report_findings
 
     n = 0
     for item in report_findings(engine):
-        out.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        out.write(exact.dumps(item.to_json(), ensure_ascii=False) + "\n")
         n += 1
     return n
 

@@ -20,6 +20,30 @@ VALUE, REPORT, FINDING = IndicatorValue.__table__, Report.__table__, ReportFindi
 _MONEY_UNITS = ("元", "万元", "亿元")
 
 
+def _exact_text(v: Any) -> str | None:
+    return None if v is None else exact.text(exact.to_exact(v))
+
+
+def finding_row(report_id: int, f: Any) -> dict[str, Any]:
+    """One report_finding row of a parsed (or cross-year) finding, JSON-ready for report_version too.
+
+    Exact numbers go in as their digits: `values` (JSON: ints stay JSON integers, Decimals their digits as
+    strings) and `expected_text`/`actual_text`; `expected`/`actual` are the float copies (0011)."""
+    values = {k: None if x is None else exact.json_safe(exact.to_exact(x)) for k, x in (f.values or {}).items()}
+    return {
+        "report_id": report_id,
+        "rule": (f.rule or "")[:120],
+        "message": (f.message or "")[:1000],
+        "indicators": list(values),
+        "values": values,
+        "expected": None if f.expected is None else exact.order_key(exact.to_exact(f.expected)),
+        "actual": None if f.actual is None else exact.order_key(exact.to_exact(f.actual)),
+        "expected_text": _exact_text(f.expected),
+        "actual_text": _exact_text(f.actual),
+        "line_no": f.line_no,
+    }
+
+
 def _keys_of_interest(values: dict[str, tuple[Number, str]]) -> list[str]:
     keys = {k for k, (_v, unit) in values.items() if unit in _MONEY_UNITS}
     for k in values:
@@ -69,19 +93,6 @@ def _add_missing(conn: Connection, report_id: int, findings: list[Finding]) -> N
     if not findings:
         return
     have = set(conn.execute(select(FINDING.c.rule).where(FINDING.c.report_id == report_id)).scalars())
-    rows = [
-        {
-            "report_id": report_id,
-            "rule": f.rule[:120],
-            "message": f.message[:1000],
-            "indicators": list(f.values),
-            "values": {k: None if x is None else exact.json_safe(exact.to_exact(x)) for k, x in f.values.items()},
-            "expected": None if f.expected is None else float(f.expected),  # approximate column; message exact
-            "actual": None if f.actual is None else float(f.actual),
-            "line_no": f.line_no,
-        }
-        for f in findings
-        if f.rule not in have
-    ]
+    rows = [finding_row(report_id, f) for f in findings if f.rule not in have]
     if rows:
         conn.execute(insert(FINDING), rows)

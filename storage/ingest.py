@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from reports import exact
 from storage.cells import replace_cells
-from storage.history import history_findings
+from storage.history import finding_row, history_findings
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -217,24 +217,7 @@ class _Found:
 
 
 def _finding_rows(report_id: int, parsed: Any) -> list[dict[str, Any]]:
-    out = []
-    for f in parsed.findings:
-        # JSON column: ints stay exact JSON integers, Decimals go in as their digits (reports.exact)
-        values = {k: None if x is None else exact.json_safe(exact.to_exact(x)) for k, x in (f.values or {}).items()}
-        out.append(
-            {
-                "report_id": report_id,
-                "rule": (f.rule or "")[:120],
-                "message": (f.message or "")[:1000],
-                "indicators": list(values),
-                "values": values,
-                # approximate columns (ordering, old readers); the message carries the exact digits
-                "expected": None if f.expected is None else float(f.expected),
-                "actual": None if f.actual is None else float(f.actual),
-                "line_no": f.line_no,
-            }
-        )
-    return out
+    return [finding_row(report_id, f) for f in parsed.findings]
 
 
 _COLUMNS_SQL: dict[tuple[str, str, tuple[str, ...]], str] = {}
@@ -304,7 +287,10 @@ _VALUE_FIELDS = (
     "row_label",
     "column_label",
 )
-_FINDING_FIELDS = ("rule", "message", "indicators", "values", "expected", "actual", "line_no")
+_FINDING_FIELDS = (
+    "rule", "message", "indicators", "values", "expected", "actual", "expected_text", "actual_text", "line_no",
+)
+_FINDING_TEXTS = ("expected_text", "actual_text")
 
 
 def _stored_value_rows(conn: Connection, report_id: int) -> list[dict[str, Any]]:
@@ -314,20 +300,26 @@ def _stored_value_rows(conn: Connection, report_id: int) -> list[dict[str, Any]]
     return [{**r._mapping, "value_text": exact.text(r.value_text)} for r in rows]
 
 
+def _stored_finding_rows(conn: Connection, report_id: int) -> list[dict[str, Any]]:
+    """A report's stored findings shaped as `_finding_rows` makes them (exact numbers as their text)."""
+    rows = conn.execute(
+        select(*[FINDING.c[f] for f in _FINDING_FIELDS])
+        .where(FINDING.c.report_id == report_id)
+        .order_by(FINDING.c.id)
+    )
+    return [
+        {**r._mapping, **{k: None if r._mapping[k] is None else exact.text(r._mapping[k]) for k in _FINDING_TEXTS}}
+        for r in rows
+    ]
+
+
 def _same_content(conn: Connection, report_id: int, values: list[dict], findings: list[dict]) -> bool:
     """Would re-writing this report change anything a user can see?"""
     have_v = sorted(tuple(r.values()) for r in _stored_value_rows(conn, report_id))
     new_v = sorted(tuple(v[f] for f in _VALUE_FIELDS) for v in values)
     if have_v != new_v:
         return False
-    have_f = [
-        tuple(repr(x) for x in r)
-        for r in conn.execute(
-            select(*[FINDING.c[f] for f in _FINDING_FIELDS])
-            .where(FINDING.c.report_id == report_id)
-            .order_by(FINDING.c.id)
-        )
-    ]
+    have_f = [tuple(repr(r[k]) for k in _FINDING_FIELDS) for r in _stored_finding_rows(conn, report_id)]
     return have_f == [tuple(repr(f[k]) for k in _FINDING_FIELDS) for f in findings]
 
 
@@ -514,14 +506,7 @@ def _keep_previous(conn: Connection, report: Any) -> None:
         return
     row = conn.execute(select(REPORT).where(REPORT.c.id == report_id)).one()
     values = _stored_value_rows(conn, report_id)
-    findings = [
-        dict(r._mapping)
-        for r in conn.execute(
-            select(*[FINDING.c[f] for f in _FINDING_FIELDS])
-            .where(FINDING.c.report_id == report_id)
-            .order_by(FINDING.c.id)
-        )
-    ]
+    findings = _stored_finding_rows(conn, report_id)
     fields = {
         k: row._mapping[k] for k in ("file_name", "file_hash", "template", "title", "ingested_at", "warnings")
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, String, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -34,6 +34,14 @@ class ExactNumber(TypeDecorator):
 
     def process_result_value(self, value: Any, dialect: Any) -> exact.Number | None:
         return None if value is None else exact.to_exact(value)
+
+
+class ExactNumberText(ExactNumber):
+    """ExactNumber without a length limit: a finding's sum of many ≤100-character figures (one of them with
+    a long fraction) can be longer than any figure the report prints."""
+
+    impl = Text
+    cache_ok = True
 
 
 class Agency(SQLModel, table=True):
@@ -119,7 +127,12 @@ class IndicatorValue(SQLModel, table=True):
 
 
 class ReportFinding(SQLModel, table=True):
-    """A failed 勾稽关系 check (or table/prose disagreement) of a report, as printed."""
+    """A failed 勾稽关系 check (or table/prose disagreement) of a report, as printed.
+
+    Exact numbers (issue 15 item 7, migration 0011): `expected_text` / `actual_text` hold the two numbers
+    exactly (10**30 + 1, 12345678901234567, "3.30"); reads return them as int/Decimal. `expected` /
+    `actual` stay as float copies for SQL written by hand (and bulk loads that only fill them), never shown.
+    """
 
     __tablename__ = "report_finding"
     id: int | None = Field(default=None, primary_key=True)
@@ -128,8 +141,10 @@ class ReportFinding(SQLModel, table=True):
     message: str = Field(max_length=1000)
     indicators: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
-    expected: float | None = None
+    expected: float | None = None  # float copy (see the class docstring)
     actual: float | None = None
+    expected_text: exact.Number | None = Field(default=None, sa_column=Column(ExactNumberText(), nullable=True))
+    actual_text: exact.Number | None = Field(default=None, sa_column=Column(ExactNumberText(), nullable=True))
     line_no: int | None = None
 
 

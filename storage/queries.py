@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import Session as SQLSession
 from sqlmodel import select as sqlmodel_select
 
-from reports.exact import Number
+from reports.exact import Number, to_exact
 from storage.models import (
     Agency,
     AgencyAlias,
@@ -90,8 +90,8 @@ class FindingRow:
     message: str
     indicators: list[str]
     values: dict[str, Any]
-    expected: float | None
-    actual: float | None
+    expected: Number | None  # exact (expected_text; 0011)
+    actual: Number | None
     line_no: int | None
 
 
@@ -281,6 +281,14 @@ def value_map(session: Session, report_id: int) -> dict[str, Number]:
     )
 
 
+def _exact_or_float(text: Number | None, copy: float | None) -> Number | None:
+    """The exact column; a row written without it (a bulk load that only fills the float copy) gets the
+    float's shortest form, as migration 0011 backfilled old rows."""
+    if text is not None:
+        return text
+    return None if copy is None else to_exact(copy)
+
+
 def findings_for(session: Session, report_id: int | Iterable[int]) -> list[FindingRow]:
     """Arithmetic findings of one report (or several), in stored order."""
     ids = [report_id] if isinstance(report_id, int) else list(report_id)
@@ -292,8 +300,8 @@ def findings_for(session: Session, report_id: int | Iterable[int]) -> list[Findi
             f.message,
             list(f.indicators or []),
             dict(f.values or {}),
-            f.expected,
-            f.actual,
+            _exact_or_float(f.expected_text, f.expected),
+            _exact_or_float(f.actual_text, f.actual),
             f.line_no,
         )
         for f in session.execute(stmt).scalars()

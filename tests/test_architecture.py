@@ -198,3 +198,34 @@ def test_the_checks_catch_what_they_claim(tmp_path):
     assert list(_sql_uses(fine)) == []
     imports = dict((m, n) for n, m in _imported_modules(ast.parse("def f():\n    from bot import jobs\n")))
     assert "bot.jobs" in imports
+
+
+def _guarded_own_imports(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """Imports of the project's own modules inside `try: … except ImportError` (or ModuleNotFoundError):
+    code that checks whether its own modules exist and quietly degrades (issue 12 item 8)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        names = set()
+        for handler in node.handlers:
+            kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            names |= {k.id for k in kinds if isinstance(k, ast.Name)}
+        if not names & {"ImportError", "ModuleNotFoundError"}:
+            continue
+        for stmt in node.body:
+            for line, module in _imported_modules(ast.Module(body=[stmt], type_ignores=[])):
+                if module.split(".")[0] in LAYERS or module.split(".")[0] == "tools":
+                    yield line, module
+
+
+def test_no_own_module_is_imported_only_if_it_exists():
+    """A missing project module is an import error at start-up, never a silently disabled feature."""
+    found = [f"{_rel(path)}:{line} {module}" for _pkg, path in _package_files()
+             for line, module in _guarded_own_imports(_tree(path))]
+    assert not found, found
+
+
+def test_the_guarded_import_check_catches_one():
+    planted = ast.parse("try:\n    from storage.migrate import ensure_schema\nexcept ImportError:\n    pass\n"
+                        "try:\n    import pypdfium2\nexcept ImportError:\n    pass\n")
+    assert [m for _line, m in _guarded_own_imports(planted)] == ["storage.migrate", "storage.migrate.ensure_schema"]

@@ -260,3 +260,20 @@ def test_url_encoded_token_and_secrets_are_redacted():
     out = redact_text(line, [secret])
     assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in out
     assert "s3cr3t" not in out
+
+
+def test_secrets_come_from_the_settings_passed_down(restore_logging, monkeypatch):
+    """The settings are read once and passed down: a token that is only in them (not in the environment)
+    is masked, and nothing reads the settings a second time."""
+    from bot.settings import Settings
+
+    for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "CALLBACK_SECRET", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None, telegram_bot_token=TOKEN)
+    buf = io.StringIO()
+    setup_logging("INFO", stream=buf, settings=settings)
+    logging.getLogger("t").info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
+    assert TOKEN not in buf.getvalue() and "***" in buf.getvalue()
+    from bot.logs import known_secrets
+
+    assert TOKEN in known_secrets(settings) and TOKEN not in known_secrets()  # it came from the settings

@@ -197,27 +197,31 @@ BIG_COUNT = 12345678901234567  # float turns it into …568
 HUGE = 10**30  # float turns it into 1000000000000000019884624838656
 
 
-def exact_report(year: int = 2016, *, balanced: bool = True, fees: str = "3.30") -> bytes:
+def exact_report(
+    year: int = 2016, *, balanced: bool = True, fees: str = "3.30", in_person: int = HUGE, complaints: str = "-2",
+    part_time: str = "0.2",
+) -> bytes:
     """A generated 2008 统计表 report whose figures floats cannot hold: 12345678901234567 published items,
-    10**30 + 1 requests received (10**30 in person + 1 online; `balanced=False` prints the total as 10**30,
-    which only exact arithmetic sees is wrong), staff 0.3 = 0.1 + 0.2, fees `fees` 万元, complaints −2."""
+    10**30 + 1 requests received (`in_person` = 10**30 in person + 1 online; `balanced=False` prints the
+    total as `in_person`, which only exact arithmetic sees is wrong), staff 0.3 = 0.1 + `part_time`, fees `fees`
+    万元, complaints `complaints` (−2: a negative count)."""
     from tools.generator import GenAgency, generate_report
 
     gen = GenAgency(EXACT_AGENCY, "department", ("青川省", "临江市"))
     text = generate_report(1, "2008", gen, year).text
-    total = HUGE + 1 if balanced else HUGE
+    total = in_person + 1 if balanced else in_person
     figures = {
         "（一）主动公开政府信息数": str(BIG_COUNT),
         "（一）收到申请数": str(total),
-        "1.当面申请数": str(HUGE),
+        "1.当面申请数": str(in_person),
         "2.传真申请数": "0",
         "3.网络申请数": "1",
         "4.信函申请数": "0",
         "（三）从事政府信息公开工作人员数": "0.3",
         "1.专职人员数": "0.1",
-        "2.兼职人员数": "0.2",
+        "2.兼职人员数": part_time,
         "七、依申请公开信息收取的费用": fees,
-        "六、举报投诉数量": "-2",
+        "六、举报投诉数量": complaints,
     }
     lines = text.splitlines()
     for i, line in enumerate(lines):

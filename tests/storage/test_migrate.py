@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -274,3 +275,86 @@ def test_0009_backfills_exact_text_on_postgresql(pg_engine):
     _0009_backfills_exact_text(pg_engine)
     migrate.migrate(pg_engine)
     assert _pg_indexdefs(pg_engine)["ix_value_indicator_report"].endswith("INCLUDE (value_text)")
+
+
+def _0011_backfills_exact_findings(eng) -> None:
+    """0011 on a store at 0010 holding findings with float expected/actual and a version: the texts are the
+    floats' shortest form (40.0 → 40, 0.3 → 0.3, 1e30 → 1 and 30 zeros, NULL stays NULL), the version's
+    findings get them too, reads return them exact, downgrade drops them."""
+    import json
+
+    from alembic import command
+    from sqlmodel import Session
+
+    from storage.queries import findings_for
+
+    assert migrate.upgrade(eng, "0010") == "0010"
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO agency (id, name, kind, region_path, region, source, created_at) "
+            "VALUES (1, 'A', 'other', '', '', 'report', CURRENT_TIMESTAMP)"
+        ))
+        conn.execute(text(
+            "INSERT INTO report (id, agency_id, year, template, title, file_name, file_hash, ingested_at, "
+            "replaced_count, warnings, source_kind, source_url) "
+            "VALUES (1, 1, 2020, '2019', '', '', 'h', CURRENT_TIMESTAMP, 0, '[]', 'ingested', '')"
+        ))
+        rows = (("sum", 40.0, 38.0), ("staff", 0.3, 0.30000000000000004), ("huge", 1e30, -2.0), ("neg", None, -5.0))
+        for i, (rule, expected, actual) in enumerate(rows):
+            conn.execute(text(
+                "INSERT INTO report_finding (id, report_id, rule, message, indicators, \"values\", expected, actual, "
+                "line_no) VALUES (:i, 1, :r, '', '[]', '{}', :e, :a, NULL)"
+            ), {"i": i + 1, "r": rule, "e": expected, "a": actual})
+        kept = [{"rule": "huge", "expected": 1e30, "actual": 3.0}, {"rule": "neg", "expected": None, "actual": 0.5}]
+        conn.execute(text(
+            "INSERT INTO report_version (id, report_id, file_name, file_hash, text_hash, template, title, "
+            "ingested_at, \"current\", \"values\", findings, warnings) VALUES (1, 1, '', 'h', 'h', '2019', '', "
+            "CURRENT_TIMESTAMP, :cur, '[]', :found, '[]')"
+        ), {"cur": True, "found": json.dumps(kept)})
+    assert migrate.migrate(eng) == ("0010", HEAD)
+    assert migrate.schema_diff(eng) == []
+    with eng.connect() as conn:
+        got = {r[0]: (r[1], r[2]) for r in conn.execute(
+            text("SELECT rule, expected_text, actual_text FROM report_finding"))}
+        version = conn.execute(text("SELECT findings FROM report_version")).scalar()
+    assert got == {
+        "sum": ("40", "38"), "staff": ("0.3", "0.30000000000000004"), "huge": ("1" + "0" * 30, "-2"),
+        "neg": (None, "-5"),
+    }
+    version = json.loads(version) if isinstance(version, str) else version
+    assert [(f["expected_text"], f["actual_text"]) for f in version] == [("1" + "0" * 30, "3"), (None, "0.5")]
+    with Session(eng) as s:
+        read = {f.rule: (f.expected, f.actual) for f in findings_for(s, 1)}
+    assert read["huge"] == (10**30, -2) and type(read["huge"][0]) is int
+    assert read["staff"][0] == Decimal("0.3") and read["neg"] == (None, -5)
+    with eng.begin() as conn:
+        command.downgrade(migrate._config(conn), "0010")
+    assert not {"expected_text", "actual_text"} & {c["name"] for c in inspect(eng).get_columns("report_finding")}
+    with eng.connect() as conn:
+        version = conn.execute(text("SELECT findings FROM report_version")).scalar()
+    version = json.loads(version) if isinstance(version, str) else version
+    assert all("expected_text" not in f and "actual_text" not in f for f in version)
+
+
+def _sqlite_triggers(eng) -> set[str]:
+    with eng.connect() as conn:
+        return set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+
+
+def test_0011_backfills_exact_findings_on_sqlite(sqlite_engine):
+    _0011_backfills_exact_findings(sqlite_engine)
+    assert "store_gen_report_finding_insert" in _sqlite_triggers(sqlite_engine)  # downgrade's rebuild
+
+
+def test_0011_restores_the_generation_triggers_0009_dropped_on_sqlite(sqlite_engine):
+    """0009 rebuilt indicator_value (batch mode) and lost its store-generation triggers; 0011 puts them back."""
+    from storage.generation import WATCHED
+
+    migrate.migrate(sqlite_engine)
+    want = {f"store_gen_{t}_{op}" for t in WATCHED for op in ("insert", "update", "delete")}
+    assert want <= _sqlite_triggers(sqlite_engine)
+
+
+@pytest.mark.pg
+def test_0011_backfills_exact_findings_on_postgresql(pg_engine):
+    _0011_backfills_exact_findings(pg_engine)

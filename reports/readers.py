@@ -757,12 +757,7 @@ def _positional_rows(
         last = j if j > last and _continues(lines, i, last, j) else last
         # The same table goes on after a page break or a heading printed down the side (三、/本/年/度 …):
         # only page numbers and scraps of one to three characters lie between.
-        between = lines[prev_end + 1 : i]
-        known = (
-            prev_cols
-            if all(is_page_footer(ln["text"]) or len(ln["text"].strip()) <= 3 for ln in between)
-            else []
-        )
+        known = prev_cols if _only_scraps(lines[prev_end + 1 : i]) else []
         found = _table_rows_by_position(lines[i : last + 1], segs[i : last + 1], known)
         if found is None:
             out.extend((ln["top"], ln["text"]) for ln in lines[i : last + 1])
@@ -776,8 +771,14 @@ def _positional_rows(
             prev_cols, prev_end = found[1], last
         i = last + 1
     tail = lines[prev_end + 1 :] if prev_cols else []
-    carry[:] = prev_cols if all(is_page_footer(ln["text"]) for ln in tail) else []  # goes on next page?
+    carry[:] = prev_cols if _only_scraps(tail) else []  # goes on next page (maybe after a side heading)?
     return out
+
+
+def _only_scraps(lines: list[dict]) -> bool:
+    """Do only page numbers and scraps of one to three characters (a heading printed down the side:
+    三、/本/年/度 …) lie in `lines`? Then a table part after them goes on with the columns before them."""
+    return all(is_page_footer(ln["text"]) or len(ln["text"].strip()) <= 3 for ln in lines)
 
 
 def _union(spans: list[tuple[float, float]], into: list[list[float]]) -> list[list[float]]:
@@ -797,11 +798,15 @@ def _continues(lines: list[dict], first: int, last: int, j: int) -> bool:
     after = [lines[k]["top"] - lines[k - 1]["top"] for k in range(last + 1, j + 1)]
     if not after:
         return False
+    height = lines[last]["bottom"] - lines[last]["top"]
     if not inner:  # a one-line table part (a row alone at the foot of a page): the in-cell leading
-        height = lines[last]["bottom"] - lines[last]["top"]
         return max(after) <= 1.45 * height
     small = min(inner)
-    return max(inner) > 1.4 * small and max(after) <= 1.15 * small
+    if max(inner) > 1.4 * small:  # rows of one line and of several: the in-cell leading is the smaller
+        return max(after) <= 1.15 * small
+    # rows of one line each so far (the part begins after a heading down the side): the lines after the
+    # last row follow at the in-cell leading, well inside the row pitch, or they are rows of their own
+    return max(after) <= 1.45 * height and max(after) <= 0.75 * small
 
 
 def _table_rows_by_position(

@@ -1595,6 +1595,12 @@ _PDF_FOOTER = re.compile(r"\s*-\s*\d+\s*-\s*")
 _SIDE_SCRAP = re.compile(r"\s*[^\s\d０-９]{1,3}\s*")  # one line of a heading printed down the side
 
 
+def _aligned(row: list[str], ncol: int, right: bool) -> list[str]:
+    """`row` padded to `ncol` cells: at the right, or at the left when `right` (last cell in the last column)."""
+    pad = [""] * (ncol - len(row))
+    return pad + row if right else row + pad
+
+
 def _pdf_col_widths(block: list[list[str]], avail: float, size: float, pad: float) -> list[float]:
     """Column widths for a drawn table: each column as wide as its widest cell, the widest columns
     capped (water-filling) so the table fits `avail`; capped cells wrap."""
@@ -1658,8 +1664,14 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
         nonlocal y
         tsize, tlead, pad = 9.0, 12.0, 3.0
         ncol = max(len(r) for r in block if isinstance(r, list))
+        # A short row (its empty leading cells lost, 001) is padded at the right on a ruled grid, where each
+        # row's cells are read in order; without rules only x positions tell columns, and a printed table
+        # keeps every figure under its heading: the row is padded at the left (the value columns and the
+        # total are the last ones of every row), never drawn with a figure under a label column.
         rows = [
-            [_BOLD.sub(r"\1", x) for x in r] + [""] * (ncol - len(r)) for r in block if isinstance(r, list)
+            _aligned([_BOLD.sub(r"\1", x) for x in r], ncol, right=tables == "positions")
+            for r in block
+            if isinstance(r, list)
         ]
         side: dict[int, list[str]] = {}  # row index → side scraps printed above it
         for item in block:

@@ -437,3 +437,29 @@ def test_containers_parse_back(fmt, template):
         data, suffix = render(rep, fmt)
         problems = _roundtrip_problems(rep, parse_bytes(data, f"r{seed}{suffix}"))
         assert not problems, f"{fmt} seed={seed}: {problems}"
+
+
+# The family behind bench/ingest_pdf.py file 146 (seed 3): a 2019/2021 report with pipes, blank cells,
+# split labels and a heading printed down the side, drawn as an unruled "positions" table. Two faults:
+# rows that lost their empty leading cells were drawn from the left (figures under label columns, so
+# no x position told their column), and the columns of the table's header were forgotten after the side
+# heading when it fell at a page foot or the row before it wrapped (all-blank columns then vanished).
+POSITIONS_NOISE = frozenset(
+    {"blank", "markdown", "pipes", "split_labels", "title_variants", "vertical_heading"}
+)
+
+
+@needs_parser
+@pytest.mark.parametrize(("template", "year"), [("2021", 2022), ("2019", 2020)])
+def test_unruled_positions_tables_with_blank_cells_and_side_headings_parse_back(template, year):
+    from reports.parse import parse_bytes
+
+    agencies = generate_agencies(200, seed=7)
+    failures = []
+    for seed in [*range(8), 28, 68]:  # 0, 1, 5, 28 and 68 broke one way or the other before the fix
+        rep = generate_report(seed, template, agencies[seed], year, noise=POSITIONS_NOISE)
+        parsed = parse_bytes(to_pdf(rep.text, tables="positions"), f"r{seed}.pdf")
+        problems = value_problems(rep.values, parsed)
+        if problems:
+            failures.append((seed, problems[:3]))
+    assert not failures, failures

@@ -9,10 +9,9 @@ from datetime import date
 
 import pytest
 
-from query.engine import Answerer
-from service.deadlines import ANSWERERS
 from storage import queries
 from tests.query.store import FakeReport, write_reports
+from tests.query.test_national_store import answerer_in_mode
 
 TODAY = date(2025, 6, 1)
 KEY = "apply.received.total"
@@ -41,11 +40,7 @@ def _store() -> list[FakeReport]:
 
 
 def _answers(engine, lazy: bool, monkeypatch) -> list:
-    if lazy:
-        monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
-    else:
-        monkeypatch.delenv("DISCLOSURE_LAZY_FROM", raising=False)
-    a = Answerer(engine, answerers=ANSWERERS)
+    a = answerer_in_mode(engine, lazy, monkeypatch)
     out = []
     for i, q in enumerate(QUESTIONS):
         ans = a.ask(q, today=TODAY, chat_key=f"{lazy}:{i}")

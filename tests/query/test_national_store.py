@@ -41,12 +41,17 @@ def _questions() -> list[tuple[str, str]]:
     return out + [(f"x:{i}", q) for i, q in enumerate(EXTRA)]
 
 
-def _answers(engine, lazy: bool, monkeypatch) -> list[tuple[str, str, list]]:
+def answerer_in_mode(engine, lazy: bool, monkeypatch) -> Answerer:
+    """An Answerer reading per question (lazy) or from memory, whatever the store's size."""
     if lazy:
         monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
     else:
         monkeypatch.delenv("DISCLOSURE_LAZY_FROM", raising=False)
-    a = Answerer(engine, answerers=ANSWERERS)
+    return Answerer(engine, answerers=ANSWERERS)
+
+
+def _answers(engine, lazy: bool, monkeypatch) -> list[tuple[str, str, list]]:
+    a = answerer_in_mode(engine, lazy, monkeypatch)
     out = []
     for key, q in _questions():
         ans = a.ask(q, today=TODAY, chat_key=f"{'lazy' if lazy else 'mem'}:{key}")

@@ -193,6 +193,12 @@ def main() -> None:  # noqa: PLR0915
         done = [tuple(map(int, r["pdfium_pages"].split("/"))) for r in subset]
         put(f"{label}_pdfium_page_share", sum(a for a, _ in done) / max(1, sum(b for _, b in done)), "ratio")
     put("same_text_as_today", float(found["same"]), "bool", "== 1")
+    # pdfium reads a CJK font that is not embedded with a system CJK font; without one it gives single
+    # glyphs no width and those pages go to pdfminer (the image installs fonts-noto-cjk)
+    from service.charts import cjk_font
+
+    font = cjk_font() or "none"
+    print(f"[pdf] system CJK font: {font}", file=sys.stderr)
     put("reader_import_ms", import_ms(), "ms")
 
     left = budget - (time.monotonic() - started)
@@ -219,7 +225,9 @@ def main() -> None:  # noqa: PLR0915
         put(f"ingest_{label}_{n}_seconds{suffix}", n / rate, "s")
         put(f"ingest_{label}_reports_per_s_per_core", rate / cores, "/s")
         put(f"ingest_{label}_stored", got["stored"], "reports", f"== {got['n']}")
-    result = {"files": rows, "cores": cores, "load_average": os.getloadavg()[0], "metrics": metrics}
+    result = {
+        "files": rows, "cores": cores, "load_average": os.getloadavg()[0], "cjk_system_font": font, "metrics": metrics
+    }
     text = json.dumps(result, ensure_ascii=False, indent=1)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

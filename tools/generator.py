@@ -1567,21 +1567,40 @@ _NUM_ROW = re.compile(
 )
 
 
-def _register_pdf_font() -> None:
+PDF_FONTS: tuple[str, ...] = ("cid", "embedded")
+_EMBEDDED_FONT = "DisclosureBox"
+
+
+def _register_pdf_font(font: str = "cid") -> str:
+    """The reportlab name of the PDF font `font`: "cid" is Adobe's STSong-Light, named but not embedded
+    (a reader needs a CJK font of its own); "embedded" is a TrueType subset written into the file, as
+    Word and WPS write (tools.pdf_font)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-    if _PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(_PDF_FONT))
+    if font not in PDF_FONTS:
+        raise ValueError(f"unknown PDF font {font!r}; expected one of {PDF_FONTS}")
+    name = _PDF_FONT if font == "cid" else _EMBEDDED_FONT
+    if name not in pdfmetrics.getRegisteredFontNames():
+        if font == "cid":
+            from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+        else:
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            from tools.pdf_font import font_file
+
+            pdfmetrics.registerFont(TTFont(name, str(font_file())))
+    return name
 
 
-def _wrap(s: str, width: float, size: float) -> list[str]:
+def _wrap(s: str, width: float, size: float, font: str = _PDF_FONT) -> list[str]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     out: list[str] = []
     cur = ""
     for tok in re.findall(r"[0-9０-９.．]+|.", s):  # never break inside a number
-        if stringWidth(cur + tok, _PDF_FONT, size) > width and cur:
+        if stringWidth(cur + tok, font, size) > width and cur:
             out.append(cur)
             cur = tok
         else:
@@ -1601,7 +1620,9 @@ def _aligned(row: list[str], ncol: int, right: bool) -> list[str]:
     return pad + row if right else row + pad
 
 
-def _pdf_col_widths(block: list[list[str]], avail: float, size: float, pad: float) -> list[float]:
+def _pdf_col_widths(
+    block: list[list[str]], avail: float, size: float, pad: float, font: str = _PDF_FONT
+) -> list[float]:
     """Column widths for a drawn table: each column as wide as its widest cell, the widest columns
     capped (water-filling) so the table fits `avail`; capped cells wrap."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -1610,7 +1631,7 @@ def _pdf_col_widths(block: list[list[str]], avail: float, size: float, pad: floa
     natural = [2 * pad + 6.0] * ncol
     for row in block:
         for i, cell in enumerate(row):
-            natural[i] = max(natural[i], stringWidth(_BOLD.sub(r"\1", cell), _PDF_FONT, size) + 2 * pad + 1)
+            natural[i] = max(natural[i], stringWidth(_BOLD.sub(r"\1", cell), font, size) + 2 * pad + 1)
     if sum(natural) <= avail:
         return natural
     lo, hi = 0.0, max(natural)
@@ -1623,7 +1644,7 @@ def _pdf_col_widths(block: list[list[str]], avail: float, size: float, pad: floa
     return [min(w, lo) for w in natural]
 
 
-def to_pdf(text: str, tables: str = "text") -> bytes:
+def to_pdf(text: str, tables: str = "text", font: str = "cid") -> bytes:
     """A PDF with a text layer (CID font, no font file): prose wrapped, "- n -" footers, and table rows
     (tab/pipe lines) drawn as `tables` says:
 
@@ -1633,13 +1654,14 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
     - "positions": the same cells at the same places but without rules (only x positions tell columns).
 
     Page footers already in `text` are dropped (the PDF prints its own); Markdown artefacts are dropped.
+    `font` is one of PDF_FONTS (see _register_pdf_font).
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     if tables not in PDF_TABLES:
         raise ValueError(f"unknown table style {tables!r}; expected one of {PDF_TABLES}")
-    _register_pdf_font()
+    fname = _register_pdf_font(font)
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     pw, ph = A4
@@ -1651,7 +1673,7 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
 
     def finish_page() -> None:
         nonlocal y, page
-        c.setFont(_PDF_FONT, 9)
+        c.setFont(fname, 9)
         c.drawCentredString(pw / 2, 30, f"- {page} -")
         c.showPage()
         page += 1
@@ -1679,12 +1701,12 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
                 side.setdefault(sum(isinstance(x, list) for x in block[: block.index(item)]), []).append(item)
         if tables == "positions":
             pad = 6.0  # without rules, cells stay apart by a gap wider than a character; rows by 2 × pad
-        widths = _pdf_col_widths(rows, pw - 2 * margin, tsize, pad)
+        widths = _pdf_col_widths(rows, pw - 2 * margin, tsize, pad, fname)
         xs = [float(margin)]
         for w in widths:
             xs.append(xs[-1] + w)
         merged = {(r, col) for col, first, last in _label_spans(rows) for r in range(first + 1, last + 1)}
-        wrapped = [[_wrap(x, widths[i] - 2 * pad, tsize) if x else [] for i, x in enumerate(r)] for r in rows]
+        wrapped = [[_wrap(x, widths[i] - 2 * pad, tsize, fname) if x else [] for i, x in enumerate(r)] for r in rows]
         heights = [max(1, *(len(w) for w in ws)) * tlead + 2 * pad for ws in wrapped]
         bottom = margin + 20
         c.setLineWidth(0.6)
@@ -1693,14 +1715,14 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
             for scrap in side.get(r, []):
                 if y - lead < bottom:
                     finish_page()
-                c.setFont(_PDF_FONT, size)
+                c.setFont(fname, size)
                 c.drawString(margin, y - size, scrap)
                 y -= lead
                 fresh = True
             if y - heights[r] < bottom:
                 finish_page()
                 fresh = True
-            c.setFont(_PDF_FONT, tsize)
+            c.setFont(fname, tsize)
             for i, pieces in enumerate(ws):
                 for k, piece in enumerate(pieces):
                     c.drawString(xs[i] + pad, y - pad - tsize - k * tlead, piece)
@@ -1753,15 +1775,15 @@ def to_pdf(text: str, tables: str = "text") -> bytes:
             pieces = [line]
             fsize = 9.0
         else:
-            pieces = _wrap(line, pw - 2 * margin, size) if line.strip() else [""]
+            pieces = _wrap(line, pw - 2 * margin, size, fname) if line.strip() else [""]
             fsize = size
         for p in pieces:
             if y < margin + 20:
                 finish_page()
-            c.setFont(_PDF_FONT, fsize)
-            while p and c.stringWidth(p, _PDF_FONT, fsize) > pw - 2 * margin and fsize > 5:
+            c.setFont(fname, fsize)
+            while p and c.stringWidth(p, fname, fsize) > pw - 2 * margin and fsize > 5:
                 fsize -= 0.5
-                c.setFont(_PDF_FONT, fsize)
+                c.setFont(fname, fsize)
             c.drawString(margin, y, p)
             y -= lead
     finish_page()

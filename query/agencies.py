@@ -21,8 +21,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from reports.divisions import divisions
-from reports.regions import plausible_stem
-from reports.shortnames import body_short_forms
+from reports.regions import plausible_stem, region_path
+from reports.shortnames import body_short_forms, rearranged
 from reports.text import has_traditional
 
 
@@ -108,13 +108,54 @@ def national_pinyin() -> dict[str, str]:
 
 @lru_cache(maxsize=200000)
 def short_place(token: str) -> str:
-    """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic)."""
+    """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic).
+
+    A division of the national dataset takes the dataset's short form, which drops the ethnic names of
+    autonomous places as people do (景谷傣族彝族自治县 → 景谷, 延边朝鲜族自治州 → 延边)."""
+    by_suffix = ""
     for suf in PLACE_SUFFIXES:
         if token.endswith(suf) and len(token) > len(suf):
             s = token[: -len(suf)]
-            if len(s) >= 2 and s not in GENERIC_SHORT:
-                return s
-            return ""
+            by_suffix = s if len(s) >= 2 and s not in GENERIC_SHORT else ""
+            break
+    known = _dataset_short(token)
+    if known and by_suffix:  # 浦东新区: 浦东 (not the dataset's 浦东新); 景谷…自治县: 景谷
+        return min(known, by_suffix, key=len)
+    return known or by_suffix
+
+
+@lru_cache(maxsize=1)
+def _dataset_shorts() -> dict[str, str]:
+    """Full division name → the dataset's short form, where every division of that name agrees."""
+    out: dict[str, str] = {}
+    for d in divisions():
+        short = d.short if d.short and d.short != d.name else ""
+        if short and (len(short) < 2 or short in GENERIC_SHORT or not d.name.startswith(short)):
+            short = ""
+        out[d.name] = short if out.get(d.name, short) == short else ""
+    return out
+
+
+def _dataset_short(token: str) -> str | None:
+    """The dataset's short form of a division name ('' for none), or None when it is no division."""
+    return _dataset_shorts().get(token)
+
+
+@lru_cache(maxsize=1)
+def _divisions_by_first_char() -> dict[str, tuple[str, ...]]:
+    """Full division names (3+ characters, not ordinary words) by first character, longest first."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for d in divisions():
+        if len(d.name) >= 3 and d.name not in NOT_PLACES:
+            out[d.name[0]].add(d.name)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _division_at(rest: str) -> str:
+    """The longest division name that starts `rest` and leaves a body after it (武乡县, not 武乡 + 县…)."""
+    for name in _divisions_by_first_char().get(rest[:1], ()):
+        if len(rest) > len(name) and rest.startswith(name):
+            return name
     return ""
 
 
@@ -127,6 +168,8 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
         for k in known:
             if k and rest.startswith(k) and len(k) > len(hit) and len(rest) > len(k):
                 hit = k
+        if not hit:
+            hit = _division_at(rest)
         if not hit:
             m = _PLACE_TOKEN.match(rest)
             if (
@@ -384,6 +427,16 @@ class AgencyIndex:
         self._add_form(name, a.id, PENALTY_EXACT)
         for al in a.aliases:
             self._add_form(clean_name(al), a.id, PENALTY_EXACT)
+        self._add_name_forms(a, name)
+        for alt in rearranged(name):  # 国家税务总局深圳市税务局 → 深圳市税务局, …公安局和平分局 → 和平区公安分局
+            self._add_form(alt, a.id, PENALTY_STRIP)
+            # a name printed with no place first has no stored path: take the rearranged name's own
+            placed = a if a.places else AgencyRec(a.id, a.name, a.kind, "/".join(region_path(alt)), a.aliases)
+            self._add_name_forms(placed, alt)
+
+    def _add_name_forms(self, a: AgencyRec, name: str) -> None:
+        """Places of a name (into the place index) and its forms: without outer places, short places,
+        short forms of the body."""
         tokens, core = split_places(name, self._known_for(a))
         chain = list(a.places)
         for t in tokens:

@@ -89,7 +89,7 @@ def national_places() -> dict[str, str]:
     paths: dict[str, set[str]] = defaultdict(set)
     for d in divisions():
         path = "/".join(d.path)
-        if len(d.name) >= 3 and d.name not in NOT_PLACES:
+        if (len(d.name) >= 3 or d.name.endswith("县")) and d.name not in NOT_PLACES:  # 郏县, 歙县 too
             paths[d.name].add(path)
         short = d.short
         if short and short != d.name and short not in GENERIC_SHORT and (len(short) >= 3 or d.level < 3):
@@ -157,6 +157,22 @@ def _division_at(rest: str) -> str:
         if len(rest) > len(name) and rest.startswith(name):
             return name
     return ""
+
+
+@lru_cache(maxsize=1)
+def _division_tails() -> frozenset[str]:
+    """Division names and short forms of 2–4 characters ending with a level character (莱州, 全州, 郏县)."""
+    out = set()
+    for d in divisions():
+        for name in (d.name, d.short):
+            if 2 <= len(name) <= 4 and name[-1] in LEVEL_CHARS and name not in NOT_PLACES:
+                out.add(name)
+    return frozenset(out)
+
+
+def _place_ends_at(text: str, end: int) -> bool:
+    """Does a division name of two or more characters end at text[end - 1] (and start before it)?"""
+    return any(text[max(0, end - k) : end] in _division_tails() for k in (2, 3, 4) if end - k >= 0)
 
 
 def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
@@ -348,6 +364,10 @@ class AgencyIndex:
             if tokens and len(tokens) >= 2:
                 strings.append("".join(tokens[-1:]) + core)
                 targets.append((a.id, ""))
+            sp = short_place(tokens[-1]) if tokens and core else ""
+            if sp:  # 浙江财政厅 (浙江财正厅: same sound; 文山可学技术局: one character off)
+                strings.append(sp + core)
+                targets.append((a.id, ""))
         for surface, paths in self.places.items():
             for p in paths:
                 if surface == self.place_names.get(p):
@@ -512,6 +532,8 @@ class AgencyIndex:
             if " " in piece:
                 continue
             hit = self.best(piece)
+            if hit and piece[0] in LEVEL_CHARS and _place_ends_at(text, i + 1):
+                hit = None  # 莱州住建局: the 州 ends a place we hold nothing from, it is no 州住建局
             if hit:
                 ids, best = hit
                 return Mention((i, j), piece, list(ids), penalty=best, how="exact" if best == 0 else "form")

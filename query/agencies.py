@@ -502,6 +502,8 @@ class AgencyIndex:
                     last = tokens[-1]
                     for lead in {last, short_place(last)} - {""}:
                         self._add_form(lead + c, a.id, PENALTY_STRIP + extra)
+                    if short_place(last):  # 重庆市万州人社局: the outer places whole, the inner one short
+                        self._add_form("".join(tokens[:-1]) + short_place(last) + c, a.id, PENALTY_STRIP + extra)
             if (len(c) >= 3 or (extra and len(c) == 2)) and c not in NOT_ALONE:
                 self._add_form(c, a.id, PENALTY_CORE + extra)
             if extra and tokens and tokens[-1][-1] in LEVEL_CHARS:  # 市科委 (within 上海市: 上海市市科委)

@@ -120,11 +120,10 @@ class Body:
 
 
 def _short(name: str) -> str:
-    """The dataset's short form of a place (朝阳区 → 朝阳), or '' when it has none."""
-    for d in divisions():
-        if d.name == name and d.short and d.short != name:
-            return d.short
-    return ""
+    """The short form people write for a place (朝阳区 → 朝阳, 景谷傣族彝族自治县 → 景谷), or ''."""
+    from query.agencies import short_place
+
+    return short_place(name)
 
 
 def national_bodies(seed: int = 0, per_family: int = 12) -> list[Body]:

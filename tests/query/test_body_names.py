@@ -147,3 +147,12 @@ def test_forms_glued_to_years_and_two_bodies(answerer):
         x, y = rng.sample(held, 2)
         a = ans.ask(f"{x.name}和{y.name}2020年依申请数对比", today=TODAY)
         assert {r.agency for r in a.answers} == {x.name, y.name}, said(a)
+
+
+@pytest.mark.parametrize("name", ["贵阳市观山湖区人民政府", "贵州省教育厅", "本溪市桓仁满族自治县民政局"])
+def test_places_starting_with_a_deictic_character_are_names(name):
+    """贵 (贵局) and 本 (本局) also start 贵州, 贵阳, 本溪: every body there was refused at ingest."""
+    from service.ingest.names import generic_reason
+
+    assert generic_reason(name) is None
+    assert generic_reason("贵局") and generic_reason("本区教育局") and generic_reason("该县人民政府")

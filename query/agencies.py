@@ -80,6 +80,16 @@ class Resolution:
 
 
 @lru_cache(maxsize=1)
+def english_bodies() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """English words for kinds of bodies → Chinese body words (query/data/english_bodies.csv), longest first."""
+    path = Path(__file__).resolve().parent / "data" / "english_bodies.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#"))
+        out = {re.sub(r"[^a-z]", "", r["english"].lower()): tuple(r["chinese"].split("|")) for r in rows}
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=1)
 def national_places() -> dict[str, str]:
     """Every place in the country by the names people write → its region path ('|' between several).
 
@@ -681,6 +691,9 @@ class AgencyIndex:
         hit = self.best(q)
         if hit:
             return self.resolve_mention(Mention((0, len(q)), q, list(hit[0]), penalty=hit[1]))
+        english = self._english_body(q) if q.isascii() else None
+        if english is not None:
+            return english
         paths = self.places.get(q)
         if paths:
             return self.resolve_place("|".join(sorted(paths)))
@@ -720,6 +733,40 @@ class AgencyIndex:
             keep = [(i, s) for i, s in ranked if s >= top - 15]
             return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
         return self._national_pinyin(q) or Resolution("not_found", ids[:5], scores[:5])
+
+    def _english_body(self, q: str) -> Resolution | None:
+        """A place in pinyin, then English words for the body: "Fengnan district housing bureau" (the reader
+        made it "fengnanqu housing bureau") → 丰南区住建局; a real place we hold nothing from → not_found."""
+        squashed = re.sub(r"[^a-z]", "", q.lower())
+        found = next(((e, w) for e, w in english_bodies() if squashed.endswith(e) and len(squashed) > len(e)), None)
+        if found is None:
+            return None
+        english, words = found
+        place = squashed[: -len(english)]
+        paths: list[str] = []
+        for key in (place, *(place + kind for kind in ("shi", "qu", "xian", "sheng"))):  # "Tianjin": 天津市
+            self._sound_variants(key)
+            paths = sorted({self._fz(i)[2][1] for i in self._pinyin_ids(key) if self._fz(i)[2][0] < 0})
+            if paths:
+                break
+        if not paths:
+            return self._national_pinyin(place)
+        ids: list[int] = []
+        for word in words:  # in the file's order: the first word naming a body there wins (公安局 before 公安分局)
+            for path in paths:
+                name = self.place_names.get(path) or path.rsplit("/", 1)[-1]
+                members = set(self.under(path))
+                for lead in [x for x in dict.fromkeys([name, short_place(name)]) if x]:
+                    got = self.best(lead + word)
+                    ids += [a for a in (got[0] if got else ()) if a in members]
+            if ids:
+                break
+        ids = list(dict.fromkeys(ids))
+        if len(ids) == 1:
+            return Resolution("ok", ids, [95.0], note=f"按英文理解为「{self.agencies[ids[0]].name}」")
+        if ids:
+            return Resolution("ambiguous", ids, [90.0] * len(ids))
+        return Resolution("not_found", self.under(paths[0])[:5], place="|".join(paths))
 
     def _national_pinyin(self, q: str) -> Resolution | None:
         """A real place typed in pinyin that we hold no report from ("xixiaqu", "Dawukou district")."""

@@ -21,8 +21,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from reports.divisions import divisions
-from reports.regions import plausible_stem
-from reports.shortnames import body_short_forms
+from reports.regions import plausible_stem, region_path
+from reports.shortnames import body_short_forms, rearranged
 from reports.text import has_traditional
 
 
@@ -80,6 +80,16 @@ class Resolution:
 
 
 @lru_cache(maxsize=1)
+def english_bodies() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """English words for kinds of bodies → Chinese body words (query/data/english_bodies.csv), longest first."""
+    path = Path(__file__).resolve().parent / "data" / "english_bodies.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#"))
+        out = {re.sub(r"[^a-z]", "", r["english"].lower()): tuple(r["chinese"].split("|")) for r in rows}
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=1)
 def national_places() -> dict[str, str]:
     """Every place in the country by the names people write → its region path ('|' between several).
 
@@ -89,7 +99,7 @@ def national_places() -> dict[str, str]:
     paths: dict[str, set[str]] = defaultdict(set)
     for d in divisions():
         path = "/".join(d.path)
-        if len(d.name) >= 3 and d.name not in NOT_PLACES:
+        if (len(d.name) >= 3 or d.name.endswith("县")) and d.name not in NOT_PLACES:  # 郏县, 歙县 too
             paths[d.name].add(path)
         short = d.short
         if short and short != d.name and short not in GENERIC_SHORT and (len(short) >= 3 or d.level < 3):
@@ -108,14 +118,71 @@ def national_pinyin() -> dict[str, str]:
 
 @lru_cache(maxsize=200000)
 def short_place(token: str) -> str:
-    """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic)."""
+    """银川市 → 银川, 宁夏回族自治区 → 宁夏, 西夏区 → 西夏 (empty when too short or generic).
+
+    A division of the national dataset takes the dataset's short form, which drops the ethnic names of
+    autonomous places as people do (景谷傣族彝族自治县 → 景谷, 延边朝鲜族自治州 → 延边)."""
+    by_suffix = ""
     for suf in PLACE_SUFFIXES:
         if token.endswith(suf) and len(token) > len(suf):
             s = token[: -len(suf)]
-            if len(s) >= 2 and s not in GENERIC_SHORT:
-                return s
-            return ""
+            by_suffix = s if len(s) >= 2 and s not in GENERIC_SHORT else ""
+            break
+    known = _dataset_short(token)
+    if known and by_suffix:  # 浦东新区: 浦东 (not the dataset's 浦东新); 景谷…自治县: 景谷
+        return min(known, by_suffix, key=len)
+    return known or by_suffix
+
+
+@lru_cache(maxsize=1)
+def _dataset_shorts() -> dict[str, str]:
+    """Full division name → the dataset's short form, where every division of that name agrees."""
+    out: dict[str, str] = {}
+    for d in divisions():
+        short = d.short if d.short and d.short != d.name else ""
+        if short and (len(short) < 2 or short in GENERIC_SHORT or not d.name.startswith(short)):
+            short = ""
+        out[d.name] = short if out.get(d.name, short) == short else ""
+    return out
+
+
+def _dataset_short(token: str) -> str | None:
+    """The dataset's short form of a division name ('' for none), or None when it is no division."""
+    return _dataset_shorts().get(token)
+
+
+@lru_cache(maxsize=1)
+def _divisions_by_first_char() -> dict[str, tuple[str, ...]]:
+    """Full division names (3+ characters, not ordinary words) by first character, longest first."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for d in divisions():
+        if len(d.name) >= 3 and d.name not in NOT_PLACES:
+            out[d.name[0]].add(d.name)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def _division_at(rest: str) -> str:
+    """The longest division name that starts `rest` and leaves a body after it (武乡县, not 武乡 + 县…)."""
+    for name in _divisions_by_first_char().get(rest[:1], ()):
+        if len(rest) > len(name) and rest.startswith(name):
+            return name
     return ""
+
+
+@lru_cache(maxsize=1)
+def _division_tails() -> frozenset[str]:
+    """Division names and short forms of 2–4 characters ending with a level character (莱州, 全州, 郏县)."""
+    out = set()
+    for d in divisions():
+        for name in (d.name, d.short):
+            if 2 <= len(name) <= 4 and name[-1] in LEVEL_CHARS and name not in NOT_PLACES:
+                out.add(name)
+    return frozenset(out)
+
+
+def _place_ends_at(text: str, end: int) -> bool:
+    """Does a division name of two or more characters end at text[end - 1] (and start before it)?"""
+    return any(text[max(0, end - k) : end] in _division_tails() for k in (2, 3, 4) if end - k >= 0)
 
 
 def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
@@ -127,6 +194,8 @@ def split_places(name: str, known: Sequence[str] = ()) -> tuple[list[str], str]:
         for k in known:
             if k and rest.startswith(k) and len(k) > len(hit) and len(rest) > len(k):
                 hit = k
+        if not hit:
+            hit = _division_at(rest)
         if not hit:
             m = _PLACE_TOKEN.match(rest)
             if (
@@ -305,6 +374,10 @@ class AgencyIndex:
             if tokens and len(tokens) >= 2:
                 strings.append("".join(tokens[-1:]) + core)
                 targets.append((a.id, ""))
+            sp = short_place(tokens[-1]) if tokens and core else ""
+            if sp:  # 浙江财政厅 (浙江财正厅: same sound; 文山可学技术局: one character off)
+                strings.append(sp + core)
+                targets.append((a.id, ""))
         for surface, paths in self.places.items():
             for p in paths:
                 if surface == self.place_names.get(p):
@@ -384,6 +457,16 @@ class AgencyIndex:
         self._add_form(name, a.id, PENALTY_EXACT)
         for al in a.aliases:
             self._add_form(clean_name(al), a.id, PENALTY_EXACT)
+        self._add_name_forms(a, name)
+        for alt in rearranged(name):  # 国家税务总局深圳市税务局 → 深圳市税务局, …公安局和平分局 → 和平区公安分局
+            self._add_form(alt, a.id, PENALTY_STRIP)
+            # a name printed with no place first has no stored path: take the rearranged name's own
+            placed = a if a.places else AgencyRec(a.id, a.name, a.kind, "/".join(region_path(alt)), a.aliases)
+            self._add_name_forms(placed, alt)
+
+    def _add_name_forms(self, a: AgencyRec, name: str) -> None:
+        """Places of a name (into the place index) and its forms: without outer places, short places,
+        short forms of the body."""
         tokens, core = split_places(name, self._known_for(a))
         chain = list(a.places)
         for t in tokens:
@@ -429,6 +512,8 @@ class AgencyIndex:
                     last = tokens[-1]
                     for lead in {last, short_place(last)} - {""}:
                         self._add_form(lead + c, a.id, PENALTY_STRIP + extra)
+                    if short_place(last):  # 重庆市万州人社局: the outer places whole, the inner one short
+                        self._add_form("".join(tokens[:-1]) + short_place(last) + c, a.id, PENALTY_STRIP + extra)
             if (len(c) >= 3 or (extra and len(c) == 2)) and c not in NOT_ALONE:
                 self._add_form(c, a.id, PENALTY_CORE + extra)
             if extra and tokens and tokens[-1][-1] in LEVEL_CHARS:  # 市科委 (within 上海市: 上海市市科委)
@@ -459,6 +544,8 @@ class AgencyIndex:
             if " " in piece:
                 continue
             hit = self.best(piece)
+            if hit and piece[0] in LEVEL_CHARS and _place_ends_at(text, i + 1):
+                hit = None  # 莱州住建局: the 州 ends a place we hold nothing from, it is no 州住建局
             if hit:
                 ids, best = hit
                 return Mention((i, j), piece, list(ids), penalty=best, how="exact" if best == 0 else "form")
@@ -604,6 +691,9 @@ class AgencyIndex:
         hit = self.best(q)
         if hit:
             return self.resolve_mention(Mention((0, len(q)), q, list(hit[0]), penalty=hit[1]))
+        english = self._english_body(q) if q.isascii() else None
+        if english is not None:
+            return english
         paths = self.places.get(q)
         if paths:
             return self.resolve_place("|".join(sorted(paths)))
@@ -643,6 +733,40 @@ class AgencyIndex:
             keep = [(i, s) for i, s in ranked if s >= top - 15]
             return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
         return self._national_pinyin(q) or Resolution("not_found", ids[:5], scores[:5])
+
+    def _english_body(self, q: str) -> Resolution | None:
+        """A place in pinyin, then English words for the body: "Fengnan district housing bureau" (the reader
+        made it "fengnanqu housing bureau") → 丰南区住建局; a real place we hold nothing from → not_found."""
+        squashed = re.sub(r"[^a-z]", "", q.lower())
+        found = next(((e, w) for e, w in english_bodies() if squashed.endswith(e) and len(squashed) > len(e)), None)
+        if found is None:
+            return None
+        english, words = found
+        place = squashed[: -len(english)]
+        paths: list[str] = []
+        for key in (place, *(place + kind for kind in ("shi", "qu", "xian", "sheng"))):  # "Tianjin": 天津市
+            self._sound_variants(key)
+            paths = sorted({self._fz(i)[2][1] for i in self._pinyin_ids(key) if self._fz(i)[2][0] < 0})
+            if paths:
+                break
+        if not paths:
+            return self._national_pinyin(place)
+        ids: list[int] = []
+        for word in words:  # in the file's order: the first word naming a body there wins (公安局 before 公安分局)
+            for path in paths:
+                name = self.place_names.get(path) or path.rsplit("/", 1)[-1]
+                members = set(self.under(path))
+                for lead in [x for x in dict.fromkeys([name, short_place(name)]) if x]:
+                    got = self.best(lead + word)
+                    ids += [a for a in (got[0] if got else ()) if a in members]
+            if ids:
+                break
+        ids = list(dict.fromkeys(ids))
+        if len(ids) == 1:
+            return Resolution("ok", ids, [95.0], note=f"按英文理解为「{self.agencies[ids[0]].name}」")
+        if ids:
+            return Resolution("ambiguous", ids, [90.0] * len(ids))
+        return Resolution("not_found", self.under(paths[0])[:5], place="|".join(paths))
 
     def _national_pinyin(self, q: str) -> Resolution | None:
         """A real place typed in pinyin that we hold no report from ("xixiaqu", "Dawukou district")."""

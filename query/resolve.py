@@ -68,8 +68,16 @@ def _combine_segment(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | N
     bodies = [m for m in ms if not m.place]
     if not places or not bodies:
         return None
-    inside = {a for p in places for path in p.place.split("|") for a in cache.index.under(path)}
-    ids = [a for b in bodies for a in b.ids if a in inside]
+    unheld = [p for p in places if not p.ids]
+    if unheld:  # 武宣县人社局, 湘西州保靖县人社局: a real place we hold no report from, never a wider one
+        paths = unheld[-1].place.split("|")
+        res = Resolution("not_found", cache.index.nearby(paths), place=unheld[-1].place)
+        return agency_not_found(cache, seg.text, res)
+    inside: set[int] | None = None  # the body sits in every place the name states
+    for p in places:
+        here = {a for path in p.place.split("|") for a in cache.index.under(path)}
+        inside = here if inside is None else inside & here
+    ids = [a for b in bodies for a in b.ids if a in (inside or set())]
     if ids:
         _replace_mentions(parts, seg, Mention((0, 0), seg.text, list(dict.fromkeys(ids)), how="form"))
         return None

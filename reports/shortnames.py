@@ -27,7 +27,30 @@ def rules() -> tuple[tuple[str, tuple[str, ...]], ...]:
         full, short = row["full"].strip(), row["short"].strip()
         if full and short and full != short and short not in table.setdefault(full, []):
             table[full].append(short)
+    for full, short in [(f, s) for f, shorts in table.items() for s in shorts]:
+        for other_full, other_short in _other_kinds(full, short):
+            if short_of_kind := table.setdefault(other_full, []):
+                if other_short in short_of_kind:
+                    continue
+            table[other_full].append(other_short)
     return tuple(sorted(((f, tuple(s)) for f, s in table.items()), key=lambda t: -len(t[0])))
+
+
+# The same department at another level of government: 局 (city, county), 厅 (province), 部 (the State
+# Council), 委员会 → 委. A rule written for one (人力资源和社会保障局 → 人社局) holds for the others
+# (人社厅, 人社部); a rule the data file states for a kind itself wins (it is listed first).
+_KINDS = (("局", "局"), ("厅", "厅"), ("部", "部"), ("委员会", "委"))
+
+
+def _other_kinds(full: str, short: str) -> list[tuple[str, str]]:
+    """(full, short) of the same rule for the other kinds of body, when both end with the same kind."""
+    for ending, mark in _KINDS:
+        if full.endswith(ending) and short.endswith(mark) and len(short) > len(mark):
+            stem, short_stem = full[: -len(ending)], short[: -len(mark)]
+            if len(stem) < 2 or len(short_stem) < 2 or stem.endswith(("分", "总")):  # 科委 is no 科局
+                return []
+            return [(stem + e, short_stem + m) for e, m in _KINDS if e != ending]
+    return []
 
 
 def pattern_form(body: str) -> str:
@@ -92,3 +115,59 @@ def protected_spans(text: str, longest: int = 12) -> list[tuple[int, int]]:
         else:
             i += 1
     return spans
+
+
+@lru_cache(maxsize=1)
+def _orders() -> dict[str, tuple[str, ...]]:
+    """kind → words of reports/data/name_orders.csv (longest first)."""
+    path = _DATA.parent / "name_orders.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(ln for ln in fh if ln.strip() and not ln.startswith("#")))
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["kind"], []).append(r["word"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _by_stem() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Division stems (full name, the dataset's short, the name before 区/新区) → (name, path), current first."""
+    from reports.divisions import divisions
+
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for d in divisions():
+        if len(d.path) < 2:
+            continue
+        for stem in {d.name, d.short, d.name.removesuffix("新区"), d.name.removesuffix("区")} - {""}:
+            out.setdefault(stem, []).append((d.name, d.path))
+    return out
+
+
+def _district(outer: str, stem: str) -> str:
+    """The full name of the division `stem` names inside the place printed as `outer` (和平 → 和平区)."""
+    for name, path in _by_stem().get(stem, ()):
+        if any(p and p in outer for p in path[:-1]):
+            return name
+    return ""
+
+
+@lru_cache(maxsize=50000)
+def rearranged(name: str) -> tuple[str, ...]:
+    """The same body's name in the order people type it: 国家税务总局深圳市税务局 → 深圳市税务局,
+    天津市公安局和平分局 → 天津市和平区公安分局 (patterns in reports/data/name_orders.csv)."""
+    out: list[str] = []
+    for prefix in _orders().get("prefix", ()):
+        if name.startswith(prefix) and len(name) > len(prefix) + 2:
+            out.append(name[len(prefix) :])
+            break
+    if name.endswith("分局"):
+        for organ in _orders().get("branch", ()):
+            at = name.find(organ)
+            if at <= 0 or at + len(organ) >= len(name) - 2:
+                continue
+            outer, place = name[:at], name[at + len(organ) : -2]
+            full = place if place.endswith(("区", "县", "市", "旗")) else _district(outer, place)
+            if full:
+                out.append(outer + full + organ[:-1] + "分局")
+            break
+    return tuple(out)

@@ -42,12 +42,21 @@ def _clean(name: str) -> str:
     return re.sub(r"[\s\u3000()（）]+", "", name or "")
 
 
+def _starts_with_division(name: str) -> bool:
+    """Does the name start with a real division (贵阳市, 贵州, 本溪市), not a deictic word (贵局, 该县)?"""
+    from reports.divisions import by_name
+    from reports.regions import province_short
+
+    names = by_name()
+    return any(name[:k] in names or name[:k] in province_short() for k in range(2, min(len(name), 12) + 1))
+
+
 def generic_reason(name: str) -> str | None:
     """Why this name says nothing about which body it is (None: it names someone)."""
     clean = _clean(name)
     if not clean:
         return "没有机关名称 (no agency name)"
-    if clean.startswith(_words()["deictic"]):
+    if clean.startswith(_words()["deictic"]) and not _starts_with_division(clean):  # 贵局; not 贵阳市…
         return f"“{clean}”只是指代，不是机关名称 (a reference, not a name)"
     if not _generic_pattern().sub("", clean):
         return f"“{clean}”只是机关类型，没有具体名称 (a type of body, not a name)"

@@ -171,6 +171,9 @@ class IndicatorMatch:
         if self.column and self.column.startswith("k:"):
             if not isinstance(f, str) or template not in MODERN:
                 return None
+            if f == "litigation.total":  # 2019+: 诉讼维持 = 直接起诉 + 复议后起诉, stated as derived
+                both = tuple(f"litigation.{way}.{self.column[2:]}" for way in ("direct", "after_review"))
+                return ("sum", both) if all(definition(k, template) for k in both) else None
             f = f.rsplit(".", 1)[0] + "." + self.column[2:]
             d = definition(f, template)
             return f if d is not None and template in d.templates else None
@@ -246,10 +249,9 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
     kcols = [m for m in matches if m.concept.id.startswith("column:k:")]
     rows = [m for m in matches if not m.concept.id.startswith("column:")]
     if kcols and rows:
-        for r in rows:
-            trial = IndicatorMatch(r.concept, kcols[0].column)
-            if any(trial.formula(t) for t in MODERN):
-                r.column = kcols[0].column
+        took = [r for r in rows if any(IndicatorMatch(r.concept, kcols[0].column).formula(t) for t in MODERN)]
+        for r in took or rows:  # no row has that column: asked anyway, so the reply says "no such item"
+            r.column = kcols[0].column
     strong = [c for c in columns if not (c.words and c.words[0] in WEAK_COLUMNS)]
     if columns and not rows and not strong:
         columns = []

@@ -283,7 +283,7 @@ def merge_context(cache: ReadCache, pq: ParsedQuestion, parts: Parts, ctx: dict[
         return
     has_a, has_y, has_i = bool(parts.mentions), pq.has_time, bool(parts.indicators)
     kinds = sum((has_a, has_y, has_i))
-    follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and pq.avail_years)
+    follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and (pq.avail_years or pq.rank))
     if not follow or pq.glossary or (pq.avail_agencies and not pq.avail_years):
         return
     names = [n for n in ctx.get("agencies") or [] if n in cache.by_name]

@@ -166,6 +166,12 @@ def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], in
     scope = scope_of(cache, intent.place)
     if intent.place and not scope:
         return place_not_found(cache, intent.place)
+    if intent.pq.sub_level and intent.place:
+        scope = _below(cache, scope, intent.place, intent.pq.sub_level)
+        intent.notes = intent.notes + [f"只算{place_label(intent.place).strip()}下辖的{intent.pq.sub_level}（不含本级单位）。"]
+        if not scope:
+            return Answer("no_data", f"{place_label(intent.place).strip()}下辖的{intent.pq.sub_level}还没有年度报告。",
+                          intent=kind, context=intent.context(kind, [], intent.place))
     several = _several_years(cache, intent, scope, kind)
     if several is not None:
         return several
@@ -175,6 +181,20 @@ def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], in
     if year is None:
         return Answer("no_data", f"{where}还没有任何年度报告。", intent=kind, context=ctx)
     return scope, year, note, where, ctx
+
+
+def _below(cache: ReadCache, scope: list[int], place: str, level: str) -> list[int]:
+    """Bodies of the places below `place` of the kind asked (区, 县, 区县…): 宁夏 → its cities' 区 too."""
+    kinds = ("乡", "镇") if level == "乡镇" else ("街道",) if level == "街道" else tuple(level)
+    out = []
+    for aid, rec in cache.agency_recs(scope).items():
+        for path in place.split("|"):
+            top = [p for p in path.split("/") if p]
+            names = rec.places
+            if names[: len(top)] == top and any(n.endswith(kinds) for n in names[len(top):]):
+                out.append(aid)
+                break
+    return out
 
 
 def _several_years(cache: ReadCache, intent: Intent, scope: list[int], kind: str) -> Answer | None:

@@ -100,6 +100,8 @@ _RANGE = re.compile(
 )
 # "22-24年", "19到21年度": a range of two-digit years, the second one followed by 年 (else 12-15 is no year)
 _RANGE2 = re.compile(r"(?<![\d.])(\d{2})\s*(?:年度|年)?\s*(?:-|~|到|至)\s*(\d{2})\s*(?:年度|年)(?!代)")
+# "哪个区最多", "各区县": the places one level below the place asked, not the bodies at the place itself
+_SUB_LEVEL = re.compile(r"(?:哪个|哪些|哪一个|各个?|每个|所有|下属|下辖)(区县|县区|县市区|区|县|乡镇|街道)|(?<![全本])(区县|县区)")
 # a part of a year (上半年, 第一季度, 12月, 每月): annual reports hold only whole-year figures
 _SUB_YEAR = re.compile(
     r"[上下]半年|[一二三四1-4]\s*季度|季度|(?<!\d)(?:[1-9]|1[0-2])\s*月份?(?!\s*(?:底|末)?\s*前|\s*\d{1,2}\s*[日号])|"
@@ -194,6 +196,7 @@ class ParsedQuestion:
     help: bool = False
     followup: bool = False
     sub_year: str = ""  # 上半年 / 第一季度 / 12月: a part of a year, which no annual report holds
+    sub_level: str = ""  # "区县" in "哪个区县最多": rank/sum the places below the one asked
 
     @property
     def has_time(self) -> bool:
@@ -298,6 +301,10 @@ def _parse(question: str, today: date) -> ParsedQuestion:
         pq.all_years = True
     pq.years = sorted(years)
 
+    level = _SUB_LEVEL.search(work)
+    if level:
+        pq.sub_level = level.group(1) or level.group(2)
+        work = _blank(work, level.start(), level.end())
     bottom = False
     m = _TOPN.search(work)
     if m:
@@ -308,7 +315,7 @@ def _parse(question: str, today: date) -> ParsedQuestion:
             bottom = m.group(0).startswith("倒数")
             work = _blank(work, m.start(), m.end())
     flat = work.replace(" ", "")
-    pq.rank = pq.rank or bool(_RANK.search(flat))
+    pq.rank = pq.rank or bool(_RANK.search(flat)) or bool(pq.sub_level)
     pq.ascending = bool(_ASC.search(flat)) or bottom
     pq.total_strong = bool(_TOTAL_STRONG.search(flat))
     pq.total_weak = bool(_TOTAL_WEAK.search(flat))

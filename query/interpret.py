@@ -222,6 +222,8 @@ def _unread(cache: ReadCache, parts: Parts) -> Answer:
         hint = f"您是不是想问：{'、'.join(sugg)}？" if sugg else "请换个说法，或发送“帮助”。"
         return Answer("not_found", f"没有看懂「{words}」，所以没有给出数字。" + hint,
                       candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
+    if not looks_like_name(cache, words):  # "今天天气怎么样" after a question: not a body we lack
+        return help_answer(f"没有看懂「{words}」：这里只回答政府信息公开年度报告的问题。", status="not_found")
     return agency_not_found(cache, words)
 
 

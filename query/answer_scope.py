@@ -166,11 +166,12 @@ def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], in
     scope = scope_of(cache, intent.place)
     if intent.place and not scope:
         return place_not_found(cache, intent.place)
-    if intent.pq.sub_level and intent.place:
+    if intent.pq.sub_level:  # "依申请数最多的区" with no place: the districts of the whole store
         scope = _below(cache, scope, intent.place, intent.pq.sub_level)
-        intent.notes = intent.notes + [f"只算{place_label(intent.place).strip()}下辖的{intent.pq.sub_level}（不含本级单位）。"]
+        where = place_label(intent.place).strip() if intent.place else "库中"
+        intent.notes = intent.notes + [f"只算{where}下辖的{intent.pq.sub_level}（不含本级单位）。"]
         if not scope:
-            return Answer("no_data", f"{place_label(intent.place).strip()}下辖的{intent.pq.sub_level}还没有年度报告。",
+            return Answer("no_data", f"{where}下辖的{intent.pq.sub_level}还没有年度报告。",
                           intent=kind, context=intent.context(kind, [], intent.place))
     several = _several_years(cache, intent, scope, kind)
     if several is not None:

@@ -101,7 +101,10 @@ _RANGE = re.compile(
 # "22-24年", "19到21年度": a range of two-digit years, the second one followed by 年 (else 12-15 is no year)
 _RANGE2 = re.compile(r"(?<![\d.])(\d{2})\s*(?:年度|年)?\s*(?:-|~|到|至)\s*(\d{2})\s*(?:年度|年)(?!代)")
 # "哪个区最多", "各区县": the places one level below the place asked, not the bodies at the place itself
-_SUB_LEVEL = re.compile(r"(?:哪个|哪些|哪一个|各个?|每个|所有|下属|下辖)(区县|县区|县市区|区|县|乡镇|街道)|(?<![全本])(区县|县区)")
+_SUB_LEVEL = re.compile(
+    r"(?:哪个|哪些|哪一个|各个?|每个|所有|下属|下辖|最多的|最少的|最高的|最低的)(区县|县区|县市区|区|县|乡镇|街道)(?![a-z\u4e00-\u9fff])"
+    r"|(?:哪个|哪些|哪一个|各个?|每个|所有|下属|下辖)(区县|县区|县市区|区|县|乡镇|街道)|(?<![全本])(区县|县区)"
+)
 # a part of a year (上半年, 第一季度, 12月, 每月): annual reports hold only whole-year figures
 _SUB_YEAR = re.compile(
     r"[上下]半年|[一二三四1-4]\s*季度|季度|(?<!\d)(?:[1-9]|1[0-2])\s*月份?(?!\s*(?:底|末)?\s*前|\s*\d{1,2}\s*[日号])|"
@@ -303,7 +306,7 @@ def _parse(question: str, today: date) -> ParsedQuestion:
 
     level = _SUB_LEVEL.search(work)
     if level:
-        pq.sub_level = level.group(1) or level.group(2)
+        pq.sub_level = next(g for g in level.groups() if g)
         work = _blank(work, level.start(), level.end())
     bottom = False
     m = _TOPN.search(work)
@@ -339,7 +342,11 @@ def strip_fillers(text: str) -> str:
     is a filler on its own, so an unknown body is reported as written ("上海市科委", not "海市科委")."""
     out: list[str] = []
     pos = 0
-    for start, end in protected_spans(text):
+    long_fillers = [(m.start(), m.end()) for m in _FILLER_RE.finditer(text) if m.end() - m.start() >= 4]
+    spans = [  # a name piece inside a long filler ("政府" in 政府信息公开工作年度报告) is the filler's
+        (a, b) for a, b in protected_spans(text) if not any(fa <= a and b <= fb for fa, fb in long_fillers)
+    ]
+    for start, end in spans:
         out.append(_FILLER_RE.sub(" ", text[pos:start]))
         out.append(text[start:end])
         pos = end

@@ -16,7 +16,7 @@ from query.words import negations, rewrite_at, special_at
 
 MAX_SCAN = 600  # characters of a question scanned for names and indicators (the bot caps questions at 500)
 MAX_PHRASE = 48
-CONNECTORS = frozenset("和与跟及同、，,;；/")  # between two names: "A和B" is A and B
+CONNECTORS = frozenset("和与跟及同比、，,;；/")  # between two names: "A和B" is A and B ("A比B多多少" too)
 
 
 @dataclass

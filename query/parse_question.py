@@ -248,13 +248,8 @@ def parse_question(question: str, today: date | None = None) -> ParsedQuestion:
         return ParsedQuestion(raw=str(question)[:MAX_CHARS], text=text, rest=text)
 
 
-def _parse(question: str, today: date) -> ParsedQuestion:
-    raw = question if isinstance(question, str) else str(question or "")
-    text = normalize(raw)
-    pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
-    work = english_places(_cn_years(text))
-    years: set[int] = set()
-
+def _ranges(pq: ParsedQuestion, work: str, years: set[int], today: date) -> str:
+    """近N年 and year ranges (2017-2020, 2017-20, 22-24年) read into `pq`/`years`, cut out of `work`."""
     for m in list(_RECENT.finditer(work)):
         n = cn_number(m.group(1))
         if n and 1 <= n <= MAX_RANGE:
@@ -276,6 +271,17 @@ def _parse(question: str, today: date) -> ParsedQuestion:
             years.update(range(a, b + 1))
             pq.year_range = (a, b)
             work = _blank(work, m.start(), m.end())
+    return work
+
+
+def _parse(question: str, today: date) -> ParsedQuestion:
+    raw = question if isinstance(question, str) else str(question or "")
+    text = normalize(raw)
+    pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
+    work = english_places(_cn_years(text))
+    years: set[int] = set()
+
+    work = _ranges(pq, work, years, today)
     for m in list(_SINCE.finditer(work)):
         pq.since_year = int(m.group(1))
         work = _blank(work, m.start(), m.end())

@@ -176,6 +176,14 @@ def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], in
     several = _several_years(cache, intent, scope, kind)
     if several is not None:
         return several
+    if len(intent.parts.indicators) > 1:  # "淮安市 依申请数和复议 合计": one indicator at a time, never the first
+        labels = [m.label for m in intent.parts.indicators]
+        what = "排名" if kind == "rank" else "合计"
+        return Answer("ambiguous", f"{what}一次按一个指标算，请选一个：{'、'.join(labels)}。要把它们相加，请写「…加…」。",
+                      candidates=[Candidate(m.concept.words[0] if m.concept.words else m.label, "indicator",
+                                            m.concept.words[0] if m.concept.words else m.label)
+                                  for m in intent.parts.indicators],
+                      intent=kind, context=intent.context(kind, [], intent.place))
     year, note = scope_year(intent, cache, scope)
     where = place_label(intent.place)
     ctx = intent.context(kind, [], intent.place)

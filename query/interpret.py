@@ -27,6 +27,7 @@ NO_PREVIOUS = "这像是接着上一个问题问的，但这里没有上一个�
 
 
 CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
+ADD_WORDS = re.compile(r"加起来|加在一起|相加|之和|总和|加上|(?<![增追参附添])加(?!强|快|大)")
 SUM_WORDS = re.compile(r"合计|总和|之和|加总|汇总|一共|共计|加起来|总共")
 LEVEL = re.compile(r"全(市|区|县|省|自治区)")  # "全市" of a body: the place of that level on its region path
 
@@ -80,7 +81,7 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
     )
     merge_context(cache, pq, parts, ctx)
     _time_words(pq, parts)
-    _sum_words(pq, parts)
+    _sum_words(cache, pq, parts)
     res = judge_segments(cache, parts, segments)
     if res is None and parts.residual:
         res = residual_agency(cache, parts)
@@ -107,15 +108,22 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
     return _kind(cache, pq, parts, _widened(cache, pq, parts, scope))
 
 
-def _sum_words(pq: ParsedQuestion, parts: Parts) -> None:
+def _sum_words(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> None:
     """"复议加诉讼一共多少", "复议+诉讼": several indicators and a sum word are one derived sum, not the
-    first of them (and the sum word then says nothing about the scope)."""
-    if len(parts.indicators) < 2 or not (asks("sum", pq.text) or re.search(r"[+＋]", pq.raw)):
+    first of them. For a place ("淮安市 复议和诉讼合计") 合计/总数 are the place's total of each indicator,
+    so only words that add indicators together (加, 加起来, 之和, ＋) make the sum there."""
+    if len(parts.indicators) < 2:
+        return
+    at_place = any(  # a place of several bodies (洪泽区 with one body is that body)
+        m.place and len({a for p in m.place.split("|") for a in cache.index.under(p)}) > 1 for m in parts.mentions
+    )
+    adds = bool(re.search(r"[+＋]", pq.raw) or ADD_WORDS.search(pq.text.replace(" ", "")))
+    if not (adds or (asks("sum", pq.text) and not at_place)):
         return
     summed = sum_of(parts.indicators)
     if summed is not None:
         parts.indicators = [summed]
-        if not any(m.place for m in parts.mentions):  # "淮安市…复议和诉讼合计" stays a total over the place
+        if not at_place:  # the sum word said how to add the indicators, nothing about the scope
             pq.total_strong = bool(LEVEL.search(pq.text.replace(" ", "")))
 
 

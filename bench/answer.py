@@ -89,6 +89,7 @@ def build_store(path: Path, n_agencies: int, seed: int):
     """Agencies, reports and values written with bulk inserts (the parsers are benchmarked elsewhere)."""
     from sqlalchemy import insert
 
+    from reports import exact
     from reports.catalogue import definition
     from storage.db import create_all, get_engine
     from storage.models import Agency, IndicatorValue, Report
@@ -134,7 +135,8 @@ def build_store(path: Path, n_agencies: int, seed: int):
                     {
                         "report_id": rid,
                         "indicator": k,
-                        "value": float(val),
+                        "value": exact.order_key(exact.to_exact(val)),
+                        "value_text": exact.text(exact.to_exact(val)),  # the store keeps numbers exactly
                         "unit": d.unit if d else "",
                         "line_no": 20 + i,
                         "line_text": f"{d.row_label if d else k} {val}",

@@ -166,12 +166,68 @@ def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], in
     scope = scope_of(cache, intent.place)
     if intent.place and not scope:
         return place_not_found(cache, intent.place)
+    if intent.pq.sub_level:  # "依申请数最多的区" with no place: the districts of the whole store
+        scope = _below(cache, scope, intent.place, intent.pq.sub_level)
+        where = place_label(intent.place).strip() if intent.place else "库中"
+        intent.notes = intent.notes + [f"只算{where}下辖的{intent.pq.sub_level}（不含本级单位）。"]
+        if not scope:
+            return Answer("no_data", f"{where}下辖的{intent.pq.sub_level}还没有年度报告。",
+                          intent=kind, context=intent.context(kind, [], intent.place))
+    several = _several_years(cache, intent, scope, kind)
+    if several is not None:
+        return several
+    if len(intent.parts.indicators) > 1:  # "淮安市 依申请数和复议 合计": one indicator at a time, never the first
+        labels = [m.label for m in intent.parts.indicators]
+        what = "排名" if kind == "rank" else "合计"
+        return Answer("ambiguous", f"{what}一次按一个指标算，请选一个：{'、'.join(labels)}。要把它们相加，请写「…加…」。",
+                      candidates=[Candidate(m.concept.words[0] if m.concept.words else m.label, "indicator",
+                                            m.concept.words[0] if m.concept.words else m.label)
+                                  for m in intent.parts.indicators],
+                      intent=kind, context=intent.context(kind, [], intent.place))
     year, note = scope_year(intent, cache, scope)
     where = place_label(intent.place)
     ctx = intent.context(kind, [], intent.place)
     if year is None:
         return Answer("no_data", f"{where}还没有任何年度报告。", intent=kind, context=ctx)
     return scope, year, note, where, ctx
+
+
+def _below(cache: ReadCache, scope: list[int], place: str, level: str) -> list[int]:
+    """Bodies of the places below `place` of the kind asked (区, 县, 区县…): 宁夏 → its cities' 区 too."""
+    kinds = ("乡", "镇") if level == "乡镇" else ("街道",) if level == "街道" else tuple(level)
+    out = []
+    for aid, rec in cache.agency_recs(scope).items():
+        for path in place.split("|"):
+            top = [p for p in path.split("/") if p]
+            names = rec.places
+            if names[: len(top)] == top and any(n.endswith(kinds) for n in names[len(top):]):
+                out.append(aid)
+                break
+    return out
+
+
+def _several_years(cache: ReadCache, intent: Intent, scope: list[int], kind: str) -> Answer | None:
+    """A ranking or total over several years ("近三年哪个单位最多", "2019-2021 排名") is scored one year at
+    a time: ask which year, never answer one of them silently (nor say "no year was given")."""
+    parts = intent.parts
+    if len(parts.years) <= 1 and not (parts.recent_n or parts.since_year or parts.all_years):
+        return None
+    have = cache.scope_years(scope)
+    asked = [y for y in have if y in parts.years] if parts.years else have
+    if parts.recent_n:
+        asked = have[-parts.recent_n:]
+    elif parts.since_year:
+        asked = [y for y in have if y >= parts.since_year]
+    what = "排名" if kind == "rank" else "合计"
+    label = parts.indicators[0].label if parts.indicators else ""
+    word = parts.indicators[0].concept.words[0] if parts.indicators and parts.indicators[0].concept.words else label
+    return Answer(
+        "ambiguous",
+        f"{what}一次按一年算，请选一个年份，例如「{(asked or have or [2024])[-1]}年{word}{what}」。"
+        + (f"库中这些年份有报告：{fmt.year_list(asked)}。" if asked else "所问年份都没有报告。"),
+        candidates=[Candidate(f"{y}年", "year", f"{y}年") for y in asked[-8:]],
+        intent=kind, context=intent.context(kind, [], intent.place),
+    )
 
 
 def rank_answer(cache: ReadCache, intent: Intent) -> Answer:

@@ -171,6 +171,9 @@ class IndicatorMatch:
         if self.column and self.column.startswith("k:"):
             if not isinstance(f, str) or template not in MODERN:
                 return None
+            if f == "litigation.total":  # 2019+: 诉讼维持 = 直接起诉 + 复议后起诉, stated as derived
+                both = tuple(f"litigation.{way}.{self.column[2:]}" for way in ("direct", "after_review"))
+                return ("sum", both) if all(definition(k, template) for k in both) else None
             f = f.rsplit(".", 1)[0] + "." + self.column[2:]
             d = definition(f, template)
             return f if d is not None and template in d.templates else None
@@ -189,8 +192,33 @@ class IndicatorMatch:
         return f
 
 
+SUM_PREFIX = "sum:"
+
+
+def sum_of(matches: list[IndicatorMatch]) -> IndicatorMatch | None:
+    """"复议加诉讼", "企业和律所一共": several indicators asked as one sum, stated as derived (a ＋ b).
+
+    Only counts add up: a ratio among them, or a template lacking one part, leaves that template without
+    the sum (its reports answer "no such item"), never a partial sum."""
+    if len(matches) < 2 or any(m.concept.unit == "%" for m in matches):
+        return None
+    formulas: dict[str, Formula] = {}
+    for t in TEMPLATES:
+        parts = [m.formula(t) for m in matches]
+        if all(f is not None for f in parts):
+            formulas[t] = ("sum", tuple(parts))  # type: ignore[arg-type]
+    if not formulas:
+        return None
+    cid = SUM_PREFIX + "+".join(m.id for m in matches)
+    name = "＋".join(m.label for m in matches)
+    return IndicatorMatch(Concept(cid, name, (), formulas))
+
+
 def from_id(match_id: str) -> IndicatorMatch | None:
     """Rebuild a match from its id (follow-up context)."""
+    if match_id.startswith(SUM_PREFIX):
+        got = [from_id(part) for part in match_id[len(SUM_PREFIX):].split("+")]
+        return sum_of([m for m in got if m is not None]) if all(got) else None
     cid, _, col = match_id.partition("@")
     c = concept(cid)
     return IndicatorMatch(c, col or None) if c else None
@@ -221,21 +249,23 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
     kcols = [m for m in matches if m.concept.id.startswith("column:k:")]
     rows = [m for m in matches if not m.concept.id.startswith("column:")]
     if kcols and rows:
-        for r in rows:
-            trial = IndicatorMatch(r.concept, kcols[0].column)
-            if any(trial.formula(t) for t in MODERN):
-                r.column = kcols[0].column
+        took = [r for r in rows if any(IndicatorMatch(r.concept, kcols[0].column).formula(t) for t in MODERN)]
+        for r in took or rows:  # no row has that column: asked anyway, so the reply says "no such item"
+            r.column = kcols[0].column
     strong = [c for c in columns if not (c.words and c.words[0] in WEAK_COLUMNS)]
     if columns and not rows and not strong:
         columns = []
     if columns:
-        col = (strong or columns)[0].column
+        # "企业和律所申请": every column named is asked (one row each), never only the first
+        cols = list(dict.fromkeys(c.column for c in (strong or columns)))
         if not rows:
             rows = [IndicatorMatch(CONCEPTS["apply_received"], span=columns[0].span)]
+        out = []
         for r in rows:
             if (r.concept.modifiable or _modifiable_key(r.concept)) and not r.column:
-                r.column = col
-        out = rows
+                out += [IndicatorMatch(r.concept, col, r.span, r.words) for col in cols]
+            else:
+                out.append(r)
     else:
         out = rows
     # "政府信息公开申请予以公开率": the generic "申请" words only set the context of a more specific one

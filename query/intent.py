@@ -29,6 +29,7 @@ class Parts:
     all_years: bool = False
     residual: str = ""
     which_year: str = ""  # "max"/"min": "哪一年最多/最少" ranks the years of one body, not bodies
+    compare_with: list[str] = field(default_factory=list)  # "跟洪泽区比呢": the previous bodies, kept
     inherited: list[str] = field(default_factory=list)  # agency|place|year|indicator, and "note:…"
 
 

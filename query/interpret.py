@@ -13,7 +13,7 @@ from typing import Any
 from query.cache import ReadCache
 from query.clarify import agency_not_found, help_answer
 from query.english import english_help, is_english
-from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, typo_fix
+from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, sum_of, typo_fix
 from query.intent import Intent, Parts
 from query.parse_question import ParsedQuestion, parse_question
 from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
@@ -27,6 +27,9 @@ NO_PREVIOUS = "这像是接着上一个问题问的，但这里没有上一个�
 
 
 CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
+ADD_WORDS = re.compile(r"加起来|加在一起|相加|之和|总和|加上|(?<![增追参附添])加(?!强|快|大)")
+SUM_WORDS = re.compile(r"合计|总和|之和|加总|汇总|一共|共计|加起来|总共")
+LEVEL = re.compile(r"全(市|区|县|省|自治区)")  # "全市" of a body: the place of that level on its region path
 
 
 def interpret(cache: ReadCache, question: str, today: date, ctx: dict[str, Any]) -> Intent | Answer:
@@ -62,6 +65,9 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         return Answer("no_data", NO_STORE, intent="help")
     mentions, matches, segments, kinds = scan(cache.index, pq)
     kind = first_kind(kinds)
+    if pq.sub_year and kind not in {"deadline", "published"}:
+        return Answer("not_found", f"年度报告只有全年的数字，没有「{pq.sub_year}」的。可以问全年，例如"
+                      "「洪泽区 2024 依申请数」。", intent="value")
     if kind == "indicators":
         return Intent("indicators", pq, Parts(), today=today)
     residual = " ".join(seg.residual for seg in segments if seg.residual and not seg.mentions)
@@ -75,6 +81,7 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
     )
     merge_context(cache, pq, parts, ctx)
     _time_words(pq, parts)
+    _sum_words(cache, pq, parts)
     res = judge_segments(cache, parts, segments)
     if res is None and parts.residual:
         res = residual_agency(cache, parts)
@@ -98,7 +105,48 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
     if answer is not None:
         return answer
     assert scope is not None
-    return _kind(cache, pq, parts, scope)
+    return _kind(cache, pq, parts, _widened(cache, pq, parts, scope))
+
+
+def _sum_words(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> None:
+    """"复议加诉讼一共多少", "复议+诉讼": several indicators and a sum word are one derived sum, not the
+    first of them. For a place ("淮安市 复议和诉讼合计") 合计/总数 are the place's total of each indicator,
+    so only words that add indicators together (加, 加起来, 之和, ＋) make the sum there."""
+    if len(parts.indicators) < 2:
+        return
+    at_place = any(  # a place of several bodies (洪泽区 with one body is that body)
+        m.place and len({a for p in m.place.split("|") for a in cache.index.under(p)}) > 1 for m in parts.mentions
+    )
+    adds = bool(re.search(r"[+＋]", pq.raw) or ADD_WORDS.search(pq.text.replace(" ", "")))
+    if not (adds or (asks("sum", pq.text) and not at_place)):
+        return
+    summed = sum_of(parts.indicators)
+    if summed is not None:
+        parts.indicators = [summed]
+        if not at_place:  # the sum word said how to add the indicators, nothing about the scope
+            pq.total_strong = bool(LEVEL.search(pq.text.replace(" ", "")))
+
+
+def _widened(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> tuple:
+    """The bodies of the previous question kept for "跟洪泽区比呢"; "洪泽区 … 全省排名" ranks 洪泽区's province."""
+    ids, place, notes, others = scope
+    if parts.compare_with:
+        ids = [cache.by_name[n] for n in parts.compare_with if cache.by_name[n] not in ids] + list(ids)
+    level = LEVEL.search(pq.text.replace(" ", ""))
+    if level and pq.rank and len(parts.mentions) == 1:
+        path = place or (cache.agencies[ids[0]].region_path if len(ids) == 1 else "")
+        wider = _level_path(path, level.group(1))
+        if wider:
+            ids, place = [], wider
+    return ids, place, notes, others
+
+
+def _level_path(path: str, level: str) -> str:
+    """'江苏省/淮安市/洪泽区', '市' → '江苏省/淮安市' (the last place of that level on the path), else ''."""
+    names = [p for p in path.split("/") if p]
+    ends = ("省", "自治区") if level in {"省", "自治区"} else (level,)
+    hits = [i for i, p in enumerate(names) if p.endswith(ends)]
+    return "/".join(names[: hits[-1] + 1]) if hits else ""
 
 
 def _time_words(pq: ParsedQuestion, parts: Parts) -> None:
@@ -182,6 +230,8 @@ def _unread(cache: ReadCache, parts: Parts) -> Answer:
         hint = f"您是不是想问：{'、'.join(sugg)}？" if sugg else "请换个说法，或发送“帮助”。"
         return Answer("not_found", f"没有看懂「{words}」，所以没有给出数字。" + hint,
                       candidates=[Candidate(s, "indicator", s) for s in sugg], intent="value")
+    if not looks_like_name(cache, words):  # "今天天气怎么样" after a question: not a body we lack
+        return help_answer(f"没有看懂「{words}」：这里只回答政府信息公开年度报告的问题。", status="not_found")
     return agency_not_found(cache, words)
 
 
@@ -201,7 +251,13 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
     """Value, summary, ranking or total, from what was named (bodies or a place) and the question words."""
     agency_ids, place, notes, others = scope
     intent = Intent("value", pq, parts, agency_ids, place, notes, others)
-    wants_total = bool(parts.indicators) and (pq.total_strong or (pq.total_weak and place and not agency_ids))
+    if pq.rank and not parts.indicators and not pq.avail_agencies:
+        return Answer("ambiguous", "没有说明按哪个指标排名。请写出指标，例如「2024年依申请数前5名」。",
+                      candidates=[Candidate(w, "indicator", w) for w in ("依申请数", "行政复议", "行政诉讼")],
+                      intent="rank")
+    rank_first = pq.rank and not SUM_WORDS.search(pq.text.replace(" ", ""))  # "全省排名": a ranking
+    wants_total = bool(parts.indicators) and not rank_first and (
+        pq.total_strong or (pq.total_weak and place and not agency_ids))
     if wants_total and (place or not agency_ids):
         intent.kind = "total"
         return intent
@@ -237,11 +293,19 @@ def merge_context(cache: ReadCache, pq: ParsedQuestion, parts: Parts, ctx: dict[
         return
     has_a, has_y, has_i = bool(parts.mentions), pq.has_time, bool(parts.indicators)
     kinds = sum((has_a, has_y, has_i))
-    follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and pq.avail_years)
+    follow = pq.followup or (kinds == 1 and not parts.residual) or (kinds == 0 and (pq.avail_years or pq.rank))
     if not follow or pq.glossary or (pq.avail_agencies and not pq.avail_years):
         return
-    if not has_a and not parts.residual:
-        names = [n for n in ctx.get("agencies") or [] if n in cache.by_name]
+    names = [n for n in ctx.get("agencies") or [] if n in cache.by_name]
+    if has_a and names and len(parts.mentions) == 1 and pq.compare:
+        parts.compare_with = parts.agency_names = names  # "跟洪泽区比呢": the new body next to the previous ones
+        parts.inherited.append("agency")
+    level = LEVEL.search(pq.text.replace(" ", ""))
+    wider = [_level_path(cache.agencies[cache.by_name[n]].region_path, level.group(1)) for n in names] if level else []
+    if not has_a and not parts.residual and wider and all(wider):
+        parts.place = "|".join(dict.fromkeys(wider))  # "那全市呢" after 洪泽区: 淮安市, not 洪泽区 again
+        parts.inherited.append("place")
+    elif not has_a and not parts.residual:
         if names:
             parts.agency_names = names
             parts.inherited.append("agency")

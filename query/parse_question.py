@@ -76,7 +76,15 @@ def _cn_years(text: str) -> str:
         year = cn_number(m.group(1))
         return str(year) if year is not None and MIN_YEAR <= year <= MAX_YEAR else m.group(0)
 
-    return _CN_YEAR_SPELLED.sub(digits, _CN_YEAR.sub(digits, text))
+    def two(m: re.Match[str]) -> str:
+        return "".join(str("〇一二三四五六七八九".index(c)) for c in m.group(1).translate(_CN_DIGIT_ZEROS))
+
+    return _CN_YEAR2.sub(two, _CN_YEAR_SPELLED.sub(digits, _CN_YEAR.sub(digits, text)))
+
+
+# "二三年到二四年": two numeral characters and 年 are a two-digit year (not 十二年: 十 is not a digit)
+_CN_YEAR2 = re.compile(r"(?<![〇○零一二两三四五六七八九十百千])([〇○零一二三四五六七八九]{2})(?=年)")
+_CN_DIGIT_ZEROS = str.maketrans({"○": "〇", "零": "〇"})
 
 
 # ------------------------------------------------------------------------------------------ years
@@ -89,6 +97,18 @@ _RECENT = re.compile(
 )
 _RANGE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:-|~|到|至|－|—)\s*((?:19|20)\d{2}|\d{2})(?!\d)\s*(?:年度|年)?"
+)
+# "22-24年", "19到21年度": a range of two-digit years, the second one followed by 年 (else 12-15 is no year)
+_RANGE2 = re.compile(r"(?<![\d.])(\d{2})\s*(?:年度|年)?\s*(?:-|~|到|至)\s*(\d{2})\s*(?:年度|年)(?!代)")
+# "哪个区最多", "各区县": the places one level below the place asked, not the bodies at the place itself
+_SUB_LEVEL = re.compile(
+    r"(?:哪个|哪些|哪一个|各个?|每个|所有|下属|下辖|最多的|最少的|最高的|最低的)(区县|县区|县市区|区|县|乡镇|街道)(?![a-z\u4e00-\u9fff])"
+    r"|(?:哪个|哪些|哪一个|各个?|每个|所有|下属|下辖)(区县|县区|县市区|区|县|乡镇|街道)|(?<![全本])(区县|县区)"
+)
+# a part of a year (上半年, 第一季度, 12月, 每月): annual reports hold only whole-year figures
+_SUB_YEAR = re.compile(
+    r"[上下]半年|[一二三四1-4]\s*季度|季度|(?<!\d)(?:[1-9]|1[0-2])\s*月份?(?!\s*(?:底|末)?\s*前|\s*\d{1,2}\s*[日号])|"
+    r"[一二三四五六七八九十]{1,2}月份?(?!\s*\d{1,2}\s*[日号])|每个?月|月度|月均|上旬|中旬|下旬"
 )
 _SINCE = re.compile(r"(?:自|从)?\s*(?<!\d)((?:19|20)\d{2})\s*(?:年度|年)?\s*(?:以来|至今|以后|之后|起)")
 _YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度|年)?")
@@ -106,7 +126,7 @@ _ALL_YEARS = re.compile(r"历年|各年度?|每一?年|逐年|所有年份?|全�
 
 # ------------------------------------------------------------------------------------------ top N / intents
 _TOPN = re.compile(
-    r"(?:前|top\s*|最多的|最少的|最高的|最低的)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*"
+    r"(?:前|top\s*|最多的|最少的|最高的|最低的|倒数第?)\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*"
     r"(?:名|个|位|家|强)?(?!\s*年)"
 )
 _RANK = re.compile(
@@ -119,7 +139,9 @@ _TOTAL_STRONG = re.compile(
     r"辖区|范围内|下属|全部单位|所有机关"
 )
 _TOTAL_WEAK = re.compile(r"总数|总计|总量|总额")
-_COMPARE = re.compile(r"对比|比较|相比|比一比|比一下|vs|pk|哪个多|哪个高|谁多|谁高|差多少|差距")
+_COMPARE = re.compile(
+    r"对比|比较|相比|比一比|比一下|vs|pk|哪个多|哪个高|谁多|谁高|差多少|差距|(?:跟|和|与|同).{1,24}?比(?![例率重])"
+)
 _TREND = re.compile(r"趋势|变化|走势|增长|变动|历年|逐年|各年|每年|涨|跌|升降")
 _AVAIL_YEARS = re.compile(r"哪些年份?|哪几年|哪一年|几个年份|几年的|有几年|年份|什么年份|哪年")
 _AVAIL_AGENCIES = re.compile(
@@ -176,6 +198,8 @@ class ParsedQuestion:
     glossary: bool = False
     help: bool = False
     followup: bool = False
+    sub_year: str = ""  # 上半年 / 第一季度 / 12月: a part of a year, which no annual report holds
+    sub_level: str = ""  # "区县" in "哪个区县最多": rank/sum the places below the one asked
 
     @property
     def has_time(self) -> bool:
@@ -224,13 +248,8 @@ def parse_question(question: str, today: date | None = None) -> ParsedQuestion:
         return ParsedQuestion(raw=str(question)[:MAX_CHARS], text=text, rest=text)
 
 
-def _parse(question: str, today: date) -> ParsedQuestion:
-    raw = question if isinstance(question, str) else str(question or "")
-    text = normalize(raw)
-    pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
-    work = english_places(_cn_years(text))
-    years: set[int] = set()
-
+def _ranges(pq: ParsedQuestion, work: str, years: set[int], today: date) -> str:
+    """近N年 and year ranges (2017-2020, 2017-20, 22-24年) read into `pq`/`years`, cut out of `work`."""
     for m in list(_RECENT.finditer(work)):
         n = cn_number(m.group(1))
         if n and 1 <= n <= MAX_RANGE:
@@ -246,6 +265,23 @@ def _parse(question: str, today: date) -> ParsedQuestion:
             years.update(range(a, b + 1))
             pq.year_range = (a, b)
             work = _blank(work, m.start(), m.end())
+    for m in list(_RANGE2.finditer(work)):
+        a, b = sorted(_two_digit_year(int(m.group(i)), today) for i in (1, 2))
+        if MIN_YEAR <= a and b <= MAX_YEAR and b - a <= MAX_RANGE:
+            years.update(range(a, b + 1))
+            pq.year_range = (a, b)
+            work = _blank(work, m.start(), m.end())
+    return work
+
+
+def _parse(question: str, today: date) -> ParsedQuestion:
+    raw = question if isinstance(question, str) else str(question or "")
+    text = normalize(raw)
+    pq = ParsedQuestion(raw=raw[:MAX_CHARS], text=text, rest=text)
+    work = english_places(_cn_years(text))
+    years: set[int] = set()
+
+    work = _ranges(pq, work, years, today)
     for m in list(_SINCE.finditer(work)):
         pq.since_year = int(m.group(1))
         work = _blank(work, m.start(), m.end())
@@ -267,20 +303,29 @@ def _parse(question: str, today: date) -> ParsedQuestion:
                 pq.relative = True
                 work = _blank(work, idx, idx + len(word))
             idx = work.find(word, idx + len(word))
+    sub = _SUB_YEAR.search(work)
+    if sub:
+        pq.sub_year = sub.group(0).replace(" ", "")
     if _ALL_YEARS.search(work):
         pq.all_years = True
     pq.years = sorted(years)
 
+    level = _SUB_LEVEL.search(work)
+    if level:
+        pq.sub_level = next(g for g in level.groups() if g)
+        work = _blank(work, level.start(), level.end())
+    bottom = False
     m = _TOPN.search(work)
     if m:
         n = cn_number(m.group(1))
         if n and 0 < n <= 1000:
             pq.top_n = n
             pq.rank = True
+            bottom = m.group(0).startswith("倒数")
             work = _blank(work, m.start(), m.end())
     flat = work.replace(" ", "")
-    pq.rank = pq.rank or bool(_RANK.search(flat))
-    pq.ascending = bool(_ASC.search(flat))
+    pq.rank = pq.rank or bool(_RANK.search(flat)) or bool(pq.sub_level)
+    pq.ascending = bool(_ASC.search(flat)) or bottom
     pq.total_strong = bool(_TOTAL_STRONG.search(flat))
     pq.total_weak = bool(_TOTAL_WEAK.search(flat))
     pq.compare = bool(_COMPARE.search(flat))
@@ -303,7 +348,11 @@ def strip_fillers(text: str) -> str:
     is a filler on its own, so an unknown body is reported as written ("上海市科委", not "海市科委")."""
     out: list[str] = []
     pos = 0
-    for start, end in protected_spans(text):
+    long_fillers = [(m.start(), m.end()) for m in _FILLER_RE.finditer(text) if m.end() - m.start() >= 4]
+    spans = [  # a name piece inside a long filler ("政府" in 政府信息公开工作年度报告) is the filler's
+        (a, b) for a, b in protected_spans(text) if not any(fa <= a and b <= fb for fa, fb in long_fillers)
+    ]
+    for start, end in spans:
         out.append(_FILLER_RE.sub(" ", text[pos:start]))
         out.append(text[start:end])
         pos = end

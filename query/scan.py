@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from query.agencies import AgencyIndex, Mention
 from query.indicators import IndicatorMatch, column_concept, combine, concept, phrase_table
 from query.parse_question import ParsedQuestion, strip_fillers
-from query.words import rewrite_at, special_at
+from query.words import negations, rewrite_at, special_at
 
 MAX_SCAN = 600  # characters of a question scanned for names and indicators (the bot caps questions at 500)
 MAX_PHRASE = 48
-CONNECTORS = frozenset("和与跟及同、，,;；/")  # between two names: "A和B" is A and B
+CONNECTORS = frozenset("和与跟及同比、，,;；/")  # between two names: "A和B" is A and B ("A比B多多少" too)
 
 
 @dataclass
@@ -27,9 +27,11 @@ class Segment:
 
 
 def meaningful(residual: str) -> str:
-    """Residual characters minus fillers and digits; words of one CJK character are noise."""
+    """Residual characters minus fillers and digits; words of one CJK character are noise, except the
+    ones that turn a question around (非, 除: "非自然人", "除了X"), which must stop an answer."""
     rest = strip_fillers(residual)
-    return " ".join(w for w in rest.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}|率", w))
+    keep = negations()
+    return " ".join(w for w in rest.split() if len(w) >= 2 or re.fullmatch(r"[a-z]{2,}|率", w) or w in keep)
 
 
 def _phrase_at(text: str, i: int, table: dict) -> tuple[str, int]:

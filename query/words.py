@@ -13,7 +13,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "question_words.csv"
-KINDS = ("measure", "rewrite", "indicators", "overview", "published", "deadline", "findings", "change", "which_year")
+KINDS = (
+    "measure", "rewrite", "indicators", "overview", "published", "deadline", "findings", "change", "which_year",
+    "sum", "negation",
+)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +56,12 @@ def rewrite_at(text: str, i: int) -> tuple[str, int] | None:
 def without_measures(residual: str) -> str:
     """Residual words minus count words (数量, 总数, 合计…) and change words (增加了多少: the trend says it)."""
     words = [_pattern("change").sub("", _pattern("measure").sub("", w)) for w in residual.split()]
-    return " ".join(w for w in words if len(w) >= 2 or w == "率")
+    return " ".join(w for w in words if len(w) >= 2 or w == "率" or w in negations())
+
+
+def negations() -> frozenset[str]:
+    """One-character words that turn a question around (非自然人, 除了…): never dropped as noise."""
+    return frozenset(w for w, _m in _table()["negation"] if len(w) == 1)
 
 
 SPECIAL = ("deadline", "published", "findings", "overview", "indicators")  # first match wins

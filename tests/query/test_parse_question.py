@@ -155,3 +155,52 @@ def test_reader_never_raises_on_year_like_text(text):
 def test_engine_never_raises(fixture_answerer, text):
     ans = fixture_answerer.ask(text, today=TODAY)
     assert ans.status in {"ok", "ambiguous", "not_found", "no_data"}
+
+
+# ------------------------------------------------------------------ issue 14: forms that were misread
+@pytest.mark.parametrize(
+    ("q", "years"),
+    [
+        ("洪泽区 22-24年 依申请数", [2022, 2023, 2024]),
+        ("洪泽区 23到24年 行政复议", [2023, 2024]),
+        ("19至20年度 西夏区", [2019, 2020]),
+        ("洪泽区二三年到二四年依申请数", [2023, 2024]),
+        ("洪泽区二三年依申请数", [2023]),
+        ("西夏区 12-15 依申请数", []),  # no 年: not a range of years
+        ("十二年", []),  # 十 is no digit: not 2012
+    ],
+)
+def test_two_digit_year_ranges(q, years):
+    assert parse_question(q, date(2025, 6, 1)).years == years
+
+
+@pytest.mark.parametrize(
+    ("q", "part"),
+    [
+        ("洪泽区 2024年上半年 依申请数", "上半年"),
+        ("洪泽区2024年第一季度依申请数", "一季度"),
+        ("洪泽区2024年12月依申请数", "12月"),
+        ("平均每月收到多少申请", "每月"),
+        ("洪泽区2024 依申请数", ""),
+        ("年报3月31日前要发布", ""),  # a date in a deadline question is no part of a year
+    ],
+)
+def test_parts_of_a_year_are_seen(q, part):
+    assert parse_question(q, date(2025, 6, 1)).sub_year == part
+
+
+@pytest.mark.parametrize(
+    ("q", "n", "ascending"),
+    [("2024年依申请数倒数3名", 3, True), ("行政复议排名倒数第一", 1, True), ("前5名", 5, False)],
+)
+def test_bottom_n(q, n, ascending):
+    pq = parse_question(q, date(2025, 6, 1))
+    assert (pq.top_n, pq.ascending, pq.rank) == (n, ascending, True)
+
+
+@pytest.mark.parametrize(
+    ("q", "level"),
+    [("淮安市2024年哪个区依申请最多", "区"), ("安溪市各区县2024年行政复议", "区县"), ("淮安市 依申请数", "")],
+)
+def test_places_below(q, level):
+    assert parse_question(q, date(2025, 6, 1)).sub_level == level

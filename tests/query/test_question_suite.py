@@ -41,8 +41,8 @@ def _gold() -> dict[tuple[str, int], dict[str, float]]:
 
 def _value(gold, agency: str, year: int, key: str) -> float:
     vals = gold[(agency, year)]
-    if key.startswith("sum:"):
-        return sum(vals[k] for k in key[4:].split("+"))
+    if key.startswith("sum:"):  # a derived sum: of cells, or of indicators ("复议加诉讼")
+        return sum(_value(gold, agency, year, k) for k in key[4:].split("+"))
     if key == "litigation.total" and key not in vals:  # 2019/2021: direct + after review, stated as derived
         return vals["litigation.direct.total"] + vals["litigation.after_review.total"]
     return vals[key]

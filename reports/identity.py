@@ -261,12 +261,21 @@ def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:
     one_ok = looks_like_agency(one) and len(one) <= 30
     # joined lines must end in a body or place word: "湖河市农业农村局" + "首页" is no name
     two_ok = looks_like_agency(two) and bool(_AGENCY_END.search(two)) and len(two) <= 30
-    # "淮安市洪泽区\n人民政府": a body word without any place wants the line above it.
-    if one_ok and not (two_ok and not _place_spans(one) and _place_spans(two)):
+    # "淮安市洪泽区\n人民政府": a body word without any place wants the line above it; so does a name
+    # starting with a level word ("玉文" / "市青义区审计局"): no name starts so, it was cut before it.
+    cut = one[:1] in "省市区县州盟旗镇乡"
+    if one_ok and not (two_ok and (cut or not _place_spans(one)) and _place_spans(two)):
         return one, one
     if two_ok:
         return two, two
     return None, ""
+
+
+def _compiled_by(head_text: str) -> str | None:
+    """"本报告由XX区人民政府办公室根据…编制" → XX区人民政府 (the office compiles its government's report)."""
+    m = _COMPILED_BY.search(head_text)
+    name = _clean_name(m.group("name")) if m else ""
+    return name if name and looks_like_agency(name) else None
 
 
 def _publisher(head: list[Line], head_text: str) -> str | None:
@@ -425,13 +434,10 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
     agency, year, title = _find_title(wide)
     wide_text = re.sub(r"[ \t\u3000\xa0]+", "", "\n".join(ln.text for ln in wide))
     if agency is None:
-        agency = _publisher(wide, wide_text)
-    if agency is None:
-        m = _COMPILED_BY.search(wide_text)
-        if m and looks_like_agency(_clean_name(m.group("name"))):
-            agency = _clean_name(m.group("name"))
-    if agency is None:
-        agency = _signature_agency(lines)
+        # a page's "来源：本站" or "本报告由本机关编制" says no body: the 落款 may still say which
+        full = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
+        said = [n for n in (_publisher(wide, wide_text), _compiled_by(wide_text), _signature_agency(lines)) if n]
+        agency = next((n for n in said if not placeless(n) or complete_place(n, full)), said[0] if said else None)
     if year is None:
         m = _PERIOD.search(wide_text)
         if m:
@@ -447,7 +453,9 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
             "找不到报告年度：标题、正文开头和文件名里都没有年份 (no report year found)", "no_year"
         )
     if not agency:
-        raise ReportError("找不到发布机关：标题和正文开头没有机关名称 (no agency name found)", "no_agency")
+        raise ReportError(
+            "找不到发布机关：标题、正文开头和落款都没有机关名称；请用 --agency 指定 (no agency name found)", "no_agency"
+        )
     full_text = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
     printed_name = agency
     if placeless(agency):

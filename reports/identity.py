@@ -438,11 +438,12 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
         full = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
         said = [n for n in (_publisher(wide, wide_text), _compiled_by(wide_text), _signature_agency(lines)) if n]
         agency = next((n for n in said if not placeless(n) or complete_place(n, full)), said[0] if said else None)
-    if year is None:
-        m = _PERIOD.search(wide_text)
-        if m:
-            y = _year_value(m.group("year"))
-            year = y if _plausible(y) else None
+    m = _PERIOD.search(wide_text)
+    period = _year_value(m.group("year")) if m else None
+    if _plausible(period) and (year is None or period == year - 1):
+        # "统计期限自2023年1月1日…" under a title carrying the publication year (2024年…年度报告):
+        # the figures are the stated period's
+        year = period
     f_agency, f_year = _from_file_name(file_name)
     if agency is None:
         agency = f_agency

@@ -81,6 +81,12 @@ NAMED = [
         "郑州市金水区人民政府",
         2023,
     ),
+    (
+        "title carries the publication year",
+        f"南京市教育局2024年{T}\n本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。",
+        "南京市教育局",
+        2023,
+    ),
     ("year after the title", f"上海市科学技术委员会{T}（2023年度）", "上海市科学技术委员会", 2023),
     (
         "street, county printed",
@@ -97,6 +103,10 @@ NAMED = [
         "徐州市鼓楼区人力资源和社会保障局",
         2023,
     ),
+]
+NO_YEAR = [
+    ("publication month only", f"南京市教育局{T}\n（2024年1月）\n正文"),
+    ("publication date only", f"发布时间：2024-01-18\n南京市教育局{T}\n正文"),
 ]
 NAMELESS = [
     ("nothing", f"2023年{T}\n一、总体情况\n本局认真贯彻。"),
@@ -118,3 +128,10 @@ def test_no_single_body_is_refused(case, text):
     with pytest.raises(ReportError) as err:
         identify(to_lines(text), "")
     assert err.value.code == "no_agency"
+
+
+@pytest.mark.parametrize(("case", "text"), NO_YEAR, ids=[c[0] for c in NO_YEAR])
+def test_publication_date_is_not_the_report_year(case, text):
+    with pytest.raises(ReportError) as err:
+        identify(to_lines(text), "")
+    assert err.value.code == "no_year"

@@ -177,7 +177,7 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     table = apply_printed_units(lines, table, template)
     if expected_table and not table:
         raise ReportError("找到了统计表格但读不出任何数值（表格可能被截断或格式无法识别）", "no_values")
-    prose, conflicts = parse_prose_ex(lines, template)
+    prose, conflicts = parse_prose_ex(lines, template, identity.year)
     for vals in conflicts:
         nums = "、".join(f"{_fmt(v.value)}（第{v.line_no}行）" for v in vals)
         warnings.append(f"正文对“{_name(vals[0].key, template)}”给出了不同的数字：{nums}，未采用")

@@ -247,6 +247,19 @@ def _number(m: re.Match[str], sentence: str) -> Number | None:
     return to_number(tok)
 
 
+_YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
+_SENTENCE_END = re.compile(r"[。!?;]")
+
+
+def _other_year(chars: str, pos: int, year: int | None) -> bool:
+    """True when the last year named before `pos` in its sentence is not the report's year."""
+    if year is None:
+        return False
+    start = max((m.end() for m in _SENTENCE_END.finditer(chars, 0, pos)), default=0)
+    years = _YEAR_MENTION.findall(chars, start, pos)
+    return bool(years) and int(years[-1]) != year
+
+
 def _review_heading(section: str) -> bool:
     """A heading about review/litigation over disclosure: its sentences need not repeat 信息公开."""
     return bool(section and _ABOUT_DISCLOSURE.search(section) and re.search(r"复议|诉讼", section))
@@ -278,13 +291,18 @@ def _allowed(template: str) -> set[str]:
     }
 
 
-def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
+def parse_prose(lines: list[Line], template: str, year: int | None = None) -> list[ParsedValue]:
     """Values stated in running text, origin "prose"; each keeps the line its number is on."""
-    return parse_prose_ex(lines, template)[0]
+    return parse_prose_ex(lines, template, year)[0]
 
 
-def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue], list[list[ParsedValue]]]:
-    """(values, conflicts): a key stated with different numbers is left out and returned as a conflict."""
+def parse_prose_ex(
+    lines: list[Line], template: str, year: int | None = None
+) -> tuple[list[ParsedValue], list[list[ParsedValue]]]:
+    """(values, conflicts): a key stated with different numbers is left out and returned as a conflict.
+
+    With the report's `year`, a figure whose sentence names another year right before it ("2022年收取
+    信息处理费100元，2023年未收取") is about that year and is not taken."""
     allowed = _allowed(template)
     fam = "2008" if template in ("2008", "narrative") else template
     found: dict[str, list[ParsedValue]] = {}
@@ -292,7 +310,7 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
     section = ""
 
     def add(key: str, value: Number, p: _Text, pos: int, phrase: str, unit: str = "") -> None:
-        if key not in allowed:
+        if key not in allowed or _other_year(p.chars, pos, year):
             return
         ln = p.line_at(pos)
         found.setdefault(key, []).append(
@@ -329,7 +347,7 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
             about = bool(_ABOUT_DISCLOSURE.search(s)) or _review_heading(section)
             # received: "共收到依申请公开20件，其中当面申请18件，网上申请2件"
             for m in _RECEIVED.finditer(s):
-                if re.search(r"结转|上年|去年|因", m.group("gap")):
+                if re.search(r"结转|上年|去年|因", m.group("gap")) or _other_year(p.chars, off + m.start("n"), year):
                     continue
                 v = _number(m, s)
                 if v is None or re.match(

@@ -88,3 +88,19 @@ def test_fee_unit_as_printed():
     assert [(v.key, v.unit) for v in vals] == [(F, "万元")]
     vals, _ = parse_prose_ex(to_lines("六、其他需要报告的事项\n本年度收取信息处理费1,200元。"), "2021")
     assert [(v.key, v.value, v.unit) for v in vals] == [(F, 1200, "元")]
+
+
+YEARS = [
+    ("2022年收取信息处理费100元，2023年未收取信息处理费。", {F: 0}),
+    ("2022年收到政府信息公开申请12件，2023年收到政府信息公开申请15件。", {R: 15}),
+    ("2023年共收到政府信息公开申请15件，2022年收到12件。", {R: 15}),
+    ("2022年收取信息处理费100元。", {}),
+    ("全年收取信息处理费100元。", {F: 100}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), YEARS, ids=[c[0] for c in YEARS])
+def test_figures_of_another_year_are_not_this_reports(text, expected):
+    vals, conflicts = parse_prose_ex(to_lines("六、其他需要报告的事项\n" + text), "2021", 2023)
+    assert not conflicts
+    assert {v.key: v.value for v in vals} == expected

@@ -45,6 +45,10 @@ _PUBLISHER = re.compile(
 _COMPILED_BY = re.compile(
     r"本报告(?:是)?由(?P<name>[\u4e00-\u9fff]{3,30}?)(?:办公室|办公厅|政务公开办公室|综合科)?(?:根据|依据|按照|汇总|编制|负责)"
 )
+# labels a web page prints after the publisher on the same line ("来源：XX局 发布时间：…")
+_PAGE_LABEL = re.compile(
+    r"发布|发文|成文|生成|浏览|点击|阅读|访问|作者|字号|字体|日期|时间|编辑|责任|打印|关闭|分享|索引|文号|主题|分类"
+)
 _FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _AGENCY_END = re.compile(
     r"(人民政府|政府|委员会|管委会|局|委|办公室|办公厅|办|中心|厅|署|总队|支队|大队|站|所|部|院|馆|处|街道办事处|街道|镇|乡|区|县|市|旗|州|盟)$"
@@ -129,7 +133,7 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
     candidates: list[tuple[str | None, int | None, str]] = []
     for i, ln in enumerate(head):
         if "报" not in ln.text:  # cheap pre-filter: every title names a 报告 or 年报
-            wrapped = _wrapped_title(ln, head[i + 1] if i + 1 < len(head) else None)
+            wrapped = _wrapped_title(head, i)
             if wrapped is not None:
                 candidates.append(wrapped)
             continue
@@ -155,6 +159,8 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
                     agency, used = _agency_above(head, i)
                     if agency:
                         title = used + title
+                if not agency and not _clean_name(text[: m.start()]):
+                    agency = _agency_below(head, i)
             candidates.append((agency, year if _plausible(year) else None, title))
             continue
         m2 = _TITLE_NOYEAR.search(text) if len(text) <= 60 else None
@@ -172,6 +178,8 @@ def _find_title(head: list[Line]) -> tuple[str | None, int | None, str]:
             agency = _agency_from_prefix(m2.group("pre"))
             if agency is None and i > 0 and not _clean_name(m2.group("pre")):
                 agency, _ = _agency_above(head, i)
+            if agency is None and not _clean_name(m2.group("pre")):
+                agency = _agency_below(head, i)
             if agency or year:
                 candidates.append((agency, year if _plausible(year) else None, text))
     # Best first: body + year on a title-length line, then body + year, then a year alone.
@@ -209,11 +217,15 @@ def _with_line_above(head: list[Line], i: int, agency: str) -> str:
     return joined if joined in rest else agency
 
 
-def _wrapped_title(ln: Line, nxt: Line | None) -> tuple[str, int | None, str] | None:
+def _wrapped_title(head: list[Line], i: int) -> tuple[str | None, int | None, str] | None:
     """A title wrapped after its year: "XX区人民政府办公室2016年" / "度政府信息公开工作年度报告".
 
-    Only when the body and the year are both on the first line; the second line alone names no body
-    ("度政府…" is not one), and the opening lines' "本报告由XX编制" must not decide instead."""
+    The body and the year are both on the first line; or the first line starts with the year and the
+    body is the line above ("北京市海淀区人民政府" / "2023年政府信息" / "公开工作年度报告"). The second
+    line alone names no body ("度政府…" is not one), and the opening lines' "本报告由XX编制" must not
+    decide instead."""
+    ln = head[i]
+    nxt = head[i + 1] if i + 1 < len(head) else None
     if nxt is None or "报" not in nxt.text or len(ln.text) > 40:
         return None
     first = _SPACES.sub("", ln.text)
@@ -221,11 +233,15 @@ def _wrapped_title(ln: Line, nxt: Line | None) -> tuple[str, int | None, str] | 
     m = _TITLE.search(joined)
     if not m or m.end("year") > len(first) or len(joined) > 80:
         return None
+    year = _year_value(m.group("year"))
+    year = year if _plausible(year) else None
     agency = _agency_from_prefix(joined[: m.start()])
     if not agency:
-        return None
-    year = _year_value(m.group("year"))
-    return agency, year if _plausible(year) else None, agency + joined[m.start() : m.end()]
+        if _clean_name(joined[: m.start()]) or i == 0 or _clean_name(m.group("mid")):
+            return None
+        above, used = _agency_above(head, i)
+        return (above, year, used + joined[m.start() : m.end()]) if above else None
+    return agency, year, agency + joined[m.start() : m.end()]
 
 
 def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:
@@ -245,12 +261,86 @@ def _agency_above(head: list[Line], i: int) -> tuple[str | None, str]:
     one_ok = looks_like_agency(one) and len(one) <= 30
     # joined lines must end in a body or place word: "湖河市农业农村局" + "首页" is no name
     two_ok = looks_like_agency(two) and bool(_AGENCY_END.search(two)) and len(two) <= 30
-    # "淮安市洪泽区\n人民政府": a body word without any place wants the line above it.
-    if one_ok and not (two_ok and not _place_spans(one) and _place_spans(two)):
+    # "淮安市洪泽区\n人民政府": a body word without any place wants the line above it; so does a name
+    # starting with a level word ("玉文" / "市青义区审计局"): no name starts so, it was cut before it.
+    cut = one[:1] in "省市区县州盟旗镇乡"
+    if one_ok and not (two_ok and (cut or not _place_spans(one)) and _place_spans(two)):
         return one, one
     if two_ok:
         return two, two
     return None, ""
+
+
+def _compiled_by(head_text: str) -> str | None:
+    """"本报告由XX区人民政府办公室根据…编制" → XX区人民政府 (the office compiles its government's report)."""
+    m = _COMPILED_BY.search(head_text)
+    name = _clean_name(m.group("name")) if m else ""
+    return name if name and looks_like_agency(name) else None
+
+
+def _publisher(head: list[Line], head_text: str) -> str | None:
+    """The publisher field of a web page ("发布机构：XX局", "信息来源：XX局 发布时间：…"): the name ends at a
+    space or at the page's next label (the space-less text serves titles spaced out as "发 布 机 构：")."""
+    for ln in head:
+        m = _PUBLISHER.search(ln.text.replace("\xa0", " "))
+        if m:
+            name = _clean_name(_PAGE_LABEL.split(m.group("name"))[0])
+            if looks_like_agency(name):
+                return name
+    m = _PUBLISHER.search(head_text)
+    name = _clean_name(_PAGE_LABEL.split(m.group("name"))[0]) if m else ""
+    return name if name and looks_like_agency(name) else None
+
+
+_DATE_LINE = re.compile(
+    r"^(?:(?:19|20)\d{2}|[〇零○Ｏ一二]{1}[〇零○Ｏ一二三四五六七八九]{3})年"
+    r"[0-9一二三四五六七八九十]{1,3}月(?:[0-9一二三四五六七八九十]{1,3}日)?$"
+)
+SIGNATURE_LINES = 12  # non-empty lines at the end searched for the 落款
+
+
+def _signature_agency(lines: list[Line]) -> str | None:
+    """The body signing the report (落款): a full name on its own line next to the date at the end.
+
+    Why: many titles read only "2023年度政府信息公开工作年度报告"; the body is printed once, under the
+    text. Taken only when exactly one name with its place stands right above or below a date line."""
+    tail: list[Line] = []
+    for ln in reversed(lines):
+        if ln.text and not is_page_footer(ln.text):
+            tail.append(ln)
+            if len(tail) >= SIGNATURE_LINES:
+                break
+    tail.reverse()
+    found: set[str] = set()
+    for k, ln in enumerate(tail):
+        if not _DATE_LINE.match(_SPACES.sub("", ln.text)):
+            continue
+        for j, step in ((k - 1, -1), (k + 1, 1)):
+            while 0 <= j < len(tail) and _signing_name(tail[j].text):
+                found.add(_signing_name(tail[j].text))
+                j += step
+    return found.pop() if len(found) == 1 else None
+
+
+def _signing_name(text: str) -> str:
+    """A full body name alone on a line (with its place), or ''."""
+    name = _clean_name(text)
+    if not (looks_like_agency(name) and _AGENCY_END.search(name) and _place_spans(name)) or placeless(name):
+        return ""
+    return government_of(name) if is_place_only(name) else name
+
+
+def _agency_below(head: list[Line], i: int) -> str | None:
+    """A cover printing the body under the title ("政府信息公开工作年度报告" / "（2023年度）" / "XX局"):
+    only a whole line that is a full name with its place."""
+    for j in (i + 1, i + 2):
+        if j >= len(head):
+            return None
+        text = _SPACES.sub("", head[j].text)
+        if j == i + 1 and _YEAR_ONLY.match(text):
+            continue
+        return _signing_name(text) or None
+    return None
 
 
 def _from_file_name(file_name: str) -> tuple[str | None, int | None]:
@@ -344,18 +434,16 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
     agency, year, title = _find_title(wide)
     wide_text = re.sub(r"[ \t\u3000\xa0]+", "", "\n".join(ln.text for ln in wide))
     if agency is None:
-        m = _PUBLISHER.search(wide_text)
-        if m and looks_like_agency(_clean_name(m.group("name"))):
-            agency = _clean_name(m.group("name"))
-    if agency is None:
-        m = _COMPILED_BY.search(wide_text)
-        if m and looks_like_agency(_clean_name(m.group("name"))):
-            agency = _clean_name(m.group("name"))
-    if year is None:
-        m = _PERIOD.search(wide_text)
-        if m:
-            y = _year_value(m.group("year"))
-            year = y if _plausible(y) else None
+        # a page's "来源：本站" or "本报告由本机关编制" says no body: the 落款 may still say which
+        full = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
+        said = [n for n in (_publisher(wide, wide_text), _compiled_by(wide_text), _signature_agency(lines)) if n]
+        agency = next((n for n in said if not placeless(n) or complete_place(n, full)), said[0] if said else None)
+    m = _PERIOD.search(wide_text)
+    period = _year_value(m.group("year")) if m else None
+    if _plausible(period) and (year is None or period == year - 1):
+        # "统计期限自2023年1月1日…" under a title carrying the publication year (2024年…年度报告):
+        # the figures are the stated period's
+        year = period
     f_agency, f_year = _from_file_name(file_name)
     if agency is None:
         agency = f_agency
@@ -366,7 +454,9 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
             "找不到报告年度：标题、正文开头和文件名里都没有年份 (no report year found)", "no_year"
         )
     if not agency:
-        raise ReportError("找不到发布机关：标题和正文开头没有机关名称 (no agency name found)", "no_agency")
+        raise ReportError(
+            "找不到发布机关：标题、正文开头和落款都没有机关名称；请用 --agency 指定 (no agency name found)", "no_agency"
+        )
     full_text = _SPACES.sub("", "".join(ln.text for ln in lines[:400]))
     printed_name = agency
     if placeless(agency):
@@ -379,6 +469,11 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
                 "no_agency",
             )
     official = _canonical(agency, full_text)
+    for _ in range(2):  # a town's county, then that county's city, as the text prints them
+        longer = _canonical(official, full_text)
+        if longer == official:
+            break
+        official = longer
     aliases = [a for a in short_forms(official) if a != official]
     if agency != official and agency not in aliases:
         aliases.insert(0, agency)

@@ -24,6 +24,7 @@ from reports.readers import read_document
 from reports.table2008 import parse_2008_table_ex
 from reports.tables_modern import parse_modern_tables_ex
 from reports.text import Line, to_lines
+from reports.units import apply_printed_units
 
 # (derived key, part keys) for the 2019/2021 formats
 DERIVED_MODERN: list[tuple[str, tuple[str, ...]]] = [
@@ -173,9 +174,10 @@ def parse_text(text: str, file_name: str = "", file_hash: str = "") -> ParsedRep
     warnings: list[str] = []
     seen = _Tables()
     template, table, expected_table = _table_values(lines, template, warnings, seen)
+    table = apply_printed_units(lines, table, template)
     if expected_table and not table:
         raise ReportError("找到了统计表格但读不出任何数值（表格可能被截断或格式无法识别）", "no_values")
-    prose, conflicts = parse_prose_ex(lines, template)
+    prose, conflicts = parse_prose_ex(lines, template, identity.year)
     for vals in conflicts:
         nums = "、".join(f"{_fmt(v.value)}（第{v.line_no}行）" for v in vals)
         warnings.append(f"正文对“{_name(vals[0].key, template)}”给出了不同的数字：{nums}，未采用")

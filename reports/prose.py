@@ -49,6 +49,9 @@ _RECEIVED = re.compile(
     rf"(?<!未)(?<!没有)(?<!无)(?:收到|受理|接到|接收|新收)(?:了)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
     rf"(?:共计|共|总计|合计|总数|数量|数)?(?:为|是)?{NUM}(?:件|宗|个|份|条)"
 )
+_OWN_SCOPE_COUNT = re.compile(
+    rf"(?:本机关|本级|本单位|本局|本部门|本委|本办|其中本)[^,;。]{{0,12}}?(?:收到|受理|接到|新收)[^,;。]{{0,8}}?{NUM}件"
+)
 _RECEIVED_ZERO = re.compile(
     rf"(?:没有|尚未|均未|未曾|未|无)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^,;。]{{0,16}}?){_OBJ}"
 )
@@ -60,6 +63,11 @@ _RECEIVED_NONE = re.compile(rf"{_OBJ}(?:数量|数|件数|总数)?(?:均|都)?(?
 _LIST_ZERO = re.compile(
     r"(?P<items>(?:行政复议|行政诉讼|举报投诉|投诉举报)(?:(?:[、和及与]|以及)(?:行政复议|行政诉讼|举报投诉|投诉举报))*)"
     r"(?:案件)?(?:数量|数|件数)?(?:均|都)?(?:为|是)(?:零|0)(?:件|起)?(?![\d.])"
+)
+# "政府信息公开行政复议、行政诉讼情况：无"
+_LIST_NONE = re.compile(
+    r"(?P<items>(?:行政复议|行政诉讼)(?:(?:[、和及与]|以及)(?:行政复议|行政诉讼))*)"
+    r"(?:案件)?(?:的)?(?:情况|情形)?[:：](?:均)?(?:无|没有|未发生)(?=$|[。;,])"
 )
 _ONE_CHANNEL = re.compile(r"网站|微博|微信|公报|客户端|新媒体|公众号|公开栏")
 _CHANNELS = [
@@ -84,14 +92,18 @@ _COUNTS = [
 ]
 _ACTIVE = re.compile(rf"主动公开(?:各类)?(?:政府)?信息(?:共|总计|合计|数量|总数)?(?:为|是)?{NUM}条")
 _PROCESSING_FEE = re.compile(
-    rf"收取(?:了)?(?:政府信息公开)?(?:信息)?处理费(?:共|合计|总计|总额)?(?:为|是)?{NUM}(?P<u>万元|元)"
+    rf"(?:收取(?:了)?(?:政府信息公开)?(?:信息)?|信息)处理费(?:收取)?(?:共计|共|合计|总计|总额|金额)?(?:为|是)?[:：]?"
+    rf"{NUM}(?P<u>万元|元)(?![/每])"
 )
 # "未收取信息处理费", "未发生政府信息公开收费事项", "无信息处理费", "信息处理费：未发生", "收取…0元" (above)
 _PROCESSING_FEE_ZERO = re.compile(
-    r"(?:没有|未|无|不)(?:收取|产生|发生)(?:过)?(?:任何)?(?:政府信息公开|信息公开)?(?:的)?(?:信息)?"
+    # "未向申请人收取…", "未按照《…办法》收取…": who or by which rule, never a clause break in between
+    r"(?:(?:没有|未)(?:向[^,;。]{1,8}?|按照[^,;。]{1,30}?|依据[^,;。]{1,30}?)?|无|不)"
+    r"(?:收取|产生|发生)(?:过)?(?:任何)?(?:政府信息公开|信息公开)?(?:的)?(?:信息)?"
     r"(?:处理费|收费事项|收费情况|收费行为)"
     r"|无(?:政府信息公开)?(?:信息)?处理费"
-    r"|(?:收取)?(?:政府信息公开)?(?:信息)?处理费(?:收取)?(?:情况)?[:：]?(?:均)?(?:无|未发生|未收取|没有|为零|为0元)"
+    r"|(?:收取)?(?:政府信息公开)?(?:信息)?处理费(?:收取|收费)?(?:情况)?[:：]?(?:均)?"
+    r"(?:无|未发生|未收取|没有|为零|为0元|为0(?![\d.万元]))"
 )
 _FEES_ZERO = re.compile(r"(?:没有|未|无|不)收取(?:任何)?(?:费用|信息公开费用?)|无(?:任何)?收费")
 _ZERO_STMT = re.compile(
@@ -178,9 +190,18 @@ def _paragraphs(lines: Iterable[Line]) -> list[_Text]:
 _SENTENCE = re.compile(r"[^。!?;]+[。!?;]?|[。!?;]")
 
 
-def _sentences(p: _Text) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; a sentence ends at 。!?; (full-width forms are NFKC'd already)."""
-    return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(p.chars)]
+def _sentences(p: _Text, cut: int | None = None) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a sentence ends at 。!?; (full-width forms are NFKC'd already).
+
+    `cut`: where the body starts after a heading line; the heading is a sentence of its own (else
+    "四、政府信息依申请公开情况" would make "办理行政复议案件35件" below it read as about disclosure)."""
+    out: list[tuple[int, str]] = []
+    for m in _SENTENCE.finditer(p.chars):
+        if cut and m.start() < cut < m.end():
+            out += [(m.start(), p.chars[m.start() : cut]), (cut, p.chars[cut : m.end()])]
+        else:
+            out.append((m.start(), m.group(0)))
+    return out
 
 
 def to_number(tok: str) -> Number | None:
@@ -226,6 +247,24 @@ def _number(m: re.Match[str], sentence: str) -> Number | None:
     return to_number(tok)
 
 
+_YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
+_SENTENCE_END = re.compile(r"[。!?;]")
+
+
+def _other_year(chars: str, pos: int, year: int | None) -> bool:
+    """True when the last year named before `pos` in its sentence is not the report's year."""
+    if year is None:
+        return False
+    start = max((m.end() for m in _SENTENCE_END.finditer(chars, 0, pos)), default=0)
+    years = _YEAR_MENTION.findall(chars, start, pos)
+    return bool(years) and int(years[-1]) != year
+
+
+def _review_heading(section: str) -> bool:
+    """A heading about review/litigation over disclosure: its sentences need not repeat 信息公开."""
+    return bool(section and _ABOUT_DISCLOSURE.search(section) and re.search(r"复议|诉讼", section))
+
+
 def _heading_keys(heading: str) -> list[str]:
     """Which totals a plain "无。" under this heading sets to 0 (only disclosure headings count)."""
     if not _ABOUT_DISCLOSURE.search(heading):
@@ -252,13 +291,18 @@ def _allowed(template: str) -> set[str]:
     }
 
 
-def parse_prose(lines: list[Line], template: str) -> list[ParsedValue]:
+def parse_prose(lines: list[Line], template: str, year: int | None = None) -> list[ParsedValue]:
     """Values stated in running text, origin "prose"; each keeps the line its number is on."""
-    return parse_prose_ex(lines, template)[0]
+    return parse_prose_ex(lines, template, year)[0]
 
 
-def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue], list[list[ParsedValue]]]:
-    """(values, conflicts): a key stated with different numbers is left out and returned as a conflict."""
+def parse_prose_ex(
+    lines: list[Line], template: str, year: int | None = None
+) -> tuple[list[ParsedValue], list[list[ParsedValue]]]:
+    """(values, conflicts): a key stated with different numbers is left out and returned as a conflict.
+
+    With the report's `year`, a figure whose sentence names another year right before it ("2022年收取
+    信息处理费100元，2023年未收取") is about that year and is not taken."""
     allowed = _allowed(template)
     fam = "2008" if template in ("2008", "narrative") else template
     found: dict[str, list[ParsedValue]] = {}
@@ -266,7 +310,7 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
     section = ""
 
     def add(key: str, value: Number, p: _Text, pos: int, phrase: str, unit: str = "") -> None:
-        if key not in allowed:
+        if key not in allowed or _other_year(p.chars, pos, year):
             return
         ln = p.line_at(pos)
         found.setdefault(key, []).append(
@@ -297,21 +341,23 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
                 for key in _heading_keys(pending_heading):
                     add(key, 0.0, p, body_at, f"{pending_heading}：{first.group(0)}")
             pending_heading = ""
-        for off, s in _sentences(p):
+        for off, s in _sentences(p, body_at):
             if not _KEYWORDS.search(s):
                 continue
-            about = bool(_ABOUT_DISCLOSURE.search(s))
+            about = bool(_ABOUT_DISCLOSURE.search(s)) or _review_heading(section)
             # received: "共收到依申请公开20件，其中当面申请18件，网上申请2件"
             for m in _RECEIVED.finditer(s):
-                if re.search(r"结转|上年|去年|因", m.group("gap")):
+                if re.search(r"结转|上年|去年|因", m.group("gap")) or _other_year(p.chars, off + m.start("n"), year):
                     continue
                 v = _number(m, s)
                 if v is None or re.match(
                     r"[(,]?(?:含|包括|其中)[^,;。]{0,6}(?:结转|上年|去年)", s[m.end() : m.end() + 14]
                 ):
                     continue  # "共受理申请 40 件（含上年结转 3 件）" is not the 本年新收 count
-                add("apply.received.total", v, p, off + m.start("n"), m.group(0))
                 rest = s[m.end() :]
+                if _OWN_SCOPE_COUNT.search(rest):
+                    break  # two scopes' counts in one sentence: which is this body's is not ours to guess
+                add("apply.received.total", v, p, off + m.start("n"), m.group(0))
                 if rest.lstrip(",(:").startswith("其中"):
                     for key, rx in _CHANNELS:
                         for cm in rx.finditer(rest):
@@ -352,7 +398,7 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
             if not about:
                 continue
             # "行政复议、行政诉讼均为0件"
-            for m in _LIST_ZERO.finditer(s):
+            for m in (*_LIST_ZERO.finditer(s), *_LIST_NONE.finditer(s)):
                 items = m.group("items")
                 at = off + m.start()
                 if "行政复议" in items:
@@ -361,9 +407,9 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
                     add("litigation.total", 0.0, p, at, m.group(0))
                 if "投诉" in items or "举报" in items:
                     add("complaints.total", 0.0, p, at, m.group(0))
-            # 2008: "提供政府信息未收取任何费用" / "无收费及减免情况"
+            # 2008: "提供政府信息未收取任何费用" / "无收费及减免情况"; 2021: the 信息处理费 is the only fee
             for m in _FEES_ZERO.finditer(s):
-                add("apply.fees", 0.0, p, off + m.start(), m.group(0))
+                add("apply.fees" if fam == "2008" else "apply.processing_fee", 0.0, p, off + m.start(), m.group(0))
                 break
             # "没有发生因信息公开申请行政复议、提起行政诉讼、收到投诉举报情况"
             pos = 0
@@ -385,6 +431,8 @@ def parse_prose_ex(lines: list[Line], template: str) -> tuple[list[ParsedValue],
                     add("complaints.total", 0.0, p, at, tail)
             for key, rx in _COUNTS:
                 for m in rx.finditer(s):
+                    if _ABOUT_DISCLOSURE.search(s) and not _ABOUT_DISCLOSURE.search(s[: m.start()]):
+                        break  # "办理行政复议案件35件，其中涉及政府信息公开的2件": the 35 is not ours
                     v = _number(m, s)
                     if v is not None:
                         add(key, v, p, off + m.start("n"), m.group(0))

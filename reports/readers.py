@@ -472,9 +472,6 @@ def _read_docx(data: bytes) -> str:
     zf = check_zip(data)
     zf.close()
     from docx import Document
-    from docx.oxml.ns import qn
-    from docx.table import Table, _Cell
-    from docx.text.paragraph import Paragraph
 
     try:
         doc = Document(io.BytesIO(data))
@@ -482,48 +479,105 @@ def _read_docx(data: bytes) -> str:
         raise _err(
             "DOCX 文件无法打开（可能已损坏）", f"cannot open DOCX: {type(e).__name__}", "corrupt"
         ) from e
-
     lines: list[str] = []
-    tag_p, tag_tbl, tag_sdt, tag_content = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
-
-    def cell_text(tc, table: Table) -> str:
-        cell = _Cell(tc, table)
-        parts = [p.text for p in cell.paragraphs]
-        for inner in cell.tables:  # nested tables: flatten into the cell
-            for row in inner.rows:
-                parts.extend(c.text for c in row.cells)
-        return join_fragments(parts).replace("\t", " ")
-
-    def emit_table(table: Table) -> None:
-        for row in table.rows:
-            cells: list[str] = []
-            for tc in row._tr.tc_lst:
-                if tc.vMerge == "continue":
-                    cells.append("")  # vertically merged: the text belongs to the row above
-                else:
-                    cells.append(cell_text(tc, table))
-            if any(cells):
-                lines.append("\t".join(cells))
-
-    def walk(parent) -> None:
-        """Body children in document order; content controls (w:sdt) are looked into."""
-        for el in parent.iterchildren():
-            if el.tag == tag_p:
-                text = Paragraph(el, doc._body).text
-                for piece in text.replace("\r", "\n").split("\n"):
-                    lines.append(piece.replace("\t", " ").strip())
-            elif el.tag == tag_tbl:
-                emit_table(Table(el, doc._body))
-            elif el.tag == tag_sdt:
-                content = el.find(tag_content)
-                if content is not None:
-                    walk(content)
-
-    walk(doc.element.body)
+    _docx_blocks(doc.element.body, lines)
     text = "\n".join(lines)
     if not text.strip():
         raise _err("DOCX 文件中没有文字", "DOCX contains no text", "no_text")
     return text
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# elements that only wrap content (content controls, custom XML, tracked insertions/moves, smart tags)
+_DOCX_WRAPPERS = frozenset(f"{_W}{t}" for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"))
+# never text of the document as it reads now: deleted/moved-away text, text boxes (out of scope), the
+# fallback copy of alternate content, field codes
+_DOCX_SKIP = frozenset(
+    [*(f"{_W}{t}" for t in ("del", "moveFrom", "txbxContent", "instrText", "delText", "sdtPr", "rPr", "pPr"))]
+    + [f"{_MC}Fallback"]
+)
+
+
+def _docx_children(el, tag: str) -> list:  # noqa: ANN001 - lxml element
+    """Children with `tag`, looking through wrappers (a row or cell inside a content control)."""
+    out = []
+    for child in el:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _DOCX_WRAPPERS:
+            out.extend(_docx_children(child, tag))
+    return out
+
+
+def _docx_para_text(p) -> str:  # noqa: ANN001 - lxml w:p
+    """A paragraph's text as it reads: runs inside hyperlinks, content controls and tracked insertions
+    count; deleted text, field codes and text boxes do not (python-docx reads only direct runs)."""
+    parts: list[str] = []
+
+    def visit(el) -> None:  # noqa: ANN001
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _DOCX_SKIP:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append(" ")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            else:
+                visit(child)
+
+    visit(p)
+    return "".join(parts)
+
+
+def _docx_blocks(parent, lines: list[str]) -> None:  # noqa: ANN001 - lxml element
+    """Body (or cell) children in document order: paragraphs, tables, and what wraps them."""
+    for el in parent:
+        if el.tag == f"{_W}p":
+            for piece in _docx_para_text(el).replace("\r", "\n").split("\n"):
+                lines.append(piece.replace("\t", " ").strip())
+        elif el.tag == f"{_W}tbl":
+            _docx_table(el, lines)
+        elif el.tag in _DOCX_WRAPPERS:
+            _docx_blocks(el, lines)
+
+
+def _docx_cell_text(tc) -> str:  # noqa: ANN001 - lxml w:tc
+    parts: list[str] = []
+    for el in _docx_children(tc, f"{_W}p") + _docx_children(tc, f"{_W}tbl"):
+        if el.tag == f"{_W}p":
+            parts.extend(_docx_para_text(el).split("\n"))  # a line break in a cell is a wrap
+        else:  # a small table nested in a cell: flattened into the cell
+            for tr in _docx_children(el, f"{_W}tr"):
+                parts.extend(_docx_cell_text(c) for c in _docx_children(tr, f"{_W}tc"))
+    return join_fragments(parts).replace("\t", " ")
+
+
+def _docx_table(tbl, lines: list[str]) -> None:  # noqa: ANN001 - lxml w:tbl
+    """One line per row, cells joined by tabs. A one-cell layout table holding the report (a frame
+    around the text) is read as body content, its nested tables as tables."""
+    rows = _docx_children(tbl, f"{_W}tr")
+    for tr in rows:
+        cells = _docx_children(tr, f"{_W}tc")
+        filled = [tc for tc in cells if _docx_children(tc, f"{_W}tbl")]
+        if len(cells) == 1 and filled:
+            _docx_blocks(cells[0], lines)
+            continue
+        before = tr.find(f"{_W}trPr/{_W}gridBefore")
+        out = [""] * int(before.get(f"{_W}val", "0")) if before is not None else []
+        for tc in cells:
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                out.append("")  # vertically merged: the text belongs to the row above
+            else:
+                out.append(_docx_cell_text(tc))
+        if any(out):
+            lines.append("\t".join(out))
 
 
 # --------------------------------------------------------------------------------------------- pdf

@@ -1920,3 +1920,113 @@ def with_prose(text: str, sentences: list[str], per_paragraph: int = 4) -> str:
     at = next((i + 1 for i, ln in enumerate(lines) if "总体情况" in ln or "概述" in ln), 2)
     paras = ["".join(sentences[i:i + per_paragraph]) for i in range(0, len(sentences), per_paragraph)]
     return "\n".join(lines[:at] + [p for para in paras for p in (para, "")] + lines[at:])
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 13 (p13b): who published it, units printed with the figure, prose wordings, Word features.
+# Applied to a finished report (`with_unseen_noise`), so reports made without them stay byte for byte.
+
+UNSEEN_NOISE: tuple[str, ...] = (
+    "web_page",  # breadcrumb, 发布时间/来源/浏览次数, 【字体：大 中 小】, 打印本页 above the title
+    "signed_only",  # the title names no body; the body is printed only in the 落款 under the text
+    "wrapped_title",  # the body's name cut over two lines, the year and 报告 on a third
+    "chinese_year",  # 二〇二三年 in the title
+    "unit_in_cell",  # 2019 (九) 采购总金额 with its unit in the cell (万元), or in 元 in the cell / a note
+    "fee_wordings",  # 2021 section 六: the 信息处理费 stated in one of the wordings real reports use
+)
+_WEB_LINES = (
+    "首页 > 政务公开 > 政府信息公开年报",
+    "当前位置：首页 >> 信息公开 >> 年度报告",
+    "发布时间：{pub} 来源：本站 浏览次数：{views}",
+    "【字体：大 中 小】 打印本页 关闭窗口",
+    "发布日期：{pub}",
+)
+_FEE_ZERO = (
+    "本年度未发生政府信息公开收费事项。",
+    "本机关未收取信息公开处理费。",
+    "全年未向申请人收取信息处理费。",
+    "政府信息公开信息处理费收费情况：无。",
+    "本年度收取信息处理费共计0元。",
+    "信息处理费0万元。",
+)
+_CN_YEAR_DIGITS = "〇一二三四五六七八九"
+
+
+def _replace_title(lines: list[str], agency: str, year: int, new: list[str]) -> list[str]:
+    """The report's title lines (the first non-empty lines up to the one naming 报告) replaced by `new`."""
+    start = next(i for i, ln in enumerate(lines) if ln.strip())
+    end = next(i for i in range(start, len(lines)) if "报告" in lines[i])
+    return lines[:start] + new + lines[end + 1 :]
+
+
+def with_unseen_noise(report: GeneratedReport, kinds: Iterable[str], seed: int = 0) -> GeneratedReport:
+    """`report` rewritten with the issue-13 (p13b) noise `kinds`; values and units follow what is printed."""
+    kinds = frozenset(kinds)
+    unknown = kinds - set(UNSEEN_NOISE)
+    if unknown:
+        raise ValueError(f"unknown noise kinds: {sorted(unknown)}")
+    rng = random.Random(f"unseen:{seed}:{report.file_name}:{sorted(kinds)}")
+    agency, year = report.agency, report.year
+    lines = report.text.split("\n")
+    values = dict(report.values)
+    units = dict(report.units)
+    title_year = "".join(_CN_YEAR_DIGITS[int(d)] for d in str(year)) if "chinese_year" in kinds else str(year)
+    title = f"{title_year}年政府信息公开工作年度报告"
+    if "signed_only" in kinds:
+        new_title = [rng.choice((title, title.replace("年政府", "年度政府"))), ""]
+        lines = [ln.replace(f"本报告由{agency}", "本报告由本机关").replace(f"请与{agency}", "请与本机关") for ln in lines]
+    elif "wrapped_title" in kinds:
+        cut = rng.randint(2, len(agency) - 2)
+        new_title = [agency[:cut], agency[cut:], title, ""]
+    else:
+        new_title = [f"{agency}{title}", ""]
+    lines = _replace_title(lines, agency, year, new_title)
+    if "web_page" in kinds:
+        pub = f"{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}"
+        web = [w.format(pub=pub, views=rng.randint(10, 9999)) for w in rng.sample(_WEB_LINES, k=3)]
+        lines = web + lines
+    text = "\n".join(lines)
+    if "unit_in_cell" in kinds and report.template == "2019" and "active.procurement.amount" in values:
+        text, values, units = _procurement_unit(text, values, units, rng)
+    if "fee_wordings" in kinds and report.template == "2021" and values.get("apply.processing_fee") == 0:
+        text, n = re.subn(r"(?m)^.*全年收取政府信息公开信息处理费.*元。$", rng.choice(_FEE_ZERO), text, count=1)
+        if n and text.count("信息处理费0万元"):
+            units["apply.processing_fee"] = "万元"
+    return GeneratedReport(
+        text=text,
+        values={k: float(v) for k, v in values.items()},
+        file_name=report.file_name,
+        agency=agency,
+        year=year,
+        template=report.template,
+        noise=report.noise | kinds,
+        gen_agency=report.gen_agency,
+        kind=report.kind,
+        region_path=report.region_path,
+        broken=dict(report.broken),
+        units=units,
+    )
+
+
+def _procurement_unit(
+    text: str, values: dict, units: dict, rng: random.Random
+) -> tuple[str, dict, dict]:
+    """(九) 采购总金额: 万元 typed into the cell, or the figure in 元 with 元 in the cell or a note below."""
+    m = re.search(r"(?m)^(政府集中采购\s*[\t| ]\s*\S+\s*[\t| ]\s*)(\S+?)(\s*\|?)$", text)
+    if m is None or "（元）" in text[max(0, m.start() - 200) : m.start()]:
+        return text, values, units
+    amount = values["active.procurement.amount"]
+    how = rng.choice(("wan_cell", "yuan_cell", "yuan_note"))
+    if how == "wan_cell":
+        printed = f"{m.group(2)}万元"
+        units = {**units, "active.procurement.amount": "万元"}
+    else:
+        yuan = exact.to_exact(_fmt(float(amount))) * 10000
+        printed = f"{exact.text(yuan)}元" if how == "yuan_cell" else exact.text(yuan)
+        values = {**values, "active.procurement.amount": yuan}
+        units = {**units, "active.procurement.amount": "元"}
+    text = text[: m.start(2)] + printed + text[m.end(2) :]
+    if how == "yuan_note":
+        end = text.index("\n", m.start()) if "\n" in text[m.start() :] else len(text)
+        text = text[:end] + "\n注：采购总金额单位为元。" + text[end:]
+    return text, values, units

@@ -170,10 +170,24 @@ def test_prose_stating_two_numbers_is_a_warning_not_a_value():
     text = "\n".join(
         [
             "中卫市政务服务中心 2017 年政府信息公开工作年度报告",
-            "2016年共收到政府信息公开申请12件。2017年共收到政府信息公开申请20件。",
+            "全年共收到政府信息公开申请12件。本年度共收到政府信息公开申请20件。",
             "本年度没有发生因信息公开申请行政复议的情况。",
         ]
     )
     rep = parse_text(text)
     assert "apply.received.total" not in rep.value_map()
     assert any("12" in w and "20" in w for w in rep.warnings)
+
+
+def test_prose_figure_of_another_year_is_not_this_reports():
+    """A 2017 report saying 2016's count, then 2017's: 2016's is about another year (issue 13 §6)."""
+    text = "\n".join(
+        [
+            "中卫市政务服务中心 2017 年政府信息公开工作年度报告",
+            "2016年共收到政府信息公开申请12件。2017年共收到政府信息公开申请20件。",
+            "本年度没有发生因信息公开申请行政复议的情况。",
+        ]
+    )
+    rep = parse_text(text)
+    assert rep.value_map()["apply.received.total"] == 20
+    assert not any("12" in w and "20" in w for w in rep.warnings)

@@ -92,13 +92,14 @@ class Num:
 @dataclass
 class YearRanked:
     """A national ranking/total from the store: count, exact sum, (agency id, value) candidates for the top
-    rows (ties included), blank and report-less agency ids (by id)."""
+    rows (ties included), and how many bodies are blank / without a report (their ids are read only for
+    the names shown: `year_blank`, `year_missing`)."""
 
     count: int
     total: Number
     candidates: list[tuple[int, Number]]
-    blank: list[int]
-    missing: list[int]
+    blank: int
+    missing: int
 
 
 class LRU(OrderedDict):
@@ -223,6 +224,7 @@ class ReadCache:
         self.reports = lazy.LazyReports(  # type: ignore[assignment]
             self.engine, lambda: name_index.report_count(self.engine), lambda row: ReportRec(*row, self.headers)
         )
+        self.agencies.reports, self.reports.agencies = self.reports, self.agencies  # type: ignore[attr-defined]
         self.years = lazy.LazyYears(self.reports)  # type: ignore[assignment]
         self.by_name = lazy.LazyNames(self.engine)  # type: ignore[assignment]
         self.report_by_id = {}
@@ -341,7 +343,9 @@ class ReadCache:
         """
         vals: dict[int, dict[str, ValueRec]] = {r: {} for r in report_ids}
         finds: dict[int, Findings] = {r: [] for r in report_ids}
-        values, findings = queries.report_contents(self.engine, report_ids)
+        values, findings, headers = queries.report_contents(self.engine, report_ids)
+        for rid, head in headers.items():  # the rows shown cite their report: read with the numbers
+            self._headers.get_or(rid, lambda head=head: head)
         for r in values:
             if r[2] is not None:
                 vals[r[0]][r[1]] = ValueRec(
@@ -358,8 +362,16 @@ class ReadCache:
 
     def year_ranked(self, year: int, key: dict[str, str], top: int, ascending: bool) -> YearRanked:
         """One plain indicator over every report of `year`, counted, summed and ranked by the store."""
-        count, total, cands, blank, missing = queries.year_ranked(self.engine, year, key, top, ascending)
-        return YearRanked(count, total, [(a, v) for a, _r, v in cands], blank, missing)
+        got = queries.year_ranked(self.engine, year, key, top, ascending)
+        return YearRanked(got.count, got.total, [(a, v) for a, _r, v in got.candidates], got.blank, got.missing)
+
+    def year_blank(self, year: int, key: dict[str, str], limit: int) -> list[int]:
+        """The first `limit` agency ids (by id) whose report of `year` states no value for `key`."""
+        return queries.year_blank(self.engine, year, key, limit)
+
+    def year_missing(self, year: int, limit: int) -> list[int]:
+        """The first `limit` agency ids (by id) without a report of `year`."""
+        return queries.year_missing(self.engine, year, limit)
 
     def year_numbers(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]) -> dict[int, dict[str, Num]]:
         """report id → {indicator: number} for `keys` in `year`: bare numbers to score a ranking or total.

@@ -9,11 +9,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, and_, cast, func, inspect, or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    String,
+    and_,
+    cast,
+    func,
+    inspect,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.engine import Connection, Engine
 
 from reports import exact
 from reports.exact import Number
@@ -22,6 +37,7 @@ from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFi
 AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
 VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
+WORK_MEM = "64MB"  # a national ranking's hash of one year's reports (150,000 bodies: ~8 MB) stays in memory
 
 AgencyTuple = tuple[int, str, str, str]  # id, name, kind, region_path
 # id, agency_id, year, template, source_kind (title, file name, url, date: report_headers)
@@ -29,6 +45,16 @@ ReportTuple = tuple[int, int, int, str, str]
 # report_id, indicator, value, unit, line_no, line_text, origin, section, row_label, column_label
 ValueTuple = tuple[int, str, Number, str, int, str, str, str, str, str]
 FindingTuple = tuple[int, str, str, Any, Any]  # report_id, rule, message, indicators, values
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reads, outside a transaction (AUTOCOMMIT).
+
+    Why: a read in a transaction costs three round trips (BEGIN, the statement, the ROLLBACK when the
+    connection goes back to the pool); a national store is read per question, several statements per
+    answer. Under READ COMMITTED every statement takes its own snapshot anyway, so nothing a reader sees
+    changes."""
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def store_signature(engine: Engine) -> tuple[str, ...]:
@@ -42,7 +68,7 @@ def store_signature(engine: Engine) -> tuple[str, ...]:
         select(func.max(REP.ingested_at)).scalar_subquery(),
         select(func.max(VAL.id)).scalar_subquery(),
     )
-    with engine.connect() as c:
+    with reading(engine) as c:
         row = c.execute(select(*parts)).one()
     return tuple(str(x) for x in row)
 
@@ -50,7 +76,7 @@ def store_signature(engine: Engine) -> tuple[str, ...]:
 def store_generation(engine: Engine) -> int | None:
     """The store's change counter (one primary-key row, bumped by triggers); None if the store has none."""
     gen = StoreGeneration.__table__.c
-    with engine.connect() as c:
+    with reading(engine) as c:
         return c.execute(select(gen.generation).where(gen.id == 1)).scalar_one_or_none()
 
 
@@ -69,7 +95,7 @@ def catalogue(engine: Engine) -> tuple[list[tuple[int, str]], list[AgencyTuple],
 
     Titles, file names, URLs and dates stay in the store (report_headers): at 150,000 bodies × 5 years they were most
     of the start-up memory; repeated short strings (kind, template) are interned."""
-    with engine.connect() as c:
+    with reading(engine) as c:
         aliases = [(int(a), s) for a, s in c.execute(select(AL.agency_id, AL.alias))]
         agencies = [
             (int(i), n, sys.intern(k or "other"), sys.intern(rp or ""))
@@ -91,7 +117,7 @@ def report_headers(engine: Engine, report_ids: Sequence[int]) -> dict[int, Heade
     """report id → (title, file name, source url, published on): per-report text read on demand."""
     out: dict[int, HeaderTuple] = {}
     cols = (REP.id, REP.title, REP.file_name, REP.source_url, REP.published_on)
-    with engine.connect() as c:
+    with reading(engine) as c:
         for part in _chunks(list(report_ids)):
             for i, ti, f, u, p in c.execute(select(*cols).where(REP.id.in_(part))):
                 out[int(i)] = (ti or "", f or "", u or "", str(p or "")[:10])
@@ -103,24 +129,42 @@ def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield list(items[i : i + size])
 
 
-def report_contents(engine: Engine, report_ids: Sequence[int]) -> tuple[list[ValueTuple], list[FindingTuple]]:
-    """Every stored value (with provenance) and every finding of these reports, CHUNK reports a query."""
+def report_contents(
+    engine: Engine, report_ids: Sequence[int]
+) -> tuple[list[ValueTuple], list[FindingTuple], dict[int, HeaderTuple]]:
+    """Every stored value (with provenance), every finding and the header (title, file name, url, date)
+    of these reports: ONE statement per CHUNK reports (a UNION ALL of the three, tagged).
+
+    Why one: an answer shows a report's numbers with its findings and cites its title; three reads (and,
+    for a trend, one header read per year) were most of a single-body answer's round trips."""
     values: list[ValueTuple] = []
     findings: list[FindingTuple] = []
-    cols = (VAL.report_id, VAL.indicator, VAL.value_text, VAL.unit, VAL.line_no, VAL.line_text, VAL.origin,
-            VAL.section, VAL.row_label, VAL.column_label)
-    with engine.connect() as c:
+    headers: dict[int, HeaderTuple] = {}
+    with reading(engine) as c:
         for chunk in _chunks(report_ids):
-            values += [tuple(r) for r in c.execute(select(*cols).where(VAL.report_id.in_(chunk)))]
-            findings += [
-                tuple(r)
-                for r in c.execute(
-                    select(FIND.report_id, FIND.rule, FIND.message, FIND.indicators, FIND["values"]).where(
-                        FIND.report_id.in_(chunk)
-                    )
-                )
-            ]
-    return values, findings  # type: ignore[return-value]
+            for tag, rid, no, *t in c.execute(_contents_statement(chunk)):
+                if tag == "v":
+                    values.append((int(rid), t[0], exact.to_exact(t[1]), t[2], int(no or 0), *t[3:]))
+                elif tag == "f":
+                    findings.append((int(rid), t[0], t[1], t[2], t[3]))
+                else:
+                    headers[int(rid)] = (t[0] or "", t[1] or "", t[2] or "", str(t[3] or "")[:10])
+    return values, findings, headers
+
+
+def _contents_statement(chunk: list[int]) -> Any:
+    """(tag, report id, line no, 8 texts) rows: 'v' values, 'f' findings, 'h' the report's header."""
+    txt = [type_coerce(col, String) for col in (VAL.indicator, VAL.value_text, VAL.unit, VAL.line_text,
+                                                 VAL.origin, VAL.section, VAL.row_label, VAL.column_label)]
+    none = null().cast(String)
+    return union_all(
+        select(literal("v"), VAL.report_id, VAL.line_no, *txt).where(VAL.report_id.in_(chunk)),
+        select(literal("f"), FIND.report_id, null().cast(Integer), FIND.rule, FIND.message,
+               cast(FIND.indicators, String), cast(FIND["values"], String), none, none, none, none)
+        .where(FIND.report_id.in_(chunk)),
+        select(literal("h"), REP.id, null().cast(Integer), REP.title, REP.file_name, REP.source_url,
+               cast(REP.published_on, String), none, none, none, none).where(REP.id.in_(chunk)),
+    )
 
 
 def year_numbers(
@@ -129,7 +173,7 @@ def year_numbers(
     """(report_id, indicator, value) for `keys`: over the whole year in one indexed join (a wide scope:
     report (year, agency_id), indicator_value (indicator, report_id) INCLUDE value_text) or for these reports; values exact."""
     keys = list(keys)
-    with engine.connect() as c:
+    with reading(engine) as c:
         if whole_year:
             stmt = (
                 select(VAL.report_id, VAL.indicator, VAL.value_text)
@@ -146,40 +190,99 @@ def year_numbers(
         return out
 
 
-def year_ranked(
-    engine: Engine, year: int, keys: Mapping[str, str], top: int, ascending: bool
-) -> tuple[int, Number, list[tuple[int, int, Number]], list[int], list[int]]:
-    """One indicator (template → stored key) over every report of `year`, ranked in the store (a national
-    ranking or total).
+@dataclass
+class Ranked:
+    """A national ranking/total counted by the store: stated rows, their exact sum, the candidates for the
+    top rows (agency_id, report_id, value; ties at the cut included), and how many reports that year and
+    agencies there are (blank = reports − stated, without a report = agencies − reports: report is unique per
+    (agency_id, year) and its agency_id is a foreign key)."""
 
-    Why: scoring 150,000 reports in Python took seconds. Returns (count, exact sum, candidates, blank
-    agency ids, agency ids without a report). Candidates are (agency_id, report_id, value) of every row
-    whose ordering value (the exact NUMERIC on PostgreSQL, the float copy on SQLite) reaches
-    the top-th one — ties included, so the caller's exact ordering (value,
-    then name) over them is the exact top. The sum is exact: NUMERIC on PostgreSQL, Python ints/Decimals
-    on SQLite (no exact decimal type there). Ids come ordered by agency id."""
+    count: int
+    total: Number
+    candidates: list[tuple[int, int, Number]]
+    reports: int
+    agencies: int
+
+    @property
+    def blank(self) -> int:
+        return self.reports - self.count
+
+    @property
+    def missing(self) -> int:
+        return self.agencies - self.reports
+
+
+def year_ranked(engine: Engine, year: int, keys: Mapping[str, str], top: int, ascending: bool) -> Ranked:
+    """One indicator (template → stored key) over every report of `year`, ranked in the store (a national
+    ranking or total), in ONE statement.
+
+    Why one: scoring 150,000 reports in Python took seconds, and three scans of the year plus two
+    anti-joins returning id lists took most of a second. PostgreSQL reads the year's stated rows once
+    (a CTE) and returns the count, the exact NUMERIC sum, the report and agency counts and every row whose
+    exact value reaches the top-th one (ties included), so the caller's exact ordering (value, then name)
+    over those few is the exact top. SQLite (no exact decimal type) reads the stated rows and does the same
+    in Python with exact ints/Decimals. Which bodies are blank or without a report is read only for the
+    names shown (`year_blank`, `year_missing`)."""
     stated = (REP.id == VAL.report_id, REP.year == year, *_key_of_template(keys))
     joined = IndicatorValue.__table__.join(Report.__table__, REP.id == VAL.report_id)
-    with engine.connect() as c:
-        count, total = _count_sum(c, engine, joined, stated)
-        cands: list[tuple[int, int, Number]] = []
-        if count and top > 0:
-            # PostgreSQL orders by the exact text as NUMERIC: the covering index carries value_text, not value
-            key = cast(VAL.value_text, Numeric) if engine.dialect.name == "postgresql" else VAL.value
-            cut = c.execute(
-                select(key).select_from(joined).where(*stated).order_by(key.asc() if ascending else key.desc())
-                .offset(min(top, count) - 1).limit(1)
-            ).scalar_one()
-            near = select(REP.agency_id, REP.id, VAL.value_text).select_from(joined).where(
-                *stated, key <= cut if ascending else key >= cut
-            )
-            cands = [(int(a), int(r), v) for a, r, v in c.execute(near)]
-        has_value = select(VAL.id).where(*stated).exists()
-        blank = c.execute(select(REP.agency_id).where(REP.year == year, ~has_value).order_by(REP.agency_id))
-        blank_ids = [int(a) for a in blank.scalars()]
-        has_report = select(REP.id).where(REP.agency_id == AG.id, REP.year == year).exists()
-        missing = [int(a) for a in c.execute(select(AG.id).where(~has_report).order_by(AG.id)).scalars()]
-    return count, total, cands, blank_ids, missing
+    n_reports = select(func.count()).select_from(Report.__table__).where(REP.year == year).scalar_subquery()
+    n_agencies = select(func.count()).select_from(Agency.__table__).scalar_subquery()
+    if engine.dialect.name != "postgresql":
+        with reading(engine) as c:
+            rows = [(int(a), int(r), v) for a, r, v in c.execute(
+                select(REP.agency_id, REP.id, VAL.value_text).select_from(joined).where(*stated))]
+            reps, ags = c.execute(select(n_reports, n_agencies)).one()
+        return Ranked(len(rows), exact.total(v for _a, _r, v in rows), _top_ties(rows, top, ascending),
+                      int(reps), int(ags))
+    with engine.connect() as c:  # a transaction, for SET LOCAL: the year's reports hash past 4 MB
+        c.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        got = c.execute(_ranked_statement(joined, stated, top, ascending, n_reports, n_agencies)).all()
+    n, s, reps, ags = got[0][:4]
+    cands = [(int(a), int(r), v) for *_x, a, r, v in got if a is not None]
+    return Ranked(int(n), _exact_sum(s), cands, int(reps), int(ags))
+
+
+def _ranked_statement(joined: Any, stated: tuple, top: int, ascending: bool, n_reports: Any, n_agencies: Any) -> Any:
+    """PostgreSQL: the year's stated rows once (CTE); totals; the rows reaching the top-th exact value."""
+    key = cast(VAL.value_text, Numeric)
+    rows = (
+        select(REP.agency_id.label("a"), REP.id.label("r"), VAL.value_text.label("t"), key.label("k"))
+        .select_from(joined).where(*stated).cte("stated").prefix_with("MATERIALIZED")
+    )
+    totals = select(func.count().label("n"), func.sum(rows.c.k).label("s")).subquery("totals")
+    best = select(rows.c.k).order_by(rows.c.k.asc() if ascending else rows.c.k.desc()).limit(max(top, 0))
+    best = best.subquery("best")
+    cut = select(func.max(best.c.k) if ascending else func.min(best.c.k)).scalar_subquery()
+    near = rows.c.k <= cut if ascending else rows.c.k >= cut
+    return select(totals.c.n, totals.c.s, n_reports, n_agencies, rows.c.a, rows.c.r, rows.c.t).select_from(
+        totals.outerjoin(rows, near)
+    )
+
+
+def _top_ties(rows: list[tuple[int, int, Number]], top: int, ascending: bool) -> list[tuple[int, int, Number]]:
+    """Every row whose value reaches the top-th one (ties included), in the store's row order."""
+    if not rows or top <= 0:
+        return []
+    order = sorted((v for _a, _r, v in rows), reverse=not ascending)
+    cut = order[min(top, len(order)) - 1]
+    return [x for x in rows if (x[2] <= cut if ascending else x[2] >= cut)]
+
+
+def year_blank(engine: Engine, year: int, keys: Mapping[str, str], limit: int) -> list[int]:
+    """The first `limit` agencies (by id) whose report of `year` states no value for the indicator: an
+    anti-join that stops after `limit` (only the names shown are read)."""
+    has_value = select(VAL.id).where(REP.id == VAL.report_id, *_key_of_template(keys)).exists()
+    stmt = select(REP.agency_id).where(REP.year == year, ~has_value).order_by(REP.agency_id).limit(limit)
+    with reading(engine) as c:
+        return [int(a) for a in c.execute(stmt).scalars()]
+
+
+def year_missing(engine: Engine, year: int, limit: int) -> list[int]:
+    """The first `limit` agencies (by id) without a report of `year`."""
+    has_report = select(REP.id).where(REP.agency_id == AG.id, REP.year == year).exists()
+    stmt = select(AG.id).where(~has_report).order_by(AG.id).limit(limit)
+    with reading(engine) as c:
+        return [int(a) for a in c.execute(stmt).scalars()]
 
 
 def _key_of_template(keys: Mapping[str, str]) -> tuple:
@@ -189,17 +292,6 @@ def _key_of_template(keys: Mapping[str, str]) -> tuple:
         return (VAL.indicator == distinct[0],)
     per_template = or_(*(and_(REP.template == t, VAL.indicator == k) for t, k in sorted(keys.items())))
     return (VAL.indicator.in_(distinct), per_template)
-
-
-def _count_sum(c: Any, engine: Engine, joined: Any, stated: tuple) -> tuple[int, Number]:
-    """How many reports of the year state the indicator, and their exact sum."""
-    if engine.dialect.name == "postgresql":
-        n, s = c.execute(
-            select(func.count(), func.sum(cast(VAL.value_text, Numeric))).select_from(joined).where(*stated)
-        ).one()
-        return int(n), _exact_sum(s)
-    vals = [v for (v,) in c.execute(select(VAL.value_text).select_from(joined).where(*stated))]
-    return len(vals), exact.total(vals)
 
 
 def _exact_sum(s: Any) -> Number:

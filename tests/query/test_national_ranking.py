@@ -71,13 +71,22 @@ def test_store_ranking_and_total_answer_as_the_python_scoring(engine, monkeypatc
     assert [a for a, _y, _v in top3][1:] == sorted(a for a, _y, _v in top3[1:])  # ties by name
 
 
+@pytest.mark.pg
 def test_year_ranked_counts_blanks_and_missing_reports(engine):
     write_reports(engine, _store())
-    count, total, cands, blank, missing = queries.year_ranked(engine, 2020, {"2021": KEY, "2008": KEY}, 2, False)
-    assert (count, total) == (9, 10**20 + 7 * 4 + 3 * 2 + 1)
-    assert sorted(v for _a, _r, v in cands) == [7, 7, 7, 7, 10**20]  # the cut is 7: every 7 is a candidate
-    assert len(blank) == 2 and len(missing) == 1
-    count, total, cands, _b, _m = queries.year_ranked(engine, 2020, {"2021": KEY, "2008": KEY}, 1, True)
-    assert [v for _a, _r, v in cands] == [0]
-    assert queries.year_ranked(engine, 2017, {"2021": KEY}, 3, False) == (0, 0, [], [], sorted(missing + blank + [
-        a for a, _r, _v in queries.year_ranked(engine, 2020, {"2021": KEY, "2008": KEY}, 99, False)[2]]))
+    both = {"2021": KEY, "2008": KEY}
+    got = queries.year_ranked(engine, 2020, both, 2, False)
+    assert (got.count, got.total) == (9, 10**20 + 7 * 4 + 3 * 2 + 1)
+    assert sorted(v for _a, _r, v in got.candidates) == [7, 7, 7, 7, 10**20]  # the cut is 7: every 7 is a candidate
+    assert (got.blank, got.missing) == (2, 1)
+    blank = queries.year_blank(engine, 2020, both, 99)
+    missing = queries.year_missing(engine, 2020, 99)
+    assert len(blank) == 2 and len(missing) == 1 and blank == sorted(blank)
+    assert queries.year_blank(engine, 2020, both, 1) == blank[:1]  # only as many as are shown
+    assert [v for _a, _r, v in queries.year_ranked(engine, 2020, both, 1, True).candidates] == [0]
+    assert queries.year_ranked(engine, 2020, both, 0, False).candidates == []
+    stated = {a for a, _r, _v in queries.year_ranked(engine, 2020, both, 99, False).candidates}
+    assert len(stated) == 9 and not stated & set(blank + missing)
+    none = queries.year_ranked(engine, 2017, {"2021": KEY}, 3, False)
+    assert (none.count, none.total, none.candidates, none.blank) == (0, 0, [], 0)
+    assert queries.year_missing(engine, 2017, 99) == sorted(missing + blank + sorted(stated))

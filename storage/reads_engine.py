@@ -32,10 +32,19 @@ from sqlalchemy.engine import Connection, Engine
 
 from reports import exact
 from reports.exact import Number
-from storage.models import Agency, AgencyAlias, IndicatorValue, Report, ReportFinding, StoreGeneration
+from storage.cells import CellRec
+from storage.models import (
+    Agency,
+    AgencyAlias,
+    CellStateRow,
+    IndicatorValue,
+    Report,
+    ReportFinding,
+    StoreGeneration,
+)
 
 AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
-VAL, FIND = IndicatorValue.__table__.c, ReportFinding.__table__.c
+VAL, FIND, CELL = IndicatorValue.__table__.c, ReportFinding.__table__.c, CellStateRow.__table__.c
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 WORK_MEM = "64MB"  # a national ranking's hash of one year's reports (150,000 bodies: ~8 MB) stays in memory
 
@@ -129,31 +138,42 @@ def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield list(items[i : i + size])
 
 
-def report_contents(
-    engine: Engine, report_ids: Sequence[int]
-) -> tuple[list[ValueTuple], list[FindingTuple], dict[int, HeaderTuple]]:
-    """Every stored value (with provenance), every finding and the header (title, file name, url, date)
-    of these reports: ONE statement per CHUNK reports (a UNION ALL of the three, tagged).
+@dataclass
+class Contents:
+    """What an answer reads of some reports: values (with provenance), findings, headers (title, file
+    name, url, date) and the states of the cells without a number (storage.cells), per report id."""
 
-    Why one: an answer shows a report's numbers with its findings and cites its title; three reads (and,
-    for a trend, one header read per year) were most of a single-body answer's round trips."""
-    values: list[ValueTuple] = []
-    findings: list[FindingTuple] = []
-    headers: dict[int, HeaderTuple] = {}
+    values: list[ValueTuple]
+    findings: list[FindingTuple]
+    headers: dict[int, HeaderTuple]
+    cells: dict[int, dict[str, CellRec]]
+
+
+def report_contents(engine: Engine, report_ids: Sequence[int]) -> Contents:
+    """Every stored value, finding, header and cell state of these reports: ONE statement per CHUNK
+    reports (a UNION ALL of the four, tagged).
+
+    Why one: an answer shows a report's numbers with its findings, cites its title and says why a cell has
+    no number; four reads (and, for a trend, a header and a cell read per year) were most of a
+    single-body answer's round trips."""
+    out = Contents([], [], {}, {r: {} for r in report_ids})
     with reading(engine) as c:
         for chunk in _chunks(report_ids):
             for tag, rid, no, *t in c.execute(_contents_statement(chunk)):
+                rid, no = int(rid), int(no or 0)
                 if tag == "v":
-                    values.append((int(rid), t[0], exact.to_exact(t[1]), t[2], int(no or 0), *t[3:]))
+                    out.values.append((rid, t[0], exact.to_exact(t[1]), t[2], no, *t[3:]))
                 elif tag == "f":
-                    findings.append((int(rid), t[0], t[1], t[2], t[3]))
+                    out.findings.append((rid, t[0], t[1], t[2], t[3]))
+                elif tag == "c":
+                    out.cells[rid][t[0]] = CellRec(t[0], t[1], t[2] or "", no, int(t[3] or 0), t[4] or "")
                 else:
-                    headers[int(rid)] = (t[0] or "", t[1] or "", t[2] or "", str(t[3] or "")[:10])
-    return values, findings, headers
+                    out.headers[rid] = (t[0] or "", t[1] or "", t[2] or "", str(t[3] or "")[:10])
+    return out
 
 
 def _contents_statement(chunk: list[int]) -> Any:
-    """(tag, report id, line no, 8 texts) rows: 'v' values, 'f' findings, 'h' the report's header."""
+    """(tag, report id, line no, 8 texts) rows: 'v' values, 'f' findings, 'h' the report's header, 'c' cells."""
     txt = [type_coerce(col, String) for col in (VAL.indicator, VAL.value_text, VAL.unit, VAL.line_text,
                                                  VAL.origin, VAL.section, VAL.row_label, VAL.column_label)]
     none = null().cast(String)
@@ -164,6 +184,8 @@ def _contents_statement(chunk: list[int]) -> Any:
         .where(FIND.report_id.in_(chunk)),
         select(literal("h"), REP.id, null().cast(Integer), REP.title, REP.file_name, REP.source_url,
                cast(REP.published_on, String), none, none, none, none).where(REP.id.in_(chunk)),
+        select(literal("c"), CELL.report_id, CELL.line_no, CELL.indicator, CELL.state, CELL.mark,
+               cast(CELL.end_line, String), CELL.line_text, none, none, none).where(CELL.report_id.in_(chunk)),
     )
 
 
@@ -193,23 +215,18 @@ def year_numbers(
 @dataclass
 class Ranked:
     """A national ranking/total counted by the store: stated rows, their exact sum, the candidates for the
-    top rows (agency_id, report_id, value; ties at the cut included), and how many reports that year and
-    agencies there are (blank = reports − stated, without a report = agencies − reports: report is unique per
-    (agency_id, year) and its agency_id is a foreign key)."""
+    top rows (agency_id, report_id, value; ties at the cut included), and how many reports that year there
+    are (blank = reports − stated; without a report = agencies − reports, as report is unique per
+    (agency_id, year) and its agency_id a foreign key: the caller knows the agency count)."""
 
     count: int
     total: Number
     candidates: list[tuple[int, int, Number]]
     reports: int
-    agencies: int
 
     @property
     def blank(self) -> int:
         return self.reports - self.count
-
-    @property
-    def missing(self) -> int:
-        return self.agencies - self.reports
 
 
 def year_ranked(engine: Engine, year: int, keys: Mapping[str, str], top: int, ascending: bool) -> Ranked:
@@ -217,44 +234,43 @@ def year_ranked(engine: Engine, year: int, keys: Mapping[str, str], top: int, as
     ranking or total), in ONE statement.
 
     Why one: scoring 150,000 reports in Python took seconds, and three scans of the year plus two
-    anti-joins returning id lists took most of a second. PostgreSQL reads the year's stated rows once
-    (a CTE) and returns the count, the exact NUMERIC sum, the report and agency counts and every row whose
-    exact value reaches the top-th one (ties included), so the caller's exact ordering (value, then name)
-    over those few is the exact top. SQLite (no exact decimal type) reads the stated rows and does the same
-    in Python with exact ints/Decimals. Which bodies are blank or without a report is read only for the
-    names shown (`year_blank`, `year_missing`)."""
-    stated = (REP.id == VAL.report_id, REP.year == year, *_key_of_template(keys))
-    joined = IndicatorValue.__table__.join(Report.__table__, REP.id == VAL.report_id)
-    n_reports = select(func.count()).select_from(Report.__table__).where(REP.year == year).scalar_subquery()
-    n_agencies = select(func.count()).select_from(Agency.__table__).scalar_subquery()
+    anti-joins returning id lists took most of a second. PostgreSQL reads the year's reports joined to
+    their stated values once (a CTE over report LEFT JOIN indicator_value: one index-only scan each) and
+    returns the report count, the stated count, the exact NUMERIC sum and every row whose exact value
+    reaches the top-th one (ties included), so the caller's exact ordering (value, then name) over those
+    few is the exact top. SQLite (no exact decimal type) reads the same rows and does the rest in Python
+    with exact ints/Decimals. Which bodies are blank or without a report is read only for the names shown
+    (`year_blank`, `year_missing`)."""
+    joined = Report.__table__.outerjoin(IndicatorValue.__table__, and_(REP.id == VAL.report_id, *_key_of_template(keys)))
     if engine.dialect.name != "postgresql":
         with reading(engine) as c:
-            rows = [(int(a), int(r), v) for a, r, v in c.execute(
-                select(REP.agency_id, REP.id, VAL.value_text).select_from(joined).where(*stated))]
-            reps, ags = c.execute(select(n_reports, n_agencies)).one()
-        return Ranked(len(rows), exact.total(v for _a, _r, v in rows), _top_ties(rows, top, ascending),
-                      int(reps), int(ags))
+            got = c.execute(select(REP.agency_id, REP.id, VAL.value_text).select_from(joined).where(REP.year == year))
+            rows = [(int(a), int(r), v) for a, r, v in got]
+        stated = [x for x in rows if x[2] is not None]
+        return Ranked(len(stated), exact.total(v for _a, _r, v in stated), _top_ties(stated, top, ascending), len(rows))
     with engine.connect() as c:  # a transaction, for SET LOCAL: the year's reports hash past 4 MB
         c.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        got = c.execute(_ranked_statement(joined, stated, top, ascending, n_reports, n_agencies)).all()
-    n, s, reps, ags = got[0][:4]
+        got = c.execute(_ranked_statement(joined, year, top, ascending)).all()
+    reps, n, s = got[0][:3]
     cands = [(int(a), int(r), v) for *_x, a, r, v in got if a is not None]
-    return Ranked(int(n), _exact_sum(s), cands, int(reps), int(ags))
+    return Ranked(int(n), _exact_sum(s), cands, int(reps))
 
 
-def _ranked_statement(joined: Any, stated: tuple, top: int, ascending: bool, n_reports: Any, n_agencies: Any) -> Any:
-    """PostgreSQL: the year's stated rows once (CTE); totals; the rows reaching the top-th exact value."""
+def _ranked_statement(joined: Any, year: int, top: int, ascending: bool) -> Any:
+    """PostgreSQL: the year's reports with their stated value once (CTE); counts and the exact sum; the
+    rows reaching the top-th exact value."""
     key = cast(VAL.value_text, Numeric)
     rows = (
         select(REP.agency_id.label("a"), REP.id.label("r"), VAL.value_text.label("t"), key.label("k"))
-        .select_from(joined).where(*stated).cte("stated").prefix_with("MATERIALIZED")
+        .select_from(joined).where(REP.year == year).cte("year_rows").prefix_with("MATERIALIZED")
     )
-    totals = select(func.count().label("n"), func.sum(rows.c.k).label("s")).subquery("totals")
-    best = select(rows.c.k).order_by(rows.c.k.asc() if ascending else rows.c.k.desc()).limit(max(top, 0))
-    best = best.subquery("best")
+    totals = select(func.count().label("reports"), func.count(rows.c.k).label("n"), func.sum(rows.c.k).label("s"))
+    totals = totals.subquery("totals")
+    best = select(rows.c.k).where(rows.c.k.is_not(None)).order_by(rows.c.k.asc() if ascending else rows.c.k.desc())
+    best = best.limit(max(top, 0)).subquery("best")
     cut = select(func.max(best.c.k) if ascending else func.min(best.c.k)).scalar_subquery()
     near = rows.c.k <= cut if ascending else rows.c.k >= cut
-    return select(totals.c.n, totals.c.s, n_reports, n_agencies, rows.c.a, rows.c.r, rows.c.t).select_from(
+    return select(totals.c.reports, totals.c.n, totals.c.s, rows.c.a, rows.c.r, rows.c.t).select_from(
         totals.outerjoin(rows, near)
     )
 

@@ -78,7 +78,7 @@ def test_year_ranked_counts_blanks_and_missing_reports(engine):
     got = queries.year_ranked(engine, 2020, both, 2, False)
     assert (got.count, got.total) == (9, 10**20 + 7 * 4 + 3 * 2 + 1)
     assert sorted(v for _a, _r, v in got.candidates) == [7, 7, 7, 7, 10**20]  # the cut is 7: every 7 is a candidate
-    assert (got.blank, got.missing) == (2, 1)
+    assert (got.blank, got.reports) == (2, 11)  # 11 bodies, 1 without a 2020 report
     blank = queries.year_blank(engine, 2020, both, 99)
     missing = queries.year_missing(engine, 2020, 99)
     assert len(blank) == 2 and len(missing) == 1 and blank == sorted(blank)
@@ -88,5 +88,5 @@ def test_year_ranked_counts_blanks_and_missing_reports(engine):
     stated = {a for a, _r, _v in queries.year_ranked(engine, 2020, both, 99, False).candidates}
     assert len(stated) == 9 and not stated & set(blank + missing)
     none = queries.year_ranked(engine, 2017, {"2021": KEY}, 3, False)
-    assert (none.count, none.total, none.candidates, none.blank) == (0, 0, [], 0)
+    assert (none.count, none.total, none.candidates, none.blank, none.reports) == (0, 0, [], 0, 0)
     assert queries.year_missing(engine, 2017, 99) == sorted(missing + blank + sorted(stated))

@@ -26,7 +26,7 @@ from storage.models import (
     PlaceMember,
     Report,
 )
-from storage.reads_engine import reading
+from storage.reads_engine import among, reading
 
 AG, AL, REP = Agency.__table__.c, AgencyAlias.__table__.c, Report.__table__.c
 FORM, PLACE, MEMBER = NameForm.__table__.c, NamePlace.__table__.c, PlaceMember.__table__.c
@@ -108,7 +108,7 @@ def agencies_by_id(engine: Engine, ids: Iterable[int]) -> list[AgencyRow]:
             stmt = (
                 select(AG.id, AG.name, AG.kind, AG.region_path, AL.alias)
                 .select_from(Agency.__table__.outerjoin(AgencyAlias.__table__, AL.agency_id == AG.id))
-                .where(AG.id.in_(part))
+                .where(among(engine, AG.id, part))
                 .order_by(AG.id, AL.id)
             )
             for i, n, k, rp, alias in c.execute(stmt):
@@ -130,9 +130,9 @@ def agencies_with_reports(engine: Engine, ids: Iterable[int]) -> tuple[list[Agen
     stmt = union_all(
         select(literal("a"), AG.id, AL.id, none_i, AG.name, AG.kind, AG.region_path, AL.alias)
         .select_from(Agency.__table__.outerjoin(AgencyAlias.__table__, AL.agency_id == AG.id))
-        .where(AG.id.in_(ids)),
+        .where(among(engine, AG.id, ids)),
         select(literal("r"), REP.id, REP.agency_id, REP.year, REP.template, REP.source_kind, none_s, none_s)
-        .where(REP.agency_id.in_(ids)),
+        .where(among(engine, REP.agency_id, ids)),
     ).order_by(text("1, 2, 3"))
     agencies: dict[int, list] = {}
     reports: list[ReportRow] = []
@@ -155,7 +155,7 @@ def agency_ids_by_name(engine: Engine, names: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     with reading(engine) as c:
         for part in _chunks(names, _chunk_size(engine)):
-            out |= {n: int(i) for n, i in c.execute(select(AG.name, AG.id).where(AG.name.in_(part)))}
+            out |= {n: int(i) for n, i in c.execute(select(AG.name, AG.id).where(among(engine, AG.name, part)))}
     return out
 
 
@@ -181,7 +181,7 @@ def reports_of_agencies(engine: Engine, agency_ids: Iterable[int]) -> list[Repor
     out: list[ReportRow] = []
     with reading(engine) as c:
         for part in _chunks(ids, _chunk_size(engine)):
-            out += [_report(r) for r in c.execute(select(*REPORT_COLS).where(REP.agency_id.in_(part)))]
+            out += [_report(r) for r in c.execute(select(*REPORT_COLS).where(among(engine, REP.agency_id, part)))]
     return out
 
 
@@ -198,7 +198,7 @@ def report_years(engine: Engine, agency_ids: Sequence[int] | None = None) -> lis
             return sorted(int(y) for y in c.execute(select(REP.year).distinct()).scalars())
         got: set[int] = set()
         for part in _chunks(list(agency_ids), _chunk_size(engine)):
-            got |= {int(y) for y in c.execute(select(REP.year).where(REP.agency_id.in_(part)).distinct()).scalars()}
+            got |= {int(y) for y in c.execute(select(REP.year).where(among(engine, REP.agency_id, part)).distinct()).scalars()}
         return sorted(got)
 
 
@@ -213,7 +213,7 @@ def forms_in(engine: Engine, strings: Sequence[str]) -> list[tuple[str, int, int
     out: list[tuple[str, int, int]] = []
     with reading(engine) as c:
         for part in _chunks(list(strings), _chunk_size(engine)):
-            stmt = select(FORM.form, FORM.agency_id, FORM.penalty).where(FORM.form.in_(part))
+            stmt = select(FORM.form, FORM.agency_id, FORM.penalty).where(among(engine, FORM.form, part))
             out += [(f, int(a), int(p)) for f, a, p in c.execute(stmt)]
     return out
 
@@ -228,8 +228,8 @@ def forms_and_places_in(
     with reading(engine) as c:
         for part in _chunks(list(strings), _chunk_size(engine)):
             stmt = union_all(
-                select(FORM.form, FORM.agency_id, FORM.penalty, literal("").label("path")).where(FORM.form.in_(part)),
-                select(PLACE.surface, literal(-1), literal(0), PLACE.path).where(PLACE.surface.in_(part)),
+                select(FORM.form, FORM.agency_id, FORM.penalty, literal("").label("path")).where(among(engine, FORM.form, part)),
+                select(PLACE.surface, literal(-1), literal(0), PLACE.path).where(among(engine, PLACE.surface, part)),
             )
             for f, a, p, path in c.execute(stmt):
                 if int(a) < 0:
@@ -244,7 +244,7 @@ def places_in(engine: Engine, strings: Sequence[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     with reading(engine) as c:
         for part in _chunks(list(strings), _chunk_size(engine)):
-            out += [tuple(r) for r in c.execute(select(PLACE.surface, PLACE.path).where(PLACE.surface.in_(part)))]
+            out += [tuple(r) for r in c.execute(select(PLACE.surface, PLACE.path).where(among(engine, PLACE.surface, part)))]
     return out  # type: ignore[return-value]
 
 
@@ -278,7 +278,7 @@ def fuzzy_rows(engine: Engine, ids: Sequence[int]) -> dict[int, FuzzyRow]:
     out: dict[int, FuzzyRow] = {}
     with reading(engine) as c:
         for part in _chunks(list(ids), _chunk_size(engine)):
-            stmt = select(FUZ.id, FUZ.text, FUZ.agency_id, FUZ.path, FUZ.pinyin).where(FUZ.id.in_(part))
+            stmt = select(FUZ.id, FUZ.text, FUZ.agency_id, FUZ.path, FUZ.pinyin).where(among(engine, FUZ.id, part))
             out |= {int(r[0]): (int(r[0]), r[1], int(r[2]), r[3], r[4]) for r in c.execute(stmt)}
     return out
 
@@ -286,8 +286,8 @@ def fuzzy_rows(engine: Engine, ids: Sequence[int]) -> dict[int, FuzzyRow]:
 def fuzzy_by_sound(engine: Engine, pinyins: Sequence[str], initials: Sequence[str]) -> tuple[list[int], list[int]]:
     """Fuzzy-corpus ids whose pinyin is one of `pinyins`, and those whose initials are one of `initials`."""
     with reading(engine) as c:
-        a = [int(i) for i in c.execute(select(FUZ.id).where(FUZ.pinyin.in_(list(pinyins)))).scalars()] if pinyins else []
-        b = [int(i) for i in c.execute(select(FUZ.id).where(FUZ.initials.in_(list(initials)))).scalars()] if initials else []
+        a = [int(i) for i in c.execute(select(FUZ.id).where(among(engine, FUZ.pinyin, list(pinyins)))).scalars()] if pinyins else []
+        b = [int(i) for i in c.execute(select(FUZ.id).where(among(engine, FUZ.initials, list(initials)))).scalars()] if initials else []
     return a, b
 
 
@@ -301,7 +301,7 @@ def fuzzy_by_pinyin_prefix(engine: Engine, prefix: str, limit: int) -> list[int]
 def gram_counts(engine: Engine, grams: Sequence[str]) -> dict[str, int]:
     """How many corpus strings hold each gram (rarest grams are read first)."""
     with reading(engine) as c:
-        stmt = select(GRAM.gram, func.count()).where(GRAM.gram.in_(list(grams))).group_by(GRAM.gram)
+        stmt = select(GRAM.gram, func.count()).where(among(engine, GRAM.gram, list(grams))).group_by(GRAM.gram)
         return {g: int(n) for g, n in c.execute(stmt)}
 
 
@@ -313,7 +313,7 @@ def gram_postings(engine: Engine, grams: Sequence[str], limit: int) -> list[int]
         n = func.count().label("n")
         stmt = (
             select(GRAM.fuzzy_id, n)
-            .where(GRAM.gram.in_(list(grams)))
+            .where(among(engine, GRAM.gram, list(grams)))
             .group_by(GRAM.fuzzy_id)
             .order_by(n.desc(), GRAM.fuzzy_id)
             .limit(limit)

@@ -8,7 +8,7 @@ a tuple per value is several times cheaper to build than an ORM instance. Re-exp
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     and_,
+    any_,
     cast,
     func,
     inspect,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 
 from reports import exact
@@ -64,6 +66,18 @@ def reading(engine: Engine) -> Connection:
     answer. Under READ COMMITTED every statement takes its own snapshot anyway, so nothing a reader sees
     changes."""
     return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+def among(engine: Engine | Connection, col: Any, values: Iterable[Any]) -> Any:
+    """`col IN (values)`; on PostgreSQL `col = ANY(:array)`: one parameter however many values.
+
+    Why: a question's names are looked up as every substring (100–700 strings); as an IN list of as many
+    parameters the look-up took 4× the time (wall and CPU, measured at 10,000 bodies) of one array, and
+    each list length was another statement to compile and plan."""
+    values = list(values)
+    if engine.dialect.name == "postgresql":
+        return col == any_(literal(values, ARRAY(col.type)))
+    return col.in_(values)
 
 
 def store_signature(engine: Engine) -> tuple[str, ...]:
@@ -128,7 +142,7 @@ def report_headers(engine: Engine, report_ids: Sequence[int]) -> dict[int, Heade
     cols = (REP.id, REP.title, REP.file_name, REP.source_url, REP.published_on)
     with reading(engine) as c:
         for part in _chunks(list(report_ids)):
-            for i, ti, f, u, p in c.execute(select(*cols).where(REP.id.in_(part))):
+            for i, ti, f, u, p in c.execute(select(*cols).where(among(engine, REP.id, part))):
                 out[int(i)] = (ti or "", f or "", u or "", str(p or "")[:10])
     return out
 
@@ -159,7 +173,7 @@ def report_contents(engine: Engine, report_ids: Sequence[int]) -> Contents:
     out = Contents([], [], {}, {r: {} for r in report_ids})
     with reading(engine) as c:
         for chunk in _chunks(report_ids):
-            for tag, rid, no, *t in c.execute(_contents_statement(chunk)):
+            for tag, rid, no, *t in c.execute(_contents_statement(engine, chunk)):
                 rid, no = int(rid), int(no or 0)
                 if tag == "v":
                     out.values.append((rid, t[0], exact.to_exact(t[1]), t[2], no, *t[3:]))
@@ -172,20 +186,20 @@ def report_contents(engine: Engine, report_ids: Sequence[int]) -> Contents:
     return out
 
 
-def _contents_statement(chunk: list[int]) -> Any:
+def _contents_statement(engine: Engine, chunk: list[int]) -> Any:
     """(tag, report id, line no, 8 texts) rows: 'v' values, 'f' findings, 'h' the report's header, 'c' cells."""
     txt = [type_coerce(col, String) for col in (VAL.indicator, VAL.value_text, VAL.unit, VAL.line_text,
                                                  VAL.origin, VAL.section, VAL.row_label, VAL.column_label)]
     none = null().cast(String)
     return union_all(
-        select(literal("v"), VAL.report_id, VAL.line_no, *txt).where(VAL.report_id.in_(chunk)),
+        select(literal("v"), VAL.report_id, VAL.line_no, *txt).where(among(engine, VAL.report_id, chunk)),
         select(literal("f"), FIND.report_id, null().cast(Integer), FIND.rule, FIND.message,
                cast(FIND.indicators, String), cast(FIND["values"], String), none, none, none, none)
-        .where(FIND.report_id.in_(chunk)),
+        .where(among(engine, FIND.report_id, chunk)),
         select(literal("h"), REP.id, null().cast(Integer), REP.title, REP.file_name, REP.source_url,
-               cast(REP.published_on, String), none, none, none, none).where(REP.id.in_(chunk)),
+               cast(REP.published_on, String), none, none, none, none).where(among(engine, REP.id, chunk)),
         select(literal("c"), CELL.report_id, CELL.line_no, CELL.indicator, CELL.state, CELL.mark,
-               cast(CELL.end_line, String), CELL.line_text, none, none, none).where(CELL.report_id.in_(chunk)),
+               cast(CELL.end_line, String), CELL.line_text, none, none, none).where(among(engine, CELL.report_id, chunk)),
     )
 
 

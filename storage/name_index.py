@@ -137,7 +137,7 @@ def agencies_with_reports(engine: Engine, ids: Iterable[int]) -> tuple[list[Agen
     agencies: dict[int, list] = {}
     reports: list[ReportRow] = []
     with reading(engine) as c:
-        for tag, i, j, y, s1, s2, s3, alias in c.execute(stmt) if ids else ():
+        for tag, i, j, y, s1, s2, s3, alias in c.execute(stmt).all() if ids else ():
             if tag == "r":
                 reports.append(_report((i, j, y, s1, s2)))
                 continue
@@ -231,7 +231,7 @@ def forms_and_places_in(
                 select(FORM.form, FORM.agency_id, FORM.penalty, literal("").label("path")).where(among(engine, FORM.form, part)),
                 select(PLACE.surface, literal(-1), literal(0), PLACE.path).where(among(engine, PLACE.surface, part)),
             )
-            for f, a, p, path in c.execute(stmt):
+            for f, a, p, path in c.execute(stmt).all():  # fetchall: one C loop, not a fetchone per row
                 if int(a) < 0:
                     places.append((f, path))
                 else:

@@ -173,7 +173,7 @@ def report_contents(engine: Engine, report_ids: Sequence[int]) -> Contents:
     out = Contents([], [], {}, {r: {} for r in report_ids})
     with reading(engine) as c:
         for chunk in _chunks(report_ids):
-            for tag, rid, no, *t in c.execute(_contents_statement(engine, chunk)):
+            for tag, rid, no, *t in c.execute(_contents_statement(engine, chunk)).all():  # fetchall: one C loop
                 rid, no = int(rid), int(no or 0)
                 if tag == "v":
                     out.values.append((rid, t[0], exact.to_exact(t[1]), t[2], no, *t[3:]))

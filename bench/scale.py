@@ -191,6 +191,19 @@ def name_index(url: str, n: int) -> dict:
     return out
 
 
+def _count_statements(eng) -> list[int]:
+    """A counter of the statements the engine sends (round trips to the store, bar BEGIN/ROLLBACK)."""
+    from sqlalchemy import event
+
+    sent = [0]
+
+    def count(*_args) -> None:
+        sent[0] += 1
+
+    event.listen(eng, "before_cursor_execute", count)
+    return sent
+
+
 def measure_one(url: str, n: int, per_kind: int, seed: int, qfile: Path | None = None) -> dict:
     """Run in a fresh process: start-up, RSS, ask latencies by kind, signature query."""
     import gc
@@ -222,21 +235,27 @@ def measure_one(url: str, n: int, per_kind: int, seed: int, qfile: Path | None =
         qs = questions(stored_agencies(url, n), random.Random(seed + n), per_kind)
     for _kind, q in qs[:20]:  # warm-up: imports, phrase table, first connections
         a.ask(q)
+    sent = _count_statements(eng)
     by_kind: dict[str, tuple[list[float], list[float]]] = {}
+    statements: dict[str, list[int]] = {}
     statuses: dict[str, dict[str, int]] = {}
     samples: dict[str, str] = {}
     for kind, q in qs:
         c = time.thread_time()
         s = time.perf_counter()
+        before = sent[0]
         ans = a.ask(q)
         w = time.perf_counter() - s
+        statements.setdefault(kind, []).append(sent[0] - before)
         by_kind.setdefault(kind, ([], []))[0].append(w)
         by_kind[kind][1].append(time.thread_time() - c)
         statuses.setdefault(kind, {}).setdefault(ans.status, 0)
         statuses[kind][ans.status] += 1
         samples.setdefault(kind, f"{q} → {ans.status}: {_first_line(ans)[:60]}")
     out["kinds"] = {
-        k: _stats(*v) | {"statuses": statuses[k], "sample": samples[k]} for k, v in by_kind.items()
+        k: _stats(*v) | {"statuses": statuses[k], "sample": samples[k]}
+        | {"statements_p50": sorted(statements[k])[len(statements[k]) // 2], "statements_max": max(statements[k])}
+        for k, v in by_kind.items()
     }
     all_w = [t for w, _c in by_kind.values() for t in w]
     all_c = [t for _w, c in by_kind.values() for t in c]
@@ -245,18 +264,22 @@ def measure_one(url: str, n: int, per_kind: int, seed: int, qfile: Path | None =
     out["single_body"] = _stats([t for k in single for t in by_kind[k][0]], [t for k in single for t in by_kind[k][1]])
     # the nation-wide ranking: every body's report of one year (cold, then served from the column cache)
     nat: dict[str, list[float]] = {"cold": [], "cold_cpu": [], "warm": []}
+    nat_statements = []
     for y in (2020, 2019):
         for phase in ("cold", "warm"):
             c = time.thread_time()
             s = time.perf_counter()
+            before = sent[0]
             ans = a.ask(f"{y}年依申请数最多的单位")
             nat[phase].append(time.perf_counter() - s)
             if phase == "cold":
                 nat["cold_cpu"].append(time.thread_time() - c)
+                nat_statements.append(sent[0] - before)
     out["national_rank"] = {
         "cold_ms": round(max(nat["cold"]) * 1000, 1),
         "cold_cpu_ms": round(max(nat["cold_cpu"]) * 1000, 1),
         "warm_ms": round(max(nat["warm"]) * 1000, 1),
+        "cold_statements": max(nat_statements),
         "status": ans.status,
         "sample": _first_line(ans)[:80],
     }
@@ -416,6 +439,10 @@ def figures(results: list[dict], target: int) -> dict:
         put(f"{p}.national_rank_cold_ms", m["national_rank"]["cold_ms"], "ms")
         put(f"{p}.national_rank_warm_ms", m["national_rank"]["warm_ms"], "ms")
         put(f"{p}.single_body_p99_ms", m["single_body"]["p99_ms"], "ms")
+        put(f"{p}.single_body_cpu_p99_ms", m["single_body"]["cpu_p99_ms"], "ms")
+        if "statements_max" in m["kinds"].get("value", {}):
+            put(f"{p}.value_statements_max", m["kinds"]["value"]["statements_max"], "statements")
+            put(f"{p}.national_rank_cold_statements", m["national_rank"]["cold_statements"], "statements")
         if "name_index" in r:
             put(f"{p}.name_index_refresh_s", r["name_index"]["seconds"], "s")
         if "sql_rank" in r:
@@ -499,6 +526,7 @@ def _print_size(r: dict) -> None:
     for kind, k in m["kinds"].items():
         log(
             f"   {kind:15s} p50 {k['p50_ms']:8.2f}  p99 {k['p99_ms']:8.2f}  cpu p99 {k['cpu_p99_ms']:8.2f} ms  "
+            f"statements {k.get('statements_p50')}/{k.get('statements_max')}  "
             f"{k['statuses']}  e.g. {k['sample']}"
         )
     log(f"   national rank: {json.dumps(m['national_rank'], ensure_ascii=False)}")

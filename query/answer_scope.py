@@ -18,7 +18,7 @@ from query.clarify import place_label, place_not_found
 from query.evaluate import evaluate, make_row
 from query.indicators import IndicatorMatch, keys_of
 from query.intent import Intent
-from query.lazy import NameList
+from query.lazy import CountedNames, NameList, WholeStore
 from query.types import Answer, AnswerRow, Candidate
 from reports import exact
 from reports.exact import Number
@@ -45,7 +45,7 @@ def scope_of(cache: ReadCache, place: str) -> list[int]:
     return list(dict.fromkeys(a for p in place.split("|") for a in cache.index.under(p)))
 
 
-def scope_year(intent: Intent, cache: ReadCache, scope: list[int]) -> tuple[int | None, str]:
+def scope_year(intent: Intent, cache: ReadCache, scope: Sequence[int]) -> tuple[int | None, str]:
     if intent.parts.years:
         return intent.parts.years[-1], ""
     ys = cache.scope_years(scope)
@@ -55,18 +55,19 @@ def scope_year(intent: Intent, cache: ReadCache, scope: list[int]) -> tuple[int 
 
 
 def collect(
-    cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool = False
+    cache: ReadCache, m: IndicatorMatch, year: int, scope: Sequence[int], top: int, ascending: bool = False
 ) -> Scored:
     """Score every body in scope that year from bare numbers; read the best `top` in full.
 
     Kept until the store changes (the cache is emptied on a new store generation), so asking the same
     ranking again — a national one scores 150,000 reports — is a look-up; callers get their own copy."""
-    key = (repr([m.formula(t) for t in TEMPLATES]), m.label, year, len(scope), hash(tuple(scope)), top, ascending)
+    which = "all" if isinstance(scope, WholeStore) else hash(tuple(scope))
+    key = (repr([m.formula(t) for t in TEMPLATES]), m.label, year, len(scope), which, top, ascending)
     return copy.deepcopy(cache.scored.get_or(key, lambda: _collect(cache, m, year, scope, top, ascending)))
 
 
 def _collect(
-    cache: ReadCache, m: IndicatorMatch, year: int, scope: list[int], top: int, ascending: bool
+    cache: ReadCache, m: IndicatorMatch, year: int, scope: Sequence[int], top: int, ascending: bool
 ) -> Scored:
     key = _plain_key(m)
     if key is not None and cache.lazy and len(scope) >= len(cache.agencies):
@@ -117,8 +118,8 @@ def _collect_in_store(
     test_national_store.py compares both)."""
     got = cache.year_ranked(year, key, top, ascending)
     out = Scored(
-        no_report=NameList(cache.agencies, got.missing),
-        blank=NameList(cache.agencies, got.blank),
+        no_report=CountedNames(cache.agencies, got.missing, lambda n: cache.year_missing(year, n)),
+        blank=CountedNames(cache.agencies, got.blank, lambda n: cache.year_blank(year, key, n)),
         counted=got.count,
         total=got.total,
     )
@@ -152,7 +153,7 @@ def _best(
     return named[:top]
 
 
-def _nothing(cache: ReadCache, scope: list[int], where: str, year: int, what: str, label: str) -> Answer:
+def _nothing(cache: ReadCache, scope: Sequence[int], where: str, year: int, what: str, label: str) -> Answer:
     have = cache.scope_years(scope)
     return Answer(
         "no_data",
@@ -163,7 +164,8 @@ def _nothing(cache: ReadCache, scope: list[int], where: str, year: int, what: st
 
 def _prepare(cache: ReadCache, intent: Intent, kind: str) -> tuple[list[int], int, str, str, dict] | Answer:
     """Scope, year (and the note when we chose it), place label and follow-up context of a scope answer."""
-    scope = scope_of(cache, intent.place)
+    # a national store's whole scope is not listed: counted and ranked by the store (_collect_in_store)
+    scope = WholeStore(cache.agencies) if cache.lazy and not intent.place else scope_of(cache, intent.place)
     if intent.place and not scope:
         return place_not_found(cache, intent.place)
     if intent.pq.sub_level:  # "依申请数最多的区" with no place: the districts of the whole store

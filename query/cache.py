@@ -21,6 +21,7 @@ from query.agencies import AgencyIndex, AgencyRec
 from query.indicators import phrase_table
 from reports.exact import Number
 from storage import name_index, queries
+from storage.cells import CellRec, cell_states
 
 WIDE_SCOPE = 2000  # reports in a ranking's scope above which the whole year is read in one join
 SIGNATURE_EVERY = 1.0  # seconds between checks (one primary-key read) that the store has not changed
@@ -92,13 +93,14 @@ class Num:
 @dataclass
 class YearRanked:
     """A national ranking/total from the store: count, exact sum, (agency id, value) candidates for the top
-    rows (ties included), blank and report-less agency ids (by id)."""
+    rows (ties included), and how many bodies are blank / without a report (their ids are read only for
+    the names shown: `year_blank`, `year_missing`)."""
 
     count: int
     total: Number
     candidates: list[tuple[int, Number]]
-    blank: list[int]
-    missing: list[int]
+    blank: int
+    missing: int
 
 
 class LRU(OrderedDict):
@@ -141,6 +143,7 @@ class ReadCache:
         self._sig_checked = 0.0
         self._data = LRU(4000)  # report id → (values, findings)
         self._headers = LRU(4000)  # report id → (title, file name, source url, published on)
+        self._cells = LRU(4000)  # report id → {indicator: CellRec}: cells without a number, read with values
         self._columns = LRU(16)  # (year, keys, scope) → bare numbers; a national year is ~450k of them
         self.scored = LRU(32)  # a ranking's or total's scored scope (query/answer_scope.collect)
         self.agencies: dict[int, AgencyRec] = {}
@@ -223,6 +226,7 @@ class ReadCache:
         self.reports = lazy.LazyReports(  # type: ignore[assignment]
             self.engine, lambda: name_index.report_count(self.engine), lambda row: ReportRec(*row, self.headers)
         )
+        self.agencies.reports, self.reports.agencies = self.reports, self.agencies  # type: ignore[attr-defined]
         self.years = lazy.LazyYears(self.reports)  # type: ignore[assignment]
         self.by_name = lazy.LazyNames(self.engine)  # type: ignore[assignment]
         self.report_by_id = {}
@@ -230,6 +234,7 @@ class ReadCache:
         self.index = name_store.StoreIndex(self.engine, self.agencies, marks["max_len"])
         self._data.clear()
         self._headers.clear()
+        self._cells.clear()
         self._columns.clear()
         self.scored.clear()
         phrase_table()
@@ -308,6 +313,7 @@ class ReadCache:
         self.index = AgencyIndex(self.agencies.values())
         self._data.clear()
         self._headers.clear()
+        self._cells.clear()
         self._columns.clear()
         self.scored.clear()
         phrase_table()
@@ -341,7 +347,12 @@ class ReadCache:
         """
         vals: dict[int, dict[str, ValueRec]] = {r: {} for r in report_ids}
         finds: dict[int, Findings] = {r: [] for r in report_ids}
-        values, findings = queries.report_contents(self.engine, report_ids)
+        got = queries.report_contents(self.engine, report_ids)
+        values, findings = got.values, got.findings
+        for rid, head in got.headers.items():  # the rows shown cite their report: read with the numbers
+            self._headers.get_or(rid, lambda head=head: head)
+        for rid, cells in got.cells.items():
+            self._cells.get_or(rid, lambda cells=cells: cells)
         for r in values:
             if r[2] is not None:
                 vals[r[0]][r[1]] = ValueRec(
@@ -356,10 +367,26 @@ class ReadCache:
             self._data.get_or(r, lambda data=data: data)
         return out
 
+    def cell_states(self, report_id: int, keys: list[str]) -> dict[str, CellRec]:
+        """The stored states of these cells of one report (read with its numbers; else from the store)."""
+        got = self._cells.get(report_id)
+        if got is None:
+            return cell_states(self.engine, report_id, keys)
+        return {k: got[k] for k in dict.fromkeys(keys) if k in got}
+
     def year_ranked(self, year: int, key: dict[str, str], top: int, ascending: bool) -> YearRanked:
         """One plain indicator over every report of `year`, counted, summed and ranked by the store."""
-        count, total, cands, blank, missing = queries.year_ranked(self.engine, year, key, top, ascending)
-        return YearRanked(count, total, [(a, v) for a, _r, v in cands], blank, missing)
+        got = queries.year_ranked(self.engine, year, key, top, ascending)
+        missing = max(0, len(self.agencies) - got.reports)  # the agency count is known since the last reload
+        return YearRanked(got.count, got.total, [(a, v) for a, _r, v in got.candidates], got.blank, missing)
+
+    def year_blank(self, year: int, key: dict[str, str], limit: int) -> list[int]:
+        """The first `limit` agency ids (by id) whose report of `year` states no value for `key`."""
+        return queries.year_blank(self.engine, year, key, limit)
+
+    def year_missing(self, year: int, limit: int) -> list[int]:
+        """The first `limit` agency ids (by id) without a report of `year`."""
+        return queries.year_missing(self.engine, year, limit)
 
     def year_numbers(self, year: int, keys: tuple[str, ...], rids: tuple[int, ...]) -> dict[int, dict[str, Num]]:
         """report id → {indicator: number} for `keys` in `year`: bare numbers to score a ranking or total.

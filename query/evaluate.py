@@ -18,7 +18,6 @@ from query.types import AnswerRow, Source
 from reports import exact
 from reports.catalogue import definition
 from reports.exact import Number
-from storage.cells import cell_states
 
 DERIVED_KEYS = {
     "denied": "apply.result.denied.total",
@@ -106,7 +105,7 @@ def _no_value(
     if ev.zero_den:
         return f"{agency} {rep.year} 年「{m.label}」无法计算：分母为 0（{describe(formula, rep.template)}）。"
     # only a blank printed cell is "空白"; a mark, an unreadable or a missing row is said as such (issue 13)
-    states = cell_states(cache.engine, rep.id, ev.missing[:3])
+    states = cache.cell_states(rep.id, ev.missing[:3])
     return no_number_text(f"{agency} {rep.year} 年度报告中", ev.missing[:3], states, lambda k: _name(k, rep.template))
 
 
@@ -122,7 +121,7 @@ def gap_cells(cache: ReadCache, agency_id: int, rep: ReportRec, m: IndicatorMatc
     keys = ev.missing[:3]
     title = rep.title or rep.file_name
     return cell_rows(
-        cache.agencies[agency_id].name, rep.year, keys, cell_states(cache.engine, rep.id, keys),
+        cache.agencies[agency_id].name, rep.year, keys, cache.cell_states(rep.id, keys),
         lambda no, text: Source(title, rep.file_name, no, text, template=rep.template),
     )
 

@@ -19,6 +19,7 @@ from query.agencies import AgencyRec
 from storage import name_index as store
 
 AGENCY_LRU = 50000  # agencies kept (≈ 200 bytes each)
+TOGETHER = 64  # up to this many bodies, their agency rows and reports are read in one statement
 YEAR_SLICES = 3  # whole years of report keys kept for national rankings (150,000 rows each)
 
 
@@ -42,11 +43,20 @@ class LazyAgencies(Mapping[int, AgencyRec]):
         self._recs: _Lru = _Lru(AGENCY_LRU)
         self._ids: array | None = None
 
+    reports: LazyReports | None = None  # set by the read cache: a few bodies are read with their reports
+
     def prefetch(self, ids: Iterable[int]) -> None:
         missing = [i for i in ids if i not in self._recs]
-        for i, n, k, rp, al in store.agencies_by_id(self.engine, missing):
+        if self.reports is not None and 0 < len(missing) <= TOGETHER:
+            read_bodies(self, self.reports, missing)
+            return
+        self.put(missing, store.agencies_by_id(self.engine, missing))
+
+    def put(self, ids: list[int], rows: Iterable[store.AgencyRow]) -> None:
+        """Keep these rows; ids without a row are remembered as absent."""
+        for i, n, k, rp, al in rows:
             self._recs.put(i, AgencyRec(i, n, k, rp, al))
-        for i in missing:
+        for i in ids:
             if i not in self._recs:
                 self._recs.put(i, None)
 
@@ -83,15 +93,27 @@ class LazyReports(Mapping[tuple[int, int], Any]):
         self._by_agency: _Lru = _Lru(AGENCY_LRU)  # agency id → {year: ReportRec}
         self._years: _Lru = _Lru(YEAR_SLICES)  # year → {agency id: ReportRec}
 
+    agencies: LazyAgencies | None = None  # set by the read cache (see LazyAgencies.reports)
+
     def prefetch(self, agency_ids: Iterable[int]) -> None:
         missing = [a for a in dict.fromkeys(agency_ids) if a not in self._by_agency]
         if not missing:
             return
-        got: dict[int, dict[int, Any]] = {a: {} for a in missing}
-        for row in store.reports_of_agencies(self.engine, missing):
+        if self.agencies is not None and len(missing) <= TOGETHER:
+            read_bodies(self.agencies, self, missing)
+            return
+        self.put(missing, store.reports_of_agencies(self.engine, missing))
+
+    def put(self, agency_ids: list[int], rows: Iterable[store.ReportRow]) -> None:
+        """Keep every report of these agencies (an agency without a row has none)."""
+        got: dict[int, dict[int, Any]] = {a: {} for a in agency_ids}
+        for row in rows:
             got[row[1]][row[2]] = self.make(row)
         for a, reps in got.items():
             self._by_agency.put(a, reps)
+
+    def has(self, aid: int) -> bool:
+        return aid in self._by_agency
 
     def of_agency(self, aid: int) -> dict[int, Any]:
         if aid not in self._by_agency:
@@ -125,6 +147,15 @@ class LazyReports(Mapping[tuple[int, int], Any]):
         if self.count is None:
             self.count = self._count()
         return self.count
+
+
+def read_bodies(agencies: LazyAgencies, reports: LazyReports, ids: list[int]) -> None:
+    """A few bodies' agency rows (with aliases) and reports, in one statement, into both LRUs."""
+    ids = [i for i in dict.fromkeys(ids) if i not in agencies._recs or not reports.has(i)]
+    if ids:
+        rows, reps = store.agencies_with_reports(agencies.engine, ids)
+        agencies.put(ids, rows)
+        reports.put(ids, reps)
 
 
 class LazyYears:
@@ -186,3 +217,55 @@ class NameList(Sequence[str]):
 
     def __deepcopy__(self, memo: dict) -> NameList:
         return self  # never changed after it is made; a copy would copy the agency mapping
+
+
+class CountedNames(Sequence[str]):
+    """Names of agencies whose number the store counted, read only as far as they are shown.
+
+    Why: a national ranking's blank bodies or bodies without a report can be tens of thousands; the answer
+    shows how many and the first few (format.names), so the store counts them and `read(n)` reads the
+    first n ids (by agency id, as the Python scoring lists them) when a slice is asked for."""
+
+    def __init__(self, agencies: Mapping[int, AgencyRec], count: int, read: Callable[[int], list[int]]) -> None:
+        self.agencies, self.count, self.read = agencies, count, read
+        self._ids: list[int] = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _names(self, ids: list[int]) -> list[str]:
+        if isinstance(self.agencies, LazyAgencies):
+            self.agencies.prefetch(ids)
+        return [self.agencies[a].name for a in ids]
+
+    def __getitem__(self, k):  # type: ignore[override]
+        part = k if isinstance(k, slice) else slice(k, k + 1 if k != -1 else None)
+        start, stop, _step = part.indices(self.count)
+        if stop > len(self._ids):
+            self._ids = self.read(stop)
+        names = self._names(self._ids[part])
+        return names if isinstance(k, slice) else names[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[:])
+
+    def __deepcopy__(self, memo: dict) -> CountedNames:
+        return self  # read-only once made (the ids read are the same for every copy)
+
+
+class WholeStore(Sequence[int]):
+    """Every agency of a national store as a ranking's scope, without reading 150,000 ids to say so.
+
+    Iterated (a derived formula scored in Python), it reads the ids as `LazyAgencies` does."""
+
+    def __init__(self, agencies: Mapping[int, AgencyRec]) -> None:
+        self.agencies = agencies
+
+    def __len__(self) -> int:
+        return len(self.agencies)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.agencies)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        return list(self)[k]

@@ -488,6 +488,8 @@ from storage.reads_engine import (  # noqa: E402, F401 - the engine reads throug
     report_headers,
     store_generation,
     store_signature,
+    year_blank,
+    year_missing,
     year_numbers,
     year_ranked,
 )

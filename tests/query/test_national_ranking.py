@@ -71,13 +71,51 @@ def test_store_ranking_and_total_answer_as_the_python_scoring(engine, monkeypatc
     assert [a for a, _y, _v in top3][1:] == sorted(a for a, _y, _v in top3[1:])  # ties by name
 
 
+@pytest.mark.pg
 def test_year_ranked_counts_blanks_and_missing_reports(engine):
     write_reports(engine, _store())
-    count, total, cands, blank, missing = queries.year_ranked(engine, 2020, {"2021": KEY, "2008": KEY}, 2, False)
-    assert (count, total) == (9, 10**20 + 7 * 4 + 3 * 2 + 1)
-    assert sorted(v for _a, _r, v in cands) == [7, 7, 7, 7, 10**20]  # the cut is 7: every 7 is a candidate
-    assert len(blank) == 2 and len(missing) == 1
-    count, total, cands, _b, _m = queries.year_ranked(engine, 2020, {"2021": KEY, "2008": KEY}, 1, True)
-    assert [v for _a, _r, v in cands] == [0]
-    assert queries.year_ranked(engine, 2017, {"2021": KEY}, 3, False) == (0, 0, [], [], sorted(missing + blank + [
-        a for a, _r, _v in queries.year_ranked(engine, 2020, {"2021": KEY, "2008": KEY}, 99, False)[2]]))
+    both = {"2021": KEY, "2008": KEY}
+    got = queries.year_ranked(engine, 2020, both, 2, False)
+    assert (got.count, got.total) == (9, 10**20 + 7 * 4 + 3 * 2 + 1)
+    assert sorted(v for _a, _r, v in got.candidates) == [7, 7, 7, 7, 10**20]  # the cut is 7: every 7 is a candidate
+    assert (got.blank, got.reports) == (2, 11)  # 11 bodies, 1 without a 2020 report
+    blank = queries.year_blank(engine, 2020, both, 99)
+    missing = queries.year_missing(engine, 2020, 99)
+    assert len(blank) == 2 and len(missing) == 1 and blank == sorted(blank)
+    assert queries.year_blank(engine, 2020, both, 1) == blank[:1]  # only as many as are shown
+    assert [v for _a, _r, v in queries.year_ranked(engine, 2020, both, 1, True).candidates] == [0]
+    assert queries.year_ranked(engine, 2020, both, 0, False).candidates == []
+    stated = {a for a, _r, _v in queries.year_ranked(engine, 2020, both, 99, False).candidates}
+    assert len(stated) == 9 and not stated & set(blank + missing)
+    none = queries.year_ranked(engine, 2017, {"2021": KEY}, 3, False)
+    assert (none.count, none.total, none.candidates, none.blank, none.reports) == (0, 0, [], 0, 0)
+    assert queries.year_missing(engine, 2017, 99) == sorted(missing + blank + sorted(stated))
+
+
+def _many_blank_store() -> list[FakeReport]:
+    """More blank bodies and more bodies without a 2020 report than an answer names (format.NAMES_MAX), with
+    ids out of name order: the names shown are read from the store by count and prefix, not from id lists."""
+    reps = []
+    for i in range(40):
+        name = f"银川市金凤区第{chr(0x4E00 + 53 * (40 - i))}办"
+        if i % 3 == 0:
+            reps.append(FakeReport(name, 2019, "2019", {KEY: i}))  # no 2020 report
+        else:
+            reps.append(FakeReport(name, 2020, "2021", {KEY: None if i % 3 == 1 else i, "review.total": 1}))
+    return reps
+
+
+@pytest.mark.pg
+def test_counted_blank_and_missing_bodies_answer_as_the_python_scoring(engine, monkeypatch):
+    write_reports(engine, _many_blank_store())
+    qs = ["2020 依申请数合计", "2020年依申请数最多的前3个单位", "2020年依申请数最少的单位"]
+
+    def answers(lazy: bool) -> list:
+        a = answerer_in_mode(engine, lazy, monkeypatch)
+        got = [a.ask(q, today=TODAY, chat_key=f"{lazy}:{q}") for q in qs]
+        return [(x.status, x.header, x.notes, [(r.agency, r.value) for r in x.answers]) for x in got]
+
+    mem, lazy = answers(False), answers(True)
+    assert mem == lazy
+    notes = "\n".join(lazy[0][2])
+    assert "等 14 个" in notes and "等 13 个" in notes  # 14 without a 2020 report, 13 blank: counted, 12 named

@@ -71,6 +71,12 @@ APPLY_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("carried_out", ("结转下年", "下年度继续", "继续办理")),
 )
 _APPLY_ORDER = [stem for stem, _ in APPLY_ROWS]
+# a label that starts a row: "1." / "（三）" / "三、" (an ordinal with its punctuation, not 一情形)
+_LEAF_START = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|[一二三四五六七八九十]{1,3}、)"
+)
+# the group label and its numbered leaf "3.其他" squashed together ("六其他处理3其他")
+_OTHER_LEAF = re.compile(r"其[他它]处理\d{1,2}其[他它]$")
 
 # Group labels of 三 (row-spanning cells): remembered so that a bare "3.其他" can be placed.
 _GROUPS: tuple[tuple[str, str], ...] = (
@@ -296,8 +302,8 @@ def align_idx(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[int |
     Indexes rather than values so that a blank column keeps its printed mark ("/", "—", "无")."""
     vals = row.values
     k = row.count
-    if k == 0:
-        return None
+    if k == 0:  # only printed marks ("/ / /"): placed when they fill every column, else nothing to read
+        return list(range(n)) if row.celled and len(vals) == n and all(row.marks) else None
     if not row.celled:
         if k == n:
             return list(range(len(vals)))
@@ -591,6 +597,11 @@ def _active_columns(row: str, header: list[str], count: int, template: str, posi
     return next((c for c in candidates if len(c) == count), candidates[0])
 
 
+def _all_marks_row(row: _Row) -> bool:
+    """A celled 二 row whose every cell is a printed mark ("行政事业性收费 | 无 | 无"): a data row, not a label."""
+    return row.celled and bool(row.values) and all(row.marks) and _active_row(row.label) is not None
+
+
 def _parse_active(lines: Sequence[Line], out: _Out) -> None:
     header_text = ""
     header: list[str] = []
@@ -609,7 +620,7 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
                 header_text, collecting = row.label, True
                 header = _header_columns(header_text)
             continue
-        if row.count == 0:
+        if row.count == 0 and not _all_marks_row(row):
             pending_row = _active_row(row.label)
             carry = "" if "信息内容" in sq else carry + row.label
             if pending_row is not None:
@@ -716,6 +727,8 @@ def _match_apply_row(label_sq: str, own_sq: str, group: str | None, last: str | 
     leaves = {_strip_ordinals(own_sq), _strip_ordinals(label_sq)}
     if leaves & {"其他", "其它"} and (group == "other" or (last or "").startswith("result.other.")):
         return "result.other.other"
+    if _OTHER_LEAF.search(own_sq):  # "（六）其他处理 | 3.其他" on one line: the leaf, not the one-row （六）
+        return "result.other.other"
     best: tuple[int, int, str] | None = None
     for stem, phrases in APPLY_ROWS:
         for p in phrases:
@@ -797,6 +810,25 @@ def _header_fragment(sq: str) -> bool:
     return not _names_a_row(sq) and ("总计" in sq or sq in {"其他", "其它"})
 
 
+def _tail_below(
+    head_sq: str, nxt: _Row, group: str | None, last: str | None, idx: int
+) -> tuple[str | None, int]:
+    """(stem, index to skip to) when `head_sq` + the label-only line after the numbers name a row, and the
+    naming phrase straddles the two pieces (so the next line is the tail, not the next row's own label)."""
+    if nxt.count != 0:
+        return None, -1
+    tail = squash(nxt.label)
+    if not tail or _ORDINAL.match(tail) or _names_a_row(tail) or _is_apply_header(tail):
+        return None, -1
+    both = head_sq + tail
+    for stem, phrases in APPLY_ROWS:
+        for p in phrases:
+            i = both.rfind(p)
+            if 0 <= i < len(head_sq) < i + len(p):
+                return (stem, idx + 1) if _match_apply_row(both, both, group, last) == stem else (None, -1)
+    return None, -1
+
+
 def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     pending = ""
     pending_last = ""  # the last label line in `pending` (a leaf such as "3.其他" printed above its numbers)
@@ -813,17 +845,22 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         for phrase, g in _GROUPS:
             if phrase in own_sq:
                 group = g
-        if row.count == 0:
+        if row.count == 0 and not (
+            row.celled and len(row.values) == len(APPLICANT_COLUMNS) and all(row.marks)
+        ):
             if _is_apply_header(own_sq):
                 in_header, pending = True, ""
             elif in_header and _header_fragment(own_sq):
                 pass
             else:
+                if _LEAF_START.match(nfkc(row.label)):
+                    pending = ""  # a new numbered label: what came before was the tail of the last row
                 pending += own_sq
                 pending_last = own_sq
             continue
         label_sq = pending + own_sq
         leaf_sq = own_sq or pending_last
+        pending_sq = pending
         in_header = False
         pending = pending_last = ""
         stem = _match_apply_row(label_sq, leaf_sq, group, last)
@@ -835,6 +872,10 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
                 stem = _match_apply_row(own_sq + nxt_sq, own_sq + nxt_sq, group, last)
                 if stem is not None:
                     skip = idx + 1
+        if stem is None and not own_sq and pending_sq and idx + 1 < len(items):
+            # a label cut above its numbers and finished below them: "1.申请人无正当理由逾期不" / numbers /
+            # "补正、行政机关不再处理…" (PDF text of a cell whose numbers sit on its middle line)
+            stem, skip = _tail_below(pending_sq, items[idx + 1][1], group, last, idx)
         if stem is None and _strip_ordinals(own_sq) in _SUBTOTALS:
             stem = _SUBTOTALS[_strip_ordinals(own_sq)]
         if stem is None and own_sq:

@@ -77,6 +77,7 @@ _LEAF_START = re.compile(
 )
 # the group label and its numbered leaf "3.其他" squashed together ("六其他处理3其他")
 _OTHER_LEAF = re.compile(r"其[他它]处理\d{1,2}其[他它]$")
+_OTHER_GROUP_THEN_LEAF = re.compile(r"其[他它]处理\d")
 
 # Group labels of 三 (row-spanning cells): remembered so that a bare "3.其他" can be placed.
 _GROUPS: tuple[tuple[str, str], ...] = (
@@ -173,6 +174,7 @@ class _Row:
     values: list[Number | None]
     celled: bool  # True when cells were delimited (tab/|), so blank cells keep their position
     marks: list[str] = field(default_factory=list)  # per cell: the printed mark of a None ("" = empty)
+    width: int = 0  # cells the piece spans on its line, label cells (empty ones too) included
 
     def mark(self, i: int | None) -> str:
         return self.marks[i] if i is not None and i < len(self.marks) else ""
@@ -249,8 +251,9 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
     label: list[str] = []
     run: list[str] = []
     vals: list[Number | None] = []
-    numbers = 0
+    numbers = width = 0
     for c in cells:
+        width += 1
         v = _num(c)
         if v is not None or _is_blank(c):
             run.append(c)
@@ -258,20 +261,22 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
             numbers += v is not None
             continue
         if numbers >= 2:
-            segs.append(_make_row(label, run, vals, celled))
-            label = [c]
+            segs.append(_make_row(label, run, vals, celled, width - 1))
+            label, width = [c], 1
         else:
             label += [x for x in run if not _is_blank(x)] + [c]
         run, vals, numbers = [], [], 0
-    segs.append(_make_row(label, run, vals, celled))
+    segs.append(_make_row(label, run, vals, celled, width))
     return segs
 
 
-def _make_row(label: list[str], run: list[str], vals: list[Number | None], celled: bool) -> _Row:
+def _make_row(
+    label: list[str], run: list[str], vals: list[Number | None], celled: bool, width: int = 0
+) -> _Row:
     # explicit blank marks ("—", "/") in a space-separated row also pin the cell positions
     positional = celled or any(v is None and x.strip() for x, v in zip(run, vals, strict=True))
     marks = [x.strip() if v is None else "" for x, v in zip(run, vals, strict=True)]
-    return _Row(" ".join(x for x in label if x.strip()), vals, positional, marks)
+    return _Row(" ".join(x for x in label if x.strip()), vals, positional, marks, width)
 
 
 def split_line(ln: Line) -> list[_Row]:
@@ -281,6 +286,14 @@ def split_line(ln: Line) -> list[_Row]:
     else:
         cells, celled = _cells(ln.text)
     return _segments(cells, celled)
+
+
+def marks_only(row: _Row, n: int) -> list[int | None] | None:
+    """The cells of a celled row printing a mark in each of its `n` columns and no number, else None."""
+    at = [i for i, m in enumerate(row.marks) if m]
+    if row.count or not row.celled or len(at) != n or at[-1] - at[0] != n - 1:
+        return None
+    return list(at)
 
 
 class ExtraColumn:
@@ -303,7 +316,7 @@ def align_idx(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[int |
     vals = row.values
     k = row.count
     if k == 0:  # only printed marks ("/ / /"): placed when they fill every column, else nothing to read
-        return list(range(n)) if row.celled and len(vals) == n and all(row.marks) else None
+        return marks_only(row, n)
     if not row.celled:
         if k == n:
             return list(range(len(vals)))
@@ -455,10 +468,12 @@ def _items(lines: Sequence[Line]) -> list[tuple[Line, _Row]]:
         if not _usable(ln):
             continue
         for seg in split_line(ln):
-            single = not seg.label and len(seg.values) == 1 and seg.count == 1
+            # one cell alone on its line: a number, or a printed mark ("/", "—") standing for a blank cell
+            single = not seg.label and len(seg.values) == 1 and (seg.count == 1 or bool(seg.marks[0]))
             if single and run_open and out:
                 prev_ln, prev = out[-1]
-                out[-1] = (prev_ln, _Row("", prev.values + seg.values, prev.celled, prev.marks + seg.marks))
+                # each line was one cell, so the joined cells keep their places (a mark pins its column)
+                out[-1] = (prev_ln, _Row("", prev.values + seg.values, True, prev.marks + seg.marks))
                 continue
             out.append((ln, seg))
             run_open = single
@@ -599,7 +614,7 @@ def _active_columns(row: str, header: list[str], count: int, template: str, posi
 
 def _all_marks_row(row: _Row) -> bool:
     """A celled 二 row whose every cell is a printed mark ("行政事业性收费 | 无 | 无"): a data row, not a label."""
-    return row.celled and bool(row.values) and all(row.marks) and _active_row(row.label) is not None
+    return any(m for m in row.marks) and _active_row(row.label) is not None and row.celled
 
 
 def _parse_active(lines: Sequence[Line], out: _Out) -> None:
@@ -737,6 +752,8 @@ def _match_apply_row(label_sq: str, own_sq: str, group: str | None, last: str | 
                 cand = (i + len(p), len(p), stem)
                 if best is None or cand[:2] > best[:2]:
                     best = cand
+    if best and best[2] == "result.other" and _OTHER_GROUP_THEN_LEAF.search(label_sq):
+        return None  # "（六）其他处理 1.申请人…": the group label before a leaf not named (yet), not the one-row （六）
     return best[2] if best else None
 
 
@@ -810,21 +827,36 @@ def _header_fragment(sq: str) -> bool:
     return not _names_a_row(sq) and ("总计" in sq or sq in {"其他", "其它"})
 
 
+def _lead_columns(ln: Line) -> int | None:
+    """Cells before the 自然人 column in a celled header row ("| | | | 自然人 | …" → 3), else None."""
+    cells, celled = _cells(ln.text)
+    at = [i for i, c in enumerate(cells) if squash(c) == "自然人"]
+    return at[0] if celled and at else None
+
+
+def _blank_boundary(row: _Row, idx: Sequence[int | None]) -> bool:
+    """The first column is fed by an empty cell right after empty cells dropped as label columns: whether
+    it is a label column or the 自然人 cell (with a cell lost elsewhere) only the width can tell. A printed
+    mark ("/") is a value cell, never a label column."""
+    first = idx[0]
+    return row.celled and first is not None and first > 0 and row.values[first] is None and not row.mark(first)
+
+
 def _tail_below(
     head_sq: str, nxt: _Row, group: str | None, last: str | None, idx: int
 ) -> tuple[str | None, int]:
-    """(stem, index to skip to) when `head_sq` + the label-only line after the numbers name a row, and the
-    naming phrase straddles the two pieces (so the next line is the tail, not the next row's own label)."""
+    """(stem, index to skip to) when `head_sq` (naming no row) + the label-only line after the numbers name
+    a row; a line that starts with its own ordinal ("4.", "（五）") is the next row, not this tail."""
     if nxt.count != 0:
         return None, -1
     tail = squash(nxt.label)
-    if not tail or _ORDINAL.match(tail) or _names_a_row(tail) or _is_apply_header(tail):
-        return None, -1
+    if not tail or _LEAF_START.match(nfkc(nxt.label)) or _is_apply_header(tail):
+        return None, -1  # a numbered label starts the next row
     both = head_sq + tail
     for stem, phrases in APPLY_ROWS:
         for p in phrases:
             i = both.rfind(p)
-            if 0 <= i < len(head_sq) < i + len(p):
+            if i >= 0 and i + len(p) > len(head_sq):
                 return (stem, idx + 1) if _match_apply_row(both, both, group, last) == stem else (None, -1)
     return None, -1
 
@@ -838,6 +870,7 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     extra = ExtraColumn()
     items = _items(lines)
     skip = -1
+    lead_cols: int | None = None  # label columns before 自然人, from a celled header row
     for idx, (ln, row) in enumerate(items):
         if idx <= skip:
             continue
@@ -845,9 +878,9 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         for phrase, g in _GROUPS:
             if phrase in own_sq:
                 group = g
-        if row.count == 0 and not (
-            row.celled and len(row.values) == len(APPLICANT_COLUMNS) and all(row.marks)
-        ):
+        if row.count == 0 and marks_only(row, len(APPLICANT_COLUMNS)) is None:
+            lead = _lead_columns(ln) if row.celled else None
+            lead_cols = lead if lead is not None else lead_cols
             if _is_apply_header(own_sq):
                 in_header, pending = True, ""
             elif in_header and _header_fragment(own_sq):
@@ -886,6 +919,9 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         if stem is None:
             continue
         idx = align_idx(row, len(APPLICANT_COLUMNS), extra)
+        wide = row.width == (lead_cols or 0) + len(APPLICANT_COLUMNS)
+        if idx is not None and _blank_boundary(row, idx) and not wide:
+            idx = None  # a blank where the label columns end, on a row not as wide as the table: a lost cell
         if idx is None and guessed:
             continue
         if stem in _APPLY_ORDER:

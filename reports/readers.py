@@ -355,6 +355,18 @@ def _html_text(data: bytes) -> str:
     return decode_text(data)
 
 
+def _is_layout_table(table, rows: list) -> bool:  # noqa: ANN001 - bs4 Tag
+    """A table that holds other tables (or long runs of paragraphs) in its cells lays out a page: the
+    article sits inside it, so flattening its rows would glue the report's text and tables into one line."""
+    for tr in rows:
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            if cell.find("table") is not None:
+                return True
+            if len(cell.find_all(["p", "div", "h1", "h2", "h3"])) >= 8:
+                return True
+    return False
+
+
 def _read_html(data: bytes) -> str:
     from bs4 import BeautifulSoup, NavigableString, Tag
     from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
@@ -412,6 +424,13 @@ def _read_html(data: bytes) -> str:
                 continue
             if name == "br":
                 flush()
+            elif name == "table" and _is_layout_table(child, rows_of(child)):
+                # a page template's layout grid around the article: its cells are page regions, not data
+                for tr in rows_of(child):
+                    for cell in (c for c in tr.children if isinstance(c, Tag) and c.name in {"td", "th"}):
+                        flush()
+                        walk(cell)
+                        flush()
             elif name == "table":
                 flush()
                 for tr in rows_of(child):

@@ -71,6 +71,13 @@ APPLY_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("carried_out", ("结转下年", "下年度继续", "继续办理")),
 )
 _APPLY_ORDER = [stem for stem, _ in APPLY_ROWS]
+# a label that starts a row: "1." / "（三）" / "三、" (an ordinal with its punctuation, not 一情形)
+_LEAF_START = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|[一二三四五六七八九十]{1,3}、)"
+)
+# the group label and its numbered leaf "3.其他" squashed together ("六其他处理3其他")
+_OTHER_LEAF = re.compile(r"其[他它]处理\d{1,2}其[他它]$")
+_OTHER_GROUP_THEN_LEAF = re.compile(r"其[他它]处理\d")
 
 # Group labels of 三 (row-spanning cells): remembered so that a bare "3.其他" can be placed.
 _GROUPS: tuple[tuple[str, str], ...] = (
@@ -167,6 +174,7 @@ class _Row:
     values: list[Number | None]
     celled: bool  # True when cells were delimited (tab/|), so blank cells keep their position
     marks: list[str] = field(default_factory=list)  # per cell: the printed mark of a None ("" = empty)
+    width: int = 0  # cells the piece spans on its line, label cells (empty ones too) included
 
     def mark(self, i: int | None) -> str:
         return self.marks[i] if i is not None and i < len(self.marks) else ""
@@ -243,8 +251,9 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
     label: list[str] = []
     run: list[str] = []
     vals: list[Number | None] = []
-    numbers = 0
+    numbers = width = 0
     for c in cells:
+        width += 1
         v = _num(c)
         if v is not None or _is_blank(c):
             run.append(c)
@@ -252,20 +261,22 @@ def _segments(cells: list[str], celled: bool) -> list[_Row]:
             numbers += v is not None
             continue
         if numbers >= 2:
-            segs.append(_make_row(label, run, vals, celled))
-            label = [c]
+            segs.append(_make_row(label, run, vals, celled, width - 1))
+            label, width = [c], 1
         else:
             label += [x for x in run if not _is_blank(x)] + [c]
         run, vals, numbers = [], [], 0
-    segs.append(_make_row(label, run, vals, celled))
+    segs.append(_make_row(label, run, vals, celled, width))
     return segs
 
 
-def _make_row(label: list[str], run: list[str], vals: list[Number | None], celled: bool) -> _Row:
+def _make_row(
+    label: list[str], run: list[str], vals: list[Number | None], celled: bool, width: int = 0
+) -> _Row:
     # explicit blank marks ("—", "/") in a space-separated row also pin the cell positions
     positional = celled or any(v is None and x.strip() for x, v in zip(run, vals, strict=True))
     marks = [x.strip() if v is None else "" for x, v in zip(run, vals, strict=True)]
-    return _Row(" ".join(x for x in label if x.strip()), vals, positional, marks)
+    return _Row(" ".join(x for x in label if x.strip()), vals, positional, marks, width)
 
 
 def split_line(ln: Line) -> list[_Row]:
@@ -275,6 +286,14 @@ def split_line(ln: Line) -> list[_Row]:
     else:
         cells, celled = _cells(ln.text)
     return _segments(cells, celled)
+
+
+def marks_only(row: _Row, n: int) -> list[int | None] | None:
+    """The cells of a celled row printing a mark in each of its `n` columns and no number, else None."""
+    at = [i for i, m in enumerate(row.marks) if m]
+    if row.count or not row.celled or len(at) != n or at[-1] - at[0] != n - 1:
+        return None
+    return list(at)
 
 
 class ExtraColumn:
@@ -296,8 +315,8 @@ def align_idx(row: _Row, n: int, extra: ExtraColumn | None = None) -> list[int |
     Indexes rather than values so that a blank column keeps its printed mark ("/", "—", "无")."""
     vals = row.values
     k = row.count
-    if k == 0:
-        return None
+    if k == 0:  # only printed marks ("/ / /"): placed when they fill every column, else nothing to read
+        return marks_only(row, n)
     if not row.celled:
         if k == n:
             return list(range(len(vals)))
@@ -449,10 +468,12 @@ def _items(lines: Sequence[Line]) -> list[tuple[Line, _Row]]:
         if not _usable(ln):
             continue
         for seg in split_line(ln):
-            single = not seg.label and len(seg.values) == 1 and seg.count == 1
+            # one cell alone on its line: a number, or a printed mark ("/", "—") standing for a blank cell
+            single = not seg.label and len(seg.values) == 1 and (seg.count == 1 or bool(seg.marks[0]))
             if single and run_open and out:
                 prev_ln, prev = out[-1]
-                out[-1] = (prev_ln, _Row("", prev.values + seg.values, prev.celled, prev.marks + seg.marks))
+                # each line was one cell, so the joined cells keep their places (a mark pins its column)
+                out[-1] = (prev_ln, _Row("", prev.values + seg.values, True, prev.marks + seg.marks))
                 continue
             out.append((ln, seg))
             run_open = single
@@ -591,6 +612,11 @@ def _active_columns(row: str, header: list[str], count: int, template: str, posi
     return next((c for c in candidates if len(c) == count), candidates[0])
 
 
+def _all_marks_row(row: _Row) -> bool:
+    """A celled 二 row whose every cell is a printed mark ("行政事业性收费 | 无 | 无"): a data row, not a label."""
+    return any(m for m in row.marks) and _active_row(row.label) is not None and row.celled
+
+
 def _parse_active(lines: Sequence[Line], out: _Out) -> None:
     header_text = ""
     header: list[str] = []
@@ -609,7 +635,7 @@ def _parse_active(lines: Sequence[Line], out: _Out) -> None:
                 header_text, collecting = row.label, True
                 header = _header_columns(header_text)
             continue
-        if row.count == 0:
+        if row.count == 0 and not _all_marks_row(row):
             pending_row = _active_row(row.label)
             carry = "" if "信息内容" in sq else carry + row.label
             if pending_row is not None:
@@ -716,6 +742,8 @@ def _match_apply_row(label_sq: str, own_sq: str, group: str | None, last: str | 
     leaves = {_strip_ordinals(own_sq), _strip_ordinals(label_sq)}
     if leaves & {"其他", "其它"} and (group == "other" or (last or "").startswith("result.other.")):
         return "result.other.other"
+    if _OTHER_LEAF.search(own_sq):  # "（六）其他处理 | 3.其他" on one line: the leaf, not the one-row （六）
+        return "result.other.other"
     best: tuple[int, int, str] | None = None
     for stem, phrases in APPLY_ROWS:
         for p in phrases:
@@ -724,6 +752,8 @@ def _match_apply_row(label_sq: str, own_sq: str, group: str | None, last: str | 
                 cand = (i + len(p), len(p), stem)
                 if best is None or cand[:2] > best[:2]:
                     best = cand
+    if best and best[2] == "result.other" and _OTHER_GROUP_THEN_LEAF.search(label_sq):
+        return None  # "（六）其他处理 1.申请人…": the group label before a leaf not named (yet), not the one-row （六）
     return best[2] if best else None
 
 
@@ -797,6 +827,40 @@ def _header_fragment(sq: str) -> bool:
     return not _names_a_row(sq) and ("总计" in sq or sq in {"其他", "其它"})
 
 
+def _lead_columns(ln: Line) -> int | None:
+    """Cells before the 自然人 column in a celled header row ("| | | | 自然人 | …" → 3), else None."""
+    cells, celled = _cells(ln.text)
+    at = [i for i, c in enumerate(cells) if squash(c) == "自然人"]
+    return at[0] if celled and at else None
+
+
+def _blank_boundary(row: _Row, idx: Sequence[int | None]) -> bool:
+    """The first column is fed by an empty cell right after empty cells dropped as label columns: whether
+    it is a label column or the 自然人 cell (with a cell lost elsewhere) only the width can tell. A printed
+    mark ("/") is a value cell, never a label column."""
+    first = idx[0]
+    return row.celled and first is not None and first > 0 and row.values[first] is None and not row.mark(first)
+
+
+def _tail_below(
+    head_sq: str, nxt: _Row, group: str | None, last: str | None, idx: int
+) -> tuple[str | None, int]:
+    """(stem, index to skip to) when `head_sq` (naming no row) + the label-only line after the numbers name
+    a row; a line that starts with its own ordinal ("4.", "（五）") is the next row, not this tail."""
+    if nxt.count != 0:
+        return None, -1
+    tail = squash(nxt.label)
+    if not tail or _LEAF_START.match(nfkc(nxt.label)) or _is_apply_header(tail):
+        return None, -1  # a numbered label starts the next row
+    both = head_sq + tail
+    for stem, phrases in APPLY_ROWS:
+        for p in phrases:
+            i = both.rfind(p)
+            if i >= 0 and i + len(p) > len(head_sq):
+                return (stem, idx + 1) if _match_apply_row(both, both, group, last) == stem else (None, -1)
+    return None, -1
+
+
 def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     pending = ""
     pending_last = ""  # the last label line in `pending` (a leaf such as "3.其他" printed above its numbers)
@@ -806,6 +870,7 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
     extra = ExtraColumn()
     items = _items(lines)
     skip = -1
+    lead_cols: int | None = None  # label columns before 自然人, from a celled header row
     for idx, (ln, row) in enumerate(items):
         if idx <= skip:
             continue
@@ -813,17 +878,22 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         for phrase, g in _GROUPS:
             if phrase in own_sq:
                 group = g
-        if row.count == 0:
+        if row.count == 0 and marks_only(row, len(APPLICANT_COLUMNS)) is None:
+            lead = _lead_columns(ln) if row.celled else None
+            lead_cols = lead if lead is not None else lead_cols
             if _is_apply_header(own_sq):
                 in_header, pending = True, ""
             elif in_header and _header_fragment(own_sq):
                 pass
             else:
+                if _LEAF_START.match(nfkc(row.label)):
+                    pending = ""  # a new numbered label: what came before was the tail of the last row
                 pending += own_sq
                 pending_last = own_sq
             continue
         label_sq = pending + own_sq
         leaf_sq = own_sq or pending_last
+        pending_sq = pending
         in_header = False
         pending = pending_last = ""
         stem = _match_apply_row(label_sq, leaf_sq, group, last)
@@ -835,6 +905,10 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
                 stem = _match_apply_row(own_sq + nxt_sq, own_sq + nxt_sq, group, last)
                 if stem is not None:
                     skip = idx + 1
+        if stem is None and not own_sq and pending_sq and idx + 1 < len(items):
+            # a label cut above its numbers and finished below them: "1.申请人无正当理由逾期不" / numbers /
+            # "补正、行政机关不再处理…" (PDF text of a cell whose numbers sit on its middle line)
+            stem, skip = _tail_below(pending_sq, items[idx + 1][1], group, last, idx)
         if stem is None and _strip_ordinals(own_sq) in _SUBTOTALS:
             stem = _SUBTOTALS[_strip_ordinals(own_sq)]
         if stem is None and own_sq:
@@ -845,6 +919,9 @@ def _parse_apply(lines: Sequence[Line], out: _Out) -> None:
         if stem is None:
             continue
         idx = align_idx(row, len(APPLICANT_COLUMNS), extra)
+        wide = row.width == (lead_cols or 0) + len(APPLICANT_COLUMNS)
+        if idx is not None and _blank_boundary(row, idx) and not wide:
+            idx = None  # a blank where the label columns end, on a row not as wide as the table: a lost cell
         if idx is None and guessed:
             continue
         if stem in _APPLY_ORDER:

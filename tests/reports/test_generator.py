@@ -268,6 +268,12 @@ def _noisy(template: str, kind: str, pred, seeds=range(30)) -> bool:
         ("2021", "cut_labels", lambda r: "逾期不补正、行政机关不再处理其政府信息公开申请" not in r.text),
         ("2021", "short_rows", lambda r: re.search(r"本年度废止规章\d+件。", r.text)),
         ("2019", "yuan", lambda r: "采购总金额（元）" in r.text and r.units),
+        (
+            "2021",
+            "wrapped_around",
+            lambda r: re.search(r"\D\n(?:\d+ ){6}\d+\n[^\d\s（(一二三四五六七八九十]", r.text),
+        ),
+        ("2021", "repeated_groups", lambda r: re.search(r"其他处理\s*[|\t]\s*3\.其他", r.text)),
     ],
 )
 def test_each_noise_kind_changes_the_text(template, kind, pred):

@@ -136,6 +136,19 @@ def test_html_tables_one_line_per_row(encoding):
     assert "2099" not in text and "站点标题" not in text and "color" not in text
 
 
+def test_html_article_inside_a_layout_table_keeps_its_lines_and_tables():
+    """Site templates put the whole article in one cell of a page grid; flattening that grid's rows glued
+    the report's paragraphs and its data tables into one line (nothing of 二 or 四 was read)."""
+    inner = "<table><tr><td>行政许可</td><td><span>1</span><span>2</span></td></tr></table>"
+    html = (
+        "<html><body><table><tr><td>首页 | 年度报告</td></tr></table>"
+        f"<table><tr><td><p>一、总体情况</p><p>正文</p>{inner}<p>五、存在的主要问题</p></td>"
+        "<td>侧栏</td></tr></table></body></html>"
+    )
+    lines = read_document(html.encode("utf-8"), "page.html").split("\n")
+    assert lines == ["首页 | 年度报告", "一、总体情况", "正文", "行政许可\t12", "五、存在的主要问题", "侧栏"]
+
+
 def test_html_without_charset_in_gbk_is_detected():
     html = (
         "<html><body><p>淮安市人民政府</p><table><tr><td>行政许可</td><td>7</td></tr></table></body></html>"

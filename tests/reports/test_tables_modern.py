@@ -919,3 +919,104 @@ def test_blank_cell_in_a_table_with_a_known_extra_column_stays_in_place() -> Non
 def test_two_single_number_rows_run_together_are_not_misread() -> None:
     text = "二、主动公开政府信息情况\n第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 3985758 行政强制 88283\n"
     assert _parse(text) == {}
+
+
+def test_group_label_repeated_on_each_row_keeps_the_leaf_3_other() -> None:
+    """A converter repeating the merged （六） cell: "（六）其他处理 | 3.其他" is the leaf, not the one-row （六）."""
+    rows = ROW_LABELS_2021
+    lines = _apply_table(" | ", rows)
+    lines = [
+        ("（六）其他处理" + ln if ln.startswith(" | 2.申请人") or ln.startswith(" | 3.其他") else ln)
+        for ln in lines
+    ]
+    assert sum("（六）其他处理 | 3.其他" in ln for ln in lines) == 1
+    got = _parse("\n".join(lines) + "\n")
+    assert {k: v for k, v in got.items() if k.startswith("apply.")} == _expected()
+
+
+def test_label_cut_above_its_numbers_and_ended_below_them() -> None:
+    """pdftotext -layout of a cell whose numbers sit on its middle line; the next row's own numbered label
+    is never taken for the tail."""
+    text = "\n".join(
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "（六）其他处理 1.申请人无正当理由逾期不",
+            "4 0 0 0 0 0 4",
+            "补正、行政机关不再处理其政府信息公开申请",
+            "2.申请人逾期未按",  # names its row (收费通知 is cut off) through 逾期未按
+            "1 0 0 0 0 0 1",
+            "收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "3.要求提",
+            "2 0 0 0 0 0 2",
+            "4.无正当理由大量反复申请",  # a numbered label: the next row, not 3.'s tail
+            "0 0 0 0 0 1 1",
+        ]
+    )
+    got = _parse(text + "\n")
+    assert got["apply.result.other.overdue_correction.total"] == 4
+    assert got["apply.result.other.unpaid_fee.total"] == 1
+    assert not any(k.startswith("apply.result.not_processed.publication.") for k in got)
+    assert "apply.result.not_processed.mass_repeated.total" not in got or got[
+        "apply.result.not_processed.mass_repeated.total"
+    ] == 1
+
+
+def test_row_of_printed_marks_only_is_a_row_of_marks() -> None:
+    """"行政事业性收费 | 无 | 无" and "二、上年结转… | / | / …": every cell a mark, kept as marks (not a label)."""
+    from reports.tables_modern import parse_modern_tables_ex
+
+    text = "\n".join(
+        [
+            "二、主动公开政府信息情况",
+            "| 第二十条第（八）项 | | |",
+            "| 信息内容 | 上一年项目数量 | 本年增/减 |",
+            "| 行政事业性收费 | 无 | 无 |",
+            *_apply_table(" | ")[:4],
+            "| 二、上年结转政府信息公开申请数量 | | / | / | / | / | / | / | / |",
+        ]
+    )
+    cells = {c.key: (c.state, c.mark) for c in parse_modern_tables_ex(to_lines(text + "\n"), "2019").cells}
+    assert cells["active.fees.prev_items"] == ("mark", "无")
+    assert cells["active.fees.change"] == ("mark", "无")
+    assert {cells[f"apply.carried_in.{c}"] for c in APPLICANT_COLUMNS} == {("mark", "/")}
+
+
+def test_markdown_row_one_cell_short_with_a_blank_is_not_shifted() -> None:
+    """A converter lost one cell of a Markdown row: "| 一、… | | | 20 | 4 | 0 | 1 | 2 | 27 |" under a header
+    with three label columns. Reading the second empty cell as a blank 自然人 shifted every number one
+    column right (商业企业 = 20); which cell was lost cannot be known, so the row is unreadable. The same
+    blank on a row as wide as the table is a blank 自然人."""
+    from reports.tables_modern import parse_modern_tables_ex
+
+    head = [
+        "三、收到和处理政府信息公开申请情况",
+        "| （本列数据的勾稽关系） | | | 申请人情况 | | | | | | |",
+        "| | | | 自然人 | 法人或其他组织 | | | | | 总计 |",
+    ]
+    short = "| 一、本年新收政府信息公开申请数量 | | | 20 | 4 | 0 | 1 | 2 | 27 |"
+    full = "| 二、上年结转政府信息公开申请数量 | | | | 4 | 0 | 1 | 2 | 0 | 7 |"
+    tables = parse_modern_tables_ex(to_lines("\n".join([*head, short, full]) + "\n"), "2021")
+    got = {v.key: v.value for v in tables.values}
+    states = {c.key: c.state for c in tables.cells}
+    assert not any(k.startswith("apply.received.") for k in got)
+    assert {states[f"apply.received.{c}"] for c in APPLICANT_COLUMNS} == {"unreadable"}
+    assert states["apply.carried_in.natural_person"] == "blank"
+    assert got["apply.carried_in.commercial"] == 4 and got["apply.carried_in.total"] == 7
+
+
+def test_one_cell_per_line_copy_with_a_mark_cell_and_with_a_lost_blank() -> None:
+    """A web table copied one cell per line: a "/" line is the cell it stands in; an empty cell leaves no
+    line at all, so a row one cell short cannot be placed and is unreadable, never shifted."""
+    from reports.tables_modern import parse_modern_tables_ex
+
+    head = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计"]
+    head += ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    rows = ["一、本年新收政府信息公开申请数量", "5", "/", "0", "0", "1", "0", "6"]
+    rows += ["二、上年结转政府信息公开申请数量", "2", "0", "0", "1", "0", "3"]  # one cell lost
+    tables = parse_modern_tables_ex(to_lines("\n".join(head + rows) + "\n"), "2021")
+    got = {v.key: v.value for v in tables.values}
+    states = {c.key: (c.state, c.mark) for c in tables.cells}
+    assert [got.get(f"apply.received.{c}") for c in APPLICANT_COLUMNS] == [5, None, 0, 0, 1, 0, 6]
+    assert states["apply.received.commercial"] == ("mark", "/")
+    assert not any(k.startswith("apply.carried_in.") for k in got)
+    assert {states[f"apply.carried_in.{c}"][0] for c in APPLICANT_COLUMNS} == {"unreadable"}

@@ -65,19 +65,30 @@ def file_name_for(url: str, title: str, html: bool) -> str:
     return base
 
 
+def libreoffice() -> str | None:
+    """The LibreOffice binary on PATH (soffice or libreoffice), None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def convert_legacy(data: bytes, suffix: str) -> bytes | None:
     """.doc/.wps/.xls → .docx/.xlsx text via LibreOffice headless when installed; None otherwise."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = libreoffice()
     if not soffice:
         return None
     target = "docx" if suffix in (".doc", ".wps") else "xlsx"
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"in{suffix}"
         src.write_bytes(data)
-        proc = subprocess.run(
-            [soffice, "--headless", "--convert-to", target, "--outdir", tmp, str(src)],
-            capture_output=True, timeout=120, check=False,
-        )
+        profile = Path(tmp) / "profile"  # a profile of its own: parallel conversions do not block each other
+        try:
+            proc = subprocess.run(
+                [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+                 "--outdir", tmp, str(src)],
+                capture_output=True, timeout=180, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            log.warning("LibreOffice did not convert a %s file within 180 s", suffix)
+            return None
         out = Path(tmp) / f"in.{target}"
         return out.read_bytes() if proc.returncode == 0 and out.exists() else None
 

@@ -146,8 +146,9 @@ def find_card(engine: Engine, agency_text: str, year: int) -> Lookup:
                           candidates=sorted(a.name for a in bodies)[:10])
         body = bodies[0]
         cards = store.cards_of_year(session, year, [body.id])
+        filed = body.id in store.filed_ids(session, year)
     if body.id not in cards:
-        return Lookup(message=f"{body.name} {year} 年度报告还没有入库（或尚未评分）。")
+        return Lookup(message=f"{body.name} {year} 年度报告{UNSCORED if filed else '还没有入库。'}")
     return Lookup(Scorecard.from_json(cards[body.id].card), cards[body.id].report_id)
 
 
@@ -194,15 +195,22 @@ class AuditRow:
                 self.score if self.score is not None else 0, self.agency)
 
 
+UNSCORED = "已入库但未评分：库里只有它的数字，没有原文（例如起步数据）；用 disclosure-bot ingest 导入原文件即可评分"
+
+
 def region_audit(engine: Engine, region: str, year: int, today: date) -> list[AuditRow]:
     """Every body of the region expected to report for `year`, worst first."""
     with Session(engine) as session:
         bodies = [a for a in agencies_in_region(session, region) if a.first_year is None or a.first_year <= year]
         cards = store.cards_of_year(session, year, [a.id for a in bodies])
+        filed = store.filed_ids(session, year)
     rows = []
     for a in bodies:
         due = due_date(year, a.kind).due
         c = cards.get(a.id)
+        if c is None and a.id in filed:  # stored without its text (the starter dataset): no card to show
+            rows.append(AuditRow(a.name, a.kind, True, due, None, None, "—", [UNSCORED]))
+            continue
         if c is None:
             late = (today - due).days
             rows.append(AuditRow(a.name, a.kind, False, due, late if late > 0 else None, None, "—",

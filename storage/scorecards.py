@@ -102,6 +102,11 @@ def cards_of_year(session: Session, year: int, agency_ids: list[int] | None = No
     return {a.id: _card_row(s, a, year) for s, a in session.execute(stmt)}
 
 
+def filed_ids(session: Session, year: int) -> set[int]:
+    """Agency ids with a stored `year` report, scored or not (the starter dataset's have no card)."""
+    return set(session.execute(select(Report.agency_id).where(Report.year == year)).scalars())
+
+
 def cards_since(session: Session, since: datetime, until: datetime) -> list[CardRow]:
     """Scorecards computed in [since, until) (the daily digest's "published since yesterday"), worst first."""
     stmt = (select(Scorecard, Agency, Report.year)

@@ -15,6 +15,10 @@ def test_cli_harvest_json_then_reparse(sites, sites_csv, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert len([r for r in out["reports"] if r["outcome"] == "stored"]) == len(sites.expected)
     assert any(u.endswith("b.doc") for u in out["unsupported_format"])
+    # an answer drawn from a harvested report shows where it was published, and when
+    assert main(["--database-url", url, "ask", "临江市河西区教育局 2023 依申请数"]) == 0
+    answer = capsys.readouterr().out
+    assert f"网址：{sites.trs.base}/xxgk/ndbg/202402/P020240205123456.pdf" in answer and "发布：2024-02-05" in answer
     assert main(["--database-url", url, "harvest", "--reparse", "--raw", raw]) == 0
     assert "unchanged" in capsys.readouterr().out
 

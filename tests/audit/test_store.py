@@ -162,3 +162,22 @@ def test_starter_reports_count_as_published_but_unscored_and_check_says_why(tmp_
     assert main(["--database-url", url, "check", "西夏区", "2020", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["grade"] == "A"
     assert main(["--database-url", url, "check", "无此单位", "2020"]) == 1
+
+
+def test_a_ten_thousandfold_jump_against_the_stored_history_is_on_the_card(engine):
+    """End to end: the parser's history check at ingest (reports/checks_history) → the numbers check."""
+    agency = "临江市河西区司法局"
+    row = "一、本年新收政府信息公开申请数量"
+    last = generate_report(2062, "2021", agency, 2021, noise=frozenset()).text
+    (last_row,) = [ln for ln in last.splitlines() if ln.strip().startswith(row)]
+    assert int(last_row.split()[-1]) > 0
+    this = generate_report(2063, "2021", agency, 2022, noise=frozenset()).text
+    jumped = " ".join([row, *(str(int(t) * 10_000) for t in last_row.split()[1:])])  # last year's row ×10⁴
+    this = "\n".join(jumped if ln.strip().startswith(row) else ln for ln in this.splitlines())
+    for year, text in ((2021, last), (2022, this)):
+        r = ingest_bytes(engine, text.encode(), f"{agency}_{year}.txt")
+        assert svc.score_result(engine, r, text.encode()) is not None
+    numbers = next(c for c in svc.find_card(engine, agency, 2022).card.checks if c.key == "numbers")
+    assert numbers.severity in ("major", "critical")
+    assert any("数量级突变" in p for p in numbers.problems), numbers.problems
+    assert any(e.line for e in numbers.evidence)

@@ -14,7 +14,7 @@ from typing import Any
 from audit import dates
 from audit.model import Check, Evidence, ReportFacts
 from audit.prose import is_table_line, normalise
-from audit.rules import finding_rule, sections, severity_for, statements, weights, worst
+from audit.rules import finding_rule, history_rules, sections, severity_for, statements, weights, worst
 from audit.sections import section_bodies, section_starts
 from reminders.calendar import due_date
 from reports import exact
@@ -119,8 +119,33 @@ def numbers(f: ReportFacts) -> Check:
         sev.append(rule.severity)
         ev.append(Evidence(fd.message, fd.line, _exact(fd.values)))
         problems.append(f"{rule.label}：{fd.message[:100]}")
+    _history_jumps(f, sev, ev, problems)
     summary = f"{len(problems)} 处数据问题" if problems else "未发现数据问题（勾稽关系、跨年、量级、负数）"
     return _check("numbers", sev, summary, ev, problems)
+
+
+def _history_jumps(f: ReportFacts, sev: list[str], ev: list[Evidence], problems: list[str]) -> None:
+    """Counts against the body's own other years (audit/data/history.csv): ×10 or more than every other
+    year, or a sudden 0 after years of hundreds. Money slips (元/万元) are the parser's magnitude findings."""
+    for rule in history_rules():
+        here = f.values.get(rule.key)
+        past = sorted((y, float(v[rule.key])) for y, v in f.history.items() if rule.key in v and y != f.year)
+        if here is None or not past:
+            continue
+        here = float(here)
+        top_year, top = max(past, key=lambda p: p[1])
+        before = [v for y, v in past if y < f.year][-rule.zero_after:]
+        if here >= rule.jump_floor and here >= rule.jump_factor * max(top, 1):
+            msg = (f"{rule.label} {here:g}，是本单位其他年度最大值（{top_year} 年 {top:g}）的 "
+                   f"{here / max(top, 1):,.0f} 倍，请核对")
+        elif here == 0 and len(before) == rule.zero_after and min(before) >= rule.zero_floor:
+            msg = f"{rule.label}骤降为 0（此前 {rule.zero_after} 年为 {'、'.join(f'{v:g}' for v in before)}），请核对"
+        else:
+            continue
+        sev.append(rule.severity)
+        figures = {rule.key: here, **{f"{rule.key}@{y}": v for y, v in past}}
+        ev.append(Evidence(msg, None, {k: int(v) if float(v).is_integer() else v for k, v in figures.items()}))
+        problems.append(f"数量级突变：{msg[:100]}")
 
 
 def similarity(f: ReportFacts) -> Check:

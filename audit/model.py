@@ -66,6 +66,7 @@ class ReportFacts:
     published_on: date | None = None  # from the harvester, when it knows
     uploaded_on: date | None = None  # the day we stored it (Asia/Shanghai)
     similarity: Similarity | None = None
+    history: dict[int, dict[str, float]] = field(default_factory=dict)  # other years: key → value (own body)
 
 
 @dataclass(slots=True)

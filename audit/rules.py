@@ -124,3 +124,25 @@ def template_sentences() -> list[re.Pattern[str]]:
 
 def worst(severities: list[str]) -> str:
     return max(severities, key=SEVERITY_ORDER.index, default="ok")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRule:
+    """A count watched against the body's own history (audit/data/history.csv): a jump of `jump_factor`
+    times every other year (when it reaches `jump_floor`), or 0 after `zero_after` years of at least
+    `zero_floor`."""
+
+    key: str
+    label: str
+    jump_factor: float
+    jump_floor: float
+    zero_after: int
+    zero_floor: float
+    severity: str
+
+
+@cache
+def history_rules() -> list[HistoryRule]:
+    return [HistoryRule(r["key"], r["label_zh"], float(r["jump_factor"]), float(r["jump_floor"]),
+                        int(r["zero_after"]), float(r["zero_floor"]), r["severity"])
+            for r in _rows("history.csv")]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 # ingest(data, file_name, url, published) -> (outcome, report_id, reason)
 Ingest = Callable[[bytes, str, str, date | None], tuple[str, int | None, str]]
 MAX_HOPS = 3  # seed → … → the 年报 column
+CONVERT_TIMEOUT = 180.0  # seconds for one LibreOffice conversion
 
 
 @dataclass(slots=True)
@@ -65,19 +68,34 @@ def file_name_for(url: str, title: str, html: bool) -> str:
     return base
 
 
+def libreoffice() -> str | None:
+    """The LibreOffice binary on PATH (soffice or libreoffice), None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def convert_legacy(data: bytes, suffix: str) -> bytes | None:
     """.doc/.wps/.xls → .docx/.xlsx text via LibreOffice headless when installed; None otherwise."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = libreoffice()
     if not soffice:
         return None
     target = "docx" if suffix in (".doc", ".wps") else "xlsx"
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"in{suffix}"
         src.write_bytes(data)
-        proc = subprocess.run(
-            [soffice, "--headless", "--convert-to", target, "--outdir", tmp, str(src)],
-            capture_output=True, timeout=120, check=False,
+        profile = Path(tmp) / "profile"  # a profile of its own: parallel conversions do not block each other
+        # its own process group: on a timeout soffice.bin (a grandchild) is killed too, not left holding pipes
+        proc = subprocess.Popen(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+             "--outdir", tmp, str(src)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
+        try:
+            proc.wait(timeout=CONVERT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            log.warning("LibreOffice did not convert a %s file within %s s", suffix, CONVERT_TIMEOUT)
+            return None
         out = Path(tmp) / f"in.{target}"
         return out.read_bytes() if proc.returncode == 0 and out.exists() else None
 
@@ -156,15 +174,15 @@ class Crawler:
         if page is not None:
             await self._follow(row, page)
         if row.kind in ("page", "file") and changed:
-            state, report_id = self._ingest(row, res, title, html, published)
+            state, report_id = await self._ingest(row, res, title, html, published)
         frontier.finish(self.engine, row.id, state, report_id=report_id, **fields)
 
-    def _ingest(self, row: Any, res: FetchResult, title: str, html: bool, published: date | None):
+    async def _ingest(self, row: Any, res: FetchResult, title: str, html: bool, published: date | None):
         data = res.data
         name = file_name_for(row.url, title, html)
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
-        if suffix in words()["legacy"]:
-            converted = convert_legacy(data, suffix)
+        if suffix in words()["legacy"]:  # in a thread: a conversion takes seconds, other hosts go on
+            converted = await asyncio.to_thread(convert_legacy, data, suffix)
             if converted is None:
                 self.stats.unsupported.append(row.url)
                 return "unsupported", None

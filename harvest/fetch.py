@@ -80,6 +80,7 @@ class PoliteClient:
         )
         self._locks: dict[str, asyncio.Lock] = {}
         self._next_slot: dict[str, float] = {}
+        self._interval: dict[str, float] = {}  # the interval of each host's last turn
         self._robots: dict[str, Protego | None] = {}
         self._failures: dict[str, int] = {}
         self._open_until: dict[str, float] = {}
@@ -107,6 +108,14 @@ class PoliteClient:
             if wait > 0:
                 await self.sleep(wait)
             self._next_slot[host] = self.clock() + interval
+            self._interval[host] = interval
+
+    def _sent(self, host: str) -> None:
+        """Count the interval from the answer too: when the event loop was busy (parsing, storing) between
+        the turn and the send, the next request still waits a full interval after this one went out."""
+        interval = self._interval.get(host, 0.0)
+        if interval > 0:
+            self._next_slot[host] = max(self._next_slot.get(host, 0.0), self.clock() + interval)
 
     async def allowed(self, url: str) -> bool:
         """robots.txt of the URL's host (fetched once; a missing or broken one allows everything)."""
@@ -143,8 +152,10 @@ class PoliteClient:
         try:
             resp = await self._client.get(url, headers=headers)
         except httpx.HTTPError as err:
+            self._sent(host)
             self.log.entries.append((host, self.clock(), url, bool(headers), 0))
             return FetchResult(url, None, error=f"{type(err).__name__}: {err}"[:300])
+        self._sent(host)
         data = resp.content[: self.policy.max_bytes]
         self.log.entries.append((host, self.clock(), url, bool(headers), len(data)))
         location = resp.headers.get("location")

@@ -2,7 +2,9 @@
 
 Expected reporters = every Agency row: bodies learned from ingested reports (source "report") plus an
 importable registry CSV (source "registry") with columns name, kind, region, first_year and optional
-aliases (";"-separated other names the answer engine should know). An agency is
+aliases (";"-separated other names the answer engine should know) and url (the body's site or its 年报
+column; a people's government's url is its region's portal, used by `harvest --region` for bodies of
+the region without a url of their own). An agency is
 expected for report year Y when its first_year is unknown or <= Y. "Filed" means a Report row exists for
 (agency, Y) in the store.
 
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -40,6 +43,8 @@ HEADER_SYNONYMS = {
     "region": "region", "地区": "region", "区域": "region", "region_path": "region",
     "first_year": "first_year", "首年": "first_year", "起始年度": "first_year", "首个年度": "first_year",
     "aliases": "aliases", "别名": "aliases", "简称": "aliases",
+    "url": "url", "site": "url", "site_url": "url", "网址": "url", "网站": "url", "门户": "url",
+    "年报栏目": "url",
 }
 
 
@@ -78,14 +83,15 @@ def _problem(line_no: int, zh: str, en: str) -> str:
 
 
 def parse_registry(text: str) -> list[dict]:
-    """Validated rows {name, kind, region_path, region, first_year, aliases}; RegistryError on any bad row."""
+    """Validated rows {name, kind, region_path, region, first_year, aliases, site_url}; RegistryError on any
+    bad row."""
     reader = csv.reader(io.StringIO(text))
     rows = [r for r in reader if any(c.strip() for c in r)]
     if not rows:
         raise RegistryError(["文件是空的 (empty file)"])
     header = [HEADER_SYNONYMS.get(h.strip().lower(), HEADER_SYNONYMS.get(h.strip(), "")) for h in rows[0]]
     if "name" not in header or "kind" not in header:
-        raise RegistryError([_problem(1, f"表头应为 name,kind,region,first_year[,aliases]，实为 {rows[0]}",
+        raise RegistryError([_problem(1, f"表头应为 name,kind,region,first_year[,aliases,url]，实为 {rows[0]}",
                                       "header must name the columns name, kind, region, first_year")])
     problems: list[str] = []
     out: list[dict] = []
@@ -117,13 +123,17 @@ def parse_registry(text: str) -> list[dict]:
             if not 1990 <= first_year <= 2200:
                 problems.append(_problem(line_no, f"first_year {first_year} 不合理", f"first_year {first_year} is implausible"))
                 continue
+        url = rec.get("url", "")
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            problems.append(_problem(line_no, f"url {url!r} 不是 http(s) 网址", f"url {url!r} is not an http(s) URL"))
+            continue
         region_path = "/".join(p.strip() for p in rec.get("region", "").replace("›", "/").replace(">", "/")
                                .split("/") if p.strip())
         aliases = [a.strip() for a in rec.get("aliases", "").replace("；", ";").replace("|", ";").split(";")
                    if a.strip() and a.strip() != name]
         out.append({"name": name, "kind": kind, "region_path": region_path,
                     "region": region_path.rsplit("/", 1)[-1] if region_path else "", "first_year": first_year,
-                    "aliases": list(dict.fromkeys(aliases))})
+                    "aliases": list(dict.fromkeys(aliases)), "site_url": url[:1000]})
     if problems:
         raise RegistryError(problems)
     return out
@@ -139,14 +149,15 @@ def import_agencies(engine: Engine, csv_path: str | Path) -> ImportSummary:
             agency = existing.get(rec["name"])
             if agency is None:
                 agency = Agency(name=rec["name"], kind=rec["kind"], region_path=rec["region_path"],
-                                region=rec["region"], first_year=rec["first_year"], source="registry")
+                                region=rec["region"], first_year=rec["first_year"], source="registry",
+                                site_url=rec["site_url"])
                 session.add(agency)
                 session.flush()
                 _add_aliases(session, agency, rec["aliases"])
                 summary.added.append(rec["name"])
                 continue
             changed = _add_aliases(session, agency, rec["aliases"])
-            for key in ("kind", "region_path", "region", "first_year"):
+            for key in ("kind", "region_path", "region", "first_year", "site_url"):
                 value = rec[key]
                 if value in (None, "") and key != "kind":
                     continue  # the registry does not blank out what reports taught us

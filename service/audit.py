@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from audit import ReportFacts, Scorecard, score_report
 from audit.fingerprint import Fingerprint, fingerprint
 from audit.model import StoredFinding
+from audit.rules import history_rules
 from audit.similarity import YearIndex, measure
 from reminders.calendar import due_date
 from reports.readers import read_document
@@ -27,6 +28,12 @@ from storage.queries import AgencyInfo, agencies_in_region, get_agency, list_age
 TZ = ZoneInfo("Asia/Shanghai")
 log = logging.getLogger(__name__)
 _indexes: weakref.WeakKeyDictionary[Engine, dict[int, YearIndex]] = weakref.WeakKeyDictionary()
+
+
+def forget_indexes(engine: Engine) -> None:
+    """Drop the in-memory year indexes of `engine`: the store was emptied or restored under this process
+    (a test's TRUNCATE, `restore`), so reports the indexes still hold may be gone."""
+    _indexes.pop(engine, None)
 
 
 def year_index(engine: Engine, year: int) -> YearIndex:
@@ -49,6 +56,7 @@ def score_and_store(engine: Engine, report_id: int, text: str, *, published_on: 
         if row is None:
             raise LookupError(f"no report {report_id}")
         prev = store.previous_fingerprint(session, row.agency_id, row.year)
+        history = store.history_values(session, row.agency_id, [r.key for r in history_rules()])
     fp = fingerprint(text)
     index = year_index(engine, row.year)
     previous = Fingerprint.from_bytes(prev[1]) if prev else None
@@ -57,7 +65,7 @@ def score_and_store(engine: Engine, report_id: int, text: str, *, published_on: 
         row.agency, row.kind, row.year, row.template, text, row.values,
         [StoredFinding(f.rule, f.message, f.values, f.line_no) for f in row.findings],
         published_on=published_on, uploaded_on=row.ingested_at.astimezone(TZ).date() if row.ingested_at.tzinfo
-        else row.ingested_at.date(), similarity=sim)
+        else row.ingested_at.date(), similarity=sim, history=history)
     card = score_report(facts)
     fields = {"score": card.score, "grade": card.grade, "published_on": card.published_on,
               "date_source": card.date_source, "days_late": card.days_late}
@@ -146,8 +154,9 @@ def find_card(engine: Engine, agency_text: str, year: int) -> Lookup:
                           candidates=sorted(a.name for a in bodies)[:10])
         body = bodies[0]
         cards = store.cards_of_year(session, year, [body.id])
+        filed = body.id in store.filed_ids(session, year)
     if body.id not in cards:
-        return Lookup(message=f"{body.name} {year} 年度报告还没有入库（或尚未评分）。")
+        return Lookup(message=f"{body.name} {year} 年度报告{UNSCORED if filed else '还没有入库。'}")
     return Lookup(Scorecard.from_json(cards[body.id].card), cards[body.id].report_id)
 
 
@@ -194,15 +203,22 @@ class AuditRow:
                 self.score if self.score is not None else 0, self.agency)
 
 
+UNSCORED = "已入库但未评分：库里只有它的数字，没有原文（例如起步数据）；用 disclosure-bot ingest 导入原文件即可评分"
+
+
 def region_audit(engine: Engine, region: str, year: int, today: date) -> list[AuditRow]:
     """Every body of the region expected to report for `year`, worst first."""
     with Session(engine) as session:
         bodies = [a for a in agencies_in_region(session, region) if a.first_year is None or a.first_year <= year]
         cards = store.cards_of_year(session, year, [a.id for a in bodies])
+        filed = store.filed_ids(session, year)
     rows = []
     for a in bodies:
         due = due_date(year, a.kind).due
         c = cards.get(a.id)
+        if c is None and a.id in filed:  # stored without its text (the starter dataset): no card to show
+            rows.append(AuditRow(a.name, a.kind, True, due, None, None, "—", [UNSCORED]))
+            continue
         if c is None:
             late = (today - due).days
             rows.append(AuditRow(a.name, a.kind, False, due, late if late > 0 else None, None, "—",

@@ -67,8 +67,10 @@ def region_text(region: str, year: int, rows: list[AuditRow], limit: int = 30) -
     if not rows:
         return f"库里没有「{region}」的单位，无法检查 {year} 年度报告。"
     published = sum(r.published for r in rows)
-    on_time = sum(1 for r in rows if r.published and (r.days_late or 0) <= 0)
-    lines = [f"{region} {year} 年度报告检查：应公布 {len(rows)} 家，已公布 {published} 家，按时 {on_time} 家",
+    on_time = sum(1 for r in rows if r.published and r.days_late is not None and r.days_late <= 0)
+    unknown = sum(1 for r in rows if r.published and r.days_late is None)  # no date: neither on time nor late
+    lines = [f"{region} {year} 年度报告检查：应公布 {len(rows)} 家，已公布 {published} 家，按时 {on_time} 家"
+             + (f"，发布日期不明 {unknown} 家" if unknown else ""),
              "（由差到好排列：单位｜逾期天数｜等级｜主要问题）"]
     for i, r in enumerate(rows[:limit], 1):
         probs = "；".join(r.problems[:2]) or "无明显问题"

@@ -66,6 +66,52 @@ def in_region(sites: list[Site], place: str) -> list[Site]:
     return [s for s in sites if place and (place == s.region or place in s.region.split("/") or place in s.name)]
 
 
+@dataclass(slots=True)
+class RegionSites:
+    """What `harvest --region` crawls for one place of the registry, and which bodies it cannot reach."""
+
+    sites: list[Site]  # each body's own URL, plus the portals standing in for bodies without one
+    own: list[str]  # bodies with a URL of their own
+    via_portal: dict[str, list[str]]  # portal URL → the bodies without a URL it stands in for
+    unreachable: list[str]  # bodies of the place with no URL and no portal above them
+    bodies: int = 0
+
+
+def registry_sites(engine: Engine, place: str) -> RegionSites:
+    """The sites of one place from the stored registry (its `url` column, Agency.site_url).
+
+    A body without a URL is looked for on its region's portal: the URL of the people's government
+    (kind people_gov) of its innermost region with one, walking up the region path. City portals
+    keep a 政府信息公开年报 column listing their departments' reports, reached from the portal by
+    link text (the crawler's hops); a report found there is filed under the body its text names.
+    """
+    from reminders.registry import matches
+
+    everyone = frontier.registry_bodies(engine)
+    portals = {b.region: b for b in everyone if b.kind == "people_gov" and b.site_url}
+    mine = [b for b in everyone if place.strip() and matches(b, "region", place.strip())]  # type: ignore[arg-type]
+    out = RegionSites([], [], {}, [], len(mine))
+    seen: set[str] = set()
+
+    def add(body, url: str) -> None:
+        if url not in seen:
+            seen.add(url)
+            out.sites.append(Site(body.name, body.kind, body.region_path, url))
+
+    for body in mine:
+        if body.site_url:
+            add(body, body.site_url)
+            out.own.append(body.name)
+            continue
+        portal = next((portals[r] for r in reversed(body.region_path.split("/")) if r in portals), None)
+        if portal is None:
+            out.unreachable.append(body.name)
+            continue
+        add(portal, portal.site_url)
+        out.via_portal.setdefault(portal.site_url, []).append(body.name)
+    return out
+
+
 def seed(engine: Engine, sites: list[Site]) -> int:
     """Put each site's URL on the frontier (known URLs are kept as they are: resumable)."""
     return frontier.add_urls(

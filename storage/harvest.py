@@ -201,3 +201,25 @@ def published_facts(engine: Engine, report_ids: list[int]) -> list[PublishedFact
     )
     with engine.connect() as conn:
         return [PublishedFacts(*row) for row in conn.execute(q)]
+
+
+@dataclass(slots=True)
+class RegistryBody:
+    """A body of the agency table as `harvest --region` needs it (reminders.registry.matches reads these
+    fields: name, region_path, region)."""
+
+    name: str
+    kind: str
+    region_path: str
+    region: str
+    site_url: str
+
+
+def registry_bodies(engine: Engine) -> list[RegistryBody]:
+    """Every body with its site URL ('' when the registry gave none), by name."""
+    from storage.models import Agency
+
+    ag = Agency.__table__
+    q = select(ag.c.name, ag.c.kind, ag.c.region_path, ag.c.region, ag.c.site_url).order_by(ag.c.name)
+    with engine.connect() as conn:
+        return [RegistryBody(*row) for row in conn.execute(q)]

@@ -54,6 +54,7 @@ class Agency(SQLModel, table=True):
     region: str = Field(default="", index=True, max_length=100)  # innermost place: 西夏区
     first_year: int | None = None
     source: str = Field(default="report", max_length=20)  # report|registry
+    site_url: str = Field(default="", max_length=1000)  # its site or 年报 column (registry `url`): harvest --region
     created_at: datetime = Field(default_factory=utcnow)
 
 

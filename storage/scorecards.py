@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from reports.exact import Number
-from storage.models import Agency, DigestOption, ProseFingerprint, Report, Scorecard, utcnow
+from storage.models import Agency, DigestOption, IndicatorValue, ProseFingerprint, Report, Scorecard, utcnow
 from storage.queries import BodyReport, FindingRow, findings_for, value_map
 
 
@@ -100,6 +100,22 @@ def cards_of_year(session: Session, year: int, agency_ids: list[int] | None = No
     if agency_ids is not None:
         stmt = stmt.where(Report.agency_id.in_(agency_ids))
     return {a.id: _card_row(s, a, year) for s, a in session.execute(stmt)}
+
+
+def history_values(session: Session, agency_id: int, keys: list[str]) -> dict[int, dict[str, Number]]:
+    """year → {key: value} of one body's stored reports (every year), for the audit's history check."""
+    stmt = (select(Report.year, IndicatorValue.indicator, IndicatorValue.value_text)
+            .join(IndicatorValue, IndicatorValue.report_id == Report.id)
+            .where(Report.agency_id == agency_id, IndicatorValue.indicator.in_(keys)))
+    out: dict[int, dict[str, Number]] = {}
+    for year, key, value in session.execute(stmt):
+        out.setdefault(year, {})[key] = value
+    return out
+
+
+def filed_ids(session: Session, year: int) -> set[int]:
+    """Agency ids with a stored `year` report, scored or not (the starter dataset's have no card)."""
+    return set(session.execute(select(Report.agency_id).where(Report.year == year)).scalars())
 
 
 def cards_since(session: Session, since: datetime, until: datetime) -> list[CardRow]:

@@ -78,6 +78,9 @@ def engine(tmp_path):
         names = ", ".join(f'"{t.name}"' for t in reversed(SQLModel.metadata.sorted_tables))
         with eng.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        from service.audit import forget_indexes
+
+        forget_indexes(eng)  # the engine is cached per URL: its audit year indexes held the last test's reports
         yield eng
     else:
         eng = get_engine(f"sqlite:///{tmp_path / 'test.db'}")

@@ -166,3 +166,23 @@ def test_sentences_every_body_prints_do_not_count():
     text = _prose_report(99, shared + novel_sentences(999, 10))
     sim = measure(fingerprint(text), 999, index)
     assert sim.peer_share < 0.1 and sim.counted_chars < fingerprint(text).total_chars
+
+
+@pytest.mark.parametrize(("history", "value", "flagged"), [
+    ({2020: 80, 2021: 120}, 1300, "倍"),  # ×10 and more than every other year
+    ({2020: 80, 2021: 120}, 900, None),  # ×7.5: a busy year, not a slip
+    ({2020: 2, 2021: 3}, 40, None),  # ×13 but small: 3 → 40 happens
+    ({2019: 300, 2020: 250, 2021: 410}, 0, "骤降为 0"),  # a sudden 0 after years of hundreds
+    ({2020: 5, 2021: 0}, 0, None),  # 0 after a quiet year
+])
+def test_counts_against_the_body_own_history(history, value, flagged):
+    text = generate_report(41, "2021", AGENCY, 2022, noise=frozenset()).text
+    values = {**parse_text(text).value_map(), "apply.received.total": value}
+    past = {y: {"apply.received.total": v} for y, v in history.items()}
+    n = _check(score_report(_facts(text, values=values, history=past)), "numbers")
+    jumps = [p for p in n.problems if p.startswith("数量级突变")]
+    if flagged is None:
+        assert jumps == []
+    else:
+        assert len(jumps) == 1 and flagged in jumps[0] and n.severity == "major"
+        assert any(e.values.get("apply.received.total") == value for e in n.evidence)

@@ -135,3 +135,49 @@ def test_ingest_scores_from_the_workers_text_with_the_same_cards_as_reading_the_
     again = ingest_paths(engine, [folder], progress=False, workers=1, on_text=svc.IngestScoring(engine))
     assert {r.outcome for r in again.results} == {"unchanged"}
     reread.dispose()
+
+
+def test_starter_reports_count_as_published_but_unscored_and_check_says_why(tmp_path, capsys):
+    """The starter dataset holds figures, not text: its reports are filed (no 未公布/逾期 for them) but have
+    no card, and the officer is told how to get one (ingest the file)."""
+    url = f"sqlite:///{tmp_path / 'st.db'}"
+    assert main(["--database-url", url, "starter"]) == 0
+    capsys.readouterr()
+    assert main(["--database-url", url, "audit", "银川市", "2020", "--json", "--today", "2021-06-01"]) == 0
+    rows = {r["agency"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    xixia = rows["银川市西夏区审批服务管理局"]
+    assert xixia["published"] is True and xixia["days_late"] is None and "未评分" in xixia["problems"][0]
+    assert rows["银川市行政审批服务局"]["published"] is False  # its starter report is of 2017
+    assert main(["--database-url", url, "audit", "银川市", "2020", "--today", "2021-06-01"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert "已公布 1 家，按时 0 家，发布日期不明 1 家" in head
+    assert main(["--database-url", url, "check", "西夏区", "2020"]) == 1
+    assert "ingest" in capsys.readouterr().out
+    folder = require_shared()
+    assert main(["--database-url", url, "ingest", str(folder / "002_a9dbc25bac2331b1.txt"), "--no-progress", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["--database-url", url, "check", "西夏区", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "体检结果" in out and "依据" in out and out.count("依据") == 5  # the card, then every check's evidence
+    assert main(["--database-url", url, "check", "西夏区", "2020", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["grade"] == "A"
+    assert main(["--database-url", url, "check", "无此单位", "2020"]) == 1
+
+
+def test_a_ten_thousandfold_jump_against_the_stored_history_is_on_the_card(engine):
+    """End to end: the parser's history check at ingest (reports/checks_history) → the numbers check."""
+    agency = "临江市河西区司法局"
+    row = "一、本年新收政府信息公开申请数量"
+    last = generate_report(2062, "2021", agency, 2021, noise=frozenset()).text
+    (last_row,) = [ln for ln in last.splitlines() if ln.strip().startswith(row)]
+    assert int(last_row.split()[-1]) > 0
+    this = generate_report(2063, "2021", agency, 2022, noise=frozenset()).text
+    jumped = " ".join([row, *(str(int(t) * 10_000) for t in last_row.split()[1:])])  # last year's row ×10⁴
+    this = "\n".join(jumped if ln.strip().startswith(row) else ln for ln in this.splitlines())
+    for year, text in ((2021, last), (2022, this)):
+        r = ingest_bytes(engine, text.encode(), f"{agency}_{year}.txt")
+        assert svc.score_result(engine, r, text.encode()) is not None
+    numbers = next(c for c in svc.find_card(engine, agency, 2022).card.checks if c.key == "numbers")
+    assert numbers.severity in ("major", "critical")
+    assert any("数量级突变" in p for p in numbers.problems), numbers.problems
+    assert any(e.line for e in numbers.evidence)

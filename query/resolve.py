@@ -184,11 +184,13 @@ def resolve_agencies(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> tupl
         if res.status == "not_found":
             return None, agency_not_found(cache, m.text, res)
         ids += [a for a in res.ids if a not in ids]
+        if m.how == "renamed" and res.ids:  # 洪泽县 → 洪泽区: a retired name, said so
+            notes.append(f"「{m.text}」是旧地名，现为{cache.index.place_names.get(m.place, m.place)}。")
         if res.place and res.others:
             others = res.others
             gov = cache.agencies[res.ids[0]].name
             notes.append(f"「{m.text}」按{gov}理解；该地还有 {len(res.others)} 个单位的报告。")
-        elif res.place and m.how == "place" and not res.note:
+        elif res.place and m.how in {"place", "renamed"} and not res.note:
             notes.append(f"「{m.text}」按{cache.agencies[res.ids[0]].name}理解（该地只有这一个单位的报告）。")
     if not ids and not place:
         ids = [cache.by_name[n] for n in parts.agency_names if n in cache.by_name]

@@ -66,6 +66,9 @@ def _combine_segment(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | N
     ms = [parts.mentions[k] for k in seg.mentions]
     places = [m for m in ms if m.place]
     bodies = [m for m in ms if not m.place]
+    if len(places) >= 2 and not bodies and _nested(places):  # 淮安市洪泽县: the inner place, said once
+        _replace_mentions(parts, seg, places[-1])
+        return None
     if not places or not bodies:
         return None
     unheld = [p for p in places if not p.ids]
@@ -82,6 +85,12 @@ def _combine_segment(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | N
         _replace_mentions(parts, seg, Mention((0, 0), seg.text, list(dict.fromkeys(ids)), how="form"))
         return None
     return _mistyped_name(cache, parts, seg)
+
+
+def _nested(places: list[Mention]) -> bool:
+    """Does each place sit inside the one before it (淮安市 › 洪泽区)?"""
+    inner = places[-1].place.split("|")
+    return all(any(p.startswith(o + "/") for p in inner for o in m.place.split("|")) for m in places[:-1])
 
 
 def _mistyped_name(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | None:

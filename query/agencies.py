@@ -108,6 +108,31 @@ def national_places() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def own_level_words() -> frozenset[str]:
+    """Words for a place's own body (本级), from query/data/own_level_words.txt."""
+    path = Path(__file__).resolve().parent / "data" / "own_level_words.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def successors() -> dict[str, str]:
+    """Retired division path → the current division that took its place: same parent, same short form
+    (洪泽县 → 洪泽区, 县改区/县改市 keep the name's stem). Paths as region paths ('/' between places)."""
+    current: dict[tuple[tuple[str, ...], str], str] = {}
+    for d in divisions():
+        if d.current and d.short:
+            current.setdefault((d.path[:-1], d.short), "/".join(d.path))
+    out = {}
+    for d in divisions():
+        if not d.current and d.short:
+            new = current.get((d.path[:-1], d.short))
+            if new and new != "/".join(d.path):
+                out["/".join(d.path)] = new
+    return out
+
+
+@lru_cache(maxsize=1)
 def national_pinyin() -> dict[str, str]:
     """Pinyin of every place name in national_places() ("dawukouqu", "dawukou") → its region path(s)."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -506,6 +531,8 @@ class AgencyIndex:
                 first = tokens[0]
                 sp = short_place(first)
                 for lead in {first, sp} - {""}:
+                    if len(tokens) >= 2 and not extra:
+                        continue  # 银川市人民政府 is the city's own body, never 银川市兴庆区人民政府
                     pen = (PENALTY_STRIP if len(tokens) == 1 else PENALTY_SKIP) + extra
                     self._add_form(lead + c, a.id, pen)
                 if len(tokens) >= 2:
@@ -557,6 +584,10 @@ class AgencyIndex:
                 ids = sorted({a for p in paths for a in self.under(p)})
                 return Mention((i, j), piece, ids, place="|".join(sorted(paths)), how="place")
             national = national_places().get(piece)
+            renamed = successors().get(national or "")
+            held = [p for p in self.places.get(renamed.rsplit("/", 1)[-1], ()) if p.endswith(renamed)] if renamed else []
+            if len(held) == 1:  # 洪泽县 (renamed 洪泽区 in 2016): its successor's bodies, said so
+                return Mention((i, j), piece, self.under(held[0]), place=held[0], how="renamed")
             if national:  # a real place we hold no report from: named, so never dropped (→ not_found)
                 return Mention((i, j), piece, [], place=national, how="place")
         return None
@@ -697,6 +728,9 @@ class AgencyIndex:
         paths = self.places.get(q)
         if paths:
             return self.resolve_place("|".join(sorted(paths)))
+        held = self._held_pinyin_place(q)
+        if held is not None:
+            return held
         found = self.fuzzy(q)
         if not found:
             return self._national_pinyin(q) or Resolution("not_found")
@@ -715,6 +749,15 @@ class AgencyIndex:
                 if sc > merged.get(t, -1):
                     merged[t] = sc
         ranked = sorted(merged.items(), key=lambda kv: -kv[1])
+        named, core = self._named_body(q)
+        if core:  # a place and a body's name: only a body that fits both is that body
+            fits = [(a, s) for a, s in ranked if self._fits(a, named, core)]
+            if not fits or fits[0][1] < floor:
+                return Resolution("not_found", [a for a, _s in ranked][:5], [s for _a, s in ranked][:5])
+            if len(fits) == 1 or fits[0][1] - fits[1][1] > margin:
+                aid = fits[0][0]
+                return Resolution("ok", [aid], [fits[0][1]], note=f"按「{self.agencies[aid].name}」理解")
+            ranked = fits
         ids = [a for a, _s in ranked]
         scores = [s for _a, s in ranked]
         top = scores[0]
@@ -730,9 +773,49 @@ class AgencyIndex:
                     return res
             return Resolution("ok", [aid], [top], note=f"按「{self.agencies[aid].name}」理解")
         if top >= floor:
-            keep = [(i, s) for i, s in ranked if s >= top - 15]
+            # an exact reading (huaian = 淮安) leaves out names that only sound alike (huatai)
+            keep = [(i, s) for i, s in ranked if s >= top - (margin if top >= 95 else 15)]
+            if len(keep) == 1:  # one candidate is no choice: take it when the name fits it, saying so
+                aid = keep[0][0]
+                if not (core or self._place_only(q)):  # 洪泽区人口 is no body's name
+                    return Resolution("not_found", [aid], [top])
+                return Resolution("ok", [aid], [top], note=f"「{query}」只与{self.agencies[aid].name}相近，按它理解")
             return Resolution("ambiguous", [i for i, _s in keep], [s for _i, s in keep])
         return self._national_pinyin(q) or Resolution("not_found", ids[:5], scores[:5])
+
+    def _named_body(self, q: str) -> tuple[list[str], str]:
+        """The places and the body's own name a query states ("安溪市定庆区教育局" → [安溪市, 定庆区], 教育局);
+        no core when it names no place or the rest is no body (本级, 一个词)."""
+        from query.parse_question import BODY_SUFFIXES
+
+        tokens, core = split_places(q)
+        if not tokens or not core or not core.endswith((*BODY_SUFFIXES, "政府")):
+            return [], ""
+        return tokens, core
+
+    @staticmethod
+    def _place_only(q: str) -> bool:
+        """Places and nothing else, or places and a word for the place's own body (淮安市本级)."""
+        tokens, rest = split_places(q)
+        return q.isascii() or (bool(tokens) and (not rest or rest in own_level_words()))
+
+    def _fits(self, aid: int, named: list[str], core: str) -> bool:
+        """Could this body be the one named? Its innermost place is the named innermost place (or one
+        mistyped character off), and its kind of body is the named one (政府 is 人民政府)."""
+        a = self.agencies[aid]
+        tokens, own = split_places(a.name, self._known_for(a))
+        inner = tokens[-1] if tokens else ""
+        want = named[-1]
+        same_place = inner == want or want in own or (
+            len(inner) == len(want) and sum(x != y for x, y in zip(inner, want, strict=True)) <= 1 and inner[-1] == want[-1]
+        ) or (short_place(inner) and short_place(inner) == short_place(want))
+        kind = core[-2:] if core.endswith("政府") else core[-1]
+        if core == "政府":
+            core = "人民政府"
+        extra = len(core) - len(own) if core.endswith(own) else 0  # 康滨甲商务局: a place before 商务局
+        short = len(core) == 1 and own.startswith(core)  # 街道办 → 街道办事处
+        close = own.endswith(core) or short or want in own or (extra < 2 and fuzz.ratio(core, own) >= 75)
+        return bool(same_place) and (own.endswith(kind) or short) and close  # 政府 is no 政府办公室
 
     def _english_body(self, q: str) -> Resolution | None:
         """A place in pinyin, then English words for the body: "Fengnan district housing bureau" (the reader
@@ -767,6 +850,20 @@ class AgencyIndex:
         if ids:
             return Resolution("ambiguous", ids, [90.0] * len(ids))
         return Resolution("not_found", self.under(paths[0])[:5], place="|".join(paths))
+
+    def _held_pinyin_place(self, q: str) -> Resolution | None:
+        """A place we hold typed in pinyin ("huaian", "HUAIAN"): that place, never names that only sound
+        alike (huatai)."""
+        if not q.isascii():
+            return None
+        paths = national_pinyin().get(re.sub(r"[^a-z]", "", q.lower()), "")
+        held = [p for p in paths.split("|") if p and self.under(p)]
+        if not held:
+            return None
+        res = self.resolve_place("|".join(held))
+        name = held[0].rsplit("/", 1)[-1]
+        res.note = res.note or f"按拼音理解为「{name}」"
+        return res
 
     def _national_pinyin(self, q: str) -> Resolution | None:
         """A real place typed in pinyin that we hold no report from ("xixiaqu", "Dawukou district")."""

@@ -171,6 +171,42 @@ FILLERS: tuple[str, ...] = tuple(
     )
 )
 _FILLER_RE = re.compile("|".join(re.escape(w) for w in sorted(FILLERS, key=len, reverse=True)))
+BODY_SUFFIXES: tuple[str, ...] = tuple(
+    ln.strip()
+    for ln in (Path(__file__).resolve().parent / "data" / "body_suffixes.txt").read_text(encoding="utf-8").splitlines()
+    if ln.strip() and not ln.startswith("#")
+)
+
+
+@lru_cache(maxsize=1)
+def _suffix_sounds() -> frozenset[str]:
+    """Readings of the one-character body endings (局 → ju): 统计据 is 统计局 mistyped."""
+    from pypinyin import lazy_pinyin
+
+    return frozenset(lazy_pinyin(s)[0] for s in BODY_SUFFIXES if len(s) == 1)
+
+
+def _ends_body(text: str, at: int) -> int:
+    """Length of a body ending (or a homophone of a one-character one) at text[at], else 0."""
+    for suf in sorted(BODY_SUFFIXES, key=len, reverse=True):
+        if text.startswith(suf, at):
+            return len(suf)
+    ch = text[at : at + 1]
+    if ch and "\u4e00" <= ch <= "\u9fff" and not _FILLER_RE.match(ch):
+        from pypinyin import lazy_pinyin
+
+        return 1 if lazy_pinyin(ch)[0] in _suffix_sounds() else 0
+    return 0
+
+
+def name_filler_spans(text: str) -> list[tuple[int, int]]:
+    """Filler words that are part of a body's name: followed by a body ending (数据局, 数据中心, 统计据)."""
+    out = []
+    for m in _FILLER_RE.finditer(text):
+        k = _ends_body(text, m.end()) if len(m.group(0)) >= 2 else 0
+        if k:
+            out.append((m.start(), m.end() + k))
+    return out
 
 
 @dataclass
@@ -352,6 +388,8 @@ def strip_fillers(text: str) -> str:
     spans = [  # a name piece inside a long filler ("政府" in 政府信息公开工作年度报告) is the filler's
         (a, b) for a, b in protected_spans(text) if not any(fa <= a and b <= fb for fa, fb in long_fillers)
     ]
+    named = [(a, b) for a, b in name_filler_spans(text) if not any(sa < b and a < sb for sa, sb in spans)]
+    spans = sorted(spans + named)
     for start, end in spans:
         out.append(_FILLER_RE.sub(" ", text[pos:start]))
         out.append(text[start:end])

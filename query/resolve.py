@@ -66,6 +66,9 @@ def _combine_segment(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | N
     ms = [parts.mentions[k] for k in seg.mentions]
     places = [m for m in ms if m.place]
     bodies = [m for m in ms if not m.place]
+    if len(places) >= 2 and not bodies and _nested(places):  # 淮安市洪泽县: the inner place, said once
+        _replace_mentions(parts, seg, places[-1])
+        return None
     if not places or not bodies:
         return None
     unheld = [p for p in places if not p.ids]
@@ -82,6 +85,12 @@ def _combine_segment(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | N
         _replace_mentions(parts, seg, Mention((0, 0), seg.text, list(dict.fromkeys(ids)), how="form"))
         return None
     return _mistyped_name(cache, parts, seg)
+
+
+def _nested(places: list[Mention]) -> bool:
+    """Does each place sit inside the one before it (淮安市 › 洪泽区)?"""
+    inner = places[-1].place.split("|")
+    return all(any(p.startswith(o + "/") for p in inner for o in m.place.split("|")) for m in places[:-1])
 
 
 def _mistyped_name(cache: ReadCache, parts: Parts, seg: Segment) -> Answer | None:
@@ -184,11 +193,13 @@ def resolve_agencies(cache: ReadCache, pq: ParsedQuestion, parts: Parts) -> tupl
         if res.status == "not_found":
             return None, agency_not_found(cache, m.text, res)
         ids += [a for a in res.ids if a not in ids]
+        if m.how == "renamed" and res.ids:  # 洪泽县 → 洪泽区: a retired name, said so
+            notes.append(f"「{m.text}」是旧地名，现为{cache.index.place_names.get(m.place, m.place)}。")
         if res.place and res.others:
             others = res.others
             gov = cache.agencies[res.ids[0]].name
             notes.append(f"「{m.text}」按{gov}理解；该地还有 {len(res.others)} 个单位的报告。")
-        elif res.place and m.how == "place" and not res.note:
+        elif res.place and m.how in {"place", "renamed"} and not res.note:
             notes.append(f"「{m.text}」按{cache.agencies[res.ids[0]].name}理解（该地只有这一个单位的报告）。")
     if not ids and not place:
         ids = [cache.by_name[n] for n in parts.agency_names if n in cache.by_name]

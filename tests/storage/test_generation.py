@@ -157,7 +157,14 @@ def test_migration_installs_and_removes_the_triggers(tmp_path):
     with eng.begin() as conn:
         command.downgrade(migrate._config(conn), parent)
     assert not queries.has_generation_table(eng)
-    _run(eng, insert(Agency).values(name="另一机构", kind="other", region_path=""))  # no trigger left behind
+    # no trigger left behind (plain SQL: the model's later columns, such as 0012's site_url, are gone here)
+    _run(
+        eng,
+        text(
+            "INSERT INTO agency (name, kind, region_path, region, source, created_at) "
+            "VALUES ('另一机构', 'other', '', '', 'report', '2026-01-01')"
+        ),
+    )
     eng.dispose()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from reports.central import central_body
 from reports.identity_place import complete_place, placeless, short_aliases
 from reports.model import ReportError, ReportIdentity
 from reports.regions import (
@@ -86,7 +87,7 @@ def looks_like_agency(name: str) -> bool:
     """A plausible body name: 3–40 CJK chars ending in an agency or place word, or a known place."""
     if not (2 <= len(name) <= 40) or not re.fullmatch(r"[\u4e00-\u9fff（）]+", name):
         return False
-    return bool(_AGENCY_END.search(name)) or bool(_place_spans(name))
+    return bool(_AGENCY_END.search(name)) or bool(_place_spans(name)) or central_body(name) is not None
 
 
 def _head(lines: list[Line], n: int) -> list[Line]:

@@ -28,13 +28,13 @@ HELD = [
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """url of a store holding HELD, and {agency: 2023/2022 新收申请 total as printed}."""
-    folder = tmp_path_factory.mktemp("central")
+    folder = tmp_path_factory.mktemp("central_reports")
     totals = {}
     for i, (name, year) in enumerate(HELD):
         rep = generate_report(i, "2021", name, year, noise=())
         (folder / f"r{i}.txt").write_text(rep.text, encoding="utf-8")
-        totals[name] = rep.values.get("apply.new.total")
-    url = f"sqlite:///{folder / 'store.db'}"
+        totals[name] = rep.values["apply.received.total"]
+    url = f"sqlite:///{tmp_path_factory.mktemp('central_store') / 'store.db'}"
     assert main(["--database-url", url, "ingest", str(folder)]) == 0
     return url, totals
 
@@ -57,14 +57,22 @@ def ask(url: str, capsys, question: str) -> dict:
         ("临江市卫健委2023年依申请数", "临江市卫生健康委员会"),
     ],
 )
-def test_central_body_answers_for_itself(store, capsys, question, agency):
-    url, _totals = store
+@pytest.mark.parametrize("lazy", [False, True])
+def test_central_body_answers_for_itself(store, capsys, monkeypatch, question, agency, lazy):
+    """Both modes: the catalogue in memory, and the name index read per question (query/name_store.py)."""
+    if lazy:
+        monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
+    url, totals = store
     got = ask(url, capsys, question)
     assert got["status"] == "ok", got["text"]
     assert {a["agency"] for a in got["answers"]} == {agency}
+    assert got["answers"][0]["value"] == totals[agency]
 
 
-def test_shared_short_form_lists_the_national_body(store, capsys):
+@pytest.mark.parametrize("lazy", [False, True])
+def test_shared_short_form_lists_the_national_body(store, capsys, monkeypatch, lazy):
+    if lazy:
+        monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
     url, _ = store
     got = ask(url, capsys, "卫健委2023年收到多少申请")
     assert got["status"] == "ambiguous", got["text"]
@@ -76,8 +84,11 @@ def test_shared_short_form_lists_the_national_body(store, capsys):
     ["公安部2023年收到多少申请", "国家统计局2022年依申请数", "财政部 2023 依申请数", "工信部2023年收到多少申请",
      "审计署2023年依申请数", "海关总署"],
 )  # fmt: skip
-def test_central_body_we_do_not_hold_is_not_found(store, capsys, question):
+@pytest.mark.parametrize("lazy", [False, True])
+def test_central_body_we_do_not_hold_is_not_found(store, capsys, monkeypatch, question, lazy):
     """临江市公安局 and 临江市统计局 are held: their numbers must never answer for 公安部 / 国家统计局."""
+    if lazy:
+        monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
     url, _ = store
     got = ask(url, capsys, question)
     assert got["status"] == "not_found", got["text"]

@@ -379,7 +379,8 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
                 f"(the title names no particular body: {printed_name})",
                 "no_agency",
             )
-    official = _canonical(agency, full_text)
+    central = central_body(agency)  # 交通部 → 交通运输部 (the printed form stays an alias)
+    official = central.name if central is not None else _canonical(agency, full_text)
     aliases = [a for a in short_forms(official) if a != official]
     if agency != official and agency not in aliases:
         aliases.insert(0, agency)

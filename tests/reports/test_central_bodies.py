@@ -80,3 +80,15 @@ def test_the_file_is_consistent():
     assert len(seen) == 2  # 卫生部 → 国家卫生和计划生育委员会 (2013) → 国家卫生健康委员会 (2018)
     assert by_name["国家工商行政管理总局"].successor == "国家市场监督管理总局"
     assert by_name["环境保护部"].until == 2018 and by_name["环境保护部"].successor == "生态环境部"
+
+
+def test_title_with_an_own_short_form_is_stored_under_the_full_name():
+    """「交通部2023年…」 is 交通运输部's report, with 交通部 kept as an alias; a renamed body keeps its own name."""
+    from reports.parse import parse_bytes
+    from tools.generator import generate_report
+
+    for printed, full in (("交通部", "交通运输部"), ("人社部", "人力资源和社会保障部"), ("农业部", "农业部")):
+        text = generate_report(1, "2008", printed, 2017, noise=()).text
+        ident = parse_bytes(text.encode("utf-8"), "r.txt").identity
+        assert ident.agency == full and ident.region_path == [] and ident.kind == "department"
+        assert printed == full or printed in ident.aliases

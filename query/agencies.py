@@ -474,7 +474,7 @@ class AgencyIndex:
             return
         for form in body.short:
             self._add_form(form, a.id, PENALTY_STRIP)
-        for form in body.shared:
+        for form in (f for f in body.shared if len(f) >= 3):  # 民委, 台办 sit inside other words
             self._add_form(form, a.id, PENALTY_CORE + (0 if len(form) >= 3 and form.endswith("局") else 1))
 
     def _add_name_forms(self, a: AgencyRec, name: str) -> None:

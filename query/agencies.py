@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from reports.central import central_body
 from reports.divisions import divisions
 from reports.regions import plausible_stem, region_path
 from reports.shortnames import body_short_forms, rearranged
@@ -66,7 +67,7 @@ class Mention:
     ids: list[int]  # agencies the form points at (best penalty first)
     place: str = ""  # region path when the mention is a place name
     penalty: int = 0
-    how: str = "exact"  # exact|form|place|fuzzy|pinyin
+    how: str = "exact"  # exact|form|place|fuzzy|pinyin|central
 
 
 @dataclass
@@ -483,11 +484,23 @@ class AgencyIndex:
         for al in a.aliases:
             self._add_form(clean_name(al), a.id, PENALTY_EXACT)
         self._add_name_forms(a, name)
+        self._add_central_forms(a, name)
         for alt in rearranged(name):  # 国家税务总局深圳市税务局 → 深圳市税务局, …公安局和平分局 → 和平区公安分局
             self._add_form(alt, a.id, PENALTY_STRIP)
             # a name printed with no place first has no stored path: take the rearranged name's own
             placed = a if a.places else AgencyRec(a.id, a.name, a.kind, "/".join(region_path(alt)), a.aliases)
             self._add_name_forms(placed, alt)
+
+    def _add_central_forms(self, a: AgencyRec, name: str) -> None:
+        """A central body's own short forms (交通部, 国家卫健委) name it; forms local bodies share (卫健委,
+        统计局) list it beside them, at the penalty a local body's abbreviation has."""
+        body = central_body(name)
+        if body is None or body.name != name:
+            return
+        for form in body.short:
+            self._add_form(form, a.id, PENALTY_STRIP)
+        for form in (f for f in body.shared if len(f) >= 3):  # 民委, 台办 sit inside other words
+            self._add_form(form, a.id, PENALTY_CORE + (0 if len(form) >= 3 and form.endswith("局") else 1))
 
     def _add_name_forms(self, a: AgencyRec, name: str) -> None:
         """Places of a name (into the place index) and its forms: without outer places, short places,
@@ -590,6 +603,8 @@ class AgencyIndex:
                 return Mention((i, j), piece, self.under(held[0]), place=held[0], how="renamed")
             if national:  # a real place we hold no report from: named, so never dropped (→ not_found)
                 return Mention((i, j), piece, [], place=national, how="place")
+            if central_body(piece) is not None:  # 交通运输部 we hold nothing from: never a local 交通运输局
+                return Mention((i, j), piece, [], how="central")
         return None
 
     def resolve_place(self, path: str) -> Resolution:
@@ -631,6 +646,8 @@ class AgencyIndex:
     def resolve_mention(self, m: Mention) -> Resolution:
         if m.place:
             return self.resolve_place(m.place)
+        if not m.ids:  # a central body named whole that the store does not hold
+            return Resolution("not_found")
         if len(m.ids) == 1:
             return Resolution("ok", m.ids, [100.0 - m.penalty])
         return Resolution("ambiguous", m.ids, [100.0 - m.penalty] * len(m.ids))

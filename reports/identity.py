@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from reports.central import central_body
 from reports.identity_place import complete_place, placeless, short_aliases
 from reports.model import ReportError, ReportIdentity
 from reports.regions import (
@@ -90,7 +91,7 @@ def looks_like_agency(name: str) -> bool:
     """A plausible body name: 3–40 CJK chars ending in an agency or place word, or a known place."""
     if not (2 <= len(name) <= 40) or not re.fullmatch(r"[\u4e00-\u9fff（）]+", name):
         return False
-    return bool(_AGENCY_END.search(name)) or bool(_place_spans(name))
+    return bool(_AGENCY_END.search(name)) or bool(_place_spans(name)) or central_body(name) is not None
 
 
 def _head(lines: list[Line], n: int) -> list[Line]:
@@ -468,12 +469,16 @@ def identify(lines: list[Line], file_name: str = "") -> ReportIdentity:
                 f"(the title names no particular body: {printed_name})",
                 "no_agency",
             )
-    official = _canonical(agency, full_text)
-    for _ in range(2):  # a town's county, then that county's city, as the text prints them
-        longer = _canonical(official, full_text)
-        if longer == official:
-            break
-        official = longer
+    central = central_body(agency)  # 交通部 → 交通运输部 (the printed form stays an alias)
+    if central is not None:
+        official = central.name
+    else:
+        official = _canonical(agency, full_text)
+        for _ in range(2):  # a town's county, then that county's city, as the text prints them
+            longer = _canonical(official, full_text)
+            if longer == official:
+                break
+            official = longer
     aliases = [a for a in short_forms(official) if a != official]
     if agency != official and agency not in aliases:
         aliases.insert(0, agency)

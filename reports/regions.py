@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reports.central import central_body
 from reports.divisions import LEVEL_CITY, LEVEL_COUNTY, LEVEL_PROVINCE, divisions, provinces
 from reports.model import AgencyKind
 from reports.shortnames import body_short_forms
@@ -148,6 +149,8 @@ def _leading_places(name: str) -> tuple[list[tuple[str, int]], int]:
 def _place_spans(name: str) -> list[tuple[str, int, int, int]]:
     """(full place name, level, start, end) for each leading place token as printed."""
     spans: list[tuple[str, int, int, int]] = []
+    if central_body(name) is not None:  # 国家市场监督管理总局 is no body of a "国家市"
+        return spans
     pos = 0
     prev = 0
     idx = _index()
@@ -255,6 +258,9 @@ def government_of(place: str) -> str:
 def agency_kind(name: str) -> AgencyKind:
     """people_gov / township / devzone / department / other, from the body's name."""
     clean = _clean(name)
+    central = central_body(clean)
+    if central is not None and central.category != "直属事业单位":  # 交通运输部, 中国人民银行: departments
+        return "department"
     places, body = split_agency(clean)
     if re.search(
         r"(开发区|高新区|园区|保税区|示范区|试验区|合作区|工业区|新城|新区)(管理委员会|管委会|管理局|工委)?$",

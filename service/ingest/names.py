@@ -4,7 +4,8 @@ Why (issue 15.1): reports whose opening said only "本局办公室" or "区人�
 the second silently replaced the first's values. A name is refused (`no_agency`) when it points at
 whoever wrote the text (本局, 该局…), when nothing is left once the generic words of a body's type and
 level are taken away (办公室, 政府办公室, 区人民政府), or when it names no place, the parser found none,
-and it is not a national body. The words live in data/agency_words.csv.
+and it is not a national body (国家…/国务院… or a central body of reports/data/central_bodies.csv: 交通运输部,
+审计署; never a form local bodies share, 统计局). The words live in data/agency_words.csv.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reports.central import central_body
 from reports.model import ReportIdentity
 from reports.regions import agency_kind, region_path
 
@@ -70,6 +72,8 @@ def identity_problem(identity: ReportIdentity) -> str | None:
         return reason
     clean = _clean(identity.agency)
     if region_path(clean) or identity.region_path or clean.startswith(_words()["national"]):
+        return None
+    if central_body(clean) is not None:  # 交通运输部, 海关总署: national, no place to name
         return None
     return f"“{clean}”没有地名，无法确定是哪个机关 (no place in the name: which body is it?)"
 

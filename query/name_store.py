@@ -69,9 +69,15 @@ def _recs(rows: Iterable[store.AgencyRow]) -> list[AgencyRec]:
     return [AgencyRec(i, n, k, rp, al) for i, n, k, rp, al in rows]
 
 
+# The rules that turn a name into the forms indexed (AgencyIndex._build_forms, short forms, name orders,
+# central bodies): bump when they change what is written, so a store's index made by older rules is
+# rebuilt whole at the next refresh (an incremental refresh only indexes new agencies).
+FORMS_VERSION = 2
+
+
 def build(engine: Engine, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """(Re)build the whole name index from agency/agencyalias, batch by batch; returns the marks."""
-    marks = store.catalogue_marks(engine)
+    marks = store.catalogue_marks(engine) | {"forms": FORMS_VERSION}
     ids = store.all_agency_ids(engine)
     seen: set = set()
     first = True
@@ -90,7 +96,7 @@ def build(engine: Engine, progress: Callable[[str], None] | None = None) -> dict
 
 def refresh(engine: Engine) -> dict[str, int]:
     """Bring the name index up to the store: new agencies and aliases incrementally, a deletion by a rebuild."""
-    marks = store.catalogue_marks(engine)
+    marks = store.catalogue_marks(engine) | {"forms": FORMS_VERSION}
     state = store.index_state(engine)
     if state is not None and "max_len" in state:
         marks["max_len"] = state["max_len"]
@@ -102,6 +108,7 @@ def refresh(engine: Engine) -> dict[str, int]:
         or marks["aliases"] < state["aliases"]
         or marks["max_agency"] < state["max_agency"]
         or "max_len" not in state
+        or state.get("forms") != FORMS_VERSION
     ):
         log.info("name index: full rebuild (%s agencies)", marks["agencies"])
         return build(engine)

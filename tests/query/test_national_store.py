@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 
+from query import name_store
 from query.engine import Answerer
-from query.name_store import refresh
+from query.name_store import FORMS_VERSION, refresh
 from service.deadlines import ANSWERERS
 from storage import name_index
 from tests.conftest import SHARED_GOLD
@@ -80,10 +81,30 @@ def test_the_name_index_follows_new_agencies_and_aliases(engine):
     assert marks["max_len"] >= max(len(r.agency) for r in FIXTURE_REPORTS[:3])
     before = name_index.forms_in(engine, ["西夏区审批局"])
     write_reports(engine, FIXTURE_REPORTS[3:])
-    assert name_index.index_state(engine) != name_index.catalogue_marks(engine) | {"max_len": marks["max_len"]}
+    now = name_index.catalogue_marks(engine) | {"max_len": marks["max_len"], "forms": FORMS_VERSION}
+    assert name_index.index_state(engine) != now
     marks = refresh(engine)
-    assert name_index.index_state(engine) == marks == name_index.catalogue_marks(engine) | {"max_len": marks["max_len"]}
+    now = name_index.catalogue_marks(engine) | {"max_len": marks["max_len"], "forms": FORMS_VERSION}
+    assert name_index.index_state(engine) == marks == now
     names = {r.agency for r in FIXTURE_REPORTS}
     found = {f for f, _a, _p in name_index.forms_in(engine, sorted(names))}
     assert found == names  # every official name is a form after the incremental refresh
     assert before == name_index.forms_in(engine, ["西夏区审批局"]) or not before
+
+
+@pytest.mark.pg
+def test_an_index_made_by_older_name_rules_is_rebuilt_whole(engine, monkeypatch):
+    """An incremental refresh indexes only new agencies: forms written by older rules (say, a county body
+    once indexed under its city's name) would stay; a changed FORMS_VERSION rebuilds the index."""
+    write_reports(engine, FIXTURE_REPORTS[:3])
+    marks = refresh(engine)
+    old = {k: v for k, v in marks.items() if k != "forms"}  # as stores indexed before the version mark
+    name_index.write_rows(engine, [], name_store.index_rows([]), old)
+    rebuilt: list[int] = []
+    real = name_store.build
+    monkeypatch.setattr(name_store, "build", lambda eng, progress=None: rebuilt.append(1) or real(eng, progress))
+    assert refresh(engine)["forms"] == FORMS_VERSION and rebuilt == [1]
+    assert name_index.index_state(engine)["forms"] == FORMS_VERSION
+    rebuilt.clear()
+    refresh(engine)
+    assert rebuilt == []  # current: nothing to do

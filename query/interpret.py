@@ -255,6 +255,8 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
         return Answer("ambiguous", "没有说明按哪个指标排名。请写出指标，例如「2024年依申请数前5名」。",
                       candidates=[Candidate(w, "indicator", w) for w in ("依申请数", "行政复议", "行政诉讼")],
                       intent="rank")
+    if pq.position and parts.indicators:
+        return _position(cache, intent, parts)
     rank_first = pq.rank and not SUM_WORDS.search(pq.text.replace(" ", ""))  # "全省排名": a ranking
     wants_total = bool(parts.indicators) and not rank_first and (
         pq.total_strong or (pq.total_weak and place and not agency_ids))
@@ -284,6 +286,23 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
     if not parts.indicators:
         parts.indicators = [IndicatorMatch(CONCEPTS[c]) for c in KEY_FIGURES]
         intent.kind = "summary"
+    return intent
+
+
+def _position(cache: ReadCache, intent: Intent, parts: Parts) -> Intent | Answer:
+    """"西夏区 依申请数排第几": one body, ranked among the bodies of its level under its parent region, or
+    in the place the question names ("在银川市排第几"). Needs exactly one body: never a list instead."""
+    ments, place = parts.mentions, ""
+    if len(ments) == 2 and ments[1].place:  # "洪泽区 … 在淮安市排第几": the second names the scope
+        ments, place = ments[:1], ments[1].place
+    bodies = intent.agency_ids if len(ments) == 1 and len(intent.agency_ids) == 1 else []
+    if not bodies and len(ments) == 1 and len(ments[0].ids) == 1:  # a place of one body (西夏区)
+        bodies = list(ments[0].ids)
+    if not ments and len(intent.agency_ids) == 1:  # the body of the previous question
+        bodies = intent.agency_ids
+    if len(bodies) != 1:
+        return Answer("ambiguous", "排第几要问一个单位，例如「西夏区 2020 依申请数排第几」。", intent="position")
+    intent.kind, intent.agency_ids, intent.place = "position", bodies, place
     return intent
 
 

@@ -133,6 +133,7 @@ _RANK = re.compile(
     r"排名|排行|排序|名次|各单位|所有单位|每个单位|各个单位|最多|最少|最高|最低|最大|最小|前\s*\d+|前[一二两三四五六七八九十]+[名个位家强]|"
     r"top|哪个单位|哪家|哪些单位.*最|谁最|倒数|末位|垫底|领先"
 )
+_POSITION = re.compile(r"(?:排名|排行|排|名列|位列|位居|列)?\s*(?:在|于)?\s*(?:倒数)?\s*第几(?:名|位)?|什么名次|啥名次")  # one body's place
 _ASC = re.compile(r"最少|最低|最小|倒数|末位|垫底|升序|从少到多|从低到高")
 _TOTAL_STRONG = re.compile(
     r"合计|总和|之和|加总|汇总|一共|共计|加起来|总共|全市|全区|全县|全省|全自治区|所有单位合计|"
@@ -235,6 +236,7 @@ class ParsedQuestion:
     help: bool = False
     followup: bool = False
     sub_year: str = ""  # 上半年 / 第一季度 / 12月: a part of a year, which no annual report holds
+    position: bool = False  # "西夏区 依申请数排第几": one body's place in its scope's ranking
     sub_level: str = ""  # "区县" in "哪个区县最多": rank/sum the places below the one asked
 
     @property
@@ -359,6 +361,11 @@ def _parse(question: str, today: date) -> ParsedQuestion:
             pq.rank = True
             bottom = m.group(0).startswith("倒数")
             work = _blank(work, m.start(), m.end())
+    pos = _POSITION.search(work)
+    if pos:
+        pq.position = pq.rank = True
+        bottom = bottom or "倒数" in pos.group(0)
+        work = _blank(work, pos.start(), pos.end())
     flat = work.replace(" ", "")
     pq.rank = pq.rank or bool(_RANK.search(flat)) or bool(pq.sub_level)
     pq.ascending = bool(_ASC.search(flat)) or bottom

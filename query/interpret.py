@@ -255,6 +255,12 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
         return Answer("ambiguous", "没有说明按哪个指标排名。请写出指标，例如「2024年依申请数前5名」。",
                       candidates=[Candidate(w, "indicator", w) for w in ("依申请数", "行政复议", "行政诉讼")],
                       intent="rank")
+    if pq.average and parts.indicators:
+        if place and not agency_ids and len({a for p in place.split("|") for a in cache.index.under(p)}) > 1:
+            intent.kind = "total"
+            return intent
+        return Answer("not_found", "平均数按一个地方的各单位算，例如「银川市 2020 平均每个单位依申请数」；"
+                      "一个单位的报告只有全年总数，没有平均值。", intent="total")
     if pq.position and parts.indicators:
         return _position(cache, intent, parts)
     rank_first = pq.rank and not SUM_WORDS.search(pq.text.replace(" ", ""))  # "全省排名": a ranking

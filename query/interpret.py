@@ -13,7 +13,7 @@ from typing import Any
 from query.cache import ReadCache
 from query.clarify import agency_not_found, help_answer
 from query.english import english_help, is_english
-from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, sum_of, typo_fix
+from query.indicators import CONCEPTS, IndicatorMatch, from_id, share_of, suggestions, sum_of, typo_fix
 from query.intent import Intent, Parts
 from query.parse_question import ParsedQuestion, parse_question
 from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
@@ -29,6 +29,8 @@ NO_PREVIOUS = "这像是接着上一个问题问的，但这里没有上一个�
 CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
 ADD_WORDS = re.compile(r"加起来|加在一起|相加|之和|总和|加上|(?<![增追参附添])加(?!强|快|大)")
 SUM_WORDS = re.compile(r"合计|总和|之和|加总|汇总|一共|共计|加起来|总共")
+SHARE = re.compile(r"数?(?:占比|所占比例|的?比例|比重|百分之几|百分比|占多少|占几成|占)")  # a part of its table's total
+SHARE_Q = re.compile(r"占多少|占几成|百分之几|占百分之")  # read off the question: 多少 is also a measure word
 LEVEL = re.compile(r"全(市|区|县|省|自治区)")  # "全市" of a body: the place of that level on its region path
 
 
@@ -95,6 +97,11 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         early = _without_indicator(cache, pq, parts)
         if early is not None:
             return early
+    if len(parts.indicators) == 1 and (SHARE.search(parts.residual or "") or SHARE_Q.search(pq.text.replace(" ", ""))):
+        share = share_of(parts.indicators[0])
+        if share is None:
+            return _no_share(parts)
+        parts.indicators, parts.residual = [share], SHARE.sub("", parts.residual).strip()
     if parts.indicators and re.search(r"率|比例|占比|百分比", parts.residual or "") and not any(
         m.concept.unit == "%" for m in parts.indicators
     ):
@@ -233,6 +240,12 @@ def _unread(cache: ReadCache, parts: Parts) -> Answer:
     if not looks_like_name(cache, words):  # "今天天气怎么样" after a question: not a body we lack
         return help_answer(f"没有看懂「{words}」：这里只回答政府信息公开年度报告的问题。", status="not_found")
     return agency_not_found(cache, words)
+
+
+def _no_share(parts: Parts) -> Answer:
+    first = parts.indicators[0]
+    return Answer("not_found", f"「{first.label}」不是某张表总计中的一部分，算不出占比。能算占比的是申请人各列"
+                  "（如「企业申请占比」）和办理结果各项（如「不予公开占比」）。", intent="value")
 
 
 def _no_such_rate(parts: Parts) -> Answer:

@@ -291,6 +291,8 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
         for r in rows:
             if (r.concept.modifiable or _modifiable_key(r.concept)) and not r.column:
                 out += [IndicatorMatch(r.concept, col, r.span, r.words) for col in cols]
+            elif r.concept.unit == "%" and strong and not r.column:  # "律所予以公开占比": never the overall rate
+                out.append(IndicatorMatch(r.concept, cols[0], r.span, r.words))
             else:
                 out.append(r)
     else:

@@ -11,6 +11,7 @@ import copy
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from query import format as fmt
 from query.cache import ReadCache, ReportRec
@@ -280,6 +281,11 @@ def total_answer(cache: ReadCache, intent: Intent) -> Answer:
         f"{where}{year} 年「{m.label}」合计 {fmt.number(got.total, got.rows[0].unit)}："
         f"计入 {got.counted} 份报告（共 {len(scope)} 个单位）。"
     )
+    if intent.pq.average:  # "平均每个单位": over the bodies with a figure only, and say how many
+        mean = exact.to_exact(Decimal(str(got.total)) / got.counted).quantize(Decimal("0.01"))
+        head = (f"{where}{year} 年平均每个单位「{m.label}」{fmt.number(mean, got.rows[0].unit)}"
+                f"（推算：合计 {fmt.number(got.total, got.rows[0].unit)} ÷ {got.counted} 个有数字的单位，"
+                f"共 {len(scope)} 个单位）。")
     extra = []
     if got.no_report:
         extra.append(f"未计入（没有 {year} 年报告）：{fmt.names(got.no_report)}。")

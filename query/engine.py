@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from query import conversation
 from query.answer_listing import availability_answer, glossary_answer
+from query.answer_position import position_answer
 from query.answer_report import findings_answer, indicators_answer, overview_answer, published_answer
 from query.answer_scope import both_answer, rank_answer, total_answer
 from query.answer_values import values_answer
@@ -33,6 +34,7 @@ ANSWERERS: dict[str, Callable[[ReadCache, Intent], Answer]] = {
     "value": values_answer,
     "summary": values_answer,
     "rank": rank_answer,
+    "position": position_answer,
     "total": total_answer,
     "both": both_answer,
     "availability": availability_answer,

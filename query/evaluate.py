@@ -23,6 +23,8 @@ DERIVED_KEYS = {
     "denied": "apply.result.denied.total",
     "share_granted": "share.granted",
     "correction_rate": "rate.correction",
+    "review_correction_rate": "rate.review_correction",
+    "litigation_correction_rate": "rate.litigation_correction",
     "correction_total": "corrected.total",
     "unavailable": "apply.result.unavailable.total",
     "not_processed": "apply.result.not_processed.total",

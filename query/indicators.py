@@ -214,8 +214,35 @@ def sum_of(matches: list[IndicatorMatch]) -> IndicatorMatch | None:
     return IndicatorMatch(Concept(cid, name, (), formulas))
 
 
+SHARE_PREFIX = "share:"
+
+
+def share_of(m: IndicatorMatch) -> IndicatorMatch | None:
+    """"企业申请占比", "不予公开占比": a part over the total of its table, stated as derived (a ÷ total).
+
+    An applicant column is over that row's 总计 column; a row of the 办理结果 table over 办理结果总计.
+    Anything else has no total it belongs to: None (the reply gives no number)."""
+    if m.concept.unit == "%" or (m.column or "").startswith("k:"):
+        return None
+    whole = IndicatorMatch(m.concept) if m.column else IndicatorMatch(CONCEPTS["apply_answered"])
+    formulas: dict[str, Formula] = {}
+    for t in TEMPLATES:
+        part, total = m.formula(t), whole.formula(t)
+        in_results = all(k.startswith(("apply.result.", "apply.answered.")) for k in keys_of(part))
+        if part is None or total is None or part == total or not (m.column or in_results):
+            continue
+        formulas[t] = ("ratio", part, total)
+    if not formulas:
+        return None
+    name = f"{m.label}占{whole.label}的比例"
+    return IndicatorMatch(Concept(SHARE_PREFIX + m.id, name, (), formulas, "%", "由表内数字推算：部分 ÷ 所在表的总计。"))
+
+
 def from_id(match_id: str) -> IndicatorMatch | None:
     """Rebuild a match from its id (follow-up context)."""
+    if match_id.startswith(SHARE_PREFIX):
+        got = from_id(match_id[len(SHARE_PREFIX):])
+        return share_of(got) if got else None
     if match_id.startswith(SUM_PREFIX):
         got = [from_id(part) for part in match_id[len(SUM_PREFIX):].split("+")]
         return sum_of([m for m in got if m is not None]) if all(got) else None
@@ -264,6 +291,8 @@ def combine(matches: list[IndicatorMatch]) -> list[IndicatorMatch]:
         for r in rows:
             if (r.concept.modifiable or _modifiable_key(r.concept)) and not r.column:
                 out += [IndicatorMatch(r.concept, col, r.span, r.words) for col in cols]
+            elif r.concept.unit == "%" and strong and not r.column:  # "律所予以公开占比": never the overall rate
+                out.append(IndicatorMatch(r.concept, cols[0], r.span, r.words))
             else:
                 out.append(r)
     else:

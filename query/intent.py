@@ -35,7 +35,7 @@ class Parts:
 
 @dataclass
 class Intent:
-    """kind: value|summary|rank|total|availability|glossary|help|indicators|overview|published|findings|deadline."""
+    """kind: value|summary|rank|position|total|availability|glossary|help|indicators|overview|published|findings|deadline."""
 
     kind: str
     pq: ParsedQuestion

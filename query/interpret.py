@@ -13,7 +13,7 @@ from typing import Any
 from query.cache import ReadCache
 from query.clarify import agency_not_found, help_answer
 from query.english import english_help, is_english
-from query.indicators import CONCEPTS, IndicatorMatch, from_id, suggestions, sum_of, typo_fix
+from query.indicators import CONCEPTS, IndicatorMatch, from_id, share_of, suggestions, sum_of, typo_fix
 from query.intent import Intent, Parts
 from query.parse_question import ParsedQuestion, parse_question
 from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
@@ -29,6 +29,8 @@ NO_PREVIOUS = "这像是接着上一个问题问的，但这里没有上一个�
 CLAUSE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
 ADD_WORDS = re.compile(r"加起来|加在一起|相加|之和|总和|加上|(?<![增追参附添])加(?!强|快|大)")
 SUM_WORDS = re.compile(r"合计|总和|之和|加总|汇总|一共|共计|加起来|总共")
+SHARE = re.compile(r"数?(?:占比|所占比例|的?比例|比重|百分之几|百分比|占多少|占几成|占)")  # a part of its table's total
+SHARE_Q = re.compile(r"占多少|占几成|百分之几|占百分之")  # read off the question: 多少 is also a measure word
 LEVEL = re.compile(r"全(市|区|县|省|自治区)")  # "全市" of a body: the place of that level on its region path
 
 
@@ -95,6 +97,11 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         early = _without_indicator(cache, pq, parts)
         if early is not None:
             return early
+    if len(parts.indicators) == 1 and (SHARE.search(parts.residual or "") or SHARE_Q.search(pq.text.replace(" ", ""))):
+        share = share_of(parts.indicators[0])
+        if share is None:
+            return _no_share(parts)
+        parts.indicators, parts.residual = [share], SHARE.sub("", parts.residual).strip()
     if parts.indicators and re.search(r"率|比例|占比|百分比", parts.residual or "") and not any(
         m.concept.unit == "%" for m in parts.indicators
     ):
@@ -235,6 +242,12 @@ def _unread(cache: ReadCache, parts: Parts) -> Answer:
     return agency_not_found(cache, words)
 
 
+def _no_share(parts: Parts) -> Answer:
+    first = parts.indicators[0]
+    return Answer("not_found", f"「{first.label}」不是某张表总计中的一部分，算不出占比。能算占比的是申请人各列"
+                  "（如「企业申请占比」）和办理结果各项（如「不予公开占比」）。", intent="value")
+
+
 def _no_such_rate(parts: Parts) -> Answer:
     first = parts.indicators[0]
     asked = first.concept.words[0] if first.concept.words else ""
@@ -255,6 +268,14 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
         return Answer("ambiguous", "没有说明按哪个指标排名。请写出指标，例如「2024年依申请数前5名」。",
                       candidates=[Candidate(w, "indicator", w) for w in ("依申请数", "行政复议", "行政诉讼")],
                       intent="rank")
+    if pq.average and parts.indicators:
+        if place and not agency_ids and len({a for p in place.split("|") for a in cache.index.under(p)}) > 1:
+            intent.kind = "total"
+            return intent
+        return Answer("not_found", "平均数按一个地方的各单位算，例如「银川市 2020 平均每个单位依申请数」；"
+                      "一个单位的报告只有全年总数，没有平均值。", intent="total")
+    if pq.position and parts.indicators:
+        return _position(cache, intent, parts)
     rank_first = pq.rank and not SUM_WORDS.search(pq.text.replace(" ", ""))  # "全省排名": a ranking
     wants_total = bool(parts.indicators) and not rank_first and (
         pq.total_strong or (pq.total_weak and place and not agency_ids))
@@ -284,6 +305,23 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
     if not parts.indicators:
         parts.indicators = [IndicatorMatch(CONCEPTS[c]) for c in KEY_FIGURES]
         intent.kind = "summary"
+    return intent
+
+
+def _position(cache: ReadCache, intent: Intent, parts: Parts) -> Intent | Answer:
+    """"西夏区 依申请数排第几": one body, ranked among the bodies of its level under its parent region, or
+    in the place the question names ("在银川市排第几"). Needs exactly one body: never a list instead."""
+    ments, place = parts.mentions, ""
+    if len(ments) == 2 and ments[1].place:  # "洪泽区 … 在淮安市排第几": the second names the scope
+        ments, place = ments[:1], ments[1].place
+    bodies = intent.agency_ids if len(ments) == 1 and len(intent.agency_ids) == 1 else []
+    if not bodies and len(ments) == 1 and len(ments[0].ids) == 1:  # a place of one body (西夏区)
+        bodies = list(ments[0].ids)
+    if not ments and len(intent.agency_ids) == 1:  # the body of the previous question
+        bodies = intent.agency_ids
+    if len(bodies) != 1:
+        return Answer("ambiguous", "排第几要问一个单位，例如「西夏区 2020 依申请数排第几」。", intent="position")
+    intent.kind, intent.agency_ids, intent.place = "position", bodies, place
     return intent
 
 

@@ -133,6 +133,8 @@ _RANK = re.compile(
     r"排名|排行|排序|名次|各单位|所有单位|每个单位|各个单位|最多|最少|最高|最低|最大|最小|前\s*\d+|前[一二两三四五六七八九十]+[名个位家强]|"
     r"top|哪个单位|哪家|哪些单位.*最|谁最|倒数|末位|垫底|领先"
 )
+_POSITION = re.compile(r"(?:排名|排行|排|名列|位列|位居|列)?\s*(?:在|于)?\s*(?:倒数)?\s*第几(?:名|位)?|什么名次|啥名次")  # one body's place
+_AVERAGE = re.compile(r"平均每(?:个|家|一个)?(?:单位|机关|部门)?|(?:每个|各)?单位平均|平均值|平均数|均值|平均")
 _ASC = re.compile(r"最少|最低|最小|倒数|末位|垫底|升序|从少到多|从低到高")
 _TOTAL_STRONG = re.compile(
     r"合计|总和|之和|加总|汇总|一共|共计|加起来|总共|全市|全区|全县|全省|全自治区|所有单位合计|"
@@ -235,6 +237,8 @@ class ParsedQuestion:
     help: bool = False
     followup: bool = False
     sub_year: str = ""  # 上半年 / 第一季度 / 12月: a part of a year, which no annual report holds
+    average: bool = False  # "平均每个单位": a place's total over the bodies with a figure, divided by them
+    position: bool = False  # "西夏区 依申请数排第几": one body's place in its scope's ranking
     sub_level: str = ""  # "区县" in "哪个区县最多": rank/sum the places below the one asked
 
     @property
@@ -359,10 +363,19 @@ def _parse(question: str, today: date) -> ParsedQuestion:
             pq.rank = True
             bottom = m.group(0).startswith("倒数")
             work = _blank(work, m.start(), m.end())
+    avg = _AVERAGE.search(work)
+    if avg and not _SUB_YEAR.search(work):  # "平均每月" asks for a part of a year: left to sub_year
+        pq.average = True
+        work = _blank(work, avg.start(), avg.end())
+    pos = _POSITION.search(work)
+    if pos:
+        pq.position = pq.rank = True
+        bottom = bottom or "倒数" in pos.group(0)
+        work = _blank(work, pos.start(), pos.end())
     flat = work.replace(" ", "")
     pq.rank = pq.rank or bool(_RANK.search(flat)) or bool(pq.sub_level)
     pq.ascending = bool(_ASC.search(flat)) or bottom
-    pq.total_strong = bool(_TOTAL_STRONG.search(flat))
+    pq.total_strong = bool(_TOTAL_STRONG.search(flat)) or pq.average  # an average is over a place's bodies
     pq.total_weak = bool(_TOTAL_WEAK.search(flat))
     pq.compare = bool(_COMPARE.search(flat))
     pq.trend = bool(_TREND.search(flat))

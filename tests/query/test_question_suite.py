@@ -2,7 +2,7 @@
 
 Each row: a question (rows sharing a `group` are asked in order in one chat), the expected status, and
 what it must answer: `agency|year|key` items (`;`-separated; the value is looked up in ../shared/gold,
-never taken from the engine; `sum:a+b` is a derived sum), `-` for "no number at all", `*` for "some
+never taken from the engine; `sum:a+b` is a derived sum, `ratio:a+b/c` a derived share in %), `-` for "no number at all", `*` for "some
 numbers" (overviews). The rows with `-` are the ones that must never come back with a number: unknown
 places, nonsense, other topics, context traps.
 """
@@ -41,6 +41,9 @@ def _gold() -> dict[tuple[str, int], dict[str, float]]:
 
 def _value(gold, agency: str, year: int, key: str) -> float:
     vals = gold[(agency, year)]
+    if key.startswith("ratio:"):  # a derived share in %, rounded as stated: ratio:a+b/c+d
+        num, den = (_value(gold, agency, year, "sum:" + part) for part in key[6:].split("/"))
+        return round(100 * num / den, 2)
     if key.startswith("sum:"):  # a derived sum: of cells, or of indicators ("复议加诉讼")
         return sum(_value(gold, agency, year, k) for k in key[4:].split("+"))
     if key == "litigation.total" and key not in vals:  # 2019/2021: direct + after review, stated as derived

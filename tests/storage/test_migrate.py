@@ -230,15 +230,7 @@ def _0009_backfills_exact_text(eng) -> None:
 
     assert migrate.upgrade(eng, "0008") == "0008"
     with eng.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO agency (id, name, kind, region_path, region, source, created_at) "
-            "VALUES (1, 'A', 'other', '', '', 'report', CURRENT_TIMESTAMP)"
-        ))
-        conn.execute(text(
-            "INSERT INTO report (id, agency_id, year, template, title, file_name, file_hash, ingested_at, "
-            "replaced_count, warnings, source_kind, source_url) "
-            "VALUES (1, 1, 2020, '2019', '', '', 'h', CURRENT_TIMESTAMP, 0, '[]', 'ingested', '')"
-        ))
+        _one_report(conn)
         for i, (key, value) in enumerate((("a", 3.0), ("b", 0.69), ("c", 1e30), ("d", -2.0), ("e", 96171.6))):
             conn.execute(text(
                 "INSERT INTO indicator_value (id, report_id, indicator, value, unit, line_no, line_text, "
@@ -290,15 +282,7 @@ def _0011_backfills_exact_findings(eng) -> None:
 
     assert migrate.upgrade(eng, "0010") == "0010"
     with eng.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO agency (id, name, kind, region_path, region, source, created_at) "
-            "VALUES (1, 'A', 'other', '', '', 'report', CURRENT_TIMESTAMP)"
-        ))
-        conn.execute(text(
-            "INSERT INTO report (id, agency_id, year, template, title, file_name, file_hash, ingested_at, "
-            "replaced_count, warnings, source_kind, source_url) "
-            "VALUES (1, 1, 2020, '2019', '', '', 'h', CURRENT_TIMESTAMP, 0, '[]', 'ingested', '')"
-        ))
+        _one_report(conn)
         rows = (("sum", 40.0, 38.0), ("staff", 0.3, 0.30000000000000004), ("huge", 1e30, -2.0), ("neg", None, -5.0))
         for i, (rule, expected, actual) in enumerate(rows):
             conn.execute(text(
@@ -358,3 +342,16 @@ def test_0011_restores_the_generation_triggers_0009_dropped_on_sqlite(sqlite_eng
 @pytest.mark.pg
 def test_0011_backfills_exact_findings_on_postgresql(pg_engine):
     _0011_backfills_exact_findings(pg_engine)
+
+
+def _one_report(conn) -> None:  # noqa: ANN001 - a SQLAlchemy connection
+    """Agency 1 with report 1 (2020), written in plain SQL: the columns as of 0008–0010, not the model's."""
+    conn.execute(text(
+        "INSERT INTO agency (id, name, kind, region_path, region, source, created_at) "
+        "VALUES (1, 'A', 'other', '', '', 'report', CURRENT_TIMESTAMP)"
+    ))
+    conn.execute(text(
+        "INSERT INTO report (id, agency_id, year, template, title, file_name, file_hash, ingested_at, "
+        "replaced_count, warnings, source_kind, source_url) "
+        "VALUES (1, 1, 2020, '2019', '', '', 'h', CURRENT_TIMESTAMP, 0, '[]', 'ingested', '')"
+    ))

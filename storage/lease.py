@@ -83,8 +83,15 @@ class Lease:
             try:
                 if self._life is None:
                     self._life = self.engine.connect()
-                    self._life.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock_key(self.owner)})
+                    # never wait: a session still holding our name's lock (an older instance of ours that
+                    # is alive) means we are not the leader now; try again at the next renewal
+                    got = self._life.execute(
+                        text("SELECT pg_try_advisory_lock(:k)"), {"k": lock_key(self.owner)}
+                    ).scalar()
                     self._life.commit()
+                    if not got:
+                        self._drop_life()
+                        return False
                 else:
                     self._life.execute(text("SELECT 1")).all()
                     self._life.commit()
@@ -94,8 +101,11 @@ class Lease:
                 return False
 
     def _drop_life(self) -> None:
+        """Close the lock's connection for good: invalidated, not returned to the pool, where a session
+        lock would outlive us on an idle connection (and block the next instance of this owner)."""
         if self._life is not None:
             try:
+                self._life.invalidate()
                 self._life.close()
             except Exception:  # noqa: BLE001 - already broken
                 pass
@@ -124,6 +134,14 @@ class Lease:
             return False
         now = self.clock()
         value = f"{self._stamp(now + self.ttl)}|{self.owner}|{self.host}|{self.pid}|{process_start(self.pid)}"
+        if self._take(now, value):
+            return True
+        if self._pg():  # not the leader: hold no liveness lock (it would say a non-holder is alive)
+            with self._mutex:
+                self._drop_life()
+        return False
+
+    def _take(self, now: datetime, value: str) -> bool:
         with self.engine.begin() as conn:
             if conn.execute(update(_T).where(_T.c.key == self.key).where(
                     (_T.c.value < self._stamp(now)) | self._ours()).values(value=value)).rowcount:

@@ -32,9 +32,11 @@ from storage import harvest as frontier
 
 log = logging.getLogger(__name__)
 
-# ingest(data, file_name, url, published) -> (outcome, report_id, reason)
+# ingest(data, file_name, url, published) -> (outcome, report_id, reason); outcome "retry" when the
+# file was not judged at all (store unreachable, parser worker died or overran on a busy machine)
 Ingest = Callable[[bytes, str, str, date | None], tuple[str, int | None, str]]
 MAX_HOPS = 3  # seed → … → the 年报 column
+INGEST_ATTEMPTS = 3  # a report whose ingest was not judged is fetched again, at most this often
 CONVERT_TIMEOUT = 180.0  # seconds for one LibreOffice conversion
 
 
@@ -173,11 +175,17 @@ class Crawler:
         state, report_id = "done", None
         if page is not None:
             await self._follow(row, page)
+        judged = True
         if row.kind in ("page", "file") and changed:
-            state, report_id = await self._ingest(row, res, title, html, published)
+            state, report_id, judged = await self._ingest(row, res, title, html, published)
+        if not judged:  # fetched in full and read again next time: nothing may say "already seen"
+            fields.update(content_hash=row.content_hash, etag=row.etag, last_modified=row.last_modified)
         frontier.finish(self.engine, row.id, state, report_id=report_id, **fields)
 
-    async def _ingest(self, row: Any, res: FetchResult, title: str, html: bool, published: date | None):
+    async def _ingest(
+        self, row: Any, res: FetchResult, title: str, html: bool, published: date | None
+    ) -> tuple[str, int | None, bool]:
+        """(frontier state, report id, judged): not judged when the ingest said nothing about the file."""
         data = res.data
         name = file_name_for(row.url, title, html)
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
@@ -185,13 +193,20 @@ class Crawler:
             converted = await asyncio.to_thread(convert_legacy, data, suffix)
             if converted is None:
                 self.stats.unsupported.append(row.url)
-                return "unsupported", None
+                return "unsupported", None, True
             data, name = converted, name[: -len(suffix)] + (".docx" if suffix != ".xls" else ".xlsx")
         outcome, report_id, reason = self.ingest(data, name, row.url, published)
+        if outcome == "retry":
+            if row.attempts + 1 < INGEST_ATTEMPTS:
+                log.warning("harvest: %s not ingested (%s); trying again", row.url, reason)
+                return "pending", None, False
+            self.stats.reports.append((row.url, "rejected", None))
+            self.stats.failed.append(row.url)
+            return "failed", None, False  # never "done": the next run tries it again (requeue_for_recheck)
         self.stats.reports.append((row.url, outcome, report_id))
         if outcome == "rejected" and row.kind == "page":
-            return "done", None  # a page that only introduces its attachment: the attachment is the report
-        return ("done" if outcome != "rejected" else "failed"), report_id
+            return "done", None, True  # a page that only introduces its attachment: the attachment is the report
+        return ("done" if outcome != "rejected" else "failed"), report_id, True
 
     async def _follow(self, row: Any, page: Any) -> None:
         links: list[Link] = list(page.links)

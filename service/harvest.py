@@ -119,12 +119,18 @@ def seed(engine: Engine, sites: list[Site]) -> int:
     )
 
 
+# rejections that judge nothing about the file: the crawler fetches it again (harvest.crawl.INGEST_ATTEMPTS)
+NOT_JUDGED = frozenset({"store_down", "internal", "too_slow"})
+
+
 def make_ingest(engine: Engine):
     """The callback the crawler hands report bytes to: ingest, then tag the report as harvested."""
     from service.ingest import ingest_bytes
 
     def ingest(data: bytes, name: str, url: str, published: date | None) -> tuple[str, int | None, str]:
         result = ingest_bytes(engine, data, name)
+        if result.outcome == "rejected" and result.code in NOT_JUDGED:
+            return "retry", None, result.reason
         if result.outcome in ("stored", "replaced") and result.report_id is not None:
             mark_source(
                 engine, [result.report_id], "harvested", url=url,

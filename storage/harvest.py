@@ -65,11 +65,18 @@ def add_urls(engine: Engine, urls: Iterable[NewUrl]) -> int:
     return len(fresh)
 
 
+FAILED_TRIES = 8  # fetches of a failing URL (5xx, timeouts, unread reports) before the runs give it up
+
+
 def requeue_for_recheck(engine: Engine, kinds: tuple[str, ...] = ("seed", "list")) -> int:
-    """A new daily run: list pages go back to pending (fetched with If-None-Match/If-Modified-Since)."""
+    """A new daily run: list pages go back to pending (fetched with If-None-Match/If-Modified-Since),
+    and so do URLs that failed (a site down yesterday, a report whose parser died), a few times over."""
     with engine.begin() as conn:
         res = conn.execute(
-            update(URL).where(URL.c.kind.in_(kinds), URL.c.state == "done").values(state="pending")
+            update(URL)
+            .where(or_(and_(URL.c.kind.in_(kinds), URL.c.state == "done"),
+                       and_(URL.c.state == "failed", URL.c.attempts < FAILED_TRIES)))
+            .values(state="pending")
         )
     return res.rowcount or 0
 

@@ -100,3 +100,57 @@ async def test_reparse_from_the_raw_store_needs_no_network(engine, sites, sites_
     assert counts.get("unchanged", 0) + counts.get("replaced", 0) >= len(sites.expected)
     assert "missing" not in counts and all(not host.log for host in sites.hosts())
     assert set(_stored(engine)) == sites.expected
+
+
+def _is_qingshui_police_2022(data: bytes, name: str) -> bool:
+    """清水县公安局's 2022 report page (its title is generic; its 2021 page only introduces a .doc)."""
+    return "清水县公安局" in data.decode("utf-8", "ignore") and "2021" not in name
+
+
+@pytest.mark.pg
+@pytest.mark.asyncio
+@pytest.mark.parametrize("code", ["internal", "store_down", "too_slow"])
+async def test_a_report_whose_ingest_judged_nothing_is_tried_again(engine, sites, sites_csv, tmp_path, monkeypatch,
+                                                                  code):
+    """A parser worker that died, an unreachable store or a parse that overran on a busy machine says
+    nothing about the file: the page is fetched and read again, not marked done and lost for good."""
+    from service.ingest import IngestResult, pipeline
+
+    real = pipeline.ingest_bytes
+    failed: list[str] = []  # the name the page was ingested under, on its first attempt
+
+    def flaky(eng, data, name, **options):
+        if _is_qingshui_police_2022(data, name) and not failed:  # once
+            failed.append(name)
+            return IngestResult("rejected", "parser worker died", file_name=name, code=code)
+        return real(eng, data, name, **options)
+
+    monkeypatch.setattr("service.ingest.ingest_bytes", flaky)
+    await harvest(engine, read_sites(sites_csv), tmp_path / "raw", policy=FAST)
+    assert failed and set(_stored(engine)) == sites.expected
+
+
+@pytest.mark.asyncio
+async def test_a_report_never_judged_stays_failed_not_done(engine, sites, sites_csv, tmp_path, monkeypatch):
+    from harvest.crawl import INGEST_ATTEMPTS
+    from service.ingest import IngestResult, pipeline
+
+    real = pipeline.ingest_bytes
+    tries: list[str] = []
+
+    def broken(eng, data, name, **options):
+        if _is_qingshui_police_2022(data, name):
+            tries.append(name)
+            return IngestResult("rejected", "parser worker died", file_name=name, code="internal")
+        return real(eng, data, name, **options)
+
+    monkeypatch.setattr("service.ingest.ingest_bytes", broken)
+    stats = await harvest(engine, read_sites(sites_csv), tmp_path / "raw", policy=FAST)
+    assert len(tries) == INGEST_ATTEMPTS
+    row = next(r for r in frontier.rows(engine) if r.url.endswith("/art/2023/1/20/art_1234_568.html"))
+    assert row.state == "failed" and not row.content_hash
+    assert set(_stored(engine)) == sites.expected - {("白石市清水县公安局", 2022)}
+    assert stats is not None and row.url in stats.failed
+    monkeypatch.setattr("service.ingest.ingest_bytes", real)  # the next day the parser is well again
+    await harvest(engine, read_sites(sites_csv), tmp_path / "raw", policy=FAST)
+    assert set(_stored(engine)) == sites.expected

@@ -101,34 +101,36 @@ def _chars(  # noqa: PLR0913
     text object, left out). `drawn` receives the text objects the chars come from. Glyphs of a vertical
     font get pdfminer's box for the default vertical metrics (`vertical`: font name → metrics are the
     default); pdfium's own box for them is another, so any other wide glyph box is Unsupported. The
-    unicode of all glyphs comes in one call; each other pdfium call per glyph costs about 1.5 µs."""
+    unicode of all glyphs comes in one call; each other pdfium call per glyph costs about 1.5 µs, so only
+    the glyph's object and box are asked per glyph, the rest once per text object."""
     import pypdfium2.raw as r
 
-    box, mat = r.FS_RECTF(), r.FS_MATRIX()
-    loose_box, matrix, font_size_of = r.FPDFText_GetLooseCharBox, r.FPDFText_GetMatrix, r.FPDFText_GetFontSize
+    box = r.FS_RECTF()
+    box_ref = ctypes.byref(box)
+    loose_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+        ctypes.cast(r.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+    )
     text_object, font_of = _address_fn(r.FPDFText_GetTextObject, 2), _address_fn(r.FPDFTextObj_GetFont, 1)
+    raw_address = ctypes.cast(raw, ctypes.c_void_p).value
     count = r.FPDFText_CountChars(raw)
     text = _page_text(raw, count)
     fonts: dict[int | None, str] = {}
+    # pdfium gives every glyph of one text object that object's matrix, font size and font (its
+    # CharInfo holds the object's text matrix, position included): asked once per object, not per glyph
+    objects: dict[int, tuple] = {}
     chars = []
     for i in range(count):
-        obj = text_object(raw, i)
-        if not obj or not loose_box(raw, i, box):
+        obj = text_object(raw_address, i)
+        if not obj or not loose_box(raw_address, i, box_ref):
             continue
-        matrix(raw, i, mat)
-        m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
-        if m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
-            raise Unsupported("rotated or mirrored glyph")
-        font_size = font_size_of(raw, i)
-        drawn.add(obj)
-        font = font_of(obj)
-        if font not in fonts:
-            fonts[font] = _font_name(raw, i)
-        name = fonts[font]
-        size = m[3] * font_size
+        same = objects.get(obj)
+        if same is None:
+            same = objects[obj] = _object_of(raw, i, font_of(obj), fonts, vertical)
+            drawn.add(obj)
+        m, font_size, name, size, is_vertical = same
         x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
-        if name in vertical and _is_vertical(box, font_size, m[0]):
+        if is_vertical and _is_vertical(box, font_size, m[0]):
             if not vertical[name]:
                 raise Unsupported("vertical font with its own metrics (W2/DW2)")
             full, size = m[3] * font_size, m[0] * font_size  # pdfminer: DW2 [880 -1000], no W2
@@ -161,6 +163,23 @@ def _chars(  # noqa: PLR0913
             }
         )
     return chars
+
+
+def _object_of(raw, i: int, font: int, fonts: dict, vertical: dict[str, bool]) -> tuple:  # noqa: ANN001
+    """(matrix, font size, font name, char size, font may be vertical) of glyph `i`'s text object (its
+    font: `font`); Unsupported for a rotated or mirrored one."""
+    import pypdfium2.raw as r
+
+    mat = r.FS_MATRIX()
+    r.FPDFText_GetMatrix(raw, i, mat)
+    m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
+    if m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+        raise Unsupported("rotated or mirrored glyph")
+    font_size = r.FPDFText_GetFontSize(raw, i)
+    if font not in fonts:
+        fonts[font] = _font_name(raw, i)
+    name = fonts[font]
+    return m, font_size, name, m[3] * font_size, name in vertical
 
 
 def _page_text(raw, count: int) -> str | None:  # noqa: ANN001

@@ -324,8 +324,10 @@ class Grid:
 def assign(grids: list[Grid], chars: list[Char]) -> tuple[list[Char], list[list[list[Char]]]]:
     """(chars in no table cell, per grid the chars of each of its cells), in page order. A char belongs
     to a cell when its centre does (half-open box, as Table.extract tests it)."""
-    free: list[Char] = []
     held = [[[] for _ in g.boxes] for g in grids]
+    if not grids:
+        return list(chars), held
+    free: list[Char] = []
     edges = [(g.xs, g.ys, len(g.xs) - 1, len(g.ys) - 1, g.slots) for g in grids]
     for ch in chars:
         x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2

@@ -62,26 +62,30 @@ def words(chars: list[Char]) -> list[tuple[str, float, list[Char]]]:
     a blank char or a gap wider than the tolerance ends a word). All chars must be upright."""
     lig = _ligatures()
     out = []
-    for line in cluster(chars, [c["top"] for c in chars], TOLERANCE):
+    get_top, get_text = itemgetter("top"), itemgetter("text")
+    for line in cluster(chars, list(map(get_top, chars)), TOLERANCE):
         line.sort(key=itemgetter("x0"))
         word: list[Char] = []
+        last: Char | None = None  # word[-1]
         for ch in line:
             if ch["text"].isspace():
                 if word:
                     out.append(word)
-                word = []
-            elif word and (
-                ch["x0"] < word[-1]["x0"]
-                or ch["x0"] > word[-1]["x1"] + TOLERANCE
-                or abs(ch["top"] - word[-1]["top"]) > TOLERANCE
+                word, last = [], None
+            elif last is not None and (
+                ch["x0"] < last["x0"]
+                or ch["x0"] > last["x1"] + TOLERANCE
+                or abs(ch["top"] - last["top"]) > TOLERANCE
             ):
                 out.append(word)
                 word = [ch]
+                last = ch
             else:
                 word.append(ch)
+                last = ch
         if word:
             out.append(word)
-    return [("".join(lig.get(c["text"], c["text"]) for c in w), min(c["top"] for c in w), w) for w in out]
+    return [("".join([lig.get(t, t) for t in map(get_text, w)]), min(map(get_top, w)), w) for w in out]
 
 
 def extract_text(chars: list[Char]) -> str:
@@ -148,7 +152,6 @@ def dedupe(chars: list[Char]) -> list[Char]:
     return [c for c in chars if id(c) not in dropped] if dropped else list(chars)
 
 
-
 def _crowded(chars: list[Char]) -> set[str]:
     """Texts of the glyphs dedupe may drop: a glyph's group (same text, font, size) drops one only when
     a row of it (tops chained within 1 pt) holds two glyphs whose x0 lie within 1 pt. Found here for
@@ -172,6 +175,7 @@ def _crowded(chars: list[Char]) -> set[str]:
     r, x = row[order], x0[order]
     same_place = (r[1:] == r[:-1]) & ~(x[1:] > x[:-1] + 1)
     return {texts[i] for i in order[1:][same_place].tolist()}
+
 
 # ------------------------------------------------------------------------------------------ ruled tables
 

@@ -31,6 +31,8 @@ def _ligatures() -> dict[str, str]:
 def cluster(items: Sequence, keys: Sequence[float], tolerance: float, keep_order: bool = False) -> list[list]:
     """pdfplumber.utils.cluster_objects: values chained within `tolerance` form a cluster; clusters in
     value order, items within one in their given order (`keep_order`: runs of consecutive items)."""
+    if keys and max(keys) <= min(keys) + tolerance:  # one cluster (a one-line cell or word list)
+        return [list(items)]
     ids: dict[float, int] = {}
     cid, last = -1, None
     for v in sorted(set(keys)):
@@ -60,26 +62,30 @@ def words(chars: list[Char]) -> list[tuple[str, float, list[Char]]]:
     a blank char or a gap wider than the tolerance ends a word). All chars must be upright."""
     lig = _ligatures()
     out = []
-    for line in cluster(chars, [c["top"] for c in chars], TOLERANCE):
+    get_top, get_text = itemgetter("top"), itemgetter("text")
+    for line in cluster(chars, list(map(get_top, chars)), TOLERANCE):
         line.sort(key=itemgetter("x0"))
         word: list[Char] = []
+        last: Char | None = None  # word[-1]
         for ch in line:
             if ch["text"].isspace():
                 if word:
                     out.append(word)
-                word = []
-            elif word and (
-                ch["x0"] < word[-1]["x0"]
-                or ch["x0"] > word[-1]["x1"] + TOLERANCE
-                or abs(ch["top"] - word[-1]["top"]) > TOLERANCE
+                word, last = [], None
+            elif last is not None and (
+                ch["x0"] < last["x0"]
+                or ch["x0"] > last["x1"] + TOLERANCE
+                or abs(ch["top"] - last["top"]) > TOLERANCE
             ):
                 out.append(word)
                 word = [ch]
+                last = ch
             else:
                 word.append(ch)
+                last = ch
         if word:
             out.append(word)
-    return [("".join(lig.get(c["text"], c["text"]) for c in w), min(c["top"] for c in w), w) for w in out]
+    return [("".join([lig.get(t, t) for t in map(get_text, w)]), min(map(get_top, w)), w) for w in out]
 
 
 def extract_text(chars: list[Char]) -> str:
@@ -117,10 +123,15 @@ def text_lines(chars: list[Char]) -> list[dict]:
 
 def dedupe(chars: list[Char]) -> list[Char]:
     """Page.dedupe_chars: of glyphs with the same text, font and size within 1 pt of each other, the
-    first by (doctop, x0) is kept; kept chars stay in page order."""
+    first by (doctop, x0) is kept; kept chars stay in page order. Only the groups `_crowded` finds are
+    clustered one by one (most pages: none)."""
+    crowded = _crowded(chars)
+    if not crowded:
+        return list(chars)
     groups: dict[tuple, list[Char]] = {}
     for c in chars:
-        groups.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(c)
+        if c["text"] in crowded:
+            groups.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(c)
     dropped: set[int] = set()
     for group in groups.values():
         if len(group) == 1:
@@ -139,6 +150,31 @@ def dedupe(chars: list[Char]) -> list[Char]:
                     keep = min(col, key=itemgetter("doctop", "x0"))
                     dropped.update(id(c) for c in col if c is not keep)
     return [c for c in chars if id(c) not in dropped] if dropped else list(chars)
+
+
+def _crowded(chars: list[Char]) -> set[str]:
+    """Texts of the glyphs dedupe may drop: a glyph's group (same text, font, size) drops one only when
+    a row of it (tops chained within 1 pt) holds two glyphs whose x0 lie within 1 pt. Found here for
+    groups by text alone (a group lies within one of these, so none is missed) with the same chaining
+    as `cluster`, for all at once by two array sorts rather than per group in Python: every common
+    character repeats on a line, so most groups would have their rows clustered."""
+    import numpy as np
+
+    n = len(chars)
+    texts = list(map(itemgetter("text"), chars))
+    gid = np.fromiter(map(hash, texts), np.int64, n)
+    top = np.fromiter(map(itemgetter("doctop"), chars), np.float64, n)
+    x0 = np.fromiter(map(itemgetter("x0"), chars), np.float64, n)
+    order = np.lexsort((top, gid))  # by text, then top
+    g, t = gid[order], top[order]
+    new_row = np.ones(n, dtype=bool)
+    new_row[1:] = (g[1:] != g[:-1]) | (t[1:] > t[:-1] + 1)
+    row = np.empty(n, dtype=np.int64)
+    row[order] = np.cumsum(new_row)
+    order = np.lexsort((x0, row))  # by row (within its text), then x0
+    r, x = row[order], x0[order]
+    same_place = (r[1:] == r[:-1]) & ~(x[1:] > x[:-1] + 1)
+    return {texts[i] for i in order[1:][same_place].tolist()}
 
 
 # ------------------------------------------------------------------------------------------ ruled tables
@@ -324,8 +360,10 @@ class Grid:
 def assign(grids: list[Grid], chars: list[Char]) -> tuple[list[Char], list[list[list[Char]]]]:
     """(chars in no table cell, per grid the chars of each of its cells), in page order. A char belongs
     to a cell when its centre does (half-open box, as Table.extract tests it)."""
-    free: list[Char] = []
     held = [[[] for _ in g.boxes] for g in grids]
+    if not grids:
+        return list(chars), held
+    free: list[Char] = []
     edges = [(g.xs, g.ys, len(g.xs) - 1, len(g.ys) - 1, g.slots) for g in grids]
     for ch in chars:
         x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2

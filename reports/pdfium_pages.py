@@ -11,6 +11,7 @@ caller keeps the pdfminer path for that document.
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -101,34 +102,36 @@ def _chars(  # noqa: PLR0913
     text object, left out). `drawn` receives the text objects the chars come from. Glyphs of a vertical
     font get pdfminer's box for the default vertical metrics (`vertical`: font name → metrics are the
     default); pdfium's own box for them is another, so any other wide glyph box is Unsupported. The
-    unicode of all glyphs comes in one call; each other pdfium call per glyph costs about 1.5 µs."""
+    unicode of all glyphs comes in one call; each other pdfium call per glyph costs about 1.5 µs, so only
+    the glyph's object and box are asked per glyph, the rest once per text object."""
     import pypdfium2.raw as r
 
-    box, mat = r.FS_RECTF(), r.FS_MATRIX()
-    loose_box, matrix, font_size_of = r.FPDFText_GetLooseCharBox, r.FPDFText_GetMatrix, r.FPDFText_GetFontSize
+    box = r.FS_RECTF()
+    box_ref = ctypes.byref(box)
+    loose_box = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+        ctypes.cast(r.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+    )
     text_object, font_of = _address_fn(r.FPDFText_GetTextObject, 2), _address_fn(r.FPDFTextObj_GetFont, 1)
+    raw_address = ctypes.cast(raw, ctypes.c_void_p).value
     count = r.FPDFText_CountChars(raw)
     text = _page_text(raw, count)
     fonts: dict[int | None, str] = {}
+    # pdfium gives every glyph of one text object that object's matrix, font size and font (its
+    # CharInfo holds the object's text matrix, position included): asked once per object, not per glyph
+    objects: dict[int, tuple] = {}
     chars = []
     for i in range(count):
-        obj = text_object(raw, i)
-        if not obj or not loose_box(raw, i, box):
+        obj = text_object(raw_address, i)
+        if not obj or not loose_box(raw_address, i, box_ref):
             continue
-        matrix(raw, i, mat)
-        m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
-        if m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
-            raise Unsupported("rotated or mirrored glyph")
-        font_size = font_size_of(raw, i)
-        drawn.add(obj)
-        font = font_of(obj)
-        if font not in fonts:
-            fonts[font] = _font_name(raw, i)
-        name = fonts[font]
-        size = m[3] * font_size
+        same = objects.get(obj)
+        if same is None:
+            same = objects[obj] = _object_of(raw, i, font_of(obj), fonts, vertical)
+            drawn.add(obj)
+        m, font_size, name, size, is_vertical = same
         x0, x1, cy0 = box.left, box.right, box.bottom
         cy1 = cy0 + size
-        if name in vertical and _is_vertical(box, font_size, m[0]):
+        if is_vertical and _is_vertical(box, font_size, m[0]):
             if not vertical[name]:
                 raise Unsupported("vertical font with its own metrics (W2/DW2)")
             full, size = m[3] * font_size, m[0] * font_size  # pdfminer: DW2 [880 -1000], no W2
@@ -161,6 +164,23 @@ def _chars(  # noqa: PLR0913
             }
         )
     return chars
+
+
+def _object_of(raw, i: int, font: int, fonts: dict, vertical: dict[str, bool]) -> tuple:  # noqa: ANN001
+    """(matrix, font size, font name, char size, font may be vertical) of glyph `i`'s text object (its
+    font: `font`); Unsupported for a rotated or mirrored one."""
+    import pypdfium2.raw as r
+
+    mat = r.FS_MATRIX()
+    r.FPDFText_GetMatrix(raw, i, mat)
+    m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
+    if m[1] or m[2] or m[0] <= 0 or m[3] <= 0:
+        raise Unsupported("rotated or mirrored glyph")
+    font_size = r.FPDFText_GetFontSize(raw, i)
+    if font not in fonts:
+        fonts[font] = _font_name(raw, i)
+    name = fonts[font]
+    return m, font_size, name, m[3] * font_size, name in vertical
 
 
 def _page_text(raw, count: int) -> str | None:  # noqa: ANN001
@@ -242,9 +262,10 @@ def _paths(
     import pypdfium2.raw as r
 
     page_object, form_object = _address_fn(r.FPDFPage_GetObject, 2), _address_fn(r.FPDFFormObj_GetObject, 2)
-    kind_of = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(
-        ctypes.cast(r.FPDFPageObj_GetType, ctypes.c_void_p).value
-    )
+    fn = _path_fns()
+    kind_of = fn.kind
+    m = r.FS_MATRIX()
+    m_ref = ctypes.byref(m)
 
     def walk(objects: list[int], outer: Matrix) -> Iterator[tuple[str, dict]]:
         for address in objects:
@@ -253,14 +274,12 @@ def _paths(
                 raise Unsupported("text object missing from pdfium's text page")
             if kind not in (r.FPDF_PAGEOBJ_PATH, r.FPDF_PAGEOBJ_FORM):
                 continue
-            obj = ctypes.cast(address, r.FPDF_PAGEOBJECT)
-            m = r.FS_MATRIX()
-            r.FPDFPageObj_GetMatrix(obj, m)
+            fn.matrix(address, m_ref)
             ctm = _concat((m.a, m.b, m.c, m.d, m.e, m.f), outer)
             if kind == r.FPDF_PAGEOBJ_FORM:
-                yield from walk([form_object(obj, k) for k in range(r.FPDFFormObj_CountObjects(obj))], ctm)
+                yield from walk([form_object(address, k) for k in range(fn.form_count(address))], ctm)
                 continue
-            for shape, pts in _subpaths(obj, ctm):
+            for shape, pts in _subpaths(address, ctm, fn):
                 found = _classify(shape, pts)
                 if found:
                     yield found[0], _pdf_object(found[0], found[1], height, page_number, doctop)
@@ -275,32 +294,57 @@ def _concat(m: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _subpaths(obj, ctm: Matrix) -> Iterator[tuple[str, list[Point]]]:  # noqa: ANN001
-    """pdfminer's operator string ("mlllh") and the points of each subpath, in page space."""
+def _subpaths(obj: int, ctm: Matrix, fn: SimpleNamespace) -> Iterator[tuple[str, list[Point]]]:
+    """pdfminer's operator string ("mlllh") and the points of each subpath, in page space (`fn`:
+    _path_fns)."""
     import pypdfium2.raw as r
 
     a, b, c, d, e, f = ctm
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    moveto, lineto, bezierto = r.FPDF_SEGMENT_MOVETO, r.FPDF_SEGMENT_LINETO, r.FPDF_SEGMENT_BEZIERTO
     shape, pts = "", []
-    for k in range(r.FPDFPath_CountSegments(obj)):
-        seg = r.FPDFPath_GetPathSegment(obj, k)
-        kind = r.FPDFPathSegment_GetType(seg)
-        r.FPDFPathSegment_GetPoint(seg, x, y)
+    for k in range(fn.count_segments(obj)):
+        seg = fn.segment(obj, k)
+        kind = fn.segment_type(seg)
+        fn.point(seg, x_ref, y_ref)
         pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if kind == r.FPDF_SEGMENT_MOVETO:
+        if kind == moveto:
             if shape:
                 yield shape, pts
             shape, pts = "m", [pt]
-        elif kind == r.FPDF_SEGMENT_LINETO:
+        elif kind == lineto:
             shape, pts = shape + "l", [*pts, pt]
-        elif kind == r.FPDF_SEGMENT_BEZIERTO:  # three segments per curve; pdfminer keeps the end point
+        elif kind == bezierto:  # three segments per curve; pdfminer keeps the end point
             shape, pts = shape + "b", [*pts, pt]
         else:
             raise Unsupported("unknown path segment")
-        if r.FPDFPathSegment_GetClose(seg) and shape:
+        if fn.close(seg) and shape:
             shape, pts = shape + "h", [*pts, pts[0]]
     if shape:
         yield shape, pts
+
+
+@functools.cache
+def _path_fns() -> SimpleNamespace:
+    """pdfium's page-object and path functions typed on plain addresses: a call through pypdfium2's
+    own prototypes converts each handle argument (about half the cost of walking a ruled table)."""
+    import pypdfium2.raw as r
+
+    def typed(f, restype, *args):  # noqa: ANN001, ANN202
+        return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(f, ctypes.c_void_p).value)
+
+    vp, i = ctypes.c_void_p, ctypes.c_int
+    return SimpleNamespace(
+        kind=typed(r.FPDFPageObj_GetType, i, vp),
+        matrix=typed(r.FPDFPageObj_GetMatrix, i, vp, vp),
+        form_count=typed(r.FPDFFormObj_CountObjects, i, vp),
+        count_segments=typed(r.FPDFPath_CountSegments, i, vp),
+        segment=typed(r.FPDFPath_GetPathSegment, vp, vp, i),
+        segment_type=typed(r.FPDFPathSegment_GetType, i, vp),
+        point=typed(r.FPDFPathSegment_GetPoint, i, vp, vp, vp),
+        close=typed(r.FPDFPathSegment_GetClose, i, vp),
+    )
 
 
 def _classify(shape: str, pts: list[Point]) -> tuple[str, list[Point]] | None:
@@ -308,9 +352,10 @@ def _classify(shape: str, pts: list[Point]) -> tuple[str, list[Point]] | None:
     if not shape.startswith("m"):
         return None
     # a Bézier is three pdfium segments ("bbb"), one "c" in pdfminer that keeps only its end point
-    keep = [i for i, op in enumerate(shape) if op != "b" or (shape[: i + 1].count("b") % 3 == 0)]
-    shape = "".join("c" if shape[i] == "b" else shape[i] for i in keep)
-    pts = [pts[i] for i in keep]
+    if "b" in shape:
+        keep = [i for i, op in enumerate(shape) if op != "b" or (shape[: i + 1].count("b") % 3 == 0)]
+        shape = "".join("c" if shape[i] == "b" else shape[i] for i in keep)
+        pts = [pts[i] for i in keep]
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape, pts = shape[:-2] + "h", pts[:-2] + pts[-1:]
     if shape in ("ml", "mlh"):

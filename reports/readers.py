@@ -16,6 +16,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from pathlib import PurePath
 from types import SimpleNamespace
 
@@ -776,13 +777,17 @@ def _segments(line: dict, extract_text: Callable[[list[dict]], str]) -> list[tup
     """(x0, x1, text) of the runs of one text line that are separated by wide empty gaps."""
 
     runs: list[list[dict]] = []
-    for ch in sorted(line.get("chars", []), key=lambda c: c["x0"]):
-        if runs:
-            prev = runs[-1][-1]
-            if ch["x0"] - prev["x1"] < _CELL_GAP * max(ch.get("size", 0), prev.get("size", 0), 1.0):
+    prev: dict | None = None  # runs[-1][-1]
+    for ch in sorted(line.get("chars", []), key=itemgetter("x0")):
+        if prev is not None:
+            gap = ch["x0"] - prev["x1"]
+            # gap < _CELL_GAP * max(size, previous size, 1.0), the common case (glyphs that touch) first
+            if gap < _CELL_GAP or gap < _CELL_GAP * max(ch.get("size", 0), prev.get("size", 0)):
                 runs[-1].append(ch)
+                prev = ch
                 continue
         runs.append([ch])
+        prev = ch
     if len(runs) == 1:  # most lines: the line's own text (no second text extraction)
         text = line["text"].strip()
         return [(runs[0][0]["x0"], max(c["x1"] for c in runs[0]), text)] if text else []

@@ -256,6 +256,31 @@ def test_dedupe_lines_and_text_are_pdfplumbers():
             assert pdf_text.extract_text(some) == extract_text(some)
 
 
+def test_dedupe_is_pdfplumbers_on_crowded_glyphs():
+    """Glyphs piled on each other: exact and near (within 1 pt) repeats, tops chained over more than
+    1 pt, two fonts and sizes sharing a text, repeats at one x0 on other lines; with few texts and a
+    coarse grid many groups drop glyphs, with a fine one few or none."""
+    from pdfplumber.utils.text import dedupe_chars
+
+    rnd = random.Random(11)
+    for case in range(400):
+        grid = rnd.choice((0.25, 0.5, 1.0, 3.0))
+        chars = []
+        for _ in range(rnd.randrange(0, 60)):
+            top = rnd.randrange(0, 12) * grid + rnd.choice((0, 0, 0.3, 0.9, 1.0, 1.1))
+            chars.append(
+                {
+                    "upright": True,
+                    "text": rnd.choice("一二三" if case % 2 else "一二三四五六七八九十年度"),
+                    "fontname": rnd.choice(("F1", "F1", "F2")),
+                    "size": rnd.choice((10.5, 10.5, 9.0)),
+                    "doctop": top,
+                    "x0": rnd.randrange(0, 12) * grid + rnd.choice((0, 0, 0.5, 1.0, 1.5)),
+                }
+            )
+        assert [id(c) for c in pdf_text.dedupe(chars)] == [id(c) for c in dedupe_chars(chars)]
+
+
 def test_edges_cells_and_tables_are_pdfplumbers():
     from pdfplumber.table import TableFinder
 

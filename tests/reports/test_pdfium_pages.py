@@ -58,6 +58,19 @@ def test_generated_pdfs_read_the_same_both_ways(tables, font):
         assert readers._read_pdf(data) == readers._read_pdf_pdfminer(data)
 
 
+@pytest.mark.slow
+def test_sixty_generated_pdfs_read_the_same_both_ways():
+    """Sixty generated reports (templates and years mixed, each table style in each font), read by the
+    reader and by the pdfminer reader: the same text, so no speed-up of the pdfium path changed it."""
+    from tools.generator import PDF_FONTS, PDF_TABLES, generate_report, plan_corpus, to_pdf
+
+    for k, (agency, year, template, seed) in enumerate(plan_corpus(60, seed=5)):
+        tables = PDF_TABLES[k % len(PDF_TABLES)]
+        font = PDF_FONTS[(k // len(PDF_TABLES)) % len(PDF_FONTS)]
+        data = to_pdf(generate_report(seed, template, agency, year).text, tables, font=font)
+        assert readers._read_pdf(data) == readers._read_pdf_pdfminer(data), (k, tables, font)
+
+
 def _drawn(lines: list[tuple[str, str]]) -> bytes:
     """A one-page PDF of (font, text) lines, top to bottom, each drawn as its own text object."""
     from reportlab.pdfgen import canvas

@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_pdf"
 
+from ingest_pdf import fresh_pg  # noqa: E402 - the 10,000-PDF bench's own fresh database (bench/ is on sys.path)
+
 
 def _median_ms(fn, data: bytes, repeat: int) -> float:  # noqa: ANN001
     samples = []
@@ -141,22 +143,6 @@ def bench_ingest(url: str, files: list[tuple[str, bytes]]) -> dict:
     return {"seconds": seconds, "stored": counts.get("stored", 0), "n": len(files)}
 
 
-def _fresh_pg(url: str) -> str | None:
-    import sqlalchemy as sa
-
-    target = sa.engine.make_url(url)
-    try:
-        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}"'))
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-        admin.dispose()
-    except Exception as err:  # noqa: BLE001 - no PostgreSQL here: say so, measure SQLite only
-        print(f"[pdf] PostgreSQL unreachable ({type(err).__name__}): skipped", file=sys.stderr)
-        return None
-    return url
-
-
 def main() -> None:  # noqa: PLR0915
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one run per file, 30 PDFs ingested")
@@ -214,7 +200,7 @@ def main() -> None:  # noqa: PLR0915
     files = generated_pdfs(measured, seed=3)
     targets = [("sqlite", "sqlite:///{tmp}/bench.db")]
     if not args.no_pg:
-        url = _fresh_pg(os.environ.get("BENCH_PG_URL") or DEFAULT_PG)
+        url = fresh_pg(os.environ.get("BENCH_PG_URL") or DEFAULT_PG)
         if url:
             targets.append(("postgresql", url))
     suffix = "" if measured == n else "_projected"

@@ -140,7 +140,7 @@ def _widened(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -
     if parts.compare_with:
         ids = [cache.by_name[n] for n in parts.compare_with if cache.by_name[n] not in ids] + list(ids)
     level = LEVEL.search(pq.text.replace(" ", ""))
-    if level and pq.rank and len(parts.mentions) == 1:
+    if level and pq.rank and not pq.position and len(parts.mentions) == 1:  # 全区排第几: see _position
         path = place or (cache.agencies[ids[0]].region_path if len(ids) == 1 else "")
         wider = _level_path(path, level.group(1))
         if wider:
@@ -321,6 +321,13 @@ def _position(cache: ReadCache, intent: Intent, parts: Parts) -> Intent | Answer
         bodies = intent.agency_ids
     if len(bodies) != 1:
         return Answer("ambiguous", "排第几要问一个单位，例如「西夏区 2020 依申请数排第几」。", intent="position")
+    level = LEVEL.search(intent.pq.text.replace(" ", ""))
+    if level and not place:  # "在全区排第几": the place of that level on the body's own path, not its parent's level
+        place = _level_path(cache.agencies[bodies[0]].region_path, level.group(1))
+        if not place:
+            name = cache.agencies[bodies[0]].name
+            return Answer("not_found", f"{name}不在任何{level.group(1)}之下，无法在全{level.group(1)}排位。",
+                          intent="position")
     intent.kind, intent.agency_ids, intent.place = "position", bodies, place
     return intent
 

@@ -289,3 +289,86 @@ def test_must_not_number_family(region):
         text = said(ans)
         assert ans.status in ("not_found", "no_data", "ambiguous") and not ans.answers, (q, ans.status, text)
         assert not numbers_in(ans.text, q), (q, ans.text)
+
+
+# ------------------------------------------------------------------------------------------- central bodies
+def _local_twin(name: str, city: str) -> str:
+    """A city's body with a similar name (交通运输部 → 峰凌市交通运输局, 海关总署 → 峰凌市海关局)."""
+    core = re.sub(r"^(?:国家|中国)", "", name)
+    return city + re.sub(r"(?:总局|总署|部|署)$", "局", core)
+
+
+@pytest.fixture(scope="module")
+def central(tmp_path_factory):
+    """(answerer, held central bodies, not held ones, {name: 2023 依申请数}) — central bodies sampled from
+    reports/data/central_bodies.csv, and local bodies with similar names held for some of both."""
+    pytest.importorskip("tools.generator")
+    import service.ingest as ingest
+    from query.engine import Answerer
+    from reports.central import central_bodies
+    from storage.db import create_all, get_engine
+    from tools.generator import generate_report
+
+    rng = random.Random(13)
+    pool = [b for b in central_bodies() if b.until is None and (b.since or 0) <= 2023
+            and b.name.endswith(("部", "署", "总局", "局", "委员会"))]  # fmt: skip
+    chosen = rng.sample(pool, 14)
+    held, absent = chosen[:6], chosen[6:]
+    locals_ = [_local_twin(b.name, "峰凌市") for b in held[:3] + absent[:4]]
+    folder = tmp_path_factory.mktemp("central_gen")
+    values = {}
+    for i, name in enumerate([b.name for b in held] + locals_):
+        rep = generate_report(100 + i, "2021", name, 2023, noise=())
+        (folder / f"c{i}.txt").write_text(rep.text, encoding="utf-8")
+        values[name] = rep.values["apply.received.total"]
+    eng = get_engine(f"sqlite:///{folder / 'store.db'}")
+    create_all(eng)
+    summary = ingest.ingest_paths(eng, [folder], progress=False)
+    assert len(summary.stored) == len(values)
+    return Answerer(eng), held, absent, values
+
+
+CENTRAL_FORMS = ("{b}2023年依申请数", "{b} 2023 依申请数", "2023年{b}收到多少申请", "{b}2023依申请数是多少",
+                 "2023年{b}的依申请数")  # fmt: skip
+
+
+def _forms(body) -> list[str]:
+    """Its full name, with 中华人民共和国, and its own short forms (never a form local bodies share)."""
+    return [body.name, "中华人民共和国" + body.name, *body.short]
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_a_held_central_body_answers_for_itself_in_every_form(central, monkeypatch, lazy):
+    if lazy:
+        monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
+    answerer, held, _, values = central
+    for body in held:
+        for i, name in enumerate(_forms(body)):
+            q = CENTRAL_FORMS[i % len(CENTRAL_FORMS)].format(b=name)
+            ans = answerer.ask(q, chat_key=f"ch{lazy}{body.name}{i}")
+            assert ans.status == "ok", (q, said(ans))
+            assert [(a.agency, a.value) for a in ans.answers] == [(body.name, values[body.name])], q
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_a_central_body_we_do_not_hold_is_not_found_by_name(central, monkeypatch, lazy):
+    """Never another body's number: some of these have a held local body of a similar name."""
+    if lazy:
+        monkeypatch.setenv("DISCLOSURE_LAZY_FROM", "1")
+    answerer, _, absent, _ = central
+    for body in absent:
+        for i, name in enumerate(_forms(body)):
+            q = CENTRAL_FORMS[i % len(CENTRAL_FORMS)].format(b=name)
+            ans = answerer.ask(q, chat_key=f"ca{lazy}{body.name}{i}")
+            assert ans.status == "not_found" and not ans.answers, (q, said(ans))
+            assert name in ans.text, (q, ans.text)
+
+
+def test_a_local_body_with_a_similar_name_is_never_the_central_one(central):
+    answerer, held, absent, values = central
+    for body in held[:3] + absent[:4]:
+        local = _local_twin(body.name, "峰凌市")
+        for i, form in enumerate(CENTRAL_FORMS[:3]):
+            ans = answerer.ask(form.format(b=local), chat_key=f"cl{local}{i}")
+            assert ans.status == "ok", said(ans)
+            assert [(a.agency, a.value) for a in ans.answers] == [(local, values[local])]

@@ -91,7 +91,8 @@ def header_number(header: str, after: str) -> Decimal:
 # ------------------------------------------------------------------------------------------------ 排第几
 NAMED_PLACE = ("{b}{y}年{w}在{p}排第几", "{b}{y}{w}在{p}排名第几", "{y}年{b}{w}在{p}中排第几",
                "{b}{y}年{w}在{p}里排第几", "{b}{y}年{w}在{p}是第几名", "{b}{y}年在{p}{w}排第几")  # fmt: skip
-NATURAL = ("{b}{y}年{w}排第几", "{b}{y}{w}排名第几", "{y}年{b}的{w}第几名", "{b}{y}年{w}排在第几位")
+NATURAL = ("{b}{y}年{w}排第几", "{b}{y}{w}排名第几", "{y}年{b}的{w}第几名", "{b}{y}年{w}排在第几位",
+           "{b}{y}年{w}名次", "{y}年{b}{w}排名", "{b}{y}年{w}的名次")  # one body + bare 名次/排名: its place
 
 
 def _cases(manifest, n: int, seed: int):
@@ -133,7 +134,7 @@ def test_position_in_its_natural_scope(region):
     own departments have no parent region in the store)."""
     answerer, manifest = region
     paths = bodies(manifest)
-    cases = [c for c in _cases(manifest, 120, 2) if len(paths[c[0]]) > 1][:30]
+    cases = [c for c in _cases(manifest, 120, 2) if len(paths[c[0]]) > 1][:35]
     for i, (agency, year, word) in enumerate(cases):
         q = NATURAL[i % len(NATURAL)].format(b=agency, y=year, w=word)
         ans = answerer.ask(q, chat_key=f"pa{i}")

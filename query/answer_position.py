@@ -32,6 +32,10 @@ def position_answer(cache: ReadCache, intent: Intent) -> Answer:
     name = cache.agencies[aid].name
     ctx = intent.context("position", [name], "")
     scope, place = _natural_scope(cache, aid, intent.place)
+    if intent.place and aid not in scope:  # 丰庆区的单位 "在云春区排第几": ranking it among others' bodies is no answer
+        where = place_label(intent.place).strip()
+        return Answer("not_found", f"{name}不在{where}，无法在{where}排位；可以问它在所在地区排第几。",
+                      intent="position", context=ctx)
     scope = list(dict.fromkeys([aid, *scope]))
     year, note = scope_year(intent, cache, [aid])
     if year is None:

@@ -101,6 +101,8 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         share = share_of(parts.indicators[0])
         if share is None:
             return _no_share(parts)
+        if LEVEL.search(pq.text.replace(" ", "")):  # 占全市的比例: a share of a place's total, not of its own table
+            return _no_share_of_place(parts)
         parts.indicators, parts.residual = [share], SHARE.sub("", parts.residual).strip()
     if parts.indicators and re.search(r"率|比例|占比|百分比", parts.residual or "") and not any(
         m.concept.unit == "%" for m in parts.indicators
@@ -246,6 +248,12 @@ def _no_share(parts: Parts) -> Answer:
     first = parts.indicators[0]
     return Answer("not_found", f"「{first.label}」不是某张表总计中的一部分，算不出占比。能算占比的是申请人各列"
                   "（如「企业申请占比」）和办理结果各项（如「不予公开占比」）。", intent="value")
+
+
+def _no_share_of_place(parts: Parts) -> Answer:
+    first = parts.indicators[0]
+    return Answer("not_found", f"占比只按一份报告的表内总计算（如「{first.label}」占本单位总计的比例），"
+                  "算不出占全市/全区等地方合计的比例；可以分别问该单位的数字和该地的合计。", intent="value")
 
 
 def _no_such_rate(parts: Parts) -> Answer:

@@ -278,7 +278,10 @@ def _traps(manifest):
             form.format(**fill) + "呱呱呱",  # words we cannot read
             form.format(**fill).replace("依申请数", "依申请数和天气") if "{w}" in form else form.format(**fill) + "和天气",
         ]
-    out += [f"{a}{y}年依申请数在龙虎县排第几", f"{a}{y}年依申请数在月亮市中排第几", f"龙虎县{y}年平均每个单位依申请数",
+    other = next(p[1] for p in paths.values() if len(p) > 1 and p[0] == city and p[1] != county)
+    out += [f"{a}{y}年依申请数在{other}排第几", f"{short(a, paths[a])}{y}年予以公开在{other}里排第几",  # not its place
+            f"{a}{y}年商业企业申请占全市的比例", f"{a}{y}年自然人申请占全{county[-1]}的比例",  # a place's total
+            f"{a}{y}年依申请数在龙虎县排第几", f"{a}{y}年依申请数在月亮市中排第几", f"龙虎县{y}年平均每个单位依申请数",
             f"{a}{y}年复议占比", f"{a}{y}年主动公开占比", f"{county}{y}年平均纠错率", f"{a}{y}年平均每月收到多少申请"]
     return out
 

@@ -20,8 +20,8 @@ def _natural_scope(cache: ReadCache, aid: int, place: str) -> tuple[list[int], s
         return scope_of(cache, place), place
     rec = cache.agencies[aid]
     parent = "/".join(rec.places[:-1])
-    if not parent:
-        return list(cache.agencies), ""
+    if not parent:  # a city (or central body) with no known parent: the bodies of its level in the store
+        return [a for a, r in cache.agencies.items() if len(r.places) == len(rec.places)], ""
     recs = cache.agency_recs(scope_of(cache, parent))
     return [a for a, r in recs.items() if len(r.places) == len(rec.places)], parent
 

@@ -15,7 +15,7 @@ from query.clarify import agency_not_found, help_answer
 from query.english import english_help, is_english
 from query.indicators import CONCEPTS, IndicatorMatch, from_id, share_of, suggestions, sum_of, typo_fix
 from query.intent import Intent, Parts
-from query.parse_question import RANK_WORDS, ParsedQuestion, parse_question
+from query.parse_question import ParsedQuestion, parse_question
 from query.resolve import judge_segments, looks_like_name, residual_agency, resolve_agencies
 from query.scan import scan
 from query.types import Answer, Candidate
@@ -282,8 +282,8 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
             return intent
         return Answer("not_found", "平均数按一个地方的各单位算，例如「银川市 2020 平均每个单位依申请数」；"
                       "一个单位的报告只有全年总数，没有平均值。", intent="total")
-    if pq.rank and not pq.position and parts.indicators and len(agency_ids) == 1 and not place and _bare_rank(pq):
-        pq.position = True  # "丰庆区司法局 依申请数名次": that body's place, never a ranking that drops it
+    if pq.rank and not pq.position and parts.indicators and _one_body_ranked(pq, parts, agency_ids):
+        pq.position = True  # "丰庆区司法局 依申请数名次/在峰凌市排前三吗": its place, never a ranking that drops it
     if pq.position and parts.indicators:
         return _position(cache, intent, parts)
     rank_first = pq.rank and not SUM_WORDS.search(pq.text.replace(" ", ""))  # "全省排名": a ranking
@@ -318,12 +318,15 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
     return intent
 
 
-def _bare_rank(pq: ParsedQuestion) -> bool:
-    """Only 名次/排名/排行 ask the ordering: no top N, most/least, level (全省) or lower places (各区)."""
-    flat = pq.text.replace(" ", "")
-    words = RANK_WORDS.findall(flat)
-    return bool(words) and set(words) <= {"名次", "排名", "排行"} and not (
-        pq.top_n or pq.sub_level or pq.compare or LEVEL.search(flat))
+def _one_body_ranked(pq: ParsedQuestion, parts: Parts, agency_ids: list[int]) -> bool:
+    """Rank words about one named body (alone, or then a place: 在峰凌市排前三吗), without a level (全省排名
+    ranks the province), lower places (各区) or a comparison: the question is about that body's standing."""
+    if pq.sub_level or pq.compare or LEVEL.search(pq.text.replace(" ", "")):
+        return False
+    ments = parts.mentions  # a body, or a place of one body (洪泽区)
+    if len(ments) == 2 and ments[1].place and len(ments[0].ids) == 1:
+        return True
+    return len(ments) == 1 and len(ments[0].ids) == 1 and len(agency_ids) == 1
 
 
 def _position(cache: ReadCache, intent: Intent, parts: Parts) -> Intent | Answer:

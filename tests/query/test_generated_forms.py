@@ -377,3 +377,30 @@ def test_a_local_body_with_a_similar_name_is_never_the_central_one(central):
             ans = answerer.ask(form.format(b=local), chat_key=f"cl{local}{i}")
             assert ans.status == "ok", said(ans)
             assert [(a.agency, a.value) for a in ans.answers] == [(local, values[local])]
+
+
+RESULT_ROWS = {"予以公开": ("granted",), "部分公开": ("partial",),
+               "不予公开": tuple(f"denied.{k}" for k in ("state_secret", "law_prohibited", "security_stability",
+                                                       "third_party", "internal_affairs", "process_info",
+                                                       "enforcement_file", "query_item"))}  # fmt: skip
+RESULT_FORMS = ("{b}{y}年{w}占比", "{y}年{b}{w}占多少", "{b}{y}{w}所占比例", "{b}{y}年{w}百分之几")
+
+
+def test_share_of_a_result_row_is_over_the_results_total(region):
+    """A row of 办理结果 over 办理结果总计 (不予公开 is its eight rows); a blank row gives no number."""
+    answerer, manifest = region
+    rng = random.Random(17)
+    rows = [r for r in manifest if r["values"].get("apply.result.total.total")]
+    for i, r in enumerate(rng.sample(rows, 24)):
+        word = list(RESULT_ROWS)[i % len(RESULT_ROWS)]
+        parts = [r["values"].get(f"apply.result.{k}.total") for k in RESULT_ROWS[word]]
+        q = RESULT_FORMS[i % len(RESULT_FORMS)].format(b=r["agency"], y=r["year"], w=word)
+        ans = answerer.ask(q, chat_key=f"sr{i}")
+        text = said(ans)
+        if None in parts:
+            assert not ans.answers, (q, text)
+            continue
+        assert ans.status == "ok" and len(ans.answers) == 1, (q, text)
+        got = Decimal(str(ans.answers[0].value))
+        assert got == percent(sum(parts), r["values"]["apply.result.total.total"]), (q, text)
+        assert ans.answers[0].unit == "%" and "推算" in text

@@ -404,3 +404,15 @@ def test_share_of_a_result_row_is_over_the_results_total(region):
         got = Decimal(str(ans.answers[0].value))
         assert got == percent(sum(parts), r["values"]["apply.result.total.total"]), (q, text)
         assert ans.answers[0].unit == "%" and "推算" in text
+
+
+def test_a_central_body_is_placed_among_the_central_bodies(central):
+    """No place on its path: ranked among the held bodies with no place (the central ones), never the local."""
+    answerer, held, _, values = central
+    figures = {b.name: values[b.name] for b in held}
+    for i, body in enumerate(held):
+        ans = answerer.ask(f"{body.short[0] if body.short else body.name}2023年依申请数排第几", chat_key=f"cp{i}")
+        assert ans.status == "ok" and [(a.agency, a.value) for a in ans.answers] == [(body.name, figures[body.name])]
+        place = 1 + sum(1 for v in figures.values() if v > figures[body.name])
+        ranked = re.search(r"(\d+) 个(?:同级)?单位中排第 (\d+) 名", ans.header)
+        assert ranked and (int(ranked[1]), int(ranked[2])) == (len(held), place), ans.header

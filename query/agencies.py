@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from reports.central import central_body
+from reports.central import STATE_PREFIX, central_body
 from reports.divisions import divisions
 from reports.regions import plausible_stem, region_path
 from reports.shortnames import body_short_forms, rearranged
@@ -499,6 +499,7 @@ class AgencyIndex:
             return
         for form in body.short:
             self._add_form(form, a.id, PENALTY_STRIP)
+        self._add_form(STATE_PREFIX + name, a.id, PENALTY_EXACT)  # 中华人民共和国交通运输部
         for form in (f for f in body.shared if len(f) >= 3):  # 民委, 台办 sit inside other words
             self._add_form(form, a.id, PENALTY_CORE + (0 if len(form) >= 3 and form.endswith("局") else 1))
 

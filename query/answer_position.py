@@ -20,8 +20,8 @@ def _natural_scope(cache: ReadCache, aid: int, place: str) -> tuple[list[int], s
         return scope_of(cache, place), place
     rec = cache.agencies[aid]
     parent = "/".join(rec.places[:-1])
-    if not parent:
-        return list(cache.agencies), ""
+    if not parent:  # a city (or central body) with no known parent: the bodies of its level in the store
+        return [a for a, r in cache.agencies.items() if len(r.places) == len(rec.places)], ""
     recs = cache.agency_recs(scope_of(cache, parent))
     return [a for a, r in recs.items() if len(r.places) == len(rec.places)], parent
 
@@ -32,6 +32,10 @@ def position_answer(cache: ReadCache, intent: Intent) -> Answer:
     name = cache.agencies[aid].name
     ctx = intent.context("position", [name], "")
     scope, place = _natural_scope(cache, aid, intent.place)
+    if intent.place and aid not in scope:  # 丰庆区的单位 "在云春区排第几": ranking it among others' bodies is no answer
+        where = place_label(intent.place).strip()
+        return Answer("not_found", f"{name}不在{where}，无法在{where}排位；可以问它在所在地区排第几。",
+                      intent="position", context=ctx)
     scope = list(dict.fromkeys([aid, *scope]))
     year, note = scope_year(intent, cache, [aid])
     if year is None:

@@ -101,6 +101,8 @@ def _interpret_one(cache: ReadCache, question: str, today: date, ctx: dict[str, 
         share = share_of(parts.indicators[0])
         if share is None:
             return _no_share(parts)
+        if LEVEL.search(pq.text.replace(" ", "")):  # 占全市的比例: a share of a place's total, not of its own table
+            return _no_share_of_place(parts)
         parts.indicators, parts.residual = [share], SHARE.sub("", parts.residual).strip()
     if parts.indicators and re.search(r"率|比例|占比|百分比", parts.residual or "") and not any(
         m.concept.unit == "%" for m in parts.indicators
@@ -140,7 +142,7 @@ def _widened(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -
     if parts.compare_with:
         ids = [cache.by_name[n] for n in parts.compare_with if cache.by_name[n] not in ids] + list(ids)
     level = LEVEL.search(pq.text.replace(" ", ""))
-    if level and pq.rank and len(parts.mentions) == 1:
+    if level and pq.rank and not pq.position and len(parts.mentions) == 1:  # 全区排第几: see _position
         path = place or (cache.agencies[ids[0]].region_path if len(ids) == 1 else "")
         wider = _level_path(path, level.group(1))
         if wider:
@@ -248,6 +250,12 @@ def _no_share(parts: Parts) -> Answer:
                   "（如「企业申请占比」）和办理结果各项（如「不予公开占比」）。", intent="value")
 
 
+def _no_share_of_place(parts: Parts) -> Answer:
+    first = parts.indicators[0]
+    return Answer("not_found", f"占比只按一份报告的表内总计算（如「{first.label}」占本单位总计的比例），"
+                  "算不出占全市/全区等地方合计的比例；可以分别问该单位的数字和该地的合计。", intent="value")
+
+
 def _no_such_rate(parts: Parts) -> Answer:
     first = parts.indicators[0]
     asked = first.concept.words[0] if first.concept.words else ""
@@ -274,6 +282,8 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
             return intent
         return Answer("not_found", "平均数按一个地方的各单位算，例如「银川市 2020 平均每个单位依申请数」；"
                       "一个单位的报告只有全年总数，没有平均值。", intent="total")
+    if pq.rank and not pq.position and parts.indicators and _one_body_ranked(pq, parts, agency_ids):
+        pq.position = True  # "丰庆区司法局 依申请数名次/在峰凌市排前三吗": its place, never a ranking that drops it
     if pq.position and parts.indicators:
         return _position(cache, intent, parts)
     rank_first = pq.rank and not SUM_WORDS.search(pq.text.replace(" ", ""))  # "全省排名": a ranking
@@ -308,6 +318,17 @@ def _kind(cache: ReadCache, pq: ParsedQuestion, parts: Parts, scope: tuple) -> I
     return intent
 
 
+def _one_body_ranked(pq: ParsedQuestion, parts: Parts, agency_ids: list[int]) -> bool:
+    """Rank words about one named body (alone, or then a place: 在峰凌市排前三吗), without a level (全省排名
+    ranks the province), lower places (各区) or a comparison: the question is about that body's standing."""
+    if pq.sub_level or pq.compare or LEVEL.search(pq.text.replace(" ", "")):
+        return False
+    ments = parts.mentions  # a body, or a place of one body (洪泽区)
+    if len(ments) == 2 and ments[1].place and len(ments[0].ids) == 1:
+        return True
+    return len(ments) == 1 and len(ments[0].ids) == 1 and len(agency_ids) == 1
+
+
 def _position(cache: ReadCache, intent: Intent, parts: Parts) -> Intent | Answer:
     """"西夏区 依申请数排第几": one body, ranked among the bodies of its level under its parent region, or
     in the place the question names ("在银川市排第几"). Needs exactly one body: never a list instead."""
@@ -321,6 +342,13 @@ def _position(cache: ReadCache, intent: Intent, parts: Parts) -> Intent | Answer
         bodies = intent.agency_ids
     if len(bodies) != 1:
         return Answer("ambiguous", "排第几要问一个单位，例如「西夏区 2020 依申请数排第几」。", intent="position")
+    level = LEVEL.search(intent.pq.text.replace(" ", ""))
+    if level and not place:  # "在全区排第几": the place of that level on the body's own path, not its parent's level
+        place = _level_path(cache.agencies[bodies[0]].region_path, level.group(1))
+        if not place:
+            name = cache.agencies[bodies[0]].name
+            return Answer("not_found", f"{name}不在任何{level.group(1)}之下，无法在全{level.group(1)}排位。",
+                          intent="position")
     intent.kind, intent.agency_ids, intent.place = "position", bodies, place
     return intent
 

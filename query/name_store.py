@@ -72,7 +72,7 @@ def _recs(rows: Iterable[store.AgencyRow]) -> list[AgencyRec]:
 # The rules that turn a name into the forms indexed (AgencyIndex._build_forms, short forms, name orders,
 # central bodies): bump when they change what is written, so a store's index made by older rules is
 # rebuilt whole at the next refresh (an incremental refresh only indexes new agencies).
-FORMS_VERSION = 2
+FORMS_VERSION = 3
 
 
 def build(engine: Engine, progress: Callable[[str], None] | None = None) -> dict[str, int]:

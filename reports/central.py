@@ -60,9 +60,17 @@ def _by_form() -> dict[str, CentralBody]:
     return out
 
 
+STATE_PREFIX = "中华人民共和国"  # 中华人民共和国交通运输部, 中华人民共和国海关总署: the same body, formally named
+
+
 def central_body(name: str) -> CentralBody | None:
-    """The central body a whole name (full or own short form) denotes; None for 统计局, 宣传部, 临江市…"""
-    return _by_form().get((name or "").strip())
+    """The central body a whole name (full or own short form, with or without 中华人民共和国) denotes;
+    None for 统计局, 宣传部, 临江市…"""
+    name = (name or "").strip()
+    got = _by_form().get(name)
+    if got is None and name.startswith(STATE_PREFIX):
+        got = _by_form().get(name[len(STATE_PREFIX):])
+    return got
 
 
 def is_central(name: str) -> bool:

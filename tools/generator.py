@@ -1906,6 +1906,56 @@ def write_corpus(
     return path
 
 
+def plan_region(
+    seed: int, years: Sequence[int] = (2020, 2021, 2022), missing: float = 0.15, blank: float = 0.3
+) -> list[tuple[GenAgency, int, str, int, frozenset[str]]]:
+    """(agency, year, template, report seed, noise) for the bodies of ONE city: its government and three
+    of its departments, two counties (government and four departments each) and two towns of the first.
+
+    Why: rankings, positions, totals and averages need several bodies under one place for the same year,
+    some without a report that year (`missing`) and some with blank cells (`blank`), which a corpus of
+    scattered bodies (plan_corpus) rarely gives."""
+    rng = random.Random(f"region:{seed}")
+    pool = generate_agencies(260, seed)
+    city = next(a.region_path[1] for a in pool if len(a.region_path) == 2)
+    mine = [a for a in pool if len(a.region_path) > 1 and a.region_path[1] == city]
+    counties = sorted({a.region_path[2] for a in mine if len(a.region_path) > 2})[:2]
+    prov = next(a.region_path[0] for a in mine)
+    chosen = [GenAgency(f"{city}人民政府", "people_gov", (prov, city))]  # governments by name: the pool is a sample
+    chosen += [a for a in mine if len(a.region_path) == 2 and a.kind == "department"][:3]
+    for county in counties:
+        here = [a for a in mine if len(a.region_path) == 3 and a.region_path[2] == county]
+        chosen.append(GenAgency(f"{city}{county}人民政府", "people_gov", (prov, city, county)))
+        chosen += [a for a in here if a.kind == "department"][:4]
+    chosen += [a for a in mine if len(a.region_path) == 4 and a.region_path[2] == counties[0]][:2]
+    plan: list[tuple[GenAgency, int, str, int, frozenset[str]]] = []
+    for a in chosen:
+        for y in years:
+            if rng.random() < missing:
+                continue
+            template = "2021" if y >= 2021 else "2019" if y >= 2019 else "2008"
+            noise = frozenset({"blank"}) if rng.random() < blank else frozenset()
+            plan.append((a, y, template, rng.randrange(1 << 30), noise))
+    return plan
+
+
+def write_region_corpus(directory: str | Path, seed: int = 0, years: Sequence[int] = (2020, 2021, 2022)) -> Path:
+    """Write the reports of `plan_region` (txt) and manifest.json in write_corpus's form; returns it."""
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    manifest = []
+    for i, (agency, year, template, rseed, noise) in enumerate(plan_region(seed, years)):
+        rep = generate_report(rseed, template, agency, year, noise=noise)
+        name = f"region_{i:05d}_{year}_{template}.txt"
+        (d / name).write_text(rep.text, encoding="utf-8")
+        manifest.append({"file": name, "agency": rep.agency, "year": year, "template": template, "kind": rep.kind,
+                         "region_path": list(rep.region_path), "format": "txt", "noise": sorted(rep.noise),
+                         "values": rep.values})  # fmt: skip
+    path = d / "manifest.json"
+    path.write_text(exact.dumps({"seed": seed, "reports": manifest}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
 # ----------------------------------------------------------------------------------------------
 # Copied prose (内容雷同): reports whose own prose repeats another report's at a chosen share
 

@@ -93,3 +93,14 @@ def test_title_with_an_own_short_form_is_stored_under_the_full_name():
         ident = parse_bytes(text.encode("utf-8"), "r.txt").identity
         assert ident.agency == full and ident.region_path == [] and ident.kind == "department"
         assert printed == full or printed in ident.aliases
+
+
+def test_title_with_the_state_prefix_is_stored_under_the_full_name():
+    """「中华人民共和国海关总署2023年…」 is 海关总署's report, not a body of its own."""
+    from reports.parse import parse_bytes
+    from tools.generator import generate_report
+
+    for full in ("海关总署", "交通运输部", "国家统计局"):
+        text = generate_report(2, "2021", "中华人民共和国" + full, 2023, noise=()).text
+        ident = parse_bytes(text.encode("utf-8"), "r.txt").identity
+        assert ident.agency == full and ident.region_path == [], ident

@@ -224,25 +224,32 @@ def test_lease_one_holder_until_expiry(engine):
     assert a.try_acquire()
 
 
-def test_lease_race_has_one_winner(engine):
-    if os.environ.get("TEST_DATABASE_URL") is None and engine.dialect.name != "sqlite":
-        pytest.skip("needs a database")
-    wins: list[str] = []
-    leases: list[Lease] = []  # kept alive: a collected Lease's lock connection dies, and so does its lease
-    barrier = threading.Barrier(6)
+def _race(engine, names: list[str]) -> tuple[list[Lease], list[Lease]]:
+    """Every name tries the lease at once, each in its own thread: (winners, every contender). The
+    contenders are returned to be kept alive: a collected Lease's lock connection dies, and its lease too."""
+    wins: list[Lease] = []
+    leases: list[Lease] = []
+    barrier = threading.Barrier(len(names))
 
     def contender(name: str) -> None:
         barrier.wait()
         lease = Lease(engine, name, 60)
         leases.append(lease)
         if lease.try_acquire():
-            wins.append(name)
+            wins.append(lease)
 
-    threads = [threading.Thread(target=contender, args=(f"L{i}",)) for i in range(6)]
+    threads = [threading.Thread(target=contender, args=(name,)) for name in names]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30)
+    return wins, leases
+
+
+def test_lease_race_has_one_winner(engine):
+    if os.environ.get("TEST_DATABASE_URL") is None and engine.dialect.name != "sqlite":
+        pytest.skip("needs a database")
+    wins, _alive = _race(engine, [f"L{i}" for i in range(6)])
     assert len(wins) == 1
 
 
@@ -255,22 +262,7 @@ def test_lease_races_in_a_row_each_have_one_winner(engine):
     from storage.models import AppMeta
 
     for round_ in range(4):
-        wins: list[Lease] = []
-        leases: list[Lease] = []  # alive until the round is over (see above)
-        barrier = threading.Barrier(4)
-
-        def contender(name: str, wins=wins, leases=leases, barrier=barrier) -> None:
-            barrier.wait()
-            lease = Lease(engine, name, 60)
-            leases.append(lease)
-            if lease.try_acquire():
-                wins.append(lease)
-
-        threads = [threading.Thread(target=contender, args=(f"R{i}",)) for i in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        wins, _alive = _race(engine, [f"R{i}" for i in range(4)])
         assert len(wins) == 1, (round_, [w.owner for w in wins])
         wins[0].release()
         with engine.begin() as conn:
